@@ -1,0 +1,1 @@
+"""Sub-commands of the nq57 command line, one module each."""

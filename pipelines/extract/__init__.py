@@ -1,0 +1,1 @@
+"""Document logic: finds the plan tables in a DocumentModel by meaning and extracts records."""

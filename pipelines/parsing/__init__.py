@@ -1,0 +1,1 @@
+"""Parsing helpers for Vietnamese administrative text: numbers, periods, amounts in words."""
