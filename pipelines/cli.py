@@ -16,7 +16,9 @@ import pipelines.commands
 
 def command_modules() -> list[str]:
     """Every module in pipelines.commands is a sub-command (alphabetical in --help)."""
-    return sorted(m.name for m in pkgutil.iter_modules(pipelines.commands.__path__) if not m.name.startswith("_"))
+    return sorted(
+        m.name for m in pkgutil.iter_modules(pipelines.commands.__path__) if not m.name.startswith("_")
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,6 +9,7 @@ Amounts are ``Decimal`` in million VND (suffix ``_mvnd``); an amount that is abs
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -41,6 +42,13 @@ class PlanItem:
     parent_item_no: str | None  # Appendix II items: the unit number ('1')
     name: str
     period_text: str | None
+    period_start_year: int | None  # parsed from period_text
+    period_end_year: int | None
+    deadline_date: date | None  # "hoàn thành Quý 1 năm 2026" → 2026-03-31
+    deadline_text: str | None
+    milestone_date: date | None  # other dated milestones ("dự kiến hoạt động Quý 1 năm 2027")
+    milestone_text: str | None
+    frequency_text: str | None  # "mỗi năm ít nhất 2 lần"
     state_budget_mvnd: Decimal | None
     state_budget_status: str | None  # stated | to_be_determined | blank (Appendix I)
     state_budget_text: str | None  # the cell as printed
@@ -57,6 +65,30 @@ class PlanItem:
     lead_agency: str | None  # from a "Cơ quan chủ trì" column when the document has one
     cooperating_agencies: str | None  # from a "Cơ quan phối hợp" column when present
     sequence: int  # order within its appendix, 1-based
+    source_locator: str
+
+
+@dataclass
+class PlanTable:
+    """One recognised table: what it is, its title and unit, and the periods its labels name.
+
+    Kept so reconciliation can compare labels that should agree (Appendix II's title says
+    2025–2028 while its column says 2026–2030).
+    """
+
+    document_id: str
+    appendix: str  # 'I' | 'II' | 'KPI'
+    table_kind: str  # 'task_budget' | 'unit_budget' | 'kpi_roadmap'
+    title: str | None  # the title paragraphs above the table, joined
+    title_period_text: str | None  # "2025 - 2028" when the title names a period
+    title_period_start: int | None
+    title_period_end: int | None
+    unit_text: str | None  # "triệu đồng" from "ĐVT: triệu đồng"
+    header_text: str  # header cells joined with " | "
+    column_period_text: str | None  # a period named by a column header ("2026-2030")
+    column_period_start: int | None
+    column_period_end: int | None
+    row_count: int  # data rows (excluding header)
     source_locator: str
 
 
@@ -163,6 +195,7 @@ class ExtractionResult:
     document_id: str
     document_kind: str  # 'resolution' | 'slide_deck' | 'unknown'
     source_format: str
+    plan_tables: list[PlanTable] = field(default_factory=list)
     plan_groups: list[PlanGroup] = field(default_factory=list)
     plan_items: list[PlanItem] = field(default_factory=list)
     stated_totals: list[StatedTotal] = field(default_factory=list)
@@ -172,23 +205,26 @@ class ExtractionResult:
     slide_indicators: list[SlideIndicator] = field(default_factory=list)
     issues: list[ExtractionIssue] = field(default_factory=list)
 
-    # Raw table name → attribute holding its records.
-    TABLES = {
-        "plan_groups": "plan_groups",
-        "plan_items": "plan_items",
-        "stated_totals": "stated_totals",
-        "content_counts": "content_counts",
-        "kpi_targets": "kpi_targets",
-        "kpi_baselines": "kpi_baselines",
-        "slide_indicators": "slide_indicators",
-        "extraction_issues": "issues",
-    }
-
     def records(self, table: str) -> list[Any]:
-        return getattr(self, self.TABLES[table])
+        return getattr(self, _RESULT_ATTRIBUTES[table])
+
+
+# Raw table name → the ExtractionResult attribute holding its records.
+_RESULT_ATTRIBUTES = {
+    "plan_tables": "plan_tables",
+    "plan_groups": "plan_groups",
+    "plan_items": "plan_items",
+    "stated_totals": "stated_totals",
+    "content_counts": "content_counts",
+    "kpi_targets": "kpi_targets",
+    "kpi_baselines": "kpi_baselines",
+    "slide_indicators": "slide_indicators",
+    "extraction_issues": "issues",
+}
 
 
 RECORD_TYPES: dict[str, type] = {
+    "plan_tables": PlanTable,
     "plan_groups": PlanGroup,
     "plan_items": PlanItem,
     "stated_totals": StatedTotal,

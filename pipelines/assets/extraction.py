@@ -1,0 +1,131 @@
+"""Dagster assets: the source documents → raw tables (Parquet) with lineage.
+
+(No `from __future__ import annotations` here: Dagster inspects the `context` type hint.)
+
+One multi-asset reads every document in raw/documents and writes one Parquet file per
+raw table; dbt reads those files as sources. A document that cannot be read becomes a
+'failed' row in ``raw/documents`` with the reason, and the others still load.
+Checks run on what was written: row counts, and whether stated totals match their rows.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+import dagster as dg
+
+from pipelines.extract.records import RECORD_TYPES, ExtractionResult
+from pipelines.extract.run import extract_folder, write_raw_tables
+from pipelines.formatting import vn_number
+from pipelines.paths import documents_dir, raw_tables_dir
+
+RAW_TABLES = ["documents", *RECORD_TYPES]
+
+
+def raw_key(table: str) -> dg.AssetKey:
+    return dg.AssetKey(["raw", table])
+
+
+_CHECKS = [
+    dg.AssetCheckSpec(
+        "every_document_extracted",
+        asset=raw_key("documents"),
+        description="Mọi tài liệu trong raw/documents đều trích xuất được (every document was read).",
+    ),
+    dg.AssetCheckSpec(
+        "plan_items_present",
+        asset=raw_key("plan_items"),
+        description="Mỗi nghị quyết có bảng nhiệm vụ với ít nhất một dòng (each resolution yields tasks).",
+    ),
+    dg.AssetCheckSpec(
+        "stated_totals_match_rows",
+        asset=raw_key("stated_totals"),
+        description=(
+            "Dòng tổng cộng của mỗi phụ lục bằng tổng các dòng (each appendix total row equals the sum "
+            "of its rows). Sai lệch là của tài liệu gốc; xem rpt_reconciliation."
+        ),
+    ),
+]
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            raw_key(table),
+            group_name="raw",
+            kinds={"parquet"},
+            description=f"Raw table `{table}` from raw/documents (lineage: document_id, source_locator).",
+        )
+        for table in RAW_TABLES
+    ],
+    check_specs=_CHECKS,
+    can_subset=False,
+)
+def extracted_documents(context: dg.AssetExecutionContext):
+    """Extract every document in raw/documents and write the raw tables."""
+    run = extract_folder(documents_dir())
+    counts = write_raw_tables(run, raw_tables_dir())
+    for document in run.documents:
+        if document.extraction_status == "failed":
+            context.log.warning(f"{document.file_name}: {document.extraction_error}")
+    for table in RAW_TABLES:
+        yield dg.MaterializeResult(
+            asset_key=raw_key(table),
+            metadata={"rows": counts[table], "path": str(raw_tables_dir() / f"{table}.parquet")},
+        )
+    yield from _checks(run.results, run.failed())
+
+
+def _checks(results: list[ExtractionResult], failed: list) -> list[dg.AssetCheckResult]:
+    checks = [
+        dg.AssetCheckResult(
+            check_name="every_document_extracted",
+            asset_key=raw_key("documents"),
+            passed=not failed,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={"failed": ", ".join(f"{d.file_name}: {d.extraction_error}" for d in failed) or "—"},
+        )
+    ]
+    resolutions = [r for r in results if r.document_kind == "resolution"]
+    missing = [r.document_id for r in resolutions if not any(i.item_level == "task" for i in r.plan_items)]
+    checks.append(
+        dg.AssetCheckResult(
+            check_name="plan_items_present",
+            asset_key=raw_key("plan_items"),
+            passed=bool(resolutions) and not missing,
+            metadata={"documents_without_tasks": ", ".join(missing) or "—"},
+        )
+    )
+    mismatches = list(_total_mismatches(resolutions))
+    checks.append(
+        dg.AssetCheckResult(
+            check_name="stated_totals_match_rows",
+            asset_key=raw_key("stated_totals"),
+            passed=not mismatches,
+            # The documents themselves disagree (GUIDE §2): warn, never block the refresh.
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={"mismatches": "\n".join(mismatches) or "—"},
+        )
+    )
+    return checks
+
+
+def _total_mismatches(results: list[ExtractionResult]):
+    """'document: total_id stated X, rows sum to Y' for every appendix total row that disagrees."""
+    for result in results:
+        sums: dict[str, Decimal] = defaultdict(Decimal)
+        for item in result.plan_items:
+            prefix = f"appendix_{item.appendix}.total."
+            if item.item_level == "task":
+                sums[prefix + "state_budget"] += item.state_budget_mvnd or 0
+                sums[prefix + "other_sources"] += item.other_budget_mvnd or 0
+            elif item.item_level == "unit":
+                sums[prefix + "budget_2025"] += item.budget_2025_mvnd or 0
+                sums[prefix + "budget_2026_2030"] += item.budget_2026_2030_mvnd or 0
+                sums[prefix + "total"] += item.total_mvnd or 0
+        for total in result.stated_totals:
+            computed = sums.get(total.total_id)
+            if computed is not None and total.amount_mvnd is not None and computed != total.amount_mvnd:
+                yield (
+                    f"{result.document_id}: {total.total_id} ghi {vn_number(total.amount_mvnd)}, "
+                    f"cộng các dòng được {vn_number(computed)}"
+                )

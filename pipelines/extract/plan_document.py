@@ -1,0 +1,71 @@
+"""Document logic: from a DocumentModel (any format) to the plan's records.
+
+Tables are found by the meaning of their headers (see columns.py), never by their
+position, so a plan from another province, or the same plan as DOCX or PDF, gives the
+same records.
+"""
+
+from __future__ import annotations
+
+from pipelines.document_model import DocumentModel
+from pipelines.extract.columns import recognise
+from pipelines.extract.plan_tables import extract_table
+from pipelines.extract.prose import extract_content_counts, extract_part_iv_amounts
+from pipelines.extract.records import ExtractionIssue, ExtractionResult
+from pipelines.extract.slides import extract_slide_indicators, is_slide_deck
+
+RESOLUTION = "resolution"
+SLIDE_DECK = "slide_deck"
+
+
+class NotAPlanDocumentError(Exception):
+    """The document holds none of the tables or slides this warehouse reads."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def extract_document(model: DocumentModel, document_id: str) -> ExtractionResult:
+    """All records of one document; raises NotAPlanDocumentError when there is nothing to read."""
+    if is_slide_deck(model):
+        result = ExtractionResult(document_id, SLIDE_DECK, model.file_format)
+        result.slide_indicators = extract_slide_indicators(model, document_id)
+        return result
+
+    result = ExtractionResult(document_id, RESOLUTION, model.file_format)
+    for table, preceding in model.iter_with_preceding_text():
+        layout = recognise(table)
+        if layout is None:
+            continue
+        records = extract_table(table, layout, preceding, document_id)
+        result.plan_tables.append(records.table)
+        result.plan_groups.extend(records.groups)
+        result.plan_items.extend(records.items)
+        result.stated_totals.extend(records.totals)
+        result.kpi_targets.extend(records.kpi_targets)
+        result.kpi_baselines.extend(records.kpi_baselines)
+        result.issues.extend(records.issues)
+
+    if not result.plan_tables:
+        raise NotAPlanDocumentError(
+            f"{model.source_name}: không tìm thấy bảng nhiệm vụ, bảng kinh phí hay bảng chỉ tiêu nào "
+            "(not a plan document: no task, budget or KPI table found)"
+        )
+
+    paragraphs = model.paragraphs()
+    result.stated_totals.extend(extract_part_iv_amounts(paragraphs, document_id, result.issues))
+    result.content_counts = extract_content_counts(paragraphs, result.plan_groups, document_id)
+    for table in result.plan_tables:
+        if table.unit_text is None and table.table_kind != "kpi_roadmap":
+            result.issues.append(
+                ExtractionIssue(
+                    document_id,
+                    "warning",
+                    "unit_not_stated",
+                    f"Phụ lục {table.appendix} không ghi đơn vị tính; giả định triệu đồng "
+                    "(no unit stated; million VND assumed)",
+                    table.source_locator,
+                )
+            )
+    return result

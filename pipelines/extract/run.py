@@ -1,0 +1,106 @@
+"""Extracting every document in a folder; one failing document never stops the others."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipelines.document_model import UnreadableDocumentError
+from pipelines.extract.plan_document import NotAPlanDocumentError, extract_document
+from pipelines.extract.records import RECORD_TYPES, ExtractionResult
+from pipelines.extract.tables_io import write_parquet
+from pipelines.manifest import DocumentEntry, detect_metadata, scan_documents
+from pipelines.readers import read_document
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DocumentRecord:
+    """One row of the ``documents`` raw table: the file, its metadata and how extraction went."""
+
+    document_id: str
+    file_name: str
+    original_file_name: str | None
+    sha256: str
+    kind: str | None
+    issuer: str | None
+    province: str | None
+    document_date: str | None
+    title: str | None
+    metadata_source: str
+    source_format: str | None
+    page_count: int | None
+    extraction_status: str  # 'ok' | 'failed'
+    extraction_error: str | None
+    record_count: int
+    is_sample: bool
+    note: str | None
+
+
+@dataclass
+class ExtractionRun:
+    documents: list[DocumentRecord] = field(default_factory=list)
+    results: list[ExtractionResult] = field(default_factory=list)
+
+    def failed(self) -> list[DocumentRecord]:
+        return [d for d in self.documents if d.extraction_status == "failed"]
+
+
+def extract_entry(entry: DocumentEntry) -> tuple[DocumentRecord, ExtractionResult | None]:
+    """Extract one document; a document that cannot be read becomes a 'failed' row with the reason."""
+    result = None
+    error = None
+    model = None
+    try:
+        model = read_document(entry.path)
+        detect_metadata(entry, model.full_text())
+        result = extract_document(model, entry.document_id)
+    except (UnreadableDocumentError, NotAPlanDocumentError) as exc:
+        error = exc.reason
+    except Exception as exc:  # a reader bug must not stop the other documents
+        log.exception("extraction of %s failed", entry.file_name)
+        error = f"{entry.file_name}: lỗi không mong đợi khi trích xuất (unexpected error): {exc!r}"
+    record_count = 0
+    if result is not None:
+        record_count = sum(len(result.records(t)) for t in RECORD_TYPES if t != "extraction_issues")
+    record = DocumentRecord(
+        document_id=entry.document_id,
+        file_name=entry.file_name,
+        original_file_name=entry.original_file_name,
+        sha256=entry.sha256,
+        kind=entry.kind or (result.document_kind if result else None),
+        issuer=entry.issuer,
+        province=entry.province,
+        document_date=entry.document_date,
+        title=entry.title,
+        metadata_source=entry.metadata_source,
+        source_format=model.file_format if model else entry.path.suffix.lstrip(".").lower() or None,
+        page_count=model.page_count if model else None,
+        extraction_status="ok" if result is not None else "failed",
+        extraction_error=error,
+        record_count=record_count,
+        is_sample=False,
+        note=entry.note,
+    )
+    return record, result
+
+
+def extract_folder(directory: Path) -> ExtractionRun:
+    run = ExtractionRun()
+    for entry in scan_documents(directory):
+        record, result = extract_entry(entry)
+        run.documents.append(record)
+        if result is not None:
+            run.results.append(result)
+    return run
+
+
+def write_raw_tables(run: ExtractionRun, out_dir: Path) -> dict[str, int]:
+    """One Parquet file per raw table (plus ``documents``); returns row counts."""
+    counts = {"documents": write_parquet(run.documents, DocumentRecord, out_dir / "documents.parquet")}
+    for table, record_type in RECORD_TYPES.items():
+        records = [r for result in run.results for r in result.records(table)]
+        counts[table] = write_parquet(records, record_type, out_dir / f"{table}.parquet")
+    return counts

@@ -1,0 +1,29 @@
+"""Vietnamese number formatting for people: 5.861.734 triệu đồng; 5.861,7 tỷ đồng; 43,35%."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def vn_number(value: Decimal | int | None, decimals: int = 0) -> str:
+    """'.' groups thousands and ',' marks decimals; None → '—' (unknown, never 0)."""
+    if value is None:
+        return "—"
+    quantum = Decimal(1).scaleb(-decimals)
+    rounded = Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
+    text = f"{rounded:,.{decimals}f}"  # 5,861,734.5 in the C locale
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def vn_percent(value: Decimal | None, decimals: int = 2) -> str:
+    return "—" if value is None else f"{vn_number(value, decimals)}%"
+
+
+def mvnd(value: Decimal | None) -> str:
+    """An amount in million VND as written in the documents: '5.861.734 triệu đồng'."""
+    return "—" if value is None else f"{vn_number(value)} triệu đồng"
+
+
+def bvnd(value_mvnd: Decimal | None, decimals: int = 1) -> str:
+    """An amount in million VND shown in billions: '5.861,7 tỷ đồng'."""
+    return "—" if value_mvnd is None else f"{vn_number(Decimal(value_mvnd) / 1000, decimals)} tỷ đồng"
