@@ -254,3 +254,12 @@ def test_a_document_without_plan_tables_is_refused():
     model = DocumentModel("letter.txt", "txt", [Paragraph("Kính gửi các Sở, ngành.", "line 1")])
     with pytest.raises(NotAPlanDocumentError, match="not a plan document"):
         extract_document(model, "letter")
+
+
+def test_slide_figures_without_a_label_are_reported_not_extracted(slides_txt):
+    result = extract_document(read_document(slides_txt), "slides")
+    assert result.document_kind == "slide_deck"
+    unlabelled = [i for i in result.issues if i.code == "unlabelled_slide_figures"]
+    assert [(i.severity, i.source_locator) for i in unlabelled] == [("info", "line 312")]
+    assert "100% 99.9% 93%" in unlabelled[0].message
+    assert Decimal("99.9") not in {s.value for s in result.slide_indicators}

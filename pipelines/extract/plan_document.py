@@ -12,7 +12,7 @@ from pipelines.extract.columns import recognise
 from pipelines.extract.plan_tables import extract_table
 from pipelines.extract.prose import extract_content_counts, extract_part_iv_amounts
 from pipelines.extract.records import ExtractionIssue, ExtractionResult
-from pipelines.extract.slides import extract_slide_indicators, is_slide_deck
+from pipelines.extract.slides import extract_slide_indicators, is_slide_deck, unlabelled_slide_figures
 
 RESOLUTION = "resolution"
 SLIDE_DECK = "slide_deck"
@@ -31,6 +31,17 @@ def extract_document(model: DocumentModel, document_id: str) -> ExtractionResult
     if is_slide_deck(model):
         result = ExtractionResult(document_id, SLIDE_DECK, model.file_format)
         result.slide_indicators = extract_slide_indicators(model, document_id)
+        # Figures without a readable caption are reported, never given a guessed label.
+        result.issues.extend(
+            ExtractionIssue(
+                document_id,
+                "info",
+                "unlabelled_slide_figures",
+                f"Số liệu không có nhãn đọc được, không trích xuất: {figures.text} (figures without a label)",
+                figures.source_locator,
+            )
+            for figures in unlabelled_slide_figures(model)
+        )
         return result
 
     result = ExtractionResult(document_id, RESOLUTION, model.file_format)
