@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format extract clean
+.PHONY: install run test lint format dev clean
 
 # Install into a local venv when missing or when the pins changed.
 $(STAMP): pyproject.toml requirements.lock
@@ -25,6 +25,11 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+## The Dagster UI on http://127.0.0.1:3000 (schedule, sensor, asset graph, checks).
+dev: install
+	mkdir -p .dagster_home
+	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -m pipelines.definitions -h 127.0.0.1 -p 3000
 
 lint: install
 	$(BIN)/ruff check .

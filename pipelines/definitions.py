@@ -1,15 +1,58 @@
 """The Dagster code location: every asset, check, job, schedule and sensor of the warehouse.
 
-`dagster dev -m pipelines.definitions` (or `make dev`) serves it.
+`make dev` serves it (`dagster dev -m pipelines.definitions -h 127.0.0.1`).
 """
-
-from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.assets import extraction
+from pipelines.assets.dbt_assets import DBT_ASSETS, dbt_resource
+from pipelines.assets.extraction import extracted_documents
+from pipelines.assets.publishing import published_warehouse
+from pipelines.paths import documents_dir, submissions_dir
+from pipelines.refresh_state import fingerprint, record_failure
+
+ALL_ASSETS = [extracted_documents, *DBT_ASSETS, published_warehouse]
+
+refresh_job = dg.define_asset_job(
+    "refresh",
+    selection=dg.AssetSelection.all(),
+    description="Làm mới toàn bộ: tài liệu → bảng thô → marts → công bố (full refresh).",
+)
+
+nightly_schedule = dg.ScheduleDefinition(
+    name="nightly_refresh",
+    job=refresh_job,
+    cron_schedule="0 2 * * *",
+    execution_timezone="Asia/Ho_Chi_Minh",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
+
+
+@dg.sensor(job=refresh_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
+def new_input_sensor(context: dg.SensorEvaluationContext):
+    """Start a refresh when a file in raw/documents or raw/submissions is added or changed."""
+    current = fingerprint(documents_dir(), submissions_dir())
+    if context.cursor == current:
+        return dg.SkipReason("Không có tệp mới hoặc thay đổi (no new or changed input)")
+    context.update_cursor(current)
+    return dg.RunRequest(run_key=f"inputs-{current}")
+
+
+@dg.run_failure_sensor(monitored_jobs=[refresh_job], default_status=dg.DefaultSensorStatus.RUNNING)
+def record_refresh_failure(context: dg.RunFailureSensorContext):
+    """Write down why a refresh failed (warehouse/state/refresh_failures.jsonl)."""
+    failed_steps = [event.step_key for event in context.get_step_failure_events()]
+    record_failure(
+        context.dagster_run.run_id,
+        ", ".join(s for s in failed_steps if s) or "run",
+        context.failure_event.message or "unknown",
+    )
+
 
 defs = dg.Definitions(
-    assets=[extraction.extracted_documents],
-    asset_checks=[],
+    assets=ALL_ASSETS,
+    jobs=[refresh_job],
+    schedules=[nightly_schedule],
+    sensors=[new_input_sensor, record_refresh_failure],
+    resources={"dbt": dbt_resource()},
 )

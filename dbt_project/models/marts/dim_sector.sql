@@ -1,0 +1,2 @@
+select sector_code, sector_name_vi, sector_name_en, description
+from {{ ref('ref_sector') }}

@@ -1,0 +1,16 @@
+select
+    document_id,
+    {{ normalise_appendix('appendix') }} as appendix,
+    table_kind,
+    title,
+    title_period_text,
+    title_period_start,
+    title_period_end,
+    unit_text,
+    header_text,
+    column_period_text,
+    column_period_start,
+    column_period_end,
+    row_count,
+    source_locator
+from {{ source('extraction', 'plan_tables') }}

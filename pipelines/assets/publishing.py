@@ -1,0 +1,63 @@
+"""Dagster asset: publish the finished build atomically onto warehouse/warehouse.duckdb.
+
+It runs after every mart is built and dbt's tests passed (a failing dbt test fails the
+dbt step, so this step never runs and the previous warehouse stays published). The
+fatal checks below run once more on exactly the bytes being published.
+"""
+
+import dagster as dg
+
+from pipelines.assets.dbt_assets import duckdb_build_path
+from pipelines.paths import documents_dir, submissions_dir
+from pipelines.publish import FatalCheck, publish_build
+from pipelines.refresh_state import input_hashes
+
+# Each selects failing rows; any row refuses the publish.
+FATAL_CHECKS = [
+    FatalCheck(
+        name="dim_task_has_the_plan",
+        sql="select 1 where (select count(*) from marts.dim_task where appendix = 'I') = 0",
+    ),
+    FatalCheck(
+        name="budget_plan_amounts_are_exact",
+        sql=(
+            "select task_key from marts.fct_budget_plan "
+            "where amount_mvnd is null or amount_mvnd <> round(amount_mvnd, 3)"
+        ),
+    ),
+    FatalCheck(
+        name="reconciliation_has_rows",
+        sql="select 1 where (select count(*) from marts.rpt_reconciliation) = 0",
+    ),
+]
+
+
+@dg.asset(
+    key=["warehouse", "published"],
+    group_name="publish",
+    deps=[
+        dg.AssetKey(["marts", "fct_budget_plan"]),
+        dg.AssetKey(["marts", "rpt_reconciliation"]),
+        dg.AssetKey(["marts", "dim_task"]),
+    ],
+    kinds={"duckdb"},
+    description="Bản kho dữ liệu đã công bố (the published warehouse: atomic replace, last versions kept).",
+)
+def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    result = publish_build(
+        duckdb_build_path(),
+        run_id=context.run_id,
+        input_hashes=input_hashes(documents_dir(), submissions_dir()),
+        fatal_checks=FATAL_CHECKS,
+    )
+    for warning in result.warnings:
+        context.log.warning(warning)
+    return dg.MaterializeResult(
+        metadata={
+            "version": result.version,
+            "path": str(result.published_path),
+            "sha256": result.sha256,
+            "rows": dg.MetadataValue.json(result.row_counts),
+            "seconds": round(result.seconds, 2),
+        }
+    )

@@ -1,0 +1,115 @@
+"""``nq57 refresh``: the nightly refresh job, run from the command line, with a final summary."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+import time
+from collections import defaultdict
+
+from pipelines.formatting import vn_number
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "refresh",
+        help="làm mới toàn bộ kho dữ liệu (run the full refresh: extract, build, check, publish)",
+        description="Chạy lần làm mới như lịch hằng đêm: trích xuất, dựng marts, kiểm tra, công bố.",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import dagster as dg
+
+    from pipelines.definitions import defs
+    from pipelines.refresh_state import record_failure
+
+    started = time.monotonic()
+    print("nq57 refresh: bắt đầu (starting) …", flush=True)
+    job = defs.resolve_job_def("refresh")
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        stage_seconds = _stage_seconds(instance.all_logs(result.run_id))
+    print(summary(result, stage_seconds, time.monotonic() - started))
+    if not result.success:
+        failed = [e.step_key for e in result.all_events if e.is_step_failure]
+        reason = "; ".join(
+            f"{e.step_key}: {e.event_specific_data.error.message.strip()[:500]}"
+            for e in result.all_events
+            if e.is_step_failure and e.event_specific_data and e.event_specific_data.error
+        )
+        path = record_failure(result.run_id, ", ".join(failed) or "run", reason or "unknown")
+        print(
+            f"Làm mới thất bại; kho dữ liệu đã công bố trước đó được giữ nguyên. Lý do ghi tại {path}",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _stage_seconds(log_entries) -> dict[str, float]:
+    """Seconds from each step's start to its success or failure, from the run's event log."""
+    starts: dict[str, float] = {}
+    seconds: dict[str, float] = defaultdict(float)
+    for entry in log_entries:
+        event = entry.dagster_event
+        if event is None or event.step_key is None:
+            continue
+        if event.is_step_start:
+            starts[event.step_key] = entry.timestamp
+        elif (event.is_step_success or event.is_step_failure) and event.step_key in starts:
+            seconds[event.step_key] += entry.timestamp - starts[event.step_key]
+    return dict(seconds)
+
+
+def summary(result, stage_seconds: dict[str, float], total_seconds: float) -> str:
+    lines = ["", "Tóm tắt lần làm mới (refresh summary)", f"  run id: {result.run_id}"]
+    materializations = [
+        e.event_specific_data.materialization for e in result.all_events if e.is_step_materialization
+    ]
+    metadata = {m.asset_key.to_user_string(): m.metadata for m in materializations}
+    documents = metadata.get("raw/documents", {}).get("rows")
+    if documents is not None:
+        lines.append(f"  tài liệu (documents): {documents.value}")
+    published = metadata.get("warehouse/published")
+    if published:
+        lines.append(
+            f"  công bố (published): phiên bản {published['version'].value} → {published['path'].value}"
+        )
+        rows = published["rows"].value
+        for table, count in sorted(rows.items()):
+            lines.append(f"    {table}: {vn_number(count)} dòng")
+        lines.extend(_failing_reconciliation(published["path"].value))
+    checks = [
+        e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"
+    ]
+    failed_checks = [c for c in checks if not c.passed]
+    lines.append(f"  kiểm tra (checks): {len(checks)} chạy, {len(failed_checks)} không đạt")
+    for check in failed_checks[:20]:
+        lines.append(f"    ✗ {check.asset_key.to_user_string()} · {check.check_name}")
+    lines.append("  thời gian theo bước (seconds per stage):")
+    for step, seconds in sorted(stage_seconds.items(), key=lambda item: -item[1]):
+        lines.append(f"    {step}: {seconds:.1f} s")
+    lines.append(f"  tổng (total): {total_seconds:.1f} s — {'thành công' if result.success else 'THẤT BẠI'}")
+    return "\n".join(lines)
+
+
+def _failing_reconciliation(path: str) -> list[str]:
+    from pipelines.warehouse_access import connect_readonly
+
+    try:
+        with connect_readonly(Path(path)) as con:
+            rows = con.execute(
+                "select check_id, stated_value, computed_value from marts.rpt_reconciliation "
+                "where status = 'fail' order by check_id"
+            ).fetchall()
+    except Exception as error:  # the summary must not hide a successful publish
+        return [f"  (không đọc được rpt_reconciliation: {error})"]
+    lines = [f"  đối chiếu không khớp (failing reconciliation checks): {len(rows)}"]
+    lines.extend(
+        f"    {check}: ghi {vn_number(stated)} / tính {vn_number(computed)}"
+        for check, stated, computed in rows
+    )
+    return lines

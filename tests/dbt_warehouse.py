@@ -1,0 +1,76 @@
+"""Build the warehouse once per test session, the way production does, into a temp dir.
+
+The shipped documents → the extraction asset (raw Parquet) → the dbt assets (`dbt build`, tests as
+asset checks) → the static docs site, all materialised in-process by Dagster. Test modules share the
+result through ``built_warehouse()`` (a helper module, not a conftest, so it needs no fixture wiring).
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+_ENV_VARS = ("NQ57_RAW_DIR", "NQ57_DUCKDB_PATH", "NQ57_WAREHOUSE_DIR", "NQ57_DOCUMENTS_DIR")
+
+
+@dataclass(frozen=True)
+class BuiltWarehouse:
+    root: Path
+    raw_dir: Path
+    duckdb_path: Path
+    docs_index: Path
+    check_results: dict[str, bool]  # "<asset key>:<check name>" → passed
+    seconds: float
+
+
+@functools.cache
+def built_warehouse() -> BuiltWarehouse:
+    import dagster as dg
+
+    from pipelines.assets import dbt_assets, extraction
+
+    root = Path(tempfile.mkdtemp(prefix="nq57_dbt_"))
+    atexit.register(shutil.rmtree, root, True)
+    saved = {name: os.environ.get(name) for name in _ENV_VARS}
+    os.environ["NQ57_WAREHOUSE_DIR"] = str(root / "warehouse")
+    os.environ["NQ57_RAW_DIR"] = str(root / "raw")
+    os.environ["NQ57_DUCKDB_PATH"] = str(root / "build" / "warehouse.duckdb")
+    os.environ.pop("NQ57_DOCUMENTS_DIR", None)
+    started = time.perf_counter()
+    try:
+        result = dg.materialize(
+            [extraction.extracted_documents, *dbt_assets.DBT_ASSETS],
+            resources={"dbt": dbt_assets.dbt_resource()},
+            instance=dg.DagsterInstance.ephemeral(),
+            raise_on_error=True,
+        )
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    checks = {
+        f"{e.asset_key.to_user_string()}:{e.check_name}": e.passed
+        for e in result.get_asset_check_evaluations()
+    }
+    return BuiltWarehouse(
+        root=root,
+        raw_dir=root / "raw",
+        duckdb_path=root / "build" / "warehouse.duckdb",
+        docs_index=root / "build" / "dbt_docs" / "index.html",
+        check_results=checks,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def connect(warehouse: BuiltWarehouse):
+    import duckdb
+
+    return duckdb.connect(str(warehouse.duckdb_path), read_only=True)

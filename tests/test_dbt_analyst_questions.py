@@ -1,0 +1,87 @@
+"""docs/analyst_questions.md stays true: every SQL block runs on the warehouse built from the shipped
+documents and returns exactly the answer printed under it.
+
+To refresh the answers after a deliberate change:
+``python -m tests.test_dbt_analyst_questions <warehouse.duckdb>`` rewrites the result blocks.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "analyst_questions.md"
+# a ```sql block, then (after any text such as "Kết quả:") the ```text block with its answer
+_QUESTION = re.compile(r"```sql\n(?P<sql>.*?)```(?P<between>[^`]*?)```text\n(?P<answer>.*?)```", re.DOTALL)
+
+
+def vn_value(value) -> str:
+    """Vietnamese number format for amounts (5.861.734; 35,49); plain ints (years, counts) as they are."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        sign = "-" if value < 0 else ""
+        integral, _, fraction = f"{abs(value):f}".partition(".")
+        grouped = f"{int(integral):,}".replace(",", ".")
+        fraction = fraction.rstrip("0")
+        return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def render(columns: list[str], rows: list[tuple]) -> str:
+    lines = [" | ".join(columns), " | ".join("---" for _ in columns)]
+    lines += [" | ".join(vn_value(v) for v in row) for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def run(con, sql: str) -> str:
+    cursor = con.execute(sql)
+    return render([d[0] for d in cursor.description], cursor.fetchall())
+
+
+def questions(text: str) -> list[re.Match]:
+    return list(_QUESTION.finditer(text))
+
+
+def fill_answers(text: str, con) -> str:
+    def answer(match: re.Match) -> str:
+        return f"```sql\n{match['sql']}```{match['between']}```text\n{run(con, match['sql'])}```"
+
+    return _QUESTION.sub(answer, text)
+
+
+def test_doc_has_at_least_ten_questions_in_vietnamese():
+    text = DOC.read_text(encoding="utf-8")
+    found = questions(text)
+    assert len(found) >= 10
+    headings = re.findall(r"^## \d+\. (.+)$", text, re.MULTILINE)
+    assert len(headings) == len(found)
+    assert all(re.search(r"[ăâđêôơưáàảãạéèẻẽẹíìỉĩịóòỏõọúùủũụýỳỷỹỵ]", h.lower()) for h in headings)
+
+
+@pytest.mark.slow
+def test_every_answer_is_what_the_sql_returns():
+    from tests.dbt_warehouse import built_warehouse, connect
+
+    con = connect(built_warehouse())
+    try:
+        for number, match in enumerate(questions(DOC.read_text(encoding="utf-8")), start=1):
+            assert run(con, match["sql"]) == match["answer"], f"question {number}"
+    finally:
+        con.close()
+
+
+if __name__ == "__main__":
+    import duckdb
+
+    with duckdb.connect(sys.argv[1], read_only=True) as connection:
+        DOC.write_text(fill_answers(DOC.read_text(encoding="utf-8"), connection), encoding="utf-8")

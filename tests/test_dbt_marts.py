@@ -1,0 +1,224 @@
+"""The star schema built from the shipped documents shows what issue 3 says it must show."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from tests.dbt_warehouse import built_warehouse, connect
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def warehouse():
+    return built_warehouse()
+
+
+@pytest.fixture(scope="module")
+def db(warehouse):
+    con = connect(warehouse)
+    yield con
+    con.close()
+
+
+def scalar(db, sql: str):
+    return db.execute(sql).fetchone()[0]
+
+
+def test_every_dbt_check_passes(warehouse):
+    dbt_checks = {k: v for k, v in warehouse.check_results.items() if not k.startswith("raw/")}
+    assert len(dbt_checks) > 50
+    assert [k for k, passed in dbt_checks.items() if not passed] == []
+
+
+def test_appendix_i_amounts_by_funding_source(db):
+    rows = dict(
+        db.execute(
+            """select funding_source_code, sum(amount_mvnd) from marts.fct_budget_plan
+               where appendix = 'I' group by all"""
+        ).fetchall()
+    )
+    assert rows["NSNN"] == Decimal("5861734")
+    assert sum(v for k, v in rows.items() if k != "NSNN") == Decimal("420000")
+    assert rows == {
+        "NSNN": Decimal("5861734"),
+        "VON_TU_NHAN": Decimal("200000"),
+        "VON_DOI_UNG_DN": Decimal("150000"),
+        "QUY_KHCN_DN": Decimal("30000"),
+        "NGUON_KHAC": Decimal("40000"),
+    }
+
+
+def test_amounts_are_exact_decimals(db):
+    types = dict(
+        db.execute(
+            """select table_name || '.' || column_name, data_type from duckdb_columns()
+               where schema_name = 'marts' and column_name like '%mvnd'"""
+        ).fetchall()
+    )
+    assert types and set(types.values()) == {"DECIMAL(18,3)"}
+
+
+def test_every_task_sums_over_years_to_its_stated_amount(db):
+    mismatches = db.execute(
+        """with stated as (
+               select task_key, 'state_budget' as source_column, state_budget_mvnd as amount
+               from marts.dim_task where state_budget_status = 'stated'
+               union all
+               select task_key, 'other_budget', other_budget_mvnd
+               from marts.dim_task where other_budget_status = 'stated'
+               union all
+               select task_key, 'budget_2025', budget_2025_mvnd
+               from marts.dim_task where item_level = 'item' and budget_2025_status = 'stated'
+               union all
+               select task_key, 'budget_2026_2030', budget_2026_2030_mvnd
+               from marts.dim_task where item_level = 'item' and budget_2026_2030_status = 'stated'
+           ),
+           planned as (
+               select task_key, source_column, sum(amount_mvnd) as amount
+               from marts.fct_budget_plan group by all
+           )
+           select * from stated full join planned using (task_key, source_column)
+           where stated.amount is distinct from planned.amount"""
+    ).fetchall()
+    assert mismatches == []
+
+
+def test_year_split_follows_the_rule(db):
+    # task 24: 131.979 over 2025–2030 → 21.997 ×3 then 21.996 ×3 (remainder to the earliest years)
+    parts = db.execute(
+        """select year, amount_mvnd, allocation_method from marts.fct_budget_plan
+           where appendix = 'I' and item_no = '24' order by year"""
+    ).fetchall()
+    assert [p[1] for p in parts] == [Decimal(21997)] * 3 + [Decimal(21996)] * 3
+    assert {p[2] for p in parts} == {"even_split"}
+    # Appendix II item 1.2: 450 stated for 2025, 3.200 over 2026–2030
+    item = db.execute(
+        """select year, amount_mvnd, allocation_method from marts.fct_budget_plan
+           where appendix = 'II' and item_no = '1.2' order by year"""
+    ).fetchall()
+    assert item[0] == (2025, Decimal(450), "stated")
+    assert [r[1] for r in item[1:]] == [Decimal(640)] * 5
+
+
+def test_tasks_to_be_determined_have_no_amounts(db):
+    tbd = [
+        r[0]
+        for r in db.execute(
+            "select item_no from marts.dim_task where budget_status = 'to_be_determined' order by sequence"
+        ).fetchall()
+    ]
+    assert tbd == ["57", "58", "59", "78"]
+    planned = """select count(*) from marts.fct_budget_plan
+                 where appendix = 'I' and item_no in ('57', '58', '59', '78')"""
+    assert scalar(db, planned) == 0
+
+
+def test_every_task_has_one_pillar_sector_and_lead(db):
+    assert scalar(db, "select count(*) from marts.dim_task where appendix = 'I'") == 85
+    assert scalar(db, "select count(*) from marts.dim_task where appendix = 'II'") == 26
+    missing = db.execute(
+        """select task_key from marts.dim_task
+           where pillar_code is null or sector_code is null or lead_agency_code is null"""
+    ).fetchall()
+    assert missing == []
+    assert (
+        scalar(db, "select sector_code from marts.dim_task where appendix = 'I' and item_no = '39'")
+        == "HEALTH"
+    )
+    assert scalar(
+        db, "select lead_agency_name from marts.dim_task where appendix = 'I' and item_no = '39'"
+    ) == ("Sở Y tế")
+
+
+def test_groups_and_content_counts(db):
+    counts = [r[0] for r in db.execute("select task_count from marts.dim_group order by sequence").fetchall()]
+    assert counts == [9, 4, 7, 3, 3, 2, 14, 7, 10, 17, 5, 4]
+
+
+@pytest.mark.parametrize(
+    ("check_id", "status", "stated", "computed"),
+    [
+        ("A1.TOTAL.STATE_BUDGET", "pass", 5861734, 5861734),
+        ("A1.TOTAL.OTHER_SOURCES", "fail", 390000, 420000),
+        ("A2.TOTAL.TOTAL.UNITS", "fail", 277430, 279630),
+        ("A2.TOTAL.BUDGET_2025.UNITS", "pass", 15800, 15800),
+        ("A2.TOTAL.BUDGET_2026_2030.UNITS", "fail", 261630, 263830),
+        ("A2.UNIT.1.BUDGET_2025", "fail", 6800, 6600),
+        ("A2.UNIT.1.BUDGET_2026_2030", "fail", 174130, 145130),
+        ("P4.STATE_BUDGET.APPENDIX_TOTALS", "pass", 6139164, 6139164),
+        ("P4.TOTAL.PARTS", "pass", 6529164, 6529164),
+        ("CONTENT.1.2", "fail", 5, 4),
+        ("PERIOD.A2.TITLE_VS_COLUMNS", "fail", 2028, 2030),
+        ("WORDS.PART_IV_TOTAL", "pass", 6529164, 6529164),
+    ],
+)
+def test_reconciliation_shows_known_figures(db, check_id, status, stated, computed):
+    row = db.execute(
+        """select status, stated_value, computed_value, difference from marts.rpt_reconciliation
+           where check_id = ?""",
+        [check_id],
+    ).fetchone()
+    assert row == (status, Decimal(stated), Decimal(computed), Decimal(computed - stated))
+
+
+def test_appendix_i_words_do_not_match_digits(db):
+    status, stated, text = db.execute(
+        """select status, stated_value, computed_text from marts.rpt_reconciliation
+           where check_id = 'WORDS.APPENDIX_I_TOTAL_STATE_BUDGET'"""
+    ).fetchone()
+    assert (status, stated) == ("fail", Decimal(5861734))
+    assert "Năm tỷ tám trăm sáu mươi mốt tỷ" in text
+
+
+def test_reconciliation_rows_have_locators(db):
+    assert scalar(db, "select count(*) from marts.rpt_reconciliation") >= 50
+    assert (
+        scalar(
+            db,
+            """select count(*) from marts.rpt_reconciliation
+           where stated_locator is null or computed_locator is null""",
+        )
+        == 0
+    )
+
+
+def test_appendix_ii_unit_figures_and_differences_are_explicit(db):
+    row = db.execute(
+        """select stated_amount_mvnd, rows_sum_mvnd, rows_difference_mvnd from marts.fct_stated_total
+           where total_id = 'appendix_II.unit.1.budget_2026_2030'"""
+    ).fetchone()
+    assert row == (Decimal(174130), Decimal(145130), Decimal(-29000))
+
+
+def test_kpi_marts(db):
+    targets = db.execute(
+        """select year, target_value, implied_comparator from marts.fct_kpi_target
+           where indicator_code = 'DTI_RANK' order by year"""
+    ).fetchall()
+    assert targets == [
+        (y, Decimal(v), "<=") for y, v in zip(range(2025, 2031), range(15, 9, -1), strict=True)
+    ]
+    assert scalar(db, "select direction from marts.dim_indicator where indicator_code = 'DTI_RANK'") == (
+        "lower_is_better"
+    )
+    baseline = db.execute(
+        """select year, observed_value, rank from marts.fct_kpi_baseline
+           where indicator_code = 'PII_SCORE' order by year"""
+    ).fetchall()
+    assert baseline == [(2023, Decimal("44.95"), 12), (2024, Decimal("42.05"), 12)]
+
+
+def test_descriptions_are_duckdb_comments(db):
+    for catalog in ("duckdb_columns()", "duckdb_tables()"):
+        undocumented = (
+            f"select count(*) from {catalog} where schema_name = 'marts' and coalesce(comment, '') = ''"
+        )
+        assert scalar(db, undocumented) == 0, catalog
+
+
+def test_docs_site_is_written(warehouse):
+    html = warehouse.docs_index.read_text(encoding="utf-8")
+    assert "rpt_reconciliation" in html
