@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 import time
 from collections import defaultdict
+from pathlib import Path
 
 from pipelines.formatting import vn_number
 
