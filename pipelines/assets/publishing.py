@@ -5,10 +5,12 @@ dbt step, so this step never runs and the previous warehouse stays published). T
 fatal checks below run once more on exactly the bytes being published.
 """
 
+import shutil
+
 import dagster as dg
 
-from pipelines.assets.dbt_assets import duckdb_build_path
-from pipelines.paths import documents_dir, submissions_dir
+from pipelines.assets.dbt_assets import dbt_docs_dir, duckdb_build_path
+from pipelines.paths import documents_dir, submissions_dir, warehouse_dir
 from pipelines.publish import FatalCheck, publish_build
 from pipelines.refresh_state import input_hashes
 
@@ -39,6 +41,7 @@ FATAL_CHECKS = [
         dg.AssetKey(["marts", "fct_budget_plan"]),
         dg.AssetKey(["marts", "rpt_reconciliation"]),
         dg.AssetKey(["marts", "dim_task"]),
+        dg.AssetKey(["docs", "dbt_docs_site"]),
     ],
     kinds={"duckdb"},
     description="Bản kho dữ liệu đã công bố (the published warehouse: atomic replace, last versions kept).",
@@ -52,6 +55,7 @@ def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResu
     )
     for warning in result.warnings:
         context.log.warning(warning)
+    docs = publish_dbt_docs()
     return dg.MaterializeResult(
         metadata={
             "version": result.version,
@@ -59,5 +63,19 @@ def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResu
             "sha256": result.sha256,
             "rows": dg.MetadataValue.json(result.row_counts),
             "seconds": round(result.seconds, 2),
+            "dbt_docs": str(docs) if docs else "—",
         }
     )
+
+
+def publish_dbt_docs() -> str | None:
+    """Keep the static dbt docs site of the published build beside the warehouse (warehouse/dbt_docs)."""
+    built = dbt_docs_dir() / "index.html"
+    if not built.exists():
+        return None
+    target = warehouse_dir() / "dbt_docs" / "index.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".html.tmp")
+    shutil.copyfile(built, tmp)
+    tmp.replace(target)
+    return str(target)
