@@ -16,12 +16,16 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# Word's non-breaking hyphen: PDFs draw it as a plain hyphen, so normalise it for every format.
+_HYPHENS = str.maketrans({"\u2011": "-"})
+
+
 def clean_text(text: str) -> str:
     """NFC, no bookmark artefacts, plain spaces, each line stripped, outer blank lines dropped.
 
     Line breaks inside the text are kept (a cell may hold several paragraphs).
     """
-    text = nfc(text)
+    text = nfc(text).translate(_HYPHENS)
     text = _BOOKMARK.sub("", text)
     text = _SPACES.sub(" ", text)
     lines = [_RUNS_OF_BLANKS.sub(" ", line).strip() for line in text.split("\n")]
