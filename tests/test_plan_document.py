@@ -263,3 +263,20 @@ def test_slide_figures_without_a_label_are_reported_not_extracted(slides_txt):
     assert [(i.severity, i.source_locator) for i in unlabelled] == [("info", "line 312")]
     assert "100% 99.9% 93%" in unlabelled[0].message
     assert Decimal("99.9") not in {s.value for s in result.slide_indicators}
+
+
+def test_an_unreadable_kpi_target_is_kept_as_printed_and_reported():
+    rows = [
+        ["TT", "Chỉ tiêu", "Hiện trạng", "2025", "2026", "2027"],
+        ["1", "Tỷ lệ thử nghiệm", "Năm 2024 đạt 40%", "khoảng một nửa", "60%", "-"],
+    ]
+    table = Table(
+        [Row(tuple(_cell(t, f"r{r}c{c}") for c, t in enumerate(row)), f"r{r}") for r, row in enumerate(rows)],
+        "t1",
+    )
+    result = extract_document(DocumentModel("kpi.txt", "txt", [table]), "kpi")
+    statuses = {t.column_label: (t.value, t.value_status, t.target_text) for t in result.kpi_targets}
+    assert statuses["2025"] == (None, "unreadable", "khoảng một nửa")
+    assert statuses["2026"] == (Decimal("60"), "stated", "60%")
+    assert statuses["2027"] == (None, "not_set", "-")
+    assert [(i.code, i.source_locator) for i in result.issues] == [("target_unreadable", "r1c3")]

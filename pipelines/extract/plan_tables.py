@@ -18,7 +18,7 @@ from pipelines.extract.records import (
     StatedTotal,
 )
 from pipelines.parsing.amount_words import AmountWordsError, parse_amount_words
-from pipelines.parsing.numbers import AmountCell, NumberParseError, parse_amount_cell, parse_target
+from pipelines.parsing.numbers import AmountCell, NumberParseError, Target, parse_amount_cell, parse_target
 from pipelines.parsing.periods import parse_period
 from pipelines.parsing.text import fold, one_line
 
@@ -449,7 +449,20 @@ def extract_kpi_table(table: Table, layout: TableLayout, title: TableTitle, docu
         for year, column in layout.year_columns():
             cell = row.cells[column] if column < len(row.cells) else None
             text = one_line(cell.text) if cell else ""
-            target = parse_target(text)
+            try:
+                target = parse_target(text)
+            except NumberParseError:
+                # Keep the cell as printed and say so; never guess a number out of a sentence.
+                target = Target(text, None, None, None, None, None)
+                records.issues.append(
+                    ExtractionIssue(
+                        document_id,
+                        "warning",
+                        "target_unreadable",
+                        f"Không đọc được chỉ tiêu '{text}' (target is not a number)",
+                        cell.locator if cell else row.locator,
+                    )
+                )
             has_period = target.period_start is not None
             records.kpi_targets.append(
                 KpiTarget(
@@ -464,7 +477,9 @@ def extract_kpi_table(table: Table, layout: TableLayout, title: TableTitle, docu
                     comparator=target.comparator,
                     value=target.value,
                     unit=target.unit,
-                    value_status="stated" if target.value is not None else "not_set",
+                    value_status="stated"
+                    if target.value is not None
+                    else ("not_set" if text in {"", "-", "–", "—"} else "unreadable"),
                     source_locator=cell.locator if cell else row.locator,
                 )
             )
