@@ -24,10 +24,15 @@ def run(args: argparse.Namespace) -> int:
     import dagster as dg
 
     from pipelines.definitions import defs
+    from pipelines.publish import repair_published
     from pipelines.refresh_state import record_failure
 
     started = time.monotonic()
     print("nq57 refresh: bắt đầu (starting) …", flush=True)
+    # A published file found corrupt is restored from the last good version before anything else.
+    status, restored = repair_published()
+    if restored is not None:
+        print(f"  khôi phục phiên bản {restored.version} (restored: {status.problem})", flush=True)
     job = defs.resolve_job_def("refresh")
     with dg.DagsterInstance.ephemeral() as instance:
         result = job.execute_in_process(instance=instance, raise_on_error=False)

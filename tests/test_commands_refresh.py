@@ -1,0 +1,92 @@
+"""`nq57 refresh` as the nightly run does it: a real process, real documents, real dbt, real publish."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def refresh(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "refresh"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
+
+
+def published_state_budget(warehouse: Path) -> Decimal:
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"attach '{warehouse / 'warehouse.duckdb'}' as w (read_only)")
+        return con.execute(
+            "select sum(amount_mvnd) from w.marts.fct_budget_plan "
+            "where appendix = 'I' and funding_source_code = 'NSNN'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory) -> tuple[Path, dict[str, str], subprocess.CompletedProcess]:
+    root = tmp_path_factory.mktemp("refresh")
+    env = {**os.environ, "NQ57_WAREHOUSE_DIR": str(root / "warehouse")}
+    return root / "warehouse", env, refresh(env)
+
+
+def test_refresh_publishes_the_marts_and_summarises(warehouse):
+    path, _, proc = warehouse
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "tài liệu (documents): 2" in proc.stdout
+    assert "thành công" in proc.stdout
+    assert published_state_budget(path) == Decimal("5861734")
+    # The source's own disagreements are listed in the summary with both numbers.
+    assert "ghi 390.000 / tính 420.000" in proc.stdout
+    assert (path / "dbt_docs" / "index.html").exists()
+
+
+def test_killed_refresh_during_dbt_leaves_the_published_warehouse_untouched(warehouse):
+    path, env, first = warehouse
+    assert first.returncode == 0
+    published = path / "warehouse.duckdb"
+    before = (published.stat().st_ino, published.read_bytes())
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "refresh"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+    # Wait until dbt is running (its build file is being written), then kill the whole run.
+    deadline = time.monotonic() + 300
+    seen_dbt = False
+    assert process.stdout is not None
+    for line in process.stdout:
+        if "dbt build" in line or "Running with dbt" in line:
+            seen_dbt = True
+            break
+        if time.monotonic() > deadline:
+            break
+    time.sleep(1.0)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=60)
+    assert seen_dbt, "the refresh never reached dbt"
+    assert (published.stat().st_ino, published.read_bytes()) == before
+    assert published_state_budget(path) == Decimal("5861734")
+    # Nothing in raw/ was lost, and the next refresh succeeds.
+    assert (Path(__file__).resolve().parents[1] / "raw" / "documents" / "000_a74ee38357d31740.txt").exists()
+    again = refresh(env)
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    assert published_state_budget(path) == Decimal("5861734")
