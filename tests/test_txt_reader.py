@@ -160,11 +160,3 @@ def test_empty_and_missing_files_are_refused(tmp_path: Path) -> None:
         read_txt(empty)
     with pytest.raises(UnreadableDocumentError, match="không tìm thấy tệp"):
         read_document(tmp_path / "khong_co.txt")
-
-
-def test_clean_text_makes_every_format_agree_on_hyphens_and_spaces():
-    from pipelines.parsing.text import clean_text
-
-    assert clean_text("Nghị quyết 57\u2011NQ/TW") == "Nghị quyết 57-NQ/TW"
-    assert clean_text("\u00a0") == ""
-    assert clean_text("[bookmark: _Hlk200311867]Tổ chức") == "Tổ chức"
