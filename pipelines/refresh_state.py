@@ -60,3 +60,53 @@ def record_failure(run_id: str, stage: str, reason: str) -> Path:
     with path.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
     return path
+
+
+# Code whose change must rebuild the warehouse even when no input file changed.
+_CODE_GLOBS = [
+    ("pipelines", "**/*.py"),
+    ("dbt_project/models", "**/*"),
+    ("dbt_project/macros", "**/*"),
+    ("dbt_project/seeds", "**/*"),
+    ("dbt_project/tests", "**/*"),
+    ("dbt_project", "*.yml"),
+]
+CODE_KEY = "code/fingerprint"
+
+
+def code_fingerprint() -> str:
+    """A hash of the extraction, validation and dbt code (file names and contents)."""
+    from pipelines.paths import PROJECT_ROOT
+
+    digest = hashlib.sha256()
+    for folder, pattern in _CODE_GLOBS:
+        for path in sorted((PROJECT_ROOT / folder).glob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def current_inputs() -> dict[str, str]:
+    """Everything a build depends on: every input file's hash and the code fingerprint."""
+    from pipelines.paths import documents_dir, submissions_dir
+
+    return {**input_hashes(documents_dir(), submissions_dir()), CODE_KEY: code_fingerprint()}
+
+
+def published_inputs() -> dict[str, str] | None:
+    """The inputs the published warehouse was built from (its sidecar), or None when there is none."""
+    from pipelines.warehouse_access import published_path
+
+    sidecar = published_path().with_name(published_path().name + ".json")
+    if not published_path().exists() or not sidecar.exists():
+        return None
+    try:
+        return json.loads(sidecar.read_text(encoding="utf-8")).get("input_hashes")
+    except (OSError, ValueError):
+        return None
+
+
+def inputs_unchanged() -> bool:
+    """True when the published warehouse was built from exactly the current files and code."""
+    return published_inputs() == current_inputs()

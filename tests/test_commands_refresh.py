@@ -16,9 +16,9 @@ import pytest
 pytestmark = pytest.mark.slow
 
 
-def refresh(env: dict[str, str]) -> subprocess.CompletedProcess:
+def refresh(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "refresh"],
+        [sys.executable, "-m", "pipelines.cli", "refresh", *args],
         capture_output=True,
         text=True,
         timeout=600,
@@ -62,7 +62,7 @@ def test_killed_refresh_during_dbt_leaves_the_published_warehouse_untouched(ware
     published = path / "warehouse.duckdb"
     before = (published.stat().st_ino, published.read_bytes())
     process = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "refresh"],
+        [sys.executable, "-m", "pipelines.cli", "refresh", "--full"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -87,6 +87,16 @@ def test_killed_refresh_during_dbt_leaves_the_published_warehouse_untouched(ware
     assert published_state_budget(path) == Decimal("5861734")
     # Nothing in raw/ was lost, and the next refresh succeeds.
     assert (Path(__file__).resolve().parents[1] / "raw" / "documents" / "000_a74ee38357d31740.txt").exists()
-    again = refresh(env)
+    again = refresh(env, "--full")
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
     assert published_state_budget(path) == Decimal("5861734")
+
+
+def test_a_refresh_with_no_new_input_keeps_the_published_warehouse(warehouse):
+    path, env, _ = warehouse
+    sidecar = path / "warehouse.duckdb.json"
+    before = sidecar.read_text()
+    proc = refresh(env)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "no new input" in proc.stdout
+    assert sidecar.read_text() == before  # no new version was published

@@ -10,9 +10,9 @@ import shutil
 import dagster as dg
 
 from pipelines.assets.dbt_assets import dbt_docs_dir, duckdb_build_path
-from pipelines.paths import documents_dir, submissions_dir, warehouse_dir
+from pipelines.paths import warehouse_dir
 from pipelines.publish import FatalCheck, publish_build
-from pipelines.refresh_state import input_hashes
+from pipelines.refresh_state import current_inputs
 
 # Each selects failing rows; any row refuses the publish.
 FATAL_CHECKS = [
@@ -50,7 +50,7 @@ def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResu
     result = publish_build(
         duckdb_build_path(),
         run_id=context.run_id,
-        input_hashes=input_hashes(documents_dir(), submissions_dir()),
+        input_hashes=current_inputs(),
         fatal_checks=FATAL_CHECKS,
     )
     for warning in result.warnings:

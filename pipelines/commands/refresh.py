@@ -17,6 +17,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="làm mới toàn bộ kho dữ liệu (run the full refresh: extract, build, check, publish)",
         description="Chạy lần làm mới như lịch hằng đêm: trích xuất, dựng marts, kiểm tra, công bố.",
     )
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="dựng lại toàn bộ kể cả khi không có dữ liệu mới (rebuild even when nothing changed)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -25,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
 
     from pipelines.definitions import defs
     from pipelines.publish import repair_published
-    from pipelines.refresh_state import record_failure
+    from pipelines.refresh_state import inputs_unchanged, record_failure
 
     started = time.monotonic()
     print("nq57 refresh: bắt đầu (starting) …", flush=True)
@@ -34,8 +39,17 @@ def run(args: argparse.Namespace) -> int:
     if restored is not None:
         print(f"  khôi phục phiên bản {restored.version} (restored: {status.problem})", flush=True)
     job = defs.resolve_job_def("refresh")
+    selection = None
+    if not args.full and inputs_unchanged():
+        # Same files, same code as the published warehouse: rebuilding would give the same bytes.
+        # Only what depends on the date (the briefing) is redone.
+        print("  không có tệp hay mã nguồn mới: giữ kho đã công bố (no new input: published warehouse kept)")
+        selection = [key for key in job.asset_layer.executable_asset_keys if key.path[0] == "briefing"]
+        if not selection:
+            print(f"Không có gì cần làm lại ({time.monotonic() - started:.1f} s).")
+            return 0
     with dg.DagsterInstance.ephemeral() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        result = job.execute_in_process(instance=instance, raise_on_error=False, asset_selection=selection)
         stage_seconds = _stage_seconds(instance.all_logs(result.run_id))
     print(summary(result, stage_seconds, time.monotonic() - started))
     if not result.success:
