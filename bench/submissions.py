@@ -1,0 +1,69 @@
+"""Benchmark: validation + load throughput of departmental submissions (issue 4).
+
+Generates N submission workbooks (default 5,000; one in ten with a warning or a fatal error) into a
+temporary folder, then runs the whole ingestion on them: archive copy, sha256, validation against
+the real plan and seeds, versioning, error reports (xlsx + csv) and the Parquet raw tables.
+Reports files per second and peak memory (tracemalloc for Python objects, ru_maxrss for the process).
+Target on the 2-core machine: ≥ 300 files/s end to end.
+
+    .venv/bin/python bench/submissions.py [--files 5000] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from pipelines.submissions.ingest import ingest_submissions
+from pipelines.submissions.reference import default_reference_data
+from pipelines.submissions.samples import benchmark_corpus
+
+
+def _timed(root: Path, reference) -> tuple[float, object]:
+    started = time.perf_counter()
+    summary = ingest_submissions(root / "inbox", root / "raw", root / "archive", reference)
+    return time.perf_counter() - started, summary
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=5000)
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temp folder)")
+    args = parser.parse_args()
+    root = args.keep or Path(tempfile.mkdtemp(prefix="nq57_bench_submissions_"))
+    try:
+        reference = default_reference_data()
+        started = time.perf_counter()
+        benchmark_corpus(reference, root / "inbox", args.files)
+        generated = time.perf_counter() - started
+        size = sum(p.stat().st_size for p in (root / "inbox").iterdir())
+        print(f"generated {args.files} files ({size / 1e6:.1f} MB) in {generated:.1f} s")
+
+        # 1. A first refresh: every file is new (archive copy, validation, reports, raw tables).
+        elapsed, summary = _timed(root, reference)
+        print(f"ingested: {summary.text()}")
+        print(f"first run (empty archive): {summary.files / elapsed:.0f} files/s ({elapsed:.1f} s)")
+        # 2. The nightly case: archive and reports already there, everything re-validated.
+        elapsed, summary = _timed(root, reference)
+        print(f"re-run (archive filled): {summary.files / elapsed:.0f} files/s ({elapsed:.1f} s)")
+        # 3. Peak memory of a first run (tracemalloc slows allocation, so it is timed apart).
+        shutil.rmtree(root / "archive")
+        tracemalloc.start()
+        _timed(root, reference)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+        print(f"peak Python memory {peak / 1e6:.0f} MB (tracemalloc); process max RSS {rss:.0f} MB")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

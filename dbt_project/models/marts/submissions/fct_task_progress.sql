@@ -1,0 +1,27 @@
+-- Task progress as reported: task × period × agency, every loaded version (is_current = in force).
+select
+    rows.submission_id || ':' || rows.sheet || ':' || rows.row_no as task_progress_key,
+    tasks.task_key,
+    rows.appendix,
+    rows.item_no,
+    rows.agency_code,
+    rows.report_year as year,
+    rows.report_quarter as quarter,
+    rows.period,
+    rows.status_code,
+    rows.status_text,
+    rows.percent_complete,
+    rows.percent_status,
+    rows.note,
+    rows.version,
+    rows.is_current,
+    rows.is_sample,
+    rows.received_at as valid_from,
+    rows.superseded_at as valid_to,
+    rows.submission_id,
+    rows.file_name,
+    rows.sheet,
+    rows.row_no
+from {{ ref('stg_submissions__progress_rows') }} as rows
+left join {{ ref('dim_task') }} as tasks on tasks.appendix = rows.appendix and tasks.item_no = rows.item_no
+where rows.file_status in ('accepted', 'flagged')

@@ -1,0 +1,57 @@
+-- Disbursed vs allocated vs plan, by agency, sector and year. Reported figures: for each task and
+-- funding source, the latest current quarter of the year (cumulative disbursement, allocation). Plan:
+-- fct_budget_plan for the tasks the agency leads (the year split rule). Rates are NULL when the
+-- denominator is missing or zero (unknown is not 0 %).
+with latest as (
+    select *
+    from {{ ref('fct_budget_execution') }}
+    where is_current
+    qualify row_number() over (
+        partition by agency_code, appendix, item_no, funding_source_code, year order by quarter desc
+    ) = 1
+),
+
+reported as (
+    select
+        agency_code,
+        coalesce(sector_code, 'UNKNOWN') as sector_code,
+        year,
+        max(period) as latest_period,
+        sum(allocated_mvnd) as allocated_mvnd,
+        sum(disbursed_cumulative_mvnd) as disbursed_mvnd,
+        count(*) as reported_lines,
+        bool_or(is_sample) as is_sample
+    from latest
+    group by all
+),
+
+plan as (
+    select lead_agency_code as agency_code, sector_code, year, sum(amount_mvnd) as plan_mvnd
+    from {{ ref('fct_budget_plan') }}
+    group by all
+)
+
+select
+    reported.agency_code,
+    reported.sector_code,
+    reported.year,
+    reported.latest_period,
+    {{ money('reported.allocated_mvnd') }} as allocated_mvnd,
+    {{ money('reported.disbursed_mvnd') }} as disbursed_mvnd,
+    {{ money('plan.plan_mvnd') }} as plan_mvnd,
+    case when reported.allocated_mvnd > 0
+        then cast(round(reported.disbursed_mvnd * 100 / reported.allocated_mvnd, 2) as decimal(9, 2)) end
+        as disbursement_rate_pct,
+    case when plan.plan_mvnd > 0
+        then cast(round(reported.allocated_mvnd * 100 / plan.plan_mvnd, 2) as decimal(9, 2)) end
+        as allocation_vs_plan_pct,
+    case when plan.plan_mvnd > 0
+        then cast(round(reported.disbursed_mvnd * 100 / plan.plan_mvnd, 2) as decimal(9, 2)) end
+        as disbursed_vs_plan_pct,
+    reported.reported_lines,
+    reported.is_sample
+from reported
+left join plan
+    on plan.agency_code = reported.agency_code
+    and plan.sector_code = reported.sector_code
+    and plan.year = reported.year

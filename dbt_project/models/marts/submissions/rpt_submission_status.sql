@@ -1,0 +1,74 @@
+-- Who has submitted for which period, who is late, who has fatal errors, how often each revised.
+-- Expected: every agency that leads a task (not the shared 'NHIEU'), every quarter from the var
+-- submission_first_period to the last quarter ended before the as-of date. Deadline: the quarter's
+-- last day + var submission_deadline_days (default 15). As-of date: var as_of_date, else today.
+{% set as_of = "cast(" ~ ("'" ~ var('as_of_date') ~ "'" if var('as_of_date', none) else 'current_date') ~ " as date)" %}
+with agencies as (
+    select distinct lead_agency_code as agency_code
+    from {{ ref('dim_task') }}
+    where lead_agency_code is not null and lead_agency_code <> 'NHIEU'
+),
+
+quarters as (
+    select
+        year,
+        quarter,
+        year || '-Q' || quarter as period,
+        (make_date(year, quarter * 3, 1) + interval 1 month - interval 1 day)::date as period_end
+    from (select unnest(generate_series(2025, 2030)) as year), (select unnest(generate_series(1, 4)) as quarter)
+),
+
+expected as (
+    select agencies.agency_code, quarters.*,
+        (quarters.period_end + to_days({{ var('submission_deadline_days', 15) }}))::date as deadline_date
+    from agencies cross join quarters
+    where quarters.period >= '{{ var('submission_first_period', '2025-Q4') }}'
+      and quarters.period_end < {{ as_of }}
+),
+
+files as (
+    select
+        agency_code,
+        period,
+        count(*) as files_received,
+        count(*) filter (where status in ('accepted', 'flagged')) as versions_loaded,
+        count(*) filter (where status = 'rejected') as files_rejected,
+        min(received_at) as first_received_at,
+        min(received_at) filter (where status in ('accepted', 'flagged')) as first_loaded_at,
+        max(received_at) as last_received_at,
+        max(version) as current_version,
+        max(case when is_current then status end) as current_status,
+        max(case when is_current then submission_id end) as current_submission_id,
+        bool_or(is_sample) as is_sample
+    from {{ ref('dim_submission') }}
+    where agency_code is not null and period is not null
+    group by all
+)
+
+select
+    expected.agency_code,
+    expected.period,
+    expected.year,
+    expected.quarter,
+    expected.deadline_date,
+    coalesce(files.files_received, 0) as files_received,
+    coalesce(files.versions_loaded, 0) as versions_loaded,
+    greatest(coalesce(files.versions_loaded, 0) - 1, 0) as revision_count,
+    coalesce(files.files_rejected, 0) > 0 as has_fatal_errors,
+    files.current_status,
+    files.current_submission_id,
+    files.first_received_at,
+    files.first_loaded_at,
+    files.last_received_at,
+    case
+        when files.first_loaded_at is not null then 'submitted'
+        when files.files_received > 0 then 'rejected_only'
+        else 'missing'
+    end as submission_state,
+    case
+        when files.first_loaded_at is not null then cast(files.first_loaded_at as date) > expected.deadline_date
+        else expected.deadline_date < {{ as_of }}
+    end as is_late,
+    files.is_sample
+from expected
+left join files on files.agency_code = expected.agency_code and files.period = expected.period

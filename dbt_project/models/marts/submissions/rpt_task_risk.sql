@@ -1,0 +1,57 @@
+-- Tasks at risk, as of var as_of_date (else today): a deadline passed or within 90 days without a current
+-- 'done' report; or planned money this year and no progress report at all this year. Deadline: the
+-- printed completion date, else the end of the task's period ("deadline_basis" says which).
+{% set as_of = "cast(" ~ ("'" ~ var('as_of_date') ~ "'" if var('as_of_date', none) else 'current_date') ~ " as date)" %}
+with tasks as (
+    select
+        task_key, appendix, item_no, item_level, task_name, lead_agency_code, sector_code,
+        coalesce(deadline_date, case when period_end_year is not null then make_date(period_end_year, 12, 31) end)
+            as effective_deadline,
+        case
+            when deadline_date is not null then 'printed_deadline'
+            when period_end_year is not null then 'end_of_period'
+        end as deadline_basis
+    from {{ ref('dim_task') }}
+    where item_level in ('task', 'item')
+),
+
+latest_progress as (
+    select *
+    from {{ ref('fct_task_progress') }}
+    where is_current
+    qualify row_number() over (partition by appendix, item_no order by year desc, quarter desc, valid_from desc) = 1
+),
+
+plan_this_year as (
+    select task_key, sum(amount_mvnd) as planned_mvnd
+    from {{ ref('fct_budget_plan') }}
+    where year = year({{ as_of }})
+    group by all
+),
+
+assessed as (
+    select
+        tasks.*,
+        plan_this_year.planned_mvnd as planned_this_year_mvnd,
+        latest_progress.period as latest_report_period,
+        latest_progress.status_code as latest_status,
+        latest_progress.percent_complete as latest_percent_complete,
+        latest_progress.file_name as latest_report_file,
+        latest_progress.is_sample,
+        date_diff('day', {{ as_of }}, tasks.effective_deadline) as days_to_deadline,
+        case
+            when tasks.effective_deadline < {{ as_of }} and coalesce(latest_progress.status_code, '') <> 'done'
+                then 'deadline_passed_not_done'
+            when tasks.effective_deadline <= {{ as_of }} + interval 90 day
+                and coalesce(latest_progress.status_code, '') <> 'done'
+                then 'deadline_within_90_days_not_done'
+            when plan_this_year.planned_mvnd > 0
+                and (latest_progress.year is null or latest_progress.year < year({{ as_of }}))
+                then 'money_but_no_report'
+        end as risk_reason
+    from tasks
+    left join latest_progress on latest_progress.appendix = tasks.appendix and latest_progress.item_no = tasks.item_no
+    left join plan_this_year on plan_this_year.task_key = tasks.task_key
+)
+
+select * from assessed where risk_reason is not null

@@ -1,0 +1,51 @@
+"""``nq57 template --agency CODE --period 2026-Q2 --out FILE.xlsx``: the workbook a department fills in."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipelines.submissions.layout import parse_period
+from pipelines.submissions.reference import load_reference_data
+from pipelines.submissions.template import prefilled_content, write_template_xlsx
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "template",
+        help="tạo biểu mẫu báo cáo cho một cơ quan (write a department's submission template)",
+        description="Tạo tệp Excel biểu mẫu báo cáo, điền sẵn các nhiệm vụ và chỉ tiêu của cơ quan.",
+    )
+    parser.add_argument("--agency", required=True, help="mã cơ quan, ví dụ SYT (agency code)")
+    parser.add_argument("--period", required=True, help="kỳ báo cáo, ví dụ 2026-Q2 (reporting period)")
+    parser.add_argument("--out", type=Path, required=True, help="tệp .xlsx cần ghi (output file)")
+    parser.add_argument(
+        "--sample", action="store_true", help="đánh dấu là dữ liệu mẫu (mark the workbook as sample data)"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    period = parse_period(args.period)
+    if period is None:
+        print(f"Kỳ báo cáo không hợp lệ: {args.period!r} (expected YYYY-Qn, e.g. 2026-Q2)", file=sys.stderr)
+        return 2
+    reference = load_reference_data()
+    agency = args.agency.strip().upper()
+    if agency not in reference.agencies:
+        known = ", ".join(sorted(reference.agencies))
+        print(f"Mã cơ quan không có trong danh mục: {agency} (known: {known})", file=sys.stderr)
+        return 2
+    content = prefilled_content(reference, agency, period, is_sample=args.sample)
+    out: Path = args.out
+    if out.suffix.lower() != ".xlsx":
+        print(f"{out}: tệp biểu mẫu phải có đuôi .xlsx (the template is an .xlsx file)", file=sys.stderr)
+        return 2
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_template_xlsx(content, out)
+    print(
+        f"{out}: {content.agency_name} ({agency}), kỳ {period.code}: {len(content.progress)} nhiệm vụ, "
+        f"{len(content.budget)} dòng kinh phí, {len(content.kpi)} chỉ tiêu"
+    )
+    return 0

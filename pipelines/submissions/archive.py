@@ -1,0 +1,125 @@
+"""The archive of received files: an unchanged copy of every file, its sha256 and its received date.
+
+The archive, not raw/submissions, is the record of what was received: a file removed from the inbox
+later is still loaded, and its received date never changes. ``registry.csv`` lists every file:
+sha256, where it came from, when it was received and where its copy is.
+
+Received date: the ``received_at`` column of ``raw/submissions/manifest.csv`` when the file is
+listed there (the shipped samples, or a clerk recording the e-mail's date), else the file's
+modification time when the archive first saw it. It is fixed at that moment.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+from dataclasses import asdict, dataclass, fields
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+REGISTRY_NAME = "registry.csv"
+MANIFEST_NAME = "manifest.csv"
+# Files in the inbox that are not submissions.
+NOT_SUBMISSIONS = {MANIFEST_NAME, "README.md", ".gitkeep"}
+VIETNAM = timezone(timedelta(hours=7))
+
+
+def archive_dir() -> Path:
+    """Where received files are archived (env NQ57_SUBMISSION_ARCHIVE_DIR; default warehouse/submissions)."""
+    from pipelines.paths import warehouse_dir
+
+    value = os.environ.get("NQ57_SUBMISSION_ARCHIVE_DIR")
+    return Path(value).resolve() if value else warehouse_dir() / "submissions"
+
+
+@dataclass
+class ArchiveEntry:
+    sha256: str
+    file_name: str
+    source_path: str  # relative to the inbox
+    received_at: str  # ISO 8601 with offset
+    received_at_source: str  # 'manifest' | 'file_mtime'
+    archive_path: str  # relative to the archive folder
+    size_bytes: int
+
+    @property
+    def received(self) -> datetime:
+        return datetime.fromisoformat(self.received_at).astimezone(UTC)
+
+
+def parse_received_at(text: str) -> datetime:
+    """'2026-04-12', '2026-04-12 09:30', '2026-04-12T09:30:00+07:00'; no offset means Vietnam time."""
+    value = datetime.fromisoformat(text.strip())
+    return value if value.tzinfo else value.replace(tzinfo=VIETNAM)
+
+
+def load_registry(folder: Path) -> list[ArchiveEntry]:
+    path = folder / REGISTRY_NAME
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [
+            ArchiveEntry(**{**row, "size_bytes": int(row["size_bytes"])}) for row in csv.DictReader(handle)
+        ]
+
+
+def save_registry(folder: Path, entries: list[ArchiveEntry]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / (REGISTRY_NAME + ".tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, [f.name for f in fields(ArchiveEntry)])
+        writer.writeheader()
+        writer.writerows(asdict(e) for e in entries)
+    os.replace(tmp, folder / REGISTRY_NAME)
+
+
+def load_inbox_manifest(inbox: Path) -> dict[str, str]:
+    """Path relative to the inbox → received_at text."""
+    path = inbox / MANIFEST_NAME
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["file_name"]: row.get("received_at") or "" for row in csv.DictReader(handle)}
+
+
+def inbox_files(inbox: Path) -> list[Path]:
+    if not inbox.exists():
+        return []
+    return sorted(
+        p
+        for p in inbox.rglob("*")
+        if p.is_file() and p.name not in NOT_SUBMISSIONS and not p.name.startswith((".", "~$"))
+    )
+
+
+def archive_inbox(inbox: Path, folder: Path) -> list[ArchiveEntry]:
+    """Copy every file not yet archived (same bytes at the same inbox path) and return all entries."""
+    entries = load_registry(folder)
+    known = {(e.sha256, e.source_path) for e in entries}
+    manifest = load_inbox_manifest(inbox)
+    added = False
+    for path in inbox_files(inbox):
+        data = path.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        relative = path.relative_to(inbox).as_posix()
+        if (sha, relative) in known:
+            continue
+        listed = manifest.get(relative)  # paths relative to the inbox: a name alone means the top folder
+        if listed:
+            received, source = parse_received_at(listed), "manifest"
+        else:
+            received = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).astimezone(VIETNAM)
+            source = "file_mtime"
+        target = Path("files") / received.strftime("%Y-%m-%d") / f"{sha[:12]}_{path.name}"
+        (folder / target).parent.mkdir(parents=True, exist_ok=True)
+        if not (folder / target).exists():
+            (folder / target).write_bytes(data)
+        entries.append(
+            ArchiveEntry(sha, path.name, relative, received.isoformat(), source, target.as_posix(), len(data))
+        )
+        known.add((sha, relative))
+        added = True
+    if added or not (folder / REGISTRY_NAME).exists():
+        save_registry(folder, entries)
+    return entries

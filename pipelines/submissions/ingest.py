@@ -1,0 +1,208 @@
+"""Ingesting raw/submissions: archive, validate in received order, version, report, write raw tables.
+
+1. Every new file in the inbox is copied unchanged into the archive with its sha256 and received date.
+2. Every archived file is validated, oldest first, so the cumulative-disbursement check (SUB-X01)
+   compares with what was known when the file arrived.
+3. A file with no fatal finding is a new version for its agency and period; the latest version is
+   current, and each earlier one stays queryable with the date it was superseded. A file whose bytes
+   were already received is recorded as 'duplicate' (SUB-F04) and is not a version.
+4. The error report (xlsx + csv) is written beside each archived file.
+5. The raw tables are rewritten from scratch (the archive is the source of truth).
+
+A file that breaks anything is answered with findings; it never stops the other files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipelines.submissions.archive import ArchiveEntry, archive_inbox
+from pipelines.submissions.raw_tables import write_table
+from pipelines.submissions.reference import ReferenceData
+from pipelines.submissions.report import write_report
+from pipelines.submissions.rules import RULES
+from pipelines.submissions.validator import CumulativeHistory, Finding, ValidationResult, validate_bytes
+
+
+@dataclass
+class IngestSummary:
+    files: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def text(self) -> str:
+        statuses = ", ".join(f"{k} {v}" for k, v in sorted(self.by_status.items()))
+        tables = ", ".join(f"{k} {v}" for k, v in self.rows.items())
+        return f"{self.files} tệp ({statuses}); {tables}; {self.seconds:.2f} s"
+
+
+def submission_id(entry: ArchiveEntry) -> str:
+    """Stable id of one received file: its content and where it was received from."""
+    return hashlib.sha256(f"{entry.sha256}:{entry.source_path}".encode()).hexdigest()[:16]
+
+
+def ingest_submissions(
+    inbox: Path, raw_dir: Path, archive_folder: Path, reference: ReferenceData, write_reports: bool = True
+) -> IngestSummary:
+    started = time.perf_counter()
+    entries = sorted(archive_inbox(inbox, archive_folder), key=lambda e: (e.received, e.source_path))
+    history = CumulativeHistory()
+    first_seen: dict[str, str] = {}
+    processed: list[tuple[ArchiveEntry, ValidationResult, str]] = []
+    for entry in entries:
+        sid = submission_id(entry)
+        data = (archive_folder / entry.archive_path).read_bytes()
+        if entry.sha256 in first_seen:
+            result = _duplicate_result(entry, first_seen[entry.sha256], reference, data)
+            status = "duplicate"
+        else:
+            first_seen[entry.sha256] = sid
+            result = _safe_validate(entry.file_name, data, reference, history)
+            status = result.status
+            history.record(result)
+        processed.append((entry, result, status))
+
+    # Versions: loaded files per agency and period, in received order.
+    versions: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, (_, result, status) in enumerate(processed):
+        if status in ("accepted", "flagged") and result.agency_code and result.period:
+            versions[(result.agency_code, result.period.code)].append(index)
+    version_of: dict[int, tuple[int, bool, Any]] = {}
+    for indices in versions.values():
+        for number, index in enumerate(indices, start=1):
+            superseded = processed[indices[number]][0].received if number < len(indices) else None
+            version_of[index] = (number, number == len(indices), superseded)
+
+    tables: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    summary = IngestSummary(files=len(processed))
+    for index, (entry, result, status) in enumerate(processed):
+        summary.by_status[status] = summary.by_status.get(status, 0) + 1
+        version, is_current, superseded = version_of.get(index, (None, False, None))
+        reports = ("", "")
+        if write_reports:
+            written = write_report(result, archive_folder / entry.archive_path, status)
+            reports = tuple(p.relative_to(archive_folder).as_posix() for p in written)
+        context = {
+            "submission_id": submission_id(entry),
+            "file_name": entry.file_name,
+            "agency_code": result.agency_code,
+            "period": result.period.code if result.period else None,
+            "report_year": result.period.year if result.period else None,
+            "report_quarter": result.period.quarter if result.period else None,
+            "version": version,
+            "file_status": status,
+            "is_current": is_current,
+            "is_sample": result.is_sample,
+            "received_at": entry.received,
+            "superseded_at": superseded,
+        }
+        tables["submission_files"].append(_file_row(entry, result, status, context, reports))
+        for row in result.budget_rows:
+            tables["submission_budget_rows"].append({**context, **_row_dict(row)})
+        for row in result.progress_rows:
+            tables["submission_progress_rows"].append({**context, **_row_dict(row)})
+        for row in result.kpi_rows:
+            tables["submission_kpi_rows"].append({**context, **_row_dict(row)})
+        for finding in result.findings:
+            tables["submission_findings"].append(_finding_row(finding, context))
+
+    from pipelines.submissions.raw_tables import TABLES
+
+    for name in TABLES:
+        summary.rows[name] = write_table(name, tables.get(name, []), raw_dir)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _safe_validate(
+    name: str, data: bytes, reference: ReferenceData, history: CumulativeHistory
+) -> ValidationResult:
+    """A bug in a check must not stop the refresh: the file is answered as unreadable, with the reason."""
+    try:
+        return validate_bytes(name, data, reference, history)
+    except Exception as error:  # the other files of the refresh still load
+        result = ValidationResult(name)
+        rule = RULES["SUB-F01"]
+        result.findings.append(
+            Finding(rule.rule_id, rule.severity, rule.category, None, None, None, None,
+                    f"lỗi nội bộ khi đọc tệp / internal error: {type(error).__name__}: {error}",
+                    None, rule.message_vi, rule.message_en)
+        )  # fmt: skip
+        return result
+
+
+def _duplicate_result(
+    entry: ArchiveEntry, original_id: str, reference: ReferenceData, data: bytes
+) -> ValidationResult:
+    # Read it again for its identity (agency, period, is_sample), without history: it is not loaded.
+    result = _safe_validate(entry.file_name, data, reference, CumulativeHistory())
+    rule = RULES["SUB-F04"]
+    result.budget_rows, result.progress_rows, result.kpi_rows = [], [], []
+    result.findings = [
+        Finding(rule.rule_id, rule.severity, rule.category, None, None, None, None, entry.sha256,
+                f"tệp đã nhận: {original_id}", rule.message_vi, rule.message_en)
+    ]  # fmt: skip
+    return result
+
+
+def _row_dict(row: Any) -> dict[str, Any]:
+    values = dict(vars(row))
+    values["row_has_fatal"] = values.pop("has_fatal")
+    return values
+
+
+def _file_row(
+    entry: ArchiveEntry, result: ValidationResult, status: str, context: dict, reports: tuple
+) -> dict:
+    return {
+        **context,
+        "status": status,
+        "source_path": entry.source_path,
+        "archive_path": entry.archive_path,
+        "sha256": entry.sha256,
+        "size_bytes": entry.size_bytes,
+        "file_format": result.file_format,
+        "encoding": result.encoding,
+        "template_version": result.template_version,
+        "agency_code_from_name": result.agency_code_from_name,
+        "period_from_name": result.period_from_name.code if result.period_from_name else None,
+        "fatal_count": result.fatal_count,
+        "warning_count": result.warning_count,
+        "rule_ids": ",".join(result.rule_ids()),
+        "budget_row_count": len(result.budget_rows),
+        "progress_row_count": len(result.progress_rows),
+        "kpi_row_count": len(result.kpi_rows),
+        "received_at_source": entry.received_at_source,
+        "duplicate_of": result.findings[0].expected.split(": ")[-1] if status == "duplicate" else None,
+        "error_report_xlsx": reports[0] or None,
+        "error_report_csv": reports[1] or None,
+    }
+
+
+def _finding_row(finding: Finding, context: dict) -> dict[str, Any]:
+    return {
+        "submission_id": context["submission_id"],
+        "file_name": context["file_name"],
+        "agency_code": context["agency_code"],
+        "period": context["period"],
+        "file_status": context["file_status"],
+        "is_sample": context["is_sample"],
+        "received_at": context["received_at"],
+        "rule_id": finding.rule_id,
+        "severity": finding.severity,
+        "category": finding.category,
+        "sheet": finding.sheet,
+        "row_no": finding.row_no,
+        "column_code": finding.column,
+        "cell_ref": finding.cell_ref,
+        "value_provided": finding.value,
+        "expected": finding.expected,
+        "message_vi": finding.message_vi,
+        "message_en": finding.message_en,
+    }

@@ -1,0 +1,138 @@
+"""The error report sent back to a department: one row per finding, as xlsx and csv, and as text.
+
+Columns: sheet, row, column, cell, value provided, expected, rule ID, severity, message (Vietnamese),
+message (English). Every text cell is neutralised against formula injection: a department's
+"=HYPERLINK(...)" comes back as text, never as a live formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from pipelines.export_safety import neutralise_formula
+from pipelines.submissions.validator import Finding, ValidationResult
+from pipelines.submissions.xlsx_writer import xlsx_bytes
+
+REPORT_COLUMNS = (
+    ("sheet", "Trang tính"),
+    ("row", "Dòng"),
+    ("column", "Cột"),
+    ("cell", "Ô"),
+    ("value_provided", "Giá trị đã ghi"),
+    ("expected", "Giá trị cần có"),
+    ("rule_id", "Mã lỗi"),
+    ("severity", "Mức độ"),
+    ("message_vi", "Nội dung lỗi"),
+    ("message_en", "Message (English)"),
+)
+SEVERITY_VI = {"fatal": "Lỗi nghiêm trọng (không nạp)", "warning": "Cảnh báo (đã nạp, cần kiểm tra)"}
+STATUS_VI = {
+    "accepted": "Đạt — đã nạp",
+    "flagged": "Đã nạp, có cảnh báo cần kiểm tra",
+    "rejected": "Không nạp — vui lòng sửa các lỗi nghiêm trọng và gửi lại",
+    "duplicate": "Tệp trùng với tệp đã nhận — không nạp lại",
+}
+
+
+def _safe(value: object) -> object:
+    return neutralise_formula(value) if isinstance(value, str) else value
+
+
+def finding_row(finding: Finding) -> list[object]:
+    return [
+        _safe(finding.sheet or ""),
+        finding.row_no,
+        _safe(finding.column or ""),
+        finding.cell_ref or "",
+        _safe(finding.value if finding.value is not None else ""),
+        _safe(finding.expected or ""),
+        finding.rule_id,
+        finding.severity,
+        _safe(finding.message_vi),
+        _safe(finding.message_en),
+    ]
+
+
+def sorted_findings(result: ValidationResult) -> list[Finding]:
+    # Fatal first, then in reading order, so the department starts with what blocks loading.
+    return sorted(
+        result.findings,
+        key=lambda f: (f.severity != "fatal", f.sheet or "", f.row_no or 0, f.cell_ref or "", f.rule_id),
+    )
+
+
+def report_csv_text(result: ValidationResult) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([code for code, _ in REPORT_COLUMNS])
+    for finding in sorted_findings(result):
+        writer.writerow(["" if v is None else v for v in finding_row(finding)])
+    return buffer.getvalue()
+
+
+def summary_rows(result: ValidationResult, status: str | None = None) -> list[list[object]]:
+    status = status or result.status
+    return [
+        ["BÁO CÁO KIỂM TRA TỆP BÁO CÁO (submission validation report)"],
+        ["Tệp", _safe(result.file_name)],
+        ["Cơ quan", result.agency_code or result.agency_code_from_name or "(không xác định)"],
+        ["Kỳ báo cáo", (result.period or result.period_from_name or "(không xác định)").__str__()],
+        ["Kết quả", STATUS_VI.get(status, status)],
+        ["Số lỗi nghiêm trọng", result.fatal_count],
+        ["Số cảnh báo", result.warning_count],
+        [
+            "Dữ liệu mẫu",
+            "CÓ" if result.is_sample else ("KHÔNG" if result.is_sample is False else "(không rõ)"),
+        ],
+    ]
+
+
+def report_xlsx_bytes(result: ValidationResult, status: str | None = None) -> bytes:
+    details = [[label for _, label in REPORT_COLUMNS], [code for code, _ in REPORT_COLUMNS]]
+    details.extend(finding_row(f) for f in sorted_findings(result))
+    return xlsx_bytes([("TomTat", summary_rows(result, status)), ("ChiTiet", details)])
+
+
+def write_report(result: ValidationResult, stem_path: Path, status: str | None = None) -> tuple[Path, Path]:
+    """``<stem>.errors.xlsx`` and ``<stem>.errors.csv`` (UTF-8 with BOM so Excel shows Vietnamese)."""
+    xlsx_path = stem_path.with_name(stem_path.name + ".errors.xlsx")
+    csv_path = stem_path.with_name(stem_path.name + ".errors.csv")
+    csv_bytes = report_csv_text(result).encode("utf-8-sig")
+    # A nightly refresh re-validates every archived file; most reports do not change (the findings
+    # decide the status and the summary), and rewriting them would cost more than the validation.
+    if xlsx_path.exists() and csv_path.exists() and csv_path.read_bytes() == csv_bytes:
+        return xlsx_path, csv_path
+    xlsx_path.write_bytes(report_xlsx_bytes(result, status))
+    csv_path.write_bytes(csv_bytes)
+    return xlsx_path, csv_path
+
+
+def report_text(result: ValidationResult) -> str:
+    """What ``nq57 validate`` prints."""
+    period = result.period or result.period_from_name
+    lines = [
+        f"{result.file_name}: {STATUS_VI[result.status]} ({result.status}) — "
+        f"{result.fatal_count} lỗi nghiêm trọng, {result.warning_count} cảnh báo",
+        f"  cơ quan: {result.agency_code or '?'}  kỳ: {period or '?'}  mẫu: {result.is_sample}  "
+        f"phiên bản: {result.template_version or '?'}  dòng: kinh phí {len(result.budget_rows)}, "
+        f"tiến độ {len(result.progress_rows)}, chỉ tiêu {len(result.kpi_rows)}",
+    ]
+    for finding in sorted_findings(result):
+        where = " ".join(
+            part
+            for part in (
+                finding.sheet or "",
+                f"dòng {finding.row_no}" if finding.row_no else "",
+                finding.cell_ref or "",
+                f"[{finding.column}]" if finding.column else "",
+            )
+            if part
+        )
+        lines.append(f"  {finding.rule_id} {finding.severity:<7} {where or '(tệp)'}")
+        if finding.value is not None or finding.expected:
+            lines.append(f"      đã ghi: {finding.value!r}  cần: {finding.expected or ''}")
+        lines.append(f"      {finding.message_vi}")
+        lines.append(f"      ({finding.message_en})")
+    return "\n".join(lines)

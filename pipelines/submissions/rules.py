@@ -1,0 +1,307 @@
+"""The rule catalogue: every check a submission goes through, with its ID, severity and messages.
+
+Severity ``fatal``: the file is not loaded into the facts (it is still archived, its rows are kept in
+the raw tables marked as from a rejected file, and the department gets the error report).
+Severity ``warning``: the file is loaded and flagged.
+
+Messages are written for the civil servant who fills in the form: what is wrong and what to do, in
+Vietnamese, with an English line for the warehouse team. docs/submissions.md is generated from
+this table (``catalogue_markdown``) so the two never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FATAL = "fatal"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Rule:
+    rule_id: str
+    severity: str
+    category: str
+    message_vi: str
+    message_en: str
+
+
+_RULES = (
+    # ── file ──
+    Rule(
+        "SUB-F01",
+        FATAL,
+        "file",
+        "Không mở được tệp: tệp bị hỏng, rỗng hoặc chưa tải xong. Vui lòng lưu lại tệp từ Excel và gửi lại.",
+        "File cannot be opened: corrupt, empty or truncated.",
+    ),
+    Rule(
+        "SUB-F02",
+        FATAL,
+        "file",
+        "Tệp có đặt mật khẩu. Vui lòng bỏ mật khẩu (File > Info > Protect Workbook) rồi gửi lại.",
+        "File is password-protected (encrypted).",
+    ),
+    Rule(
+        "SUB-F03",
+        FATAL,
+        "file",
+        "Tệp không phải bảng tính Excel (.xlsx) hay tệp CSV theo biểu mẫu. Vui lòng dùng biểu mẫu "
+        "của Sở Khoa học và Công nghệ và lưu dạng .xlsx.",
+        "Not an xlsx workbook or CSV (wrong format, legacy .xls, or another kind of file).",
+    ),
+    Rule(
+        "SUB-F04",
+        WARNING,
+        "file",
+        "Tệp này giống hệt một tệp đã nhận trước đó; không nạp lại.",
+        "Identical to a file already received (same SHA-256); not loaded again.",
+    ),
+    # ── encoding ──
+    Rule(
+        "SUB-E01",
+        FATAL,
+        "encoding",
+        "Tệp CSV không đọc được tiếng Việt (không phải mã UTF-8 hay Windows-1258). Vui lòng lưu lại "
+        "bằng 'CSV UTF-8'.",
+        "CSV is neither valid UTF-8 nor Windows-1258.",
+    ),
+    Rule(
+        "SUB-E02",
+        WARNING,
+        "encoding",
+        "Chữ tiếng Việt trong ô này bị lỗi phông/mã (ví dụ 'Sá»Ÿ' thay cho 'Sở'). Vui lòng kiểm tra "
+        "và gõ lại.",
+        "Text looks garbled (mojibake or replacement characters).",
+    ),
+    # ── template ──
+    Rule(
+        "SUB-T01",
+        FATAL,
+        "template",
+        "Phiên bản biểu mẫu không đúng hoặc bị xóa. Vui lòng tải biểu mẫu mới và nhập lại số liệu.",
+        "Unknown or missing template version.",
+    ),
+    Rule(
+        "SUB-T02",
+        FATAL,
+        "template",
+        "Thiếu trang tính (sheet) bắt buộc của biểu mẫu. Không xóa hoặc đổi tên các trang tính.",
+        "A required sheet is missing.",
+    ),
+    Rule(
+        "SUB-T03",
+        FATAL,
+        "template",
+        "Thiếu cột bắt buộc của biểu mẫu (dòng mã cột dưới tiêu đề). Không xóa hoặc sửa dòng mã cột.",
+        "A required column is missing.",
+    ),
+    # ── identity: who reports, for which period ──
+    Rule(
+        "SUB-H01",
+        FATAL,
+        "identity",
+        "Chưa ghi mã cơ quan báo cáo ở trang 'ThongTin'.",
+        "Reporting agency code is missing.",
+    ),
+    Rule(
+        "SUB-H02",
+        FATAL,
+        "identity",
+        "Mã cơ quan báo cáo không có trong danh mục. Vui lòng dùng đúng mã đã được cấp (ví dụ SYT).",
+        "Unknown agency code.",
+    ),
+    Rule(
+        "SUB-H03",
+        FATAL,
+        "identity",
+        "Chưa ghi hoặc ghi sai kỳ báo cáo. Ghi theo dạng năm-quý, ví dụ 2026-Q2.",
+        "Reporting period missing or not a period (expected YYYY-Qn).",
+    ),
+    Rule(
+        "SUB-H04",
+        FATAL,
+        "identity",
+        "Kỳ báo cáo nằm ngoài thời gian thực hiện Đề án (2025–2030).",
+        "Reporting period outside the plan years 2025–2030.",
+    ),
+    Rule(
+        "SUB-H05",
+        FATAL,
+        "identity",
+        "Mã cơ quan trong tệp khác với mã cơ quan trong tên tệp. Vui lòng kiểm tra, sửa cho thống nhất.",
+        "Agency code in the file contradicts the file name.",
+    ),
+    Rule(
+        "SUB-H06",
+        FATAL,
+        "identity",
+        "Kỳ báo cáo trong tệp khác với kỳ báo cáo trong tên tệp. Vui lòng kiểm tra, sửa cho thống nhất.",
+        "Reporting period in the file contradicts the file name.",
+    ),
+    Rule(
+        "SUB-H07",
+        WARNING,
+        "identity",
+        "Tên tệp không theo quy ước MÃCQ_NĂM-QUÝ (ví dụ SYT_2026-Q2.xlsx) nên không đối chiếu được.",
+        "File name does not follow AGENCY_YYYY-Qn; agency and period could not be checked against it.",
+    ),
+    # ── content ──
+    Rule(
+        "SUB-C01",
+        FATAL,
+        "content",
+        "Biểu báo cáo chưa có số liệu nào (các trang KinhPhi, TienDo, ChiTieu đều trống).",
+        "Empty submission: no reported values on any data sheet.",
+    ),
+    Rule(
+        "SUB-C02",
+        FATAL,
+        "content",
+        "Số thứ tự nhiệm vụ không có trong Phụ lục của Đề án. Vui lòng ghi đúng Phụ lục (I/II) và STT.",
+        "Unknown task (appendix + item number not in the plan).",
+    ),
+    Rule(
+        "SUB-C03",
+        FATAL,
+        "content",
+        "Mã chỉ tiêu không có trong danh mục chỉ tiêu của Đề án. Vui lòng chọn mã trong danh sách.",
+        "Unknown indicator code.",
+    ),
+    Rule(
+        "SUB-C04",
+        WARNING,
+        "content",
+        "Nhiệm vụ này không được giao cho cơ quan báo cáo chủ trì. Vui lòng kiểm tra lại.",
+        "Task is not assigned to the reporting agency as lead.",
+    ),
+    Rule(
+        "SUB-C05",
+        FATAL,
+        "content",
+        "Dòng bị trùng: cùng nhiệm vụ (và nguồn vốn) / cùng chỉ tiêu đã khai ở dòng khác. Vui lòng gộp "
+        "thành một dòng.",
+        "Duplicate row (same key as an earlier row in the sheet).",
+    ),
+    # ── values ──
+    Rule(
+        "SUB-V01",
+        FATAL,
+        "value",
+        "Ô này phải là số (ví dụ 1.250 hoặc 1250,5), không ghi chữ hay đơn vị.",
+        "Value is not a number.",
+    ),
+    Rule(
+        "SUB-V02",
+        FATAL,
+        "value",
+        "Số tiền không được âm.",
+        "Negative amount.",
+    ),
+    Rule(
+        "SUB-V03",
+        FATAL,
+        "value",
+        "Ô số liệu chứa công thức. Vui lòng dán giá trị (Paste Values) thay cho công thức.",
+        "Value cell holds a formula (its result may be stale or missing).",
+    ),
+    Rule(
+        "SUB-V04",
+        WARNING,
+        "value",
+        "Số tiền quá lớn, có thể đã ghi bằng đồng thay vì triệu đồng. Đơn vị của biểu là triệu đồng.",
+        "Amount looks like VND rather than million VND.",
+    ),
+    Rule(
+        "SUB-V05",
+        FATAL,
+        "value",
+        "Tỷ lệ hoàn thành phải từ 0 đến 100 (%).",
+        "Percent complete outside 0–100.",
+    ),
+    Rule(
+        "SUB-V06",
+        WARNING,
+        "value",
+        "Tình trạng 'Hoàn thành' nhưng tỷ lệ hoàn thành dưới 100%. Vui lòng kiểm tra lại.",
+        "Status 'done' with percent complete below 100.",
+    ),
+    Rule(
+        "SUB-V07",
+        FATAL,
+        "value",
+        "Tình trạng không đúng danh mục. Chọn một trong: Chưa triển khai, Đang thực hiện, Hoàn thành, "
+        "Tạm dừng.",
+        "Unknown task status.",
+    ),
+    Rule(
+        "SUB-V08",
+        FATAL,
+        "value",
+        "Nguồn vốn không đúng danh mục (ví dụ NSNN). Chọn trong danh sách thả xuống.",
+        "Unknown or missing funding source.",
+    ),
+    Rule(
+        "SUB-V09",
+        FATAL,
+        "value",
+        "Giá trị chỉ tiêu nằm ngoài khoảng hợp lệ của chỉ tiêu.",
+        "KPI value outside its valid range.",
+    ),
+    Rule(
+        "SUB-V10",
+        WARNING,
+        "value",
+        "Nội dung bắt đầu bằng =, +, - hoặc @ sẽ bị Excel hiểu là công thức; hệ thống đã thêm dấu ' "
+        "phía trước khi xuất ra.",
+        "Text would run as a formula in Excel; neutralised wherever exported.",
+    ),
+    # ── consistency with other figures ──
+    Rule(
+        "SUB-X01",
+        FATAL,
+        "consistency",
+        "Giải ngân lũy kế thấp hơn số lũy kế đã báo cáo ở quý trước cùng năm. Số lũy kế chỉ tăng; nếu "
+        "số quý trước sai, vui lòng gửi lại báo cáo quý trước.",
+        "Cumulative disbursement lower than the agency's previous period of the same year.",
+    ),
+    Rule(
+        "SUB-X02",
+        WARNING,
+        "consistency",
+        "Giải ngân lũy kế lớn hơn dự toán được giao trong năm. Vui lòng kiểm tra lại.",
+        "Disbursed above allocated.",
+    ),
+    Rule(
+        "SUB-X03",
+        WARNING,
+        "consistency",
+        "Dự toán được giao lớn hơn kinh phí Đề án dự kiến cho nhiệm vụ trong năm này.",
+        "Allocated above the plan for this task and year (plan split by the year split rule).",
+    ),
+)
+
+RULES: dict[str, Rule] = {rule.rule_id: rule for rule in _RULES}
+
+CATEGORY_LABELS = {
+    "file": "Tệp (file)",
+    "encoding": "Mã ký tự (encoding)",
+    "template": "Biểu mẫu (template)",
+    "identity": "Cơ quan, kỳ báo cáo (identity)",
+    "content": "Nội dung (content)",
+    "value": "Giá trị (value)",
+    "consistency": "Đối chiếu (consistency)",
+}
+
+
+def catalogue_markdown() -> str:
+    """The catalogue as a Markdown table (docs/submissions.md embeds it)."""
+    lines = [
+        "| ID | mức độ (severity) | nhóm (category) | thông báo (Vietnamese) | meaning (English) |",
+        "|---|---|---|---|---|",
+    ]
+    for rule in _RULES:
+        lines.append(
+            f"| {rule.rule_id} | {rule.severity} | {rule.category} | {rule.message_vi} | {rule.message_en} |"
+        )
+    return "\n".join(lines)

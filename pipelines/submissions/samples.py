@@ -1,0 +1,401 @@
+"""Synthetic submissions: the shipped samples, the test corpus of bad files, and the benchmark corpus.
+
+Every figure here is INVENTED, derived from the plan by fixed rules so the samples look like real
+reports (allocation = the plan's share for the year, disbursement rising through the year). Every file
+is marked as a sample inside (a red banner on the instructions sheet and ``is_sample = CÓ`` on the
+info sheet), and ingestion carries ``is_sample`` into every table. Nothing random: the same
+reference data always gives the same files.
+
+    python -m pipelines.submissions.samples samples raw/submissions
+    python -m pipelines.submissions.samples corpus tests/submissions_corpus
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from decimal import ROUND_DOWN, Decimal
+from pathlib import Path
+from typing import Any
+
+from pipelines.submissions import layout
+from pipelines.submissions.layout import Period
+from pipelines.submissions.reference import ReferenceData
+from pipelines.submissions.template import (
+    SubmissionContent,
+    prefilled_content,
+    write_csv,
+    write_plain_xlsx,
+    write_template_xlsx,
+)
+from pipelines.submissions.xlsx_writer import Formula
+
+# Share of the year's allocation disbursed by the end of each quarter (cumulative), before variation.
+_DISBURSED_SHARE = {1: Decimal("0.12"), 2: Decimal("0.31"), 3: Decimal("0.55"), 4: Decimal("0.83")}
+_KPI_SAMPLE = {  # plausible values near the document's baselines; invented, marked as sample
+    "TFP_CONTRIBUTION": Decimal("44.6"),
+    "PII_SCORE": Decimal("45.3"),
+    "ST_HIGHTECH_ENTERPRISES": Decimal("24"),
+    "DTI_RANK": Decimal("15"),
+    "DIGITAL_ECONOMY_SHARE": Decimal("14.2"),
+    "ADULT_DIGITAL_SKILLS": Decimal("71.5"),
+}
+
+
+def _vary(key: str, low: int, high: int) -> int:
+    """A fixed pseudo-random integer in [low, high] for a key (stable across runs and machines)."""
+    digest = int(hashlib.sha256(key.encode()).hexdigest()[:8], 16)
+    return low + digest % (high - low + 1)
+
+
+def filled_content(
+    reference: ReferenceData, agency: str, period: Period, prepared_by: str = ""
+) -> SubmissionContent:
+    """A complete, clean submission for one agency and period (sample data)."""
+    content = prefilled_content(reference, agency, period, is_sample=True)
+    content.prepared_by = prepared_by or "Cán bộ tổng hợp (mẫu)"
+    content.contact = "0272 000 000 (mẫu)"
+    budget = []
+    for row in content.budget:
+        source = reference.funding_sources[row["funding_source"]]
+        plan = reference.plan_for(row["appendix"], row["item_no"], source.is_state_budget, period.year)
+        if plan is None or plan == 0:
+            continue  # no planned money this year: a department leaves the row empty
+        key = f"{agency}:{row['appendix']}:{row['item_no']}:{row['funding_source']}:{period.year}"
+        allocated = (plan * _vary(key, 85, 100) / 100).quantize(Decimal(1), ROUND_DOWN)
+        share = _DISBURSED_SHARE[period.quarter] * _vary(key + ":d", 70, 120) / 100
+        disbursed = min(allocated, (allocated * share).quantize(Decimal("0.001"), ROUND_DOWN))
+        budget.append({**row, "allocated_mvnd": allocated, "disbursed_cumulative_mvnd": disbursed})
+    content.budget = budget
+    progress = []
+    quarter_index = (period.year - 2025) * 4 + period.quarter  # 2025-Q1 = 1
+    for row in content.progress:
+        task = reference.tasks[(row["appendix"], row["item_no"])]
+        key = f"{agency}:{row['appendix']}:{row['item_no']}"
+        percent = min(100, quarter_index * _vary(key, 3, 9))
+        if task.deadline_date and task.deadline_date < _period_end(period):
+            percent = 100
+        status = "done" if percent >= 100 else ("in_progress" if percent > 0 else "not_started")
+        note = "Đang triển khai theo kế hoạch (mẫu)" if status == "in_progress" else None
+        progress.append({**row, "status": layout.STATUSES[status], "percent_complete": percent, "note": note})
+    content.progress = progress
+    for row in content.kpi:
+        row["value"] = _KPI_SAMPLE.get(row["indicator_code"])
+        row["note"] = "Số liệu mẫu"
+    return content
+
+
+def _period_end(period: Period):
+    from datetime import date
+
+    month = period.quarter * 3
+    return date(period.year, month, 30 if month in (6, 9) else 31)
+
+
+# ── the shipped samples ─────────────────────────────────────────────────────────────────────
+@dataclass(frozen=True)
+class SampleFile:
+    file_name: str
+    agency: str
+    period: str
+    received_at: str
+    note: str
+    kind: str = "xlsx"  # 'xlsx' | 'csv1258'
+    change: Callable[[SubmissionContent], None] | None = None
+
+
+def _typo_in_disbursement(content: SubmissionContent) -> None:
+    # The first version of a resubmitted report: one cumulative figure typed ten times too large.
+    row = max(content.budget, key=lambda r: r["allocated_mvnd"])
+    row["disbursed_cumulative_mvnd"] = row["disbursed_cumulative_mvnd"] * 10
+
+
+def _with_warnings(content: SubmissionContent) -> None:
+    # Loaded but flagged: one disbursement above its allocation, one task 'done' at 95 %.
+    content.budget[0]["disbursed_cumulative_mvnd"] = content.budget[0]["allocated_mvnd"] + 250
+    content.progress[-1].update(status=layout.STATUSES["done"], percent_complete=95)
+
+
+def _negative_amount(content: SubmissionContent) -> None:
+    content.budget[1]["allocated_mvnd"] = -content.budget[1]["allocated_mvnd"]
+
+
+SAMPLES = (
+    SampleFile("SYT_2025-Q4.xlsx", "SYT", "2025-Q4", "2026-01-12T09:15:00+07:00", "clean"),
+    SampleFile("SGDDT_2025-Q4.xlsx", "SGDDT", "2025-Q4", "2026-01-14T14:02:00+07:00", "clean"),
+    SampleFile("SKHCN_2025-Q4.xlsx", "SKHCN", "2025-Q4", "2026-01-15T10:40:00+07:00", "clean"),
+    SampleFile("VPTU_2025-Q4.xlsx", "VPTU", "2025-Q4", "2026-01-16T08:30:00+07:00", "clean (Appendix II)"),
+    SampleFile("SYT_2026-Q1.xlsx", "SYT", "2026-Q1", "2026-04-08T16:20:00+07:00", "clean"),
+    SampleFile("STC_2026-Q1.xlsx", "STC", "2026-Q1", "2026-04-09T11:05:00+07:00", "clean"),
+    SampleFile(
+        "SNNMT_2026-Q1.csv", "SNNMT", "2026-Q1", "2026-04-10T09:00:00+07:00", "CSV in Windows-1258", "csv1258"
+    ),
+    SampleFile(
+        "SKHCN_2026-Q1.xlsx",
+        "SKHCN",
+        "2026-Q1",
+        "2026-04-11T15:45:00+07:00",
+        "first version of a resubmission: one figure ten times too large",
+        change=_typo_in_disbursement,
+    ),
+    SampleFile(
+        "SKHCN_2026-Q1_v2.xlsx", "SKHCN", "2026-Q1", "2026-04-20T08:10:00+07:00", "resubmission (corrected)"
+    ),
+    SampleFile("SGDDT_2026-Q1.xlsx", "SGDDT", "2026-Q1", "2026-04-14T10:00:00+07:00", "clean"),
+    SampleFile(
+        "SYT_2026-Q2.xlsx",
+        "SYT",
+        "2026-Q2",
+        "2026-07-09T09:30:00+07:00",
+        "warnings (SUB-X02, SUB-V06)",
+        change=_with_warnings,
+    ),
+    SampleFile("SKHCN_2026-Q2.xlsx", "SKHCN", "2026-Q2", "2026-07-10T14:00:00+07:00", "clean"),
+    SampleFile(
+        "SGDDT_2026-Q2.xlsx",
+        "SGDDT",
+        "2026-Q2",
+        "2026-07-13T08:45:00+07:00",
+        "rejected (SUB-V02 negative amount)",
+        change=_negative_amount,
+    ),
+    SampleFile(
+        "SGDDT_2026-Q2_v2.xlsx", "SGDDT", "2026-Q2", "2026-07-15T09:20:00+07:00", "resubmission (corrected)"
+    ),
+    SampleFile("VPTU_2026-Q2.xlsx", "VPTU", "2026-Q2", "2026-07-16T10:00:00+07:00", "clean (Appendix II)"),
+)
+SAMPLE_MANIFEST_COLUMNS = ("file_name", "received_at", "is_sample", "note")
+
+
+def write_samples(reference: ReferenceData, folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for sample in SAMPLES:
+        period = layout.parse_period(sample.period)
+        assert period is not None
+        content = filled_content(reference, sample.agency, period)
+        if sample.change:
+            sample.change(content)
+        path = folder / sample.file_name
+        if sample.kind == "csv1258":
+            write_csv(content, path, encoding="cp1258")
+        else:
+            write_template_xlsx(content, path)
+        written.append(path)
+    with (folder / "manifest.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(SAMPLE_MANIFEST_COLUMNS)
+        for sample in SAMPLES:
+            writer.writerow(
+                [sample.file_name, sample.received_at, "true", f"DỮ LIỆU MẪU (sample): {sample.note}"]
+            )
+    return written
+
+
+# ── the test corpus: one bad file per rule ──────────────────────────────────────────────────
+def _base(reference: ReferenceData, agency: str = "SYT", period: str = "2026-Q2") -> SubmissionContent:
+    found = layout.parse_period(period)
+    assert found is not None
+    return filled_content(reference, agency, found)
+
+
+def _xlsx(content: SubmissionContent) -> bytes:
+    buffer = io.BytesIO()
+    write_plain_xlsx(content, buffer)
+    return buffer.getvalue()
+
+
+def _set(rows: list[dict[str, Any]], index: int, **values: Any) -> None:
+    rows[index].update(values)
+
+
+def _ole_encrypted_stand_in() -> bytes:
+    """The shape of a password-protected xlsx: a compound file whose directory names 'EncryptedPackage'.
+
+    (Excel and LibreOffice write exactly this container; no encryption tool is installed here, so the
+    corpus holds this structural stand-in, which is what the reader checks.)
+    """
+    header = bytearray(512)
+    header[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    directory = bytearray(512)
+    for index, name in enumerate(("Root Entry", "EncryptionInfo", "EncryptedPackage")):
+        encoded = name.encode("utf-16-le") + b"\x00\x00"
+        directory[index * 128 : index * 128 + len(encoded)] = encoded
+    return bytes(header + directory)
+
+
+def corpus_files(reference: ReferenceData) -> dict[str, dict[str, bytes]]:
+    """Rule ID → {file name: bytes}. Most cases are one file; SUB-X01 and SUB-F04 need two."""
+    files: dict[str, dict[str, bytes]] = {}
+
+    def case(
+        rule: str,
+        change: Callable[[SubmissionContent], None] | None = None,
+        name: str = "SYT_2026-Q2.xlsx",
+        agency: str = "SYT",
+        period: str = "2026-Q2",
+    ) -> None:
+        content = _base(reference, agency, period)
+        if change:
+            change(content)
+        if name.endswith(".csv"):
+            data = io.BytesIO()
+            write_csv(content, data, "utf-8")
+            files.setdefault(rule, {})[name] = data.getvalue()
+        else:
+            files.setdefault(rule, {})[name] = _xlsx(content)
+
+    good = _xlsx(_base(reference))
+    files["SUB-F01"] = {"SYT_2026-Q2.xlsx": good[: len(good) // 2]}
+    files["SUB-F02"] = {"SYT_2026-Q2.xlsx": _ole_encrypted_stand_in()}
+    files["SUB-F03"] = {"SYT_2026-Q2.xlsx": b"%PDF-1.4\n% not a workbook\n1 0 obj << >> endobj\n%%EOF\n"}
+    files["SUB-F04"] = {"SYT_2026-Q2.xlsx": good, "SYT_2026-Q2_ban_sao.xlsx": good}
+
+    content = _base(reference)
+    csv_bytes = io.BytesIO()
+    write_csv(content, csv_bytes, "utf-8")
+    # Bytes 0x81 and 0x8D exist in neither UTF-8 (as lead bytes) nor Windows-1258.
+    files["SUB-E01"] = {"SYT_2026-Q2.csv": csv_bytes.getvalue().replace(b"(m\xe1\xba\xabu)", b"\x81\x8d")}
+    case("SUB-E02", lambda c: _set(c.budget, 0, note="Sá»Ÿ Y táº¿ Ä‘Ã£ giáº£i ngÃ¢n"), name="SYT_2026-Q2.csv")
+
+    case("SUB-T01", lambda c: c.info_overrides.update(template_version="NQ57-BC-0.9"))
+    case("SUB-T02", lambda c: setattr(c, "omit_sheets", (layout.SHEET_PROGRESS,)))
+    case("SUB-T03", lambda c: c.omit_columns.update({layout.SHEET_BUDGET: ("disbursed_cumulative_mvnd",)}))
+
+    case("SUB-H01", lambda c: c.info_overrides.update(agency_code=""))
+    case("SUB-H02", lambda c: c.info_overrides.update(agency_code="SXYZ"), name="SXYZ_2026-Q2.xlsx")
+    case("SUB-H03", lambda c: c.info_overrides.update(period="Quý hai"))
+    case("SUB-H04", lambda c: c.info_overrides.update(period="2031-Q1"), name="SYT_2031-Q1.xlsx")
+    case("SUB-H05", name="SGDDT_2026-Q2.xlsx")
+    case("SUB-H06", name="SYT_2026-Q1.xlsx")
+    case("SUB-H07", name="bao cao quy 2 nam 2026.xlsx")
+
+    def empty(c: SubmissionContent) -> None:
+        c.budget = [
+            {k: r[k] for k in ("appendix", "item_no", "task_name", "funding_source")} for r in c.budget
+        ]
+        c.progress = [{k: r[k] for k in ("appendix", "item_no", "task_name")} for r in c.progress]
+
+    case("SUB-C01", empty)
+    case("SUB-C02", lambda c: _set(c.budget, 0, item_no="99"))
+    case("SUB-C03", lambda c: c.kpi.append({"indicator_code": "CHI_SO_LA", "value": Decimal(5)}))
+    case("SUB-C04", lambda c: c.progress.append({"appendix": "I", "item_no": "38", "status": "Đang thực hiện",
+                                                   "percent_complete": 20}))  # fmt: skip
+    case("SUB-C05", lambda c: c.budget.append(dict(c.budget[0])))
+
+    case("SUB-V01", lambda c: _set(c.budget, 0, allocated_mvnd="khoảng 500 triệu"))
+    case("SUB-V02", lambda c: _set(c.budget, 0, allocated_mvnd=Decimal(-500)))
+    case("SUB-V03", lambda c: _set(c.budget, 0, disbursed_cumulative_mvnd=Formula("E3*0.4", 3000)))
+
+    def vnd(c: SubmissionContent) -> None:
+        # Task 57 has no planned amount ('-'), so only the unit check can speak.
+        row = {"appendix": "I", "item_no": "57", "funding_source": "NSNN"}
+        c.budget = [{**row, "allocated_mvnd": Decimal(5_000_000_000)}]
+
+    case("SUB-V04", vnd, name="SKHCN_2026-Q2.xlsx", agency="SKHCN")
+    case("SUB-V05", lambda c: _set(c.progress, 0, percent_complete=150))
+    case("SUB-V06", lambda c: _set(c.progress, 0, status="Hoàn thành", percent_complete=80))
+    case("SUB-V07", lambda c: _set(c.progress, 0, status="Xong rồi"))
+    case("SUB-V08", lambda c: _set(c.budget, 0, funding_source="Ngân sách tỉnh"))
+    case("SUB-V09", lambda c: _set(c.kpi, 1, value=Decimal(250)), name="SKHCN_2026-Q2.xlsx", agency="SKHCN")
+    case("SUB-V10", lambda c: _set(c.budget, 0, note='=HYPERLINK("http://example.invalid","Bấm vào đây")'))
+
+    earlier = _base(reference, "SYT", "2026-Q1")
+    later = _base(reference, "SYT", "2026-Q2")
+    later.budget[0]["disbursed_cumulative_mvnd"] = earlier.budget[0]["disbursed_cumulative_mvnd"] - 100
+    files["SUB-X01"] = {"SYT_2026-Q1.xlsx": _xlsx(earlier), "SYT_2026-Q2.xlsx": _xlsx(later)}
+
+    def over_allocated(c: SubmissionContent) -> None:
+        _set(c.budget, 0, disbursed_cumulative_mvnd=c.budget[0]["allocated_mvnd"] + 1000)
+
+    case("SUB-X02", over_allocated)
+
+    def above_plan(c: SubmissionContent) -> None:
+        plan = reference.plan_for("I", c.budget[0]["item_no"], True, 2026) or Decimal(0)
+        _set(c.budget, 0, allocated_mvnd=plan + 500)
+
+    case("SUB-X03", above_plan)
+    return files
+
+
+def write_corpus(reference: ReferenceData, folder: Path) -> int:
+    count = 0
+    for rule, by_name in corpus_files(reference).items():
+        target = folder / rule
+        target.mkdir(parents=True, exist_ok=True)
+        for name, data in by_name.items():
+            (target / name).write_bytes(data)
+            count += 1
+    # Received order matters for SUB-X01 and SUB-F04: fixed by a manifest, as in raw/submissions.
+    for rule, order in {"SUB-X01": ("SYT_2026-Q1.xlsx", "SYT_2026-Q2.xlsx"),
+                        "SUB-F04": ("SYT_2026-Q2.xlsx", "SYT_2026-Q2_ban_sao.xlsx")}.items():  # fmt: skip
+        with (folder / rule / "manifest.csv").open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(SAMPLE_MANIFEST_COLUMNS)
+            for day, name in enumerate(order, start=10):
+                writer.writerow([name, f"2026-07-{day}T09:00:00+07:00", "true", "test corpus"])
+    return count
+
+
+# ── the benchmark corpus ────────────────────────────────────────────────────────────────────
+def benchmark_corpus(reference: ReferenceData, folder: Path, count: int) -> list[Path]:
+    """``count`` files: every agency with tasks × the quarters 2025-Q1…2030-Q4, repeated as resubmissions.
+
+    One file in ten carries a problem (a warning or a fatal error) so reports get written too.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    agencies = sorted({t.lead_agency_code for t in reference.tasks.values() if t.lead_agency_code})
+    agencies = [a for a in agencies if reference.tasks_led_by(a) and a in reference.agencies]
+    periods = [Period(y, q) for y in range(2025, 2031) for q in range(1, 5)]
+    templates: dict[tuple[str, Period], SubmissionContent] = {}
+    paths, manifest = [], []
+    for index in range(count):
+        agency = agencies[index % len(agencies)]
+        period = periods[(index // len(agencies)) % len(periods)]
+        if (agency, period) not in templates:
+            templates[(agency, period)] = filled_content(reference, agency, period)
+        content = replace(templates[(agency, period)])
+        content.budget = [dict(r) for r in content.budget]
+        content.progress = [dict(r) for r in content.progress]
+        content.prepared_by = f"Cán bộ tổng hợp số {index}"  # every file distinct, as real resubmissions are
+        if index % 10 == 3 and content.budget:
+            content.budget[0]["disbursed_cumulative_mvnd"] = (
+                content.budget[0]["allocated_mvnd"] + 1
+            )  # warning
+        elif index % 10 == 7 and content.budget:
+            content.budget[0]["allocated_mvnd"] = "nhập sau"  # fatal
+        name = f"{agency}_{period.code}_b{index:05d}.xlsx"
+        path = folder / name
+        write_plain_xlsx(content, path)
+        paths.append(path)
+        manifest.append((name, index))
+    with (folder / "manifest.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(SAMPLE_MANIFEST_COLUMNS)
+        for name, seconds in manifest:
+            clock = f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+            writer.writerow([name, f"2026-01-01T{clock}+07:00", "true", "benchmark"])
+    return paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    from pipelines.submissions.reference import load_reference_data
+
+    parser = argparse.ArgumentParser(description="Write synthetic (sample) submissions.")
+    parser.add_argument("what", choices=["samples", "corpus"])
+    parser.add_argument("folder", type=Path)
+    args = parser.parse_args(argv)
+    reference = load_reference_data()
+    if args.what == "samples":
+        print(f"{len(write_samples(reference, args.folder))} sample files → {args.folder}")
+    else:
+        print(f"{write_corpus(reference, args.folder)} corpus files → {args.folder}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

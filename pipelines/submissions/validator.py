@@ -1,0 +1,779 @@
+"""Validating one submission: raw model + reference data → typed rows and findings.
+
+Every check is a rule of the catalogue (rules.py). The validator never stops at the first problem:
+the department should get the whole list in one report. It never drops a value either: a cell that
+fails a check is kept as text with a status ('invalid', 'formula'), and its number is NULL.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Protocol
+
+from pipelines.parsing.numbers import NumberParseError, parse_vn_number
+from pipelines.submissions import layout
+from pipelines.submissions.layout import Period, fold_key
+from pipelines.submissions.readers import RawSubmission, SheetData, SubmissionReadError, read_submission
+from pipelines.submissions.reference import SHARED_LEAD_CODES, ReferenceData
+from pipelines.submissions.rules import FATAL, RULES
+
+# An amount this large (1.000 billion VND for one task in one year) is far above any task in the plan
+# (the largest is 930.000 million over six years): it was almost surely typed in đồng.
+VND_SUSPECT_MVND = Decimal(1_000_000)
+_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d[\d.,]*%?$")
+# UTF-8 read as a single-byte code page: 'Sá»Ÿ', 'Ä‘', 'Æ°', 'Ã¡'; U+FFFD from a lossy conversion.
+_MOJIBAKE = re.compile(
+    "[ÂÃÄÅÆáâ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
+    "|\ufffd"
+)
+
+VALUE_STATED = "stated"
+VALUE_BLANK = "blank"
+VALUE_INVALID = "invalid"
+VALUE_FORMULA = "formula"
+
+
+@dataclass
+class Finding:
+    rule_id: str
+    severity: str
+    category: str
+    sheet: str | None
+    row_no: int | None
+    column: str | None  # the column code ('allocated_mvnd') or the info key
+    cell_ref: str | None  # 'E12'
+    value: str | None  # what was provided, as text
+    expected: str | None
+    message_vi: str
+    message_en: str
+
+
+@dataclass
+class BudgetRow:
+    sheet: str
+    row_no: int
+    appendix: str | None
+    item_no: str | None
+    funding_source_code: str | None
+    funding_source_text: str | None
+    allocated_mvnd: Decimal | None
+    allocated_status: str
+    allocated_text: str | None
+    disbursed_cumulative_mvnd: Decimal | None
+    disbursed_status: str
+    disbursed_text: str | None
+    note: str | None
+    has_fatal: bool = False
+
+
+@dataclass
+class ProgressRow:
+    sheet: str
+    row_no: int
+    appendix: str | None
+    item_no: str | None
+    status_code: str | None
+    status_text: str | None
+    percent_complete: Decimal | None
+    percent_status: str
+    percent_text: str | None
+    note: str | None
+    has_fatal: bool = False
+
+
+@dataclass
+class KpiRow:
+    sheet: str
+    row_no: int
+    indicator_code: str | None
+    indicator_text: str | None
+    value: Decimal | None
+    value_status: str
+    value_text: str | None
+    unit: str | None
+    note: str | None
+    has_fatal: bool = False
+
+
+@dataclass
+class ValidationResult:
+    file_name: str
+    file_format: str | None = None
+    encoding: str | None = None
+    template_version: str | None = None
+    agency_code: str | None = None
+    agency_code_from_name: str | None = None
+    period: Period | None = None
+    period_from_name: Period | None = None
+    is_sample: bool | None = None
+    findings: list[Finding] = field(default_factory=list)
+    budget_rows: list[BudgetRow] = field(default_factory=list)
+    progress_rows: list[ProgressRow] = field(default_factory=list)
+    kpi_rows: list[KpiRow] = field(default_factory=list)
+
+    @property
+    def fatal_count(self) -> int:
+        return sum(1 for f in self.findings if f.severity == FATAL)
+
+    @property
+    def warning_count(self) -> int:
+        return len(self.findings) - self.fatal_count
+
+    @property
+    def status(self) -> str:
+        if self.fatal_count:
+            return "rejected"
+        return "flagged" if self.findings else "accepted"
+
+    @property
+    def exit_code(self) -> int:
+        """What ``nq57 validate`` returns: 0 clean, 1 warnings only, 2 fatal."""
+        return 2 if self.fatal_count else (1 if self.findings else 0)
+
+    def rule_ids(self) -> list[str]:
+        return sorted({f.rule_id for f in self.findings})
+
+
+class DisbursementHistory(Protocol):
+    """What the department reported before: the cumulative figure of an earlier quarter, same year."""
+
+    def previous_cumulative(
+        self, agency_code: str, period: Period, appendix: str, item_no: str, funding_source_code: str
+    ) -> tuple[Decimal, str, str] | None:
+        """(amount, period code, file name) of the latest earlier quarter with a figure, or None."""
+        ...
+
+
+class CumulativeHistory:
+    """In-memory history of the current (latest accepted) figures, fed file by file in received order."""
+
+    def __init__(self) -> None:
+        self._by_period: dict[tuple[str, Period], dict[tuple[str, str, str], tuple[Decimal, str]]] = {}
+
+    def record(self, result: ValidationResult) -> None:
+        """A loaded file replaces everything its agency reported before for that period."""
+        if result.status == "rejected" or result.agency_code is None or result.period is None:
+            return
+        figures = {}
+        for row in result.budget_rows:
+            if (
+                row.disbursed_cumulative_mvnd is not None
+                and row.appendix
+                and row.item_no
+                and row.funding_source_code
+            ):
+                key = (row.appendix, row.item_no, row.funding_source_code)
+                figures[key] = (row.disbursed_cumulative_mvnd, result.file_name)
+        self._by_period[(result.agency_code, result.period)] = figures
+
+    def set_figures(
+        self, agency_code: str, period: Period, figures: dict[tuple[str, str, str], tuple[Decimal, str]]
+    ) -> None:
+        self._by_period[(agency_code, period)] = figures
+
+    def previous_cumulative(
+        self, agency_code: str, period: Period, appendix: str, item_no: str, funding_source_code: str
+    ) -> tuple[Decimal, str, str] | None:
+        for quarter in range(period.quarter - 1, 0, -1):
+            earlier = Period(period.year, quarter)
+            figure = self._by_period.get((agency_code, earlier), {}).get(
+                (appendix, item_no, funding_source_code)
+            )
+            if figure is not None:
+                return figure[0], earlier.code, figure[1]
+        return None
+
+
+# ── helpers ─────────────────────────────────────────────────────────────────────────────────
+def column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the department typed it (numbers without a spurious '.0')."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _number(value: Any, percent: bool = False) -> Decimal:
+    """A number from a cell; raises ValueError when it is not one."""
+    if isinstance(value, bool) or isinstance(value, datetime | date | time):
+        raise ValueError("not a number")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    text = str(value).replace("\u00a0", " ").replace(" ", "").strip()
+    if percent and text.endswith("%"):
+        text = text[:-1]
+    try:
+        return parse_vn_number(text)
+    except (NumberParseError, InvalidOperation) as error:
+        raise ValueError(str(error)) from error
+
+
+def _range_text(low: Decimal | None, high: Decimal | None, unit: str | None) -> str:
+    return f"{'−∞' if low is None else low} … {'+∞' if high is None else high} {unit or ''}".strip()
+
+
+def normalise_appendix(text: str) -> str | None:
+    folded = fold_key(text).replace(" ", "").replace("phuluc", "").replace("pl", "")
+    return {"i": "I", "1": "I", "ii": "II", "2": "II"}.get(folded)
+
+
+def normalise_item_no(value: Any) -> str:
+    return cell_text(value).rstrip(".")
+
+
+class _Checker:
+    """Validation state for one file (findings accumulate; rows are typed as they are read)."""
+
+    def __init__(
+        self, result: ValidationResult, reference: ReferenceData, history: DisbursementHistory | None
+    ):
+        self.result = result
+        self.reference = reference
+        self.history = history
+
+    def add(
+        self,
+        rule_id: str,
+        sheet: str | None = None,
+        row_no: int | None = None,
+        column: str | None = None,
+        column_no: int | None = None,
+        value: Any = None,
+        expected: str | None = None,
+    ) -> Finding:
+        rule = RULES[rule_id]
+        cell_ref = f"{column_letters(column_no)}{row_no}" if column_no and row_no else None
+        finding = Finding(
+            rule_id,
+            rule.severity,
+            rule.category,
+            sheet,
+            row_no,
+            column,
+            cell_ref,
+            None if value is None else cell_text(value),
+            expected,
+            rule.message_vi,
+            rule.message_en,
+        )
+        self.result.findings.append(finding)
+        return finding
+
+    # ── info sheet ──
+    def info(self, sheet: SheetData) -> dict[str, tuple[Any, int, int]]:
+        """Info key → (value, row, column of the value): the first non-empty cell right of the key."""
+        wanted = {fold_key(k): k for k, _ in layout.INFO_FIELDS}
+        found: dict[str, tuple[Any, int, int]] = {}
+        for row_no, cells in sheet.rows:
+            for index, cell in enumerate(cells):
+                key = wanted.get(fold_key(cell)) if isinstance(cell, str) and cell else None
+                if key is None or key in found:
+                    continue
+                value_index = next(
+                    (j for j in range(index + 1, len(cells)) if cell_text(cells[j])), index + 1
+                )
+                value = cells[value_index] if value_index < len(cells) else None
+                found[key] = (value, row_no, value_index + 1)
+                break
+        return found
+
+    def check_identity(self, sheet: SheetData | None, from_name: layout.FileNameParts | None) -> None:
+        result, info_name = self.result, layout.SHEET_INFO
+        info = self.info(sheet) if sheet else {}
+
+        version, row_no, col = info.get(layout.INFO_TEMPLATE_VERSION, (None, None, None))
+        result.template_version = cell_text(version) or None
+        if sheet is not None and result.template_version not in layout.SUPPORTED_TEMPLATE_VERSIONS:
+            self.add(
+                "SUB-T01",
+                info_name,
+                row_no,
+                layout.INFO_TEMPLATE_VERSION,
+                col,
+                version or "",
+                ", ".join(sorted(layout.SUPPORTED_TEMPLATE_VERSIONS)),
+            )
+
+        agency, row_no, col = info.get(layout.INFO_AGENCY, (None, None, None))
+        agency_text = cell_text(agency).upper()
+        if sheet is not None and not agency_text:
+            self.add("SUB-H01", info_name, row_no, layout.INFO_AGENCY, col, "", "mã cơ quan, ví dụ SYT")
+        elif agency_text and agency_text not in self.reference.agencies:
+            self.add(
+                "SUB-H02", info_name, row_no, layout.INFO_AGENCY, col, agency, "mã trong danh mục cơ quan"
+            )
+        elif agency_text:
+            result.agency_code = agency_text
+        if from_name and agency_text and from_name.agency_code != agency_text:
+            self.add(
+                "SUB-H05",
+                info_name,
+                row_no,
+                layout.INFO_AGENCY,
+                col,
+                agency,
+                f"{from_name.agency_code} (theo tên tệp)",
+            )
+
+        period_cell, row_no, col = info.get(layout.INFO_PERIOD, (None, None, None))
+        period = layout.parse_period(cell_text(period_cell)) if cell_text(period_cell) else None
+        if sheet is not None and period is None:
+            self.add(
+                "SUB-H03",
+                info_name,
+                row_no,
+                layout.INFO_PERIOD,
+                col,
+                period_cell or "",
+                "YYYY-Qn, ví dụ 2026-Q2",
+            )
+        elif period is not None and not layout.PLAN_FIRST_YEAR <= period.year <= layout.PLAN_LAST_YEAR:
+            self.add(
+                "SUB-H04",
+                info_name,
+                row_no,
+                layout.INFO_PERIOD,
+                col,
+                period_cell,
+                f"{layout.PLAN_FIRST_YEAR}-Q1 … {layout.PLAN_LAST_YEAR}-Q4",
+            )
+        elif period is not None:
+            result.period = period
+        if from_name and period and from_name.period != period:
+            self.add(
+                "SUB-H06",
+                info_name,
+                row_no,
+                layout.INFO_PERIOD,
+                col,
+                period_cell,
+                f"{from_name.period.code} (theo tên tệp)",
+            )
+
+        sample, _, _ = info.get(layout.INFO_IS_SAMPLE, (None, None, None))
+        result.is_sample = layout.is_true(cell_text(sample)) if sheet is not None else None
+        for key, (value, row_no, col) in info.items():
+            self.check_text(info_name, row_no, key, col, value)
+
+    # ── text cells ──
+    def check_text(self, sheet: str, row_no: int, column: str, column_no: int, value: Any) -> None:
+        if not isinstance(value, str) or not value:
+            return
+        if _MOJIBAKE.search(value):
+            self.add("SUB-E02", sheet, row_no, column, column_no, value, "chữ tiếng Việt đúng (UTF-8)")
+        stripped = value.strip()
+        if (
+            value.startswith(_FORMULA_TRIGGERS)
+            and stripped not in {"-", "–", "—"}
+            and not _PLAIN_NUMBER.match(stripped)
+        ):
+            self.add("SUB-V10", sheet, row_no, column, column_no, value, "văn bản không bắt đầu bằng = + - @")
+
+    # ── numbers ──
+    def number(
+        self, sheet: SheetData, row_no: int, column: str, column_no: int, value: Any, kind: str
+    ) -> tuple[Decimal | None, str, str | None]:
+        """(number, status, text as provided) for one value cell, adding the findings it deserves."""
+        text = cell_text(value) or None
+        if (row_no, column_no) in sheet.formula_cells or (
+            isinstance(value, str) and value.strip().startswith("=")
+        ):
+            self.add(
+                "SUB-V03",
+                sheet.name,
+                row_no,
+                column,
+                column_no,
+                text or "(công thức)",
+                "một giá trị số, không công thức",
+            )
+            return None, VALUE_FORMULA, text
+        if text is None or text in {"-", "–", "—"}:
+            return None, VALUE_BLANK, text
+        try:
+            number = _number(value, percent=kind == "percent")
+        except ValueError:
+            self.add(
+                "SUB-V01", sheet.name, row_no, column, column_no, value, "một số, ví dụ 1.250 hoặc 1250,5"
+            )
+            return None, VALUE_INVALID, text
+        if kind == "amount":
+            if number < 0:
+                self.add("SUB-V02", sheet.name, row_no, column, column_no, value, "≥ 0")
+                return None, VALUE_INVALID, text
+            if number >= VND_SUSPECT_MVND:
+                self.add(
+                    "SUB-V04",
+                    sheet.name,
+                    row_no,
+                    column,
+                    column_no,
+                    value,
+                    f"triệu đồng (< {VND_SUSPECT_MVND:,.0f})".replace(",", "."),
+                )
+        if kind == "percent" and not Decimal(0) <= number <= Decimal(100):
+            self.add("SUB-V05", sheet.name, row_no, column, column_no, value, "0 … 100")
+            return None, VALUE_INVALID, text
+        return number, VALUE_STATED, text
+
+    # ── data sheets ──
+    def header(
+        self, sheet: SheetData, columns: tuple[layout.Column, ...]
+    ) -> tuple[int, dict[str, int]] | None:
+        """(header row index in sheet.rows, code → 0-based column) of the row of column codes."""
+        codes = {fold_key(c.code): c.code for c in columns}
+        best: tuple[int, dict[str, int]] | None = None
+        for index, (_, cells) in enumerate(sheet.rows[: layout.HEADER_SEARCH_ROWS + 2]):
+            found = {}
+            for position, cell in enumerate(cells):
+                code = codes.get(fold_key(cell)) if isinstance(cell, str) and cell else None
+                if code and code not in found:
+                    found[code] = position
+            if found and (best is None or len(found) > len(best[1])):
+                best = (index, found)
+        missing = [c for c in columns if c.required and (best is None or c.code not in best[1])]
+        header_row = sheet.rows[best[0]][0] if best else (sheet.rows[0][0] if sheet.rows else 1)
+        for column in missing:
+            self.add(
+                "SUB-T03",
+                sheet.name,
+                header_row,
+                column.code,
+                None,
+                "",
+                f"cột '{column.code}' ({column.label_vi})",
+            )
+        return None if missing or best is None else best
+
+    def data_rows(self, sheet: SheetData, columns: tuple[layout.Column, ...], values: tuple[str, ...]):
+        """Rows below the header that report something: (row number, code → (value, column number))."""
+        located = self.header(sheet, columns)
+        if located is None:
+            return
+        header_index, positions = located
+        for row_no, cells in sheet.rows[header_index + 1 :]:
+            row = {code: (cells[p] if p < len(cells) else None, p + 1) for code, p in positions.items()}
+            reported = any(cell_text(row[v][0]) or (row_no, row[v][1]) in sheet.formula_cells for v in values)
+            if not reported:
+                continue  # a prefilled row left empty: not reported, which is not zero
+            for column in columns:
+                if column.kind in ("text", "info", "key", "choice") and column.code in row:
+                    self.check_text(sheet.name, row_no, column.code, row[column.code][1], row[column.code][0])
+            yield row_no, row
+
+    def task(
+        self, sheet: str, row_no: int, row: dict[str, tuple[Any, int]], warned: set
+    ) -> tuple[str | None, str | None, bool]:
+        """(appendix, item_no, fatal?) of a row, checking the task exists and who leads it."""
+        appendix_cell = row["appendix"][0]
+        item_cell, item_col = row["item_no"]
+        appendix = normalise_appendix(cell_text(appendix_cell)) if cell_text(appendix_cell) else None
+        item_no = normalise_item_no(item_cell) or None
+        task = self.reference.tasks.get((appendix or "", item_no or ""))
+        if task is None:
+            shown = f"{cell_text(appendix_cell) or '?'}-{cell_text(item_cell) or '?'}"
+            self.add(
+                "SUB-C02", sheet, row_no, "item_no", item_col, shown, "Phụ lục I: 1…85; Phụ lục II: 1.1…4.4"
+            )
+            return appendix or (cell_text(appendix_cell) or None), item_no, True
+        agency = self.result.agency_code
+        lead = task.lead_agency_code
+        if (
+            agency
+            and lead
+            and lead != agency
+            and lead not in SHARED_LEAD_CODES
+            and (sheet, task.item_no, task.appendix) not in warned
+        ):
+            warned.add((sheet, task.item_no, task.appendix))
+            self.add(
+                "SUB-C04",
+                sheet,
+                row_no,
+                "item_no",
+                item_col,
+                f"{appendix}-{item_no}",
+                f"cơ quan chủ trì: {lead}",
+            )
+        return appendix, item_no, False
+
+    def duplicate(
+        self, seen: dict, key: tuple, sheet: str, row_no: int, column: str, column_no: int, shown: str
+    ) -> bool:
+        if key in seen:
+            self.add(
+                "SUB-C05", sheet, row_no, column, column_no, shown, f"chỉ một dòng (đã có ở dòng {seen[key]})"
+            )
+            return True
+        seen[key] = row_no
+        return False
+
+    def budget(self, sheet: SheetData) -> None:
+        seen: dict = {}
+        warned: set = set()
+        period = self.result.period
+        for row_no, row in self.data_rows(
+            sheet, layout.BUDGET_COLUMNS, layout.VALUE_COLUMNS[layout.SHEET_BUDGET]
+        ):
+            before = self.result.fatal_count
+            appendix, item_no, _ = self.task(sheet.name, row_no, row, warned)
+            source_cell, source_col = row["funding_source"]
+            source_text = cell_text(source_cell) or None
+            source = self.reference.funding_source_code(source_text) if source_text else None
+            if source is None:
+                self.add(
+                    "SUB-V08",
+                    sheet.name,
+                    row_no,
+                    "funding_source",
+                    source_col,
+                    source_text or "",
+                    ", ".join(self.reference.funding_sources),
+                )
+            allocated = self.number(
+                sheet, row_no, "allocated_mvnd", row["allocated_mvnd"][1], row["allocated_mvnd"][0], "amount"
+            )
+            disbursed_cell, disbursed_col = row["disbursed_cumulative_mvnd"]
+            disbursed = self.number(
+                sheet, row_no, "disbursed_cumulative_mvnd", disbursed_col, disbursed_cell, "amount"
+            )
+            self.duplicate(
+                seen,
+                (appendix, item_no, source or source_text),
+                sheet.name,
+                row_no,
+                "item_no",
+                row["item_no"][1],
+                f"{appendix}-{item_no} {source or source_text or ''}".strip(),
+            )
+            if allocated[0] is not None and disbursed[0] is not None and disbursed[0] > allocated[0]:
+                self.add(
+                    "SUB-X02",
+                    sheet.name,
+                    row_no,
+                    "disbursed_cumulative_mvnd",
+                    disbursed_col,
+                    disbursed_cell,
+                    f"≤ {cell_text(row['allocated_mvnd'][0])} (dự toán được giao)",
+                )
+            task_known = (appendix, item_no) in self.reference.tasks
+            if allocated[0] is not None and task_known and source and period:
+                is_state = self.reference.funding_sources[source].is_state_budget
+                plan = self.reference.plan_for(appendix or "", item_no or "", is_state, period.year)
+                if plan is not None and allocated[0] > plan:
+                    self.add(
+                        "SUB-X03",
+                        sheet.name,
+                        row_no,
+                        "allocated_mvnd",
+                        row["allocated_mvnd"][1],
+                        row["allocated_mvnd"][0],
+                        f"≤ {plan} (kế hoạch năm {period.year} theo Đề án)",
+                    )
+            if (
+                disbursed[0] is not None
+                and self.history
+                and task_known
+                and source
+                and period
+                and self.result.agency_code
+            ):
+                previous = self.history.previous_cumulative(
+                    self.result.agency_code, period, appendix or "", item_no or "", source
+                )
+                if previous is not None and disbursed[0] < previous[0]:
+                    self.add(
+                        "SUB-X01",
+                        sheet.name,
+                        row_no,
+                        "disbursed_cumulative_mvnd",
+                        disbursed_col,
+                        disbursed_cell,
+                        f"≥ {previous[0]} (lũy kế {previous[1]}, tệp {previous[2]})",
+                    )
+            note = row.get("note", (None, 0))[0]
+            self.result.budget_rows.append(
+                BudgetRow(
+                    sheet.name,
+                    row_no,
+                    appendix,
+                    item_no,
+                    source,
+                    source_text,
+                    *allocated,
+                    *disbursed,
+                    cell_text(note) or None,
+                    self.result.fatal_count > before,
+                )
+            )
+
+    def progress(self, sheet: SheetData) -> None:
+        seen: dict = {}
+        warned: set = set()
+        for row_no, row in self.data_rows(
+            sheet, layout.PROGRESS_COLUMNS, layout.VALUE_COLUMNS[layout.SHEET_PROGRESS]
+        ):
+            before = self.result.fatal_count
+            appendix, item_no, _ = self.task(sheet.name, row_no, row, warned)
+            status_cell, status_col = row["status"]
+            status_text = cell_text(status_cell) or None
+            status = layout.status_code(status_text) if status_text else None
+            if status_text and status is None:
+                self.add(
+                    "SUB-V07",
+                    sheet.name,
+                    row_no,
+                    "status",
+                    status_col,
+                    status_text,
+                    ", ".join(layout.STATUSES.values()),
+                )
+            percent_cell, percent_col = row["percent_complete"]
+            percent = self.number(sheet, row_no, "percent_complete", percent_col, percent_cell, "percent")
+            if status == layout.STATUS_DONE and percent[0] is not None and percent[0] < 100:
+                self.add("SUB-V06", sheet.name, row_no, "percent_complete", percent_col, percent_cell, "100")
+            self.duplicate(
+                seen,
+                (appendix, item_no),
+                sheet.name,
+                row_no,
+                "item_no",
+                row["item_no"][1],
+                f"{appendix}-{item_no}",
+            )
+            note = row.get("note", (None, 0))[0]
+            self.result.progress_rows.append(
+                ProgressRow(
+                    sheet.name,
+                    row_no,
+                    appendix,
+                    item_no,
+                    status,
+                    status_text,
+                    *percent,
+                    cell_text(note) or None,
+                    self.result.fatal_count > before,
+                )
+            )
+
+    def kpi(self, sheet: SheetData) -> None:
+        seen: dict = {}
+        by_no = {i.indicator_no: i for i in self.reference.indicators.values()}
+        by_code = {fold_key(code): i for code, i in self.reference.indicators.items()}
+        for row_no, row in self.data_rows(sheet, layout.KPI_COLUMNS, layout.VALUE_COLUMNS[layout.SHEET_KPI]):
+            before = self.result.fatal_count
+            code_cell, code_col = row["indicator_code"]
+            code_text = cell_text(code_cell) or None
+            indicator = (by_code.get(fold_key(code_text)) or by_no.get(code_text)) if code_text else None
+            if indicator is None:
+                self.add(
+                    "SUB-C03",
+                    sheet.name,
+                    row_no,
+                    "indicator_code",
+                    code_col,
+                    code_text or "",
+                    ", ".join(self.reference.indicators),
+                )
+            value_cell, value_col = row["value"]
+            value = self.number(sheet, row_no, "value", value_col, value_cell, "number")
+            if indicator and value[0] is not None:
+                low, high = indicator.valid_min, indicator.valid_max
+                if (low is not None and value[0] < low) or (high is not None and value[0] > high):
+                    self.add(
+                        "SUB-V09",
+                        sheet.name,
+                        row_no,
+                        "value",
+                        value_col,
+                        value_cell,
+                        _range_text(low, high, indicator.unit),
+                    )
+                    value = (None, VALUE_INVALID, value[2])
+            key = indicator.indicator_code if indicator else code_text
+            self.duplicate(seen, (key,), sheet.name, row_no, "indicator_code", code_col, key or "")
+            note = row.get("note", (None, 0))[0]
+            self.result.kpi_rows.append(
+                KpiRow(
+                    sheet.name,
+                    row_no,
+                    indicator.indicator_code if indicator else None,
+                    code_text,
+                    *value,
+                    indicator.unit if indicator else None,
+                    cell_text(note) or None,
+                    self.result.fatal_count > before,
+                )
+            )
+
+
+def validate_raw(
+    file_name: str, raw: RawSubmission, reference: ReferenceData, history: DisbursementHistory | None = None
+) -> ValidationResult:
+    result = ValidationResult(file_name, raw.file_format, raw.encoding)
+    checker = _Checker(result, reference, history)
+    from_name = layout.parse_file_name(Path(file_name).stem)
+    result.agency_code_from_name = from_name.agency_code if from_name else None
+    result.period_from_name = from_name.period if from_name else None
+    if from_name is None:
+        checker.add("SUB-H07", value=file_name, expected="MÃCQ_NĂM-QUÝ.xlsx, ví dụ SYT_2026-Q2.xlsx")
+
+    sheets = {name: raw.sheet(name) for name in layout.REQUIRED_SHEETS}
+    for name, sheet in sheets.items():
+        if sheet is None:
+            checker.add("SUB-T02", name, value="", expected=f"trang tính '{name}'")
+    checker.check_identity(sheets[layout.SHEET_INFO], from_name)
+    if sheets[layout.SHEET_BUDGET]:
+        checker.budget(sheets[layout.SHEET_BUDGET])
+    if sheets[layout.SHEET_PROGRESS]:
+        checker.progress(sheets[layout.SHEET_PROGRESS])
+    if sheets[layout.SHEET_KPI]:
+        checker.kpi(sheets[layout.SHEET_KPI])
+    structural = {"SUB-T02", "SUB-T03"}
+    if not (result.budget_rows or result.progress_rows or result.kpi_rows) and not any(
+        f.rule_id in structural for f in result.findings
+    ):
+        checker.add("SUB-C01", expected="ít nhất một dòng có số liệu ở KinhPhi, TienDo hoặc ChiTieu")
+    return result
+
+
+def validate_bytes(
+    file_name: str, data: bytes, reference: ReferenceData, history: DisbursementHistory | None = None
+) -> ValidationResult:
+    """Validate one file's content; an unreadable file gives a result with its one fatal finding."""
+    try:
+        raw = read_submission(file_name, data, layout.REQUIRED_SHEETS)
+    except SubmissionReadError as error:
+        result = ValidationResult(file_name)
+        from_name = layout.parse_file_name(Path(file_name).stem)
+        result.agency_code_from_name = from_name.agency_code if from_name else None
+        result.period_from_name = from_name.period if from_name else None
+        _Checker(result, reference, history).add(error.rule_id, value=error.detail)
+        return result
+    return validate_raw(file_name, raw, reference, history)
+
+
+def validate_file(
+    path: Path, reference: ReferenceData, history: DisbursementHistory | None = None
+) -> ValidationResult:
+    return validate_bytes(Path(path).name, Path(path).read_bytes(), reference, history)

@@ -1,0 +1,43 @@
+"""``nq57 validate FILE``: prints the report, loads nothing, exits 0 / 1 / 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipelines.cli import main
+
+CORPUS = Path(__file__).parent / "submissions_corpus"
+SAMPLES = Path(__file__).resolve().parents[1] / "raw" / "submissions"
+
+
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        (SAMPLES / "SYT_2026-Q1.xlsx", 0),
+        (SAMPLES / "SNNMT_2026-Q1.csv", 0),
+        (SAMPLES / "SYT_2026-Q2.xlsx", 1),
+        (CORPUS / "SUB-V02" / "SYT_2026-Q2.xlsx", 2),
+        (CORPUS / "SUB-F02" / "SYT_2026-Q2.xlsx", 2),
+    ],
+)
+def test_exit_codes(path: Path, code: int, tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("NQ57_RAW_DIR", str(tmp_path / "raw"))
+    assert main(["validate", str(path)]) == code
+    out = capsys.readouterr().out
+    assert path.name in out
+    assert not (tmp_path / "raw").exists()  # loads nothing
+
+
+def test_report_written_on_request(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("NQ57_RAW_DIR", str(tmp_path / "raw"))
+    assert main(["validate", str(CORPUS / "SUB-V10" / "SYT_2026-Q2.xlsx"), "--report", str(tmp_path)]) == 1
+    assert "SUB-V10" in capsys.readouterr().out
+    csv_text = (tmp_path / "SYT_2026-Q2.xlsx.errors.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in csv_text  # neutralised: never a live formula in the report
+    assert (tmp_path / "SYT_2026-Q2.xlsx.errors.xlsx").exists()
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    assert main(["validate", str(tmp_path / "nope.xlsx")]) == 2
