@@ -1,0 +1,609 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+# Parameters (pipelines/briefing.py injects new values in a cell right after this one).
+# as_of: the briefing date (ISO, YYYY-MM-DD); None = today in Vietnam.
+# warehouse_path: the DuckDB file to read; None = the published warehouse.
+as_of = None
+warehouse_path = None
+
+# %%
+# Setup: read-only access through the project's helper, Vietnamese number formats, offline charts.
+import datetime as dt
+from decimal import Decimal
+from html import escape
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from IPython.display import HTML, Markdown, display
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter
+
+from pipelines.formatting import bvnd, mvnd, vn_number, vn_percent
+from pipelines.warehouse_access import published_path, read_sql
+
+AS_OF = dt.date.fromisoformat(str(as_of)) if as_of else dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+WAREHOUSE = Path(warehouse_path) if warehouse_path else published_path()
+
+# PNG output only: the HTML must render with no JavaScript and no network (no Plotly/Altair).
+matplotlib.rcParams.update({"font.family": "DejaVu Sans", "figure.dpi": 110, "savefig.dpi": 110})
+VN_AXIS = FuncFormatter(lambda value, _pos: vn_number(Decimal(str(round(value)))))
+
+
+def sql(query: str, params: list | None = None) -> pd.DataFrame:
+    return read_sql(query, params, path=WAREHOUSE)
+
+
+def table_exists(schema: str, name: str) -> bool:
+    found = sql(
+        "select count(*) as n from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, name],
+    )
+    return int(found["n"].iloc[0]) > 0
+
+
+def columns_of(schema: str, name: str) -> list[str]:
+    cols = sql(
+        "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+        "order by ordinal_position",
+        [schema, name],
+    )
+    return list(cols["column_name"])
+
+
+def fmt_cell(value: object) -> str:
+    """One cell in Vietnamese format; NULL shows as '—' (unknown), never as 0."""
+    if isinstance(value, np.generic):  # numpy scalars from pandas → plain Python values
+        value = value.item()
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA or value is pd.NaT:
+        return "—"
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, int):
+        return vn_number(value) if abs(value) >= 10000 or value < 0 else str(value)
+    if isinstance(value, (Decimal, float)):
+        d = Decimal(str(value))
+        return vn_number(d, 0 if d == d.to_integral_value() else 2)
+    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def show(df: pd.DataFrame, columns: dict[str, str] | None = None, empty: str = "Không có dòng nào.") -> None:
+    """A plain HTML table (no index, Vietnamese headers, formatted numbers)."""
+    if df.empty:
+        display(Markdown(f"*{empty}*"))
+        return
+    if columns:
+        df = df[list(columns)].rename(columns=columns)
+    body = df.astype(object).map(fmt_cell)
+    display(HTML(body.to_html(index=False, escape=True, classes="nq57")))
+
+
+def note(text: str, kind: str = "note") -> None:
+    display(HTML(f'<div class="nq57-{kind}">{escape(text)}</div>'))
+
+
+# %% [markdown]
+# # Bản tin điều hành thực hiện Nghị quyết 57-NQ/TW
+# Khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số của tỉnh, giai đoạn 2025–2030.
+# Số tiền tính bằng triệu đồng (hoặc tỷ đồng khi ghi rõ), theo kiểu viết Việt Nam.
+
+# %%
+# Which submission marts exist decides which sections appear (they may not be built yet).
+SUBMISSION_MARTS = {
+    name: table_exists("marts", name)
+    for name in (
+        "dim_submission",
+        "rpt_disbursement_rate",
+        "rpt_task_risk",
+        "rpt_submission_status",
+        "fct_kpi_actual",
+    )
+}
+submissions = (
+    sql("select * from marts.dim_submission") if SUBMISSION_MARTS["dim_submission"] else pd.DataFrame()
+)
+HAS_SAMPLE = bool("is_sample" in submissions.columns and submissions["is_sample"].fillna(False).any())
+display(
+    Markdown(f"**Ngày số liệu (as of):** {AS_OF.strftime('%d/%m/%Y')} · **Kho dữ liệu:** `{WAREHOUSE.name}`")
+)
+if HAS_SAMPLE:
+    note(
+        "Có dữ liệu mẫu (sample data): một số báo cáo của sở, ngành được nạp là dữ liệu mẫu, "
+        "không phải số liệu thật. Không dùng các số giải ngân, tiến độ dưới đây để báo cáo.",
+        "banner",
+    )
+if submissions.empty:
+    note("Chưa có báo cáo nào của sở, ngành được nạp: bản tin chỉ dựa trên các tài liệu kế hoạch.")
+
+# %% [markdown]
+# ## 1. Số liệu chính
+
+# %%
+totals = sql(
+    """
+    select
+      sum(amount_mvnd) as total,
+      sum(amount_mvnd) filter (where is_state_budget) as state,
+      sum(amount_mvnd) filter (where not is_state_budget) as other,
+      sum(amount_mvnd) filter (where appendix = 'I' and funding_source_code = 'NSNN') as a1_state,
+      sum(amount_mvnd) filter (where appendix = 'II') as a2_state
+    from marts.fct_budget_plan
+    """
+).iloc[0]
+stated = sql(
+    "select scope, measure, stated_amount_mvnd from marts.fct_stated_total "
+    "where scope like 'part_IV%' order by scope, measure"
+)
+lines = [
+    f"- **Tổng kinh phí kế hoạch (cộng từ các dòng Phụ lục I và Phụ lục 2):** {mvnd(totals['total'])} "
+    f"({bvnd(totals['total'])})",
+    f"- **Ngân sách nhà nước:** {mvnd(totals['state'])} "
+    f"({vn_percent(totals['state'] / totals['total'] * 100)})",
+    f"- **Nguồn khác (ngoài ngân sách):** {mvnd(totals['other'])} "
+    f"({vn_percent(totals['other'] / totals['total'] * 100)})",
+    f"- **Phụ lục I, ngân sách nhà nước:** {mvnd(totals['a1_state'])}",
+    f"- **Phụ lục 2 (chuyển đổi số cơ quan Đảng), cộng các nội dung:** {mvnd(totals['a2_state'])}",
+]
+display(Markdown("\n".join(lines)))
+# Readers get Vietnamese labels; an unknown measure keeps its code rather than disappearing.
+MEASURE_VI = {
+    "total": "Tổng kinh phí",
+    "state_budget": "Ngân sách nhà nước",
+    "other_sources": "Nguồn khác",
+    "party_digital_transformation": "Chuyển đổi số trong các cơ quan Đảng",
+}
+stated["measure"] = stated["measure"].map(lambda m: MEASURE_VI.get(m, m))
+stated["scope"] = stated["scope"].str.replace("part_IV", "Phần IV", regex=False)
+if not stated.empty:
+    display(
+        Markdown(
+            "Số tổng do tài liệu ghi (Phần IV), để đối chiếu; chênh lệch với số cộng từ các dòng được "
+            "giải thích ở mục 6:"
+        )
+    )
+    show(stated, {"scope": "Phạm vi", "measure": "Chỉ tiêu", "stated_amount_mvnd": "Số ghi (triệu đồng)"})
+
+# %%
+display(Markdown("### Theo trụ cột"))
+by_pillar = sql(
+    """
+    select p.pillar_name_vi, coalesce(sum(f.amount_mvnd) filter (where f.is_state_budget), 0) as state,
+           coalesce(sum(f.amount_mvnd) filter (where not f.is_state_budget), 0) as other,
+           sum(f.amount_mvnd) as total,
+           count(distinct f.task_key) as tasks
+    from marts.fct_budget_plan f left join marts.dim_pillar p using (pillar_code)
+    group by all order by total desc
+    """
+)
+show(
+    by_pillar,
+    {
+        "pillar_name_vi": "Trụ cột",
+        "state": "NSNN (triệu đồng)",
+        "other": "Nguồn khác (triệu đồng)",
+        "total": "Tổng (triệu đồng)",
+        "tasks": "Số nhiệm vụ",
+    },
+)
+display(Markdown("### Theo nhóm nhiệm vụ (Phụ lục I)"))
+by_group = sql(
+    "select group_code, group_name, task_count, state_budget_mvnd, other_budget_mvnd, tasks_to_be_determined "
+    "from marts.dim_group where appendix = 'I' order by sequence"
+)
+show(
+    by_group,
+    {
+        "group_code": "Nhóm",
+        "group_name": "Tên nhóm",
+        "task_count": "Số nhiệm vụ",
+        "state_budget_mvnd": "NSNN (triệu đồng)",
+        "other_budget_mvnd": "Nguồn khác (triệu đồng)",
+        "tasks_to_be_determined": "Chưa xác định kinh phí",
+    },
+)
+display(Markdown("### Theo lĩnh vực"))
+by_sector = sql(
+    """
+    select s.sector_name_vi, coalesce(sum(f.amount_mvnd) filter (where f.is_state_budget), 0) as state,
+           coalesce(sum(f.amount_mvnd) filter (where not f.is_state_budget), 0) as other,
+           sum(f.amount_mvnd) as total
+    from marts.fct_budget_plan f left join marts.dim_sector s using (sector_code)
+    group by all order by total desc
+    """
+)
+show(
+    by_sector,
+    {
+        "sector_name_vi": "Lĩnh vực",
+        "state": "NSNN (triệu đồng)",
+        "other": "Nguồn khác (triệu đồng)",
+        "total": "Tổng (triệu đồng)",
+    },
+)
+
+# %% [markdown]
+# ## 2. Kinh phí dự kiến theo năm và lĩnh vực
+# Phân bổ theo năm là ước tính theo quy tắc (chia đều theo thời gian thực hiện khi tài liệu không ghi năm).
+
+# %%
+by_year_sector = sql(
+    """
+    select f.year, coalesce(s.sector_name_vi, '(chưa phân loại)') as sector, sum(f.amount_mvnd) as amount
+    from marts.fct_budget_plan f left join marts.dim_sector s using (sector_code)
+    group by all order by f.year
+    """
+)
+# The sums are exact DECIMALs in DuckDB; pandas receives them as float64, exact at these sizes.
+pivot = by_year_sector.pivot_table(
+    index="sector", columns="year", values="amount", aggfunc="sum", fill_value=0
+)
+pivot = pivot.loc[pivot.sum(axis=1).sort_values(ascending=False).index]
+fig, ax = plt.subplots(figsize=(9, 4.8))
+bottom = pd.Series(0.0, index=pivot.columns)
+colors = plt.get_cmap("tab20").colors
+for i, (sector, row) in enumerate(pivot.iterrows()):
+    values = row.astype(float)
+    ax.bar([str(y) for y in pivot.columns], values, bottom=bottom, label=sector, color=colors[i % 20])
+    bottom += values
+ax.set_title("Kinh phí dự kiến theo năm và lĩnh vực (triệu đồng)")
+ax.yaxis.set_major_formatter(VN_AXIS)
+ax.legend(fontsize=7, bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
+ax.spines[["top", "right"]].set_visible(False)
+fig.tight_layout()
+plt.show()
+year_table = pivot.copy()
+year_table.columns = [str(c) for c in year_table.columns]
+year_table["Tổng"] = year_table.sum(axis=1)
+year_table.loc["Tổng cộng"] = year_table.sum(axis=0)
+show(year_table.reset_index().rename(columns={"sector": "Lĩnh vực"}))
+
+# %% [markdown]
+# ## 3. Lộ trình các chỉ tiêu
+# Hiện trạng → chỉ tiêu từng năm → số thực hiện (nếu sở, ngành đã báo cáo); mức thay đổi mỗi năm còn cần
+# để đạt chỉ tiêu năm 2030.
+
+# %%
+targets = sql(
+    """
+    select t.indicator_code, i.name_vi, t.year, t.target_value, t.target_text, t.unit, i.direction
+    from marts.fct_kpi_target t left join marts.dim_indicator i using (indicator_code)
+    where t.year is not null order by i.indicator_no, t.year
+    """
+)
+baselines = sql(
+    """
+    select indicator_code, year, observed_value, baseline_text
+    from marts.fct_kpi_baseline where year is not null and observed_value is not null
+    order by indicator_code, year
+    """
+)
+actuals = pd.DataFrame(columns=["indicator_code", "year", "value"])
+if SUBMISSION_MARTS["fct_kpi_actual"]:
+    cols = columns_of("marts", "fct_kpi_actual")
+    value_col = next((c for c in ("actual_value", "value") if c in cols), None)
+    year_col = next((c for c in ("year", "report_year") if c in cols), None)
+    if value_col and year_col and "indicator_code" in cols:
+        actuals = sql(
+            f"select indicator_code, {year_col} as year, max({value_col}) as value from marts.fct_kpi_actual "
+            f"where {value_col} is not null"
+            # Only the current version of each report: a resubmission replaces the earlier figure.
+            + (" and is_current" if "is_current" in cols else "")
+            + " group by all order by indicator_code, year"
+        )
+
+kpi_rows = []
+indicators = targets.drop_duplicates("indicator_code")
+n = len(indicators)
+fig, axes = plt.subplots((n + 2) // 3 or 1, 3, figsize=(10, 3.0 * ((n + 2) // 3 or 1)), squeeze=False)
+for ax, (_, ind) in zip(axes.flat, indicators.iterrows(), strict=False):
+    code = ind["indicator_code"]
+    t = targets[(targets["indicator_code"] == code) & targets["target_value"].notna()]
+    b = baselines[baselines["indicator_code"] == code]
+    a = actuals[actuals["indicator_code"] == code]
+    if t.empty and b.empty and a.empty:
+        # E.g. TFP: its targets are per period (2021–2025), not per year — nothing to draw on a year axis.
+        ax.text(
+            0.5,
+            0.5,
+            "Không có chỉ tiêu theo từng năm",
+            ha="center",
+            va="center",
+            fontsize=8,
+            transform=ax.transAxes,
+        )
+        ax.set_xticks([])
+        ax.set_yticks([])
+    ax.plot(t["year"], t["target_value"].astype(float), "o-", color="#1f5fa8", label="Chỉ tiêu")
+    if not b.empty:
+        ax.plot(b["year"], b["observed_value"].astype(float), "s--", color="#666666", label="Hiện trạng")
+    if not a.empty:
+        ax.plot(a["year"], a["value"].astype(float), "D-", color="#c0392b", label="Thực hiện")
+    ax.set_title(str(ind["name_vi"])[:48], fontsize=8)
+    ax.tick_params(labelsize=7)
+    ax.spines[["top", "right"]].set_visible(False)
+    # Latest known value: an actual when reported, else the latest baseline.
+    latest = a.iloc[-1] if not a.empty else (b.iloc[-1] if not b.empty else None)
+    latest_value = (
+        None if latest is None else Decimal(str(latest["value" if not a.empty else "observed_value"]))
+    )
+    latest_year = None if latest is None else int(latest["year"])
+    target_2030 = t[t["year"] == 2030]["target_value"]
+    goal = Decimal(str(target_2030.iloc[0])) if not target_2030.empty else None
+    needed = None
+    if goal is not None and latest_value is not None and latest_year is not None and latest_year < 2030:
+        needed = (goal - latest_value) / (2030 - latest_year)
+    status = "chưa có số thực hiện"
+    if not a.empty:
+        this_year = t[t["year"] == latest_year]["target_value"]
+        if not this_year.empty:
+            better_low = ind["direction"] in ("lower_is_better", "lower")
+            target_now = Decimal(str(this_year.iloc[0]))
+            on_track = latest_value <= target_now if better_low else latest_value >= target_now
+            status = "đúng lộ trình" if on_track else "chậm so với lộ trình"
+    kpi_rows.append(
+        {
+            "Chỉ tiêu": ind["name_vi"],
+            "Đơn vị": ind["unit"],
+            "Số gần nhất": None if latest_value is None else f"{fmt_cell(latest_value)} ({latest_year})",
+            "Chỉ tiêu 2030": goal,
+            "Cần thay đổi mỗi năm": None if needed is None else vn_number(needed, 2),
+            "Tình trạng": status,
+        }
+    )
+for ax in list(axes.flat)[n:]:
+    ax.axis("off")
+if n:
+    legend = [
+        Line2D([], [], marker="o", color="#1f5fa8", label="Chỉ tiêu"),
+        Line2D([], [], marker="s", linestyle="--", color="#666666", label="Hiện trạng"),
+        Line2D([], [], marker="D", color="#c0392b", label="Thực hiện"),
+    ]
+    fig.legend(handles=legend, loc="lower center", ncol=3, fontsize=8, frameon=False)
+    fig.suptitle("Lộ trình chỉ tiêu: hiện trạng, chỉ tiêu theo năm, thực hiện", fontsize=10)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    plt.show()
+else:
+    plt.close(fig)
+show(pd.DataFrame(kpi_rows), empty="Chưa có chỉ tiêu nào trong kho dữ liệu.")
+
+# %% [markdown]
+# ## 4. Giải ngân so với dự toán và kế hoạch
+
+# %%
+if SUBMISSION_MARTS["rpt_disbursement_rate"]:
+    disb = sql("select * from marts.rpt_disbursement_rate")
+    if "is_sample" in disb.columns and disb["is_sample"].fillna(False).any():
+        note("Có dữ liệu mẫu (sample data) trong các số giải ngân dưới đây.", "banner")
+    money = [c for c in ("allocated_mvnd", "disbursed_mvnd", "plan_mvnd") if c in disb.columns]
+    if {"agency_code", "allocated_mvnd", "disbursed_mvnd"} <= set(disb.columns) and not disb.empty:
+        # One row per department: the marts' rows are agency × sector × year.
+        names = sql("select agency_code, agency_name from marts.dim_agency")
+        by_agency = disb.groupby("agency_code", as_index=False)[money].sum(min_count=1)
+        by_agency = by_agency.merge(names, on="agency_code", how="left")
+        by_agency["agency_name"] = by_agency["agency_name"].fillna(by_agency["agency_code"])
+        by_agency["rate"] = [
+            None if not a else vn_percent(Decimal(str(d)) * 100 / Decimal(str(a)))
+            for a, d in zip(by_agency["allocated_mvnd"], by_agency["disbursed_mvnd"], strict=True)
+        ]
+        by_agency = by_agency.sort_values("allocated_mvnd", ascending=False)
+        fig, ax = plt.subplots(figsize=(9, 0.45 * len(by_agency) + 1.2))
+        y = range(len(by_agency))
+        ax.barh(
+            [i + 0.2 for i in y], by_agency["allocated_mvnd"].astype(float), 0.4, label="Dự toán được giao"
+        )
+        ax.barh(
+            [i - 0.2 for i in y],
+            by_agency["disbursed_mvnd"].astype(float),
+            0.4,
+            label="Đã giải ngân (lũy kế)",
+        )
+        ax.set_yticks(list(y), by_agency["agency_name"], fontsize=8)
+        ax.invert_yaxis()
+        ax.xaxis.set_major_formatter(VN_AXIS)
+        ax.set_title("Giải ngân so với dự toán theo sở, ngành (triệu đồng)")
+        ax.legend(fontsize=8, frameon=False)
+        ax.spines[["top", "right"]].set_visible(False)
+        fig.tight_layout()
+        plt.show()
+        show(
+            by_agency,
+            {
+                "agency_name": "Sở, ngành",
+                **{
+                    c: label
+                    for c, label in (
+                        ("plan_mvnd", "Kế hoạch (triệu đồng)"),
+                        ("allocated_mvnd", "Dự toán (triệu đồng)"),
+                        ("disbursed_mvnd", "Đã giải ngân (triệu đồng)"),
+                    )
+                    if c in money
+                },
+                "rate": "Tỷ lệ giải ngân",
+            },
+        )
+    else:
+        show(disb, empty="Chưa có số giải ngân nào được báo cáo.")
+else:
+    note("Chưa có số liệu giải ngân: chưa có báo cáo nào của sở, ngành được nạp vào kho dữ liệu.")
+
+# %% [markdown]
+# ## 5. Nhiệm vụ quá hạn và đến hạn trong 90 ngày tới
+
+# %%
+due = sql(
+    """
+    select item_no, deadline_date, deadline_text, lead_agency_name, task_name,
+           case when deadline_date < ?::date then 'Quá hạn' else 'Đến hạn trong 90 ngày' end as tinh_trang
+    from marts.dim_task
+    where deadline_date is not null and deadline_date <= ?::date + interval 90 day
+    order by deadline_date, sequence
+    """,
+    [AS_OF.isoformat(), AS_OF.isoformat()],
+)
+display(
+    Markdown(
+        f"Tính đến {AS_OF.strftime('%d/%m/%Y')}: **{int((due['tinh_trang'] == 'Quá hạn').sum())}** "
+        f"nhiệm vụ đã quá hạn hoàn thành theo kế hoạch, **{int((due['tinh_trang'] != 'Quá hạn').sum())}**"
+        " nhiệm vụ đến hạn trong 90 ngày tới (theo hạn ghi trong Phụ lục I; chưa đối chiếu báo cáo tiến độ"
+        + (")." if not SUBMISSION_MARTS["rpt_task_risk"] else ", xem bảng rủi ro bên dưới).")
+    )
+)
+show(
+    due,
+    {
+        "tinh_trang": "Tình trạng",
+        "item_no": "STT",
+        "deadline_date": "Hạn",
+        "lead_agency_name": "Cơ quan chủ trì",
+        "task_name": "Nhiệm vụ",
+    },
+    empty="Không có nhiệm vụ nào quá hạn hoặc đến hạn trong 90 ngày tới.",
+)
+RISK_VI = {
+    "deadline_passed_not_done": "Quá hạn, chưa báo cáo hoàn thành",
+    "deadline_within_90_days_not_done": "Đến hạn trong 90 ngày, chưa hoàn thành",
+    "money_but_no_report": "Có kinh phí năm nay nhưng chưa báo cáo",
+}
+if SUBMISSION_MARTS["rpt_task_risk"]:
+    display(Markdown("### Nhiệm vụ có rủi ro (theo báo cáo tiến độ của sở, ngành)"))
+    risk = sql("select * from marts.rpt_task_risk")
+    if "risk_reason" in risk.columns:
+        risk["risk_reason"] = risk["risk_reason"].map(lambda r: RISK_VI.get(r, r))
+    wanted = {
+        "risk_reason": "Rủi ro",
+        "item_no": "STT",
+        "effective_deadline": "Hạn",
+        "lead_agency_name": "Cơ quan chủ trì",
+        "task_name": "Nhiệm vụ",
+        "latest_report_period": "Kỳ báo cáo gần nhất",
+        "latest_percent_complete": "% hoàn thành",
+        "is_sample": "Mẫu",
+    }
+    picked = {c: label for c, label in wanted.items() if c in risk.columns}
+    show(risk, picked if len(picked) >= 3 else None, empty="Không có nhiệm vụ rủi ro.")
+if SUBMISSION_MARTS["rpt_submission_status"]:
+    display(Markdown("### Sở, ngành nộp chậm hoặc có tệp bị từ chối"))
+    status_df = sql("select * from marts.rpt_submission_status")
+    flags = [c for c in status_df.columns if c in ("is_late", "has_fatal_errors", "has_rejected")]
+    if flags:
+        mask = status_df[flags].astype("boolean").fillna(False).astype(bool).any(axis=1)
+        status_df = status_df[mask]
+    wanted = {
+        "agency_code": "Sở, ngành",
+        "period": "Kỳ",
+        "deadline_date": "Hạn nộp",
+        "submission_state": "Trạng thái",
+        "is_late": "Nộp chậm",
+        "has_fatal_errors": "Có tệp bị từ chối",
+        "revision_count": "Số lần nộp lại",
+    }
+    picked = {c: label for c, label in wanted.items() if c in status_df.columns}
+    show(
+        status_df,
+        picked if len(picked) >= 3 else None,
+        empty="Không có sở, ngành nào nộp chậm hoặc bị từ chối.",
+    )
+
+# %% [markdown]
+# ## 6. Các điểm không khớp trong tài liệu nguồn
+# Kho dữ liệu không tự "sửa" tài liệu: mỗi điểm không khớp ghi cả số tài liệu ghi và số tính lại.
+
+# %%
+fails = sql(
+    """
+    select check_id, description, value_unit, stated_value, computed_value, difference,
+           coalesce(stated_text, '') as stated_text, coalesce(computed_text, '') as computed_text,
+           stated_locator
+    from marts.rpt_reconciliation where status = 'fail' order by check_id
+    """
+)
+display(Markdown(f"**{vn_number(len(fails))}** điểm không khớp."))
+
+
+def check_value(value: object, text: str, unit: str) -> str:
+    """A number as the checks give it; a year never gets a thousands dot; no number → the text."""
+    if value is None or pd.isna(value):
+        return text or "—"
+    return str(int(value)) if unit == "năm" else fmt_cell(value)
+
+
+fails["so_ghi"] = [
+    check_value(v, t, u)
+    for v, t, u in zip(fails["stated_value"], fails["stated_text"], fails["value_unit"], strict=True)
+]
+fails["so_tinh"] = [
+    check_value(v, t, u)
+    for v, t, u in zip(fails["computed_value"], fails["computed_text"], fails["value_unit"], strict=True)
+]
+fails["difference"] = [
+    None if d is None or pd.isna(d) else (f"{int(d):+d}" if u == "năm" else fmt_cell(d))
+    for d, u in zip(fails["difference"], fails["value_unit"], strict=True)
+]
+show(
+    fails,
+    {
+        "description": "Nội dung",
+        "so_ghi": "Tài liệu ghi",
+        "so_tinh": "Tính lại",
+        "difference": "Chênh lệch",
+        "value_unit": "Đơn vị",
+        "stated_locator": "Vị trí",
+    },
+    empty="Không phát hiện điểm không khớp nào.",
+)
+
+# %% [markdown]
+# ## 7. Nguồn dữ liệu và độ mới
+
+# %%
+docs = sql(
+    "select file_name, document_kind, title, document_date, source_format, extraction_status, is_sample "
+    "from marts.dim_document order by document_id"
+)
+show(
+    docs,
+    {
+        "file_name": "Tệp",
+        "document_kind": "Loại",
+        "title": "Tiêu đề",
+        "document_date": "Ngày",
+        "extraction_status": "Trích xuất",
+        "is_sample": "Mẫu",
+    },
+)
+if submissions.empty:
+    note("Chưa có báo cáo nào của sở, ngành được nạp.")
+else:
+    wanted = [
+        c
+        for c in ("file_name", "agency_code", "period", "version", "status", "is_sample", "received_at")
+        if c in submissions.columns
+    ]
+    display(Markdown(f"**{vn_number(len(submissions))}** tệp báo cáo của sở, ngành đã nạp:"))
+    show(submissions[wanted] if wanted else submissions)
+published = (
+    sql("select max(published_at) as at from meta.publish_log")
+    if table_exists("meta", "publish_log")
+    else None
+)
+if published is not None and not published.empty and published["at"].iloc[0] is not None:
+    display(Markdown(f"Kho dữ liệu công bố lúc: {published['at'].iloc[0]}"))
+generated = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
+display(Markdown(f"Bản tin tạo lúc {generated.strftime('%H:%M %d/%m/%Y')}."))

@@ -1,0 +1,94 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Tiến độ các chỉ tiêu (KPI progress)
+# Hiện trạng, chỉ tiêu theo năm và số thực hiện (khi các sở, ngành đã báo cáo) của từng chỉ tiêu.
+
+# %% tags=["parameters"]
+as_of = None  # ISO date; None = today
+warehouse_path = None  # None = the published warehouse
+
+# %%
+import datetime as dt
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import HTML, Markdown, display
+
+from pipelines.warehouse_access import read_sql
+
+WAREHOUSE = Path(warehouse_path) if warehouse_path else None
+AS_OF = dt.date.fromisoformat(str(as_of)) if as_of else dt.date.today()
+
+
+def sql(query: str, params: list | None = None) -> pd.DataFrame:
+    return read_sql(query, params, path=WAREHOUSE)
+
+
+indicators = sql("select * from marts.dim_indicator order by indicator_no")
+targets = sql("select * from marts.fct_kpi_target order by indicator_no, year")
+baselines = sql("select * from marts.fct_kpi_baseline order by indicator_no, year")
+has_actuals = bool(
+    sql(
+        "select count(*) as n from information_schema.tables "
+        "where table_schema = 'marts' and table_name = 'fct_kpi_actual'"
+    )["n"].iloc[0]
+)
+actuals = sql("select * from marts.fct_kpi_actual") if has_actuals else pd.DataFrame()
+display(
+    Markdown(
+        f"{len(indicators)} chỉ tiêu · {len(targets)} giá trị chỉ tiêu · "
+        f"{len(baselines)} giá trị hiện trạng · "
+        + (f"{len(actuals)} số thực hiện" if has_actuals else "chưa có bảng số thực hiện (fct_kpi_actual)")
+    )
+)
+
+# %%
+# The roadmap as printed (text columns kept: "≥50", rank "15", period values).
+roadmap = targets.pivot_table(
+    index=["indicator_no", "indicator_code"], columns="column_label", values="target_text", aggfunc="first"
+)
+display(HTML(roadmap.reset_index().to_html(index=False)))
+
+# %%
+display(
+    HTML(
+        baselines[["indicator_code", "year", "observed_value", "unit", "baseline_text"]].to_html(index=False)
+    )
+)
+
+# %%
+for _, ind in indicators.iterrows():
+    t = targets[(targets["indicator_code"] == ind["indicator_code"]) & targets["target_value"].notna()]
+    b = baselines[
+        (baselines["indicator_code"] == ind["indicator_code"]) & baselines["observed_value"].notna()
+    ]
+    if t.empty and b.empty:
+        continue
+    fig, ax = plt.subplots(figsize=(6, 2.8))
+    ax.plot(t["year"], t["target_value"].astype(float), "o-", label="Chỉ tiêu")
+    ax.plot(b["year"], b["observed_value"].astype(float), "s--", color="grey", label="Hiện trạng")
+    if has_actuals and "indicator_code" in actuals.columns:
+        a = actuals[actuals["indicator_code"] == ind["indicator_code"]]
+        year_col = "year" if "year" in a.columns else "report_year"
+        value_col = "actual_value" if "actual_value" in a.columns else "value"
+        if not a.empty and year_col in a.columns and value_col in a.columns:
+            ax.plot(a[year_col], a[value_col].astype(float), "D-", color="firebrick", label="Thực hiện")
+    if ind["direction"] in ("lower_is_better", "lower"):
+        ax.invert_yaxis()  # a rank: lower is better, so "up" means better on the chart too
+    ax.set_title(f"{ind['name_vi']} ({ind['unit']})", fontsize=9)
+    ax.legend(fontsize=7, frameon=False)
+    plt.tight_layout()
+    plt.show()

@@ -1,0 +1,249 @@
+"""Render the nightly briefing: execute notebooks/briefing.py on a warehouse, write HTML, PDF and .ipynb.
+
+Output goes to ``<warehouse dir>/briefings/<YYYY-MM-DD>/`` (briefing.html, briefing.pdf,
+briefing.ipynb) and ``briefings/latest/`` is replaced by a copy of the newest folder. A copy, not
+a symlink: the folder is opened from Windows shares and zipped for e-mail, where symlinks break.
+
+The HTML uses nbconvert's ``basic`` template (body only) inside our own page with inline CSS: the
+lab/classic templates pull require.js and MathJax from a CDN, and the briefing must open and
+print with no network. Charts are matplotlib PNGs embedded as data URIs.
+
+The PDF is printed from that HTML by headless Chromium (Debian package ``chromium``). Without
+Chromium no PDF is written and ``BriefingResult.pdf`` is None (the caller says so): a
+fallback renderer would give a second, differently laid-out document to keep in sync.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pipelines import paths
+from pipelines.warehouse_access import published_path
+
+NOTEBOOKS_DIR = paths.PROJECT_ROOT / "notebooks"
+BRIEFING_NOTEBOOK = NOTEBOOKS_DIR / "briefing.py"
+CELL_TIMEOUT_S = 300
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "chrome")
+# Flags that keep Chromium from calling home (updates, sync, safe-browsing lists) and run it as root.
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--metrics-recording-only",
+)
+
+
+@dataclass(frozen=True)
+class BriefingResult:
+    folder: Path
+    html: Path
+    notebook: Path
+    pdf: Path | None  # None when no Chromium is installed
+    latest: Path
+    seconds: float
+
+
+def today_vn() -> dt.date:
+    return dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+
+
+def find_chromium() -> str | None:
+    """The Chromium executable (env NQ57_CHROMIUM overrides), or None."""
+    override = os.environ.get("NQ57_CHROMIUM")
+    if override:
+        return override
+    for name in CHROMIUM_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def execute_notebook(source: Path, parameters: dict[str, object], cwd: Path | None = None):
+    """Execute a Jupytext notebook with papermill-style parameters; returns the executed nbformat node.
+
+    The values go into a new cell right after the cell tagged ``parameters`` (the notebook's
+    defaults stay visible above them, as papermill does), so a notebook also runs unchanged by hand.
+    """
+    import jupytext
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = jupytext.read(source)
+    assignments = "\n".join(f"{name} = {value!r}" for name, value in parameters.items())
+    injected = nbformat.v4.new_code_cell(
+        "# Parameters injected by pipelines.briefing\n" + assignments,
+        metadata={"tags": ["injected-parameters"]},
+    )
+    index = next(
+        (i + 1 for i, cell in enumerate(nb.cells) if "parameters" in cell.metadata.get("tags", [])), 0
+    )
+    nb.cells.insert(index, injected)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    client = NotebookClient(
+        nb,
+        timeout=CELL_TIMEOUT_S,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(cwd or source.parent)}},
+    )
+    client.execute()
+    return nb
+
+
+_CSS = """
+body { font-family: "DejaVu Sans", "Noto Sans", Arial, sans-serif; font-size: 11pt; color: #111;
+       max-width: 1000px; margin: 24px auto; padding: 0 16px; line-height: 1.4; }
+h1 { font-size: 20pt; color: #12355b; border-bottom: 3px solid #12355b; padding-bottom: 4px; }
+h2 { font-size: 15pt; color: #12355b; margin-top: 28px; border-bottom: 1px solid #9ab; break-after: avoid; }
+h3 { font-size: 12pt; color: #12355b; break-after: avoid; }
+table.nq57 { border-collapse: collapse; margin: 8px 0 16px; font-size: 9pt; width: 100%; }
+table.nq57 th { background: #e8eef5; text-align: left; }
+table.nq57 th, table.nq57 td { border: 1px solid #b8c4d0; padding: 3px 6px; vertical-align: top; }
+table.nq57 tr { break-inside: avoid; }
+img { max-width: 100%; break-inside: avoid; }
+.nq57-banner { background: #fde2e1; border: 2px solid #9c0006; color: #9c0006; font-weight: bold;
+               padding: 8px 12px; margin: 10px 0; }
+.nq57-note { background: #f3f6f9; border-left: 4px solid #12355b; padding: 6px 10px; margin: 8px 0; }
+.jp-OutputPrompt, .jp-InputPrompt, .prompt { display: none; }
+@page { size: A4; margin: 14mm 12mm; }
+"""
+
+
+def notebook_to_html(nb, title: str) -> str:
+    """Self-contained HTML, outputs only: no code cells, no scripts, no external URLs."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="basic")
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.anchor_link_text = ""  # the "¶" heading anchors would print into the PDF text
+    # Warnings (stderr) stay in the kept .ipynb for whoever debugs; readers never see them.
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
+    body, _resources = exporter.from_notebook_node(nb)
+    return (
+        '<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
+
+
+def print_pdf(html: Path, pdf: Path, chromium: str) -> None:
+    """Print the HTML to PDF with headless Chromium, in a throwaway profile."""
+    with tempfile.TemporaryDirectory(prefix="nq57_chromium_") as profile:
+        tmp = pdf.with_suffix(".pdf.tmp")
+        subprocess.run(
+            [
+                chromium,
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={profile}",
+                "--no-pdf-header-footer",
+                f"--print-to-pdf={tmp}",
+                html.resolve().as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        if not tmp.exists() or tmp.stat().st_size == 0:
+            raise RuntimeError(f"Chromium wrote no PDF for {html}")
+        tmp.replace(pdf)
+
+
+def render_briefing(
+    as_of: dt.date | None = None,
+    warehouse_file: Path | None = None,
+    out_root: Path | None = None,
+    notebook: Path = BRIEFING_NOTEBOOK,
+) -> BriefingResult:
+    """Execute the briefing notebook on ``warehouse_file`` (default: the published one) and write it out."""
+    import nbformat
+
+    started = time.perf_counter()
+    as_of = as_of or today_vn()
+    warehouse_file = (warehouse_file or published_path()).resolve()
+    if not warehouse_file.exists():
+        raise FileNotFoundError(f"Không có kho dữ liệu (no warehouse) at {warehouse_file}")
+    out_root = out_root or paths.warehouse_dir() / "briefings"
+    folder = out_root / as_of.isoformat()
+    # Write into a staging folder first, so a failed run never leaves a half briefing under its date.
+    staging = Path(tempfile.mkdtemp(prefix=f".{as_of.isoformat()}.", dir=_ensure(out_root)))
+    staging.chmod(0o755)  # mkdtemp makes it owner-only; analysts and the web share must read it
+    try:
+        nb = execute_notebook(
+            notebook, {"as_of": as_of.isoformat(), "warehouse_path": str(warehouse_file)}, NOTEBOOKS_DIR
+        )
+        nbformat.write(nb, staging / "briefing.ipynb")
+        html = staging / "briefing.html"
+        html.write_text(
+            notebook_to_html(nb, f"Bản tin Nghị quyết 57 — {as_of.strftime('%d/%m/%Y')}"), encoding="utf-8"
+        )
+        chromium = find_chromium()
+        if chromium:
+            print_pdf(html, staging / "briefing.pdf", chromium)
+        if folder.exists():
+            shutil.rmtree(folder)
+        staging.replace(folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    latest = _update_latest(out_root, folder)
+    pdf = folder / "briefing.pdf"
+    return BriefingResult(
+        folder=folder,
+        html=folder / "briefing.html",
+        notebook=folder / "briefing.ipynb",
+        pdf=pdf if pdf.exists() else None,
+        latest=latest,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _ensure(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _update_latest(out_root: Path, folder: Path) -> Path:
+    """briefings/latest = a copy of the newest dated folder (by name), swapped in by rename."""
+    dated = sorted(p for p in out_root.iterdir() if p.is_dir() and _is_date(p.name))
+    newest = dated[-1] if dated else folder
+    latest = out_root / "latest"
+    tmp = out_root / ".latest.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(newest, tmp)
+    old = out_root / ".latest.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if latest.is_symlink() or latest.is_file():
+        latest.unlink()
+    elif latest.exists():
+        latest.replace(old)
+    tmp.replace(latest)
+    shutil.rmtree(old, ignore_errors=True)
+    return latest
+
+
+def _is_date(name: str) -> bool:
+    try:
+        dt.date.fromisoformat(name)
+    except ValueError:
+        return False
+    return True

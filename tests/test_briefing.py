@@ -1,0 +1,140 @@
+"""The nightly briefing: rendered by its Dagster asset from the real documents' warehouse.
+
+One render per session (tests/briefing_session.py); these tests read its files and the marts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.briefing import _update_latest, execute_notebook, notebook_to_html
+from pipelines.formatting import vn_number
+from pipelines.warehouse_access import read_sql
+from tests.briefing_session import AS_OF, rendered_briefing
+
+HEADINGS = [
+    "Bản tin điều hành thực hiện Nghị quyết 57-NQ/TW",
+    "1. Số liệu chính",
+    "2. Kinh phí dự kiến theo năm và lĩnh vực",
+    "3. Lộ trình các chỉ tiêu",
+    "4. Giải ngân so với dự toán và kế hoạch",
+    "5. Nhiệm vụ quá hạn và đến hạn trong 90 ngày tới",
+    "6. Các điểm không khớp trong tài liệu nguồn",
+    "7. Nguồn dữ liệu và độ mới",
+]
+SAMPLE_BANNER = "Có dữ liệu mẫu (sample data)"
+NO_SUBMISSIONS = "Chưa có báo cáo nào của sở, ngành được nạp"
+
+
+def appendix_i_state_total(warehouse_file: Path) -> str:
+    total = read_sql(
+        "select sum(amount_mvnd) as t from marts.fct_budget_plan "
+        "where appendix = 'I' and funding_source_code = 'NSNN'",
+        path=warehouse_file,
+    )["t"].iloc[0]
+    return vn_number(int(total))
+
+
+@pytest.fixture(scope="module")
+def html() -> str:
+    return (rendered_briefing().folder / "briefing.html").read_text(encoding="utf-8")
+
+
+def test_asset_writes_dated_folder_with_html_pdf_notebook_and_latest() -> None:
+    rendered = rendered_briefing()
+    assert rendered.folder.name == AS_OF.isoformat()
+    for name in ("briefing.html", "briefing.pdf", "briefing.ipynb"):
+        assert (rendered.folder / name).stat().st_size > 0, name
+        assert (rendered.latest / name).read_bytes() == (rendered.folder / name).read_bytes(), name
+
+
+def test_html_has_the_headings_and_no_code(html: str) -> None:
+    text = re.sub(r"\s+", " ", html)
+    for heading in HEADINGS:
+        assert heading in text, heading
+    # No code cells: the notebook's code never reaches the reader.
+    assert "read_sql" not in html and "import " not in html
+
+
+def test_html_needs_no_network_and_embeds_the_charts(html: str) -> None:
+    assert "<script" not in html.lower()
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html, re.IGNORECASE)
+    assert len(re.findall(r'<img[^>]+src="data:image/png;base64,', html)) >= 2
+
+
+def test_headline_total_is_the_marts_figure(html: str) -> None:
+    expected = appendix_i_state_total(rendered_briefing().warehouse_file)
+    assert expected == "5.861.734"  # the document's Appendix I state-budget total
+    assert f"{expected} triệu đồng" in html
+
+
+def test_failed_reconciliation_checks_are_shown_with_both_numbers(html: str) -> None:
+    fails = read_sql(
+        "select stated_value, computed_value from marts.rpt_reconciliation "
+        "where status = 'fail' and check_id = 'A1.TOTAL.OTHER_SOURCES'",
+        path=rendered_briefing().warehouse_file,
+    )
+    assert len(fails) == 1
+    assert "390.000" in html and "420.000" in html
+
+
+def test_without_submissions_the_briefing_says_so_and_shows_no_sample_banner(html: str) -> None:
+    assert NO_SUBMISSIONS in html
+    assert SAMPLE_BANNER not in html
+
+
+def test_sample_submissions_show_the_banner_and_the_disbursement_section(tmp_path: Path) -> None:
+    # A copy of the warehouse with the submission marts the other engineer is building (their
+    # columns may differ: the notebook shows whatever those tables hold). Never the published file.
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(rendered_briefing().warehouse_file, copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute(
+            "create table marts.dim_submission as select 'S1' as submission_id, "
+            "'SKHCN_2026Q1.xlsx' as file_name, 'SKHCN' as agency_code, '2026-Q1' as period, "
+            "1 as version, 'accepted' as status, true as is_sample, "
+            "timestamp '2026-02-01 08:00' as received_at"
+        )
+        con.execute(
+            "create table marts.rpt_disbursement_rate as select 'SKHCN' as agency_code, 2026 as year, "
+            "12345.5::decimal(18,3) as allocated_mvnd, 2345.0::decimal(18,3) as disbursed_mvnd, "
+            "true as is_sample"
+        )
+        con.execute(
+            "create table marts.rpt_submission_status as select 'SYT' as agency_code, '2026-Q1' as period, "
+            "date '2026-04-15' as deadline_date, 'missing' as submission_state, true as is_late, "
+            "false as has_fatal_errors, 0 as revision_count, null::boolean as is_sample"
+        )
+    nb = execute_notebook(
+        Path(__file__).resolve().parents[1] / "notebooks" / "briefing.py",
+        {"as_of": AS_OF.isoformat(), "warehouse_path": str(copy)},
+    )
+    page = notebook_to_html(nb, "test")
+    assert SAMPLE_BANNER in page
+    assert NO_SUBMISSIONS not in page
+    assert "SKHCN_2026Q1.xlsx" in page
+    assert "12.345,50" in page  # disbursement table, Vietnamese format
+    assert "18,99%" in page  # disbursed / allocated = 2.345 / 12.345,5
+    assert "Sở, ngành nộp chậm hoặc có tệp bị từ chối" in page and "SYT" in page
+
+
+def test_latest_is_the_newest_date_even_when_an_older_day_is_rerendered(tmp_path: Path) -> None:
+    for day in ("2026-03-02", "2026-03-01"):
+        (tmp_path / day).mkdir()
+        (tmp_path / day / "briefing.html").write_text(day)
+    _update_latest(tmp_path, tmp_path / "2026-03-01")
+    assert (tmp_path / "latest" / "briefing.html").read_text() == "2026-03-02"
+
+
+def test_command_is_registered_with_as_of() -> None:
+    from pipelines.cli import build_parser
+
+    args = build_parser().parse_args(["briefing", "--as-of", "2026-03-01"])
+    assert args.as_of == dt.date(2026, 3, 1)
+    assert args.handler.__module__ == "pipelines.commands.briefing"
