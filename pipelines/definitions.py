@@ -5,13 +5,15 @@
 
 import dagster as dg
 
+from pipelines.assets.briefing import nightly_briefing
 from pipelines.assets.dbt_assets import DBT_ASSETS, dbt_resource
 from pipelines.assets.extraction import extracted_documents
 from pipelines.assets.publishing import published_warehouse
+from pipelines.assets.submissions import ingested_submissions
 from pipelines.paths import documents_dir, submissions_dir
 from pipelines.refresh_state import fingerprint, record_failure
 
-ALL_ASSETS = [extracted_documents, *DBT_ASSETS, published_warehouse]
+ALL_ASSETS = [extracted_documents, ingested_submissions, *DBT_ASSETS, published_warehouse, nightly_briefing]
 
 refresh_job = dg.define_asset_job(
     "refresh",

@@ -92,6 +92,13 @@ def summary(result, stage_seconds: dict[str, float], total_seconds: float) -> st
     documents = metadata.get("raw/documents", {}).get("rows")
     if documents is not None:
         lines.append(f"  tài liệu (documents): {documents.value}")
+    submissions = metadata.get("raw/submission_files")
+    if submissions is not None:
+        by_status = submissions["by_status"].value
+        lines.append(
+            f"  báo cáo của sở, ngành (submissions): {submissions['files'].value} tệp — "
+            + (", ".join(f"{status} {count}" for status, count in sorted(by_status.items())) or "không có")
+        )
     published = metadata.get("warehouse/published")
     if published:
         lines.append(
@@ -132,3 +139,10 @@ def _failing_reconciliation(path: str) -> list[str]:
         for check, stated, computed in rows
     )
     return lines
+
+
+def _figure(value) -> str:
+    """Amounts in Vietnamese format; years (period checks) as printed."""
+    if value is not None and 1900 <= value <= 2100 and value == int(value):
+        return str(int(value))
+    return vn_number(value)
