@@ -225,7 +225,7 @@ def _task(
         else None
     )
     parent = number.rsplit(".", 1)[0] if "." in number else None
-    return PlanItem(
+    return _plan_item(
         document_id=document_id,
         appendix=appendix,
         item_level="task",
@@ -247,10 +247,6 @@ def _task(
         other_budget_mvnd=other.value,
         other_budget_status=other.status,
         other_budget_text=other.text or None,
-        budget_2025_mvnd=None,
-        budget_2025_status=None,
-        budget_2026_2030_mvnd=None,
-        budget_2026_2030_status=None,
         total_mvnd=total.value if total else None,
         total_status=total.status if total else None,
         note=one_line(_cell(row, layout, "note") or "") or None,
@@ -350,28 +346,13 @@ def extract_unit_table(
             for role in ("budget_2025", "budget_2026_2030", "total")
         }
         records.items.append(
-            PlanItem(
+            _plan_item(
                 document_id=document_id,
                 appendix=appendix,
                 item_level=level,
-                group_code=None,
                 item_no=number,
                 parent_item_no=parent,
                 name=name,
-                period_text=None,
-                period_start_year=None,
-                period_end_year=None,
-                deadline_date=None,
-                deadline_text=None,
-                milestone_date=None,
-                milestone_text=None,
-                frequency_text=None,
-                state_budget_mvnd=None,
-                state_budget_status=None,
-                state_budget_text=None,
-                other_budget_mvnd=None,
-                other_budget_status=None,
-                other_budget_text=None,
                 budget_2025_mvnd=amounts["budget_2025"].value,
                 budget_2025_status=amounts["budget_2025"].status,
                 budget_2026_2030_mvnd=amounts["budget_2026_2030"].value,
@@ -380,7 +361,6 @@ def extract_unit_table(
                 total_status=amounts["total"].status,
                 note=one_line(_cell(row, layout, "note") or "") or None,
                 lead_agency=one_line(_cell(row, layout, "lead_agency") or "") or None,
-                cooperating_agencies=None,
                 sequence=len(records.items) + 1,
                 source_locator=row.locator,
             )
@@ -400,6 +380,11 @@ def extract_unit_table(
             )
     records.table.row_count = len(records.items)
     return records
+
+
+def _plan_item(**fields: object) -> PlanItem:
+    """A PlanItem whose fields not given are None: tasks and Appendix II items fill different columns."""
+    return PlanItem(**{name: fields.get(name) for name in PlanItem.__dataclass_fields__})  # type: ignore[arg-type]
 
 
 def _plan_table(
