@@ -16,7 +16,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-_ENV_VARS = ("NQ57_RAW_DIR", "NQ57_DUCKDB_PATH", "NQ57_WAREHOUSE_DIR", "NQ57_DOCUMENTS_DIR")
+_ENV_VARS = (
+    "NQ57_RAW_DIR",
+    "NQ57_DUCKDB_PATH",
+    "NQ57_WAREHOUSE_DIR",
+    "NQ57_DOCUMENTS_DIR",
+    "NQ57_SUBMISSIONS_DIR",
+    "NQ57_SUBMISSION_ARCHIVE_DIR",
+)
 
 
 @dataclass(frozen=True)
@@ -33,7 +40,7 @@ class BuiltWarehouse:
 def built_warehouse() -> BuiltWarehouse:
     import dagster as dg
 
-    from pipelines.assets import dbt_assets, extraction
+    from pipelines.assets import dbt_assets, extraction, submissions
 
     root = Path(tempfile.mkdtemp(prefix="nq57_dbt_"))
     atexit.register(shutil.rmtree, root, True)
@@ -41,11 +48,13 @@ def built_warehouse() -> BuiltWarehouse:
     os.environ["NQ57_WAREHOUSE_DIR"] = str(root / "warehouse")
     os.environ["NQ57_RAW_DIR"] = str(root / "raw")
     os.environ["NQ57_DUCKDB_PATH"] = str(root / "build" / "warehouse.duckdb")
+    os.environ["NQ57_SUBMISSION_ARCHIVE_DIR"] = str(root / "warehouse" / "submissions")
     os.environ.pop("NQ57_DOCUMENTS_DIR", None)
+    os.environ.pop("NQ57_SUBMISSIONS_DIR", None)
     started = time.perf_counter()
     try:
         result = dg.materialize(
-            [extraction.extracted_documents, *dbt_assets.DBT_ASSETS],
+            [extraction.extracted_documents, submissions.ingested_submissions, *dbt_assets.DBT_ASSETS],
             resources={"dbt": dbt_assets.dbt_resource()},
             instance=dg.DagsterInstance.ephemeral(),
             raise_on_error=True,

@@ -84,9 +84,30 @@ def test_failed_reconciliation_checks_are_shown_with_both_numbers(html: str) -> 
     assert "390.000" in html and "420.000" in html
 
 
-def test_without_submissions_the_briefing_says_so_and_shows_no_sample_banner(html: str) -> None:
-    assert NO_SUBMISSIONS in html
-    assert SAMPLE_BANNER not in html
+def test_the_shipped_sample_submissions_show_the_sample_banner(html: str) -> None:
+    assert SAMPLE_BANNER in html
+    assert NO_SUBMISSIONS not in html
+
+
+def test_without_submissions_the_briefing_says_so_and_shows_no_sample_banner(tmp_path: Path) -> None:
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(rendered_briefing().warehouse_file, copy)
+    with duckdb.connect(str(copy)) as con:
+        tables = con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'marts' and "
+            "(table_name like '%submission%' or table_name in "
+            "('fct_budget_execution', 'fct_task_progress', 'fct_kpi_actual', 'rpt_disbursement_rate', "
+            "'rpt_task_risk'))"
+        ).fetchall()
+        for (table,) in tables:
+            con.execute(f"drop table marts.{table}")
+    nb = execute_notebook(
+        Path(__file__).resolve().parents[1] / "notebooks" / "briefing.py",
+        {"as_of": AS_OF.isoformat(), "warehouse_path": str(copy)},
+    )
+    page = notebook_to_html(nb, "test")
+    assert NO_SUBMISSIONS in page
+    assert SAMPLE_BANNER not in page
 
 
 def test_sample_submissions_show_the_banner_and_the_disbursement_section(tmp_path: Path) -> None:
@@ -96,18 +117,20 @@ def test_sample_submissions_show_the_banner_and_the_disbursement_section(tmp_pat
     shutil.copyfile(rendered_briefing().warehouse_file, copy)
     with duckdb.connect(str(copy)) as con:
         con.execute(
-            "create table marts.dim_submission as select 'S1' as submission_id, "
+            "create or replace table marts.dim_submission as select 'S1' as submission_id, "
             "'SKHCN_2026Q1.xlsx' as file_name, 'SKHCN' as agency_code, '2026-Q1' as period, "
             "1 as version, 'accepted' as status, true as is_sample, "
             "timestamp '2026-02-01 08:00' as received_at"
         )
         con.execute(
-            "create table marts.rpt_disbursement_rate as select 'SKHCN' as agency_code, 2026 as year, "
+            "create or replace table marts.rpt_disbursement_rate as "
+            "select 'SKHCN' as agency_code, 2026 as year, "
             "12345.5::decimal(18,3) as allocated_mvnd, 2345.0::decimal(18,3) as disbursed_mvnd, "
             "true as is_sample"
         )
         con.execute(
-            "create table marts.rpt_submission_status as select 'SYT' as agency_code, '2026-Q1' as period, "
+            "create or replace table marts.rpt_submission_status as "
+            "select 'SYT' as agency_code, '2026-Q1' as period, "
             "date '2026-04-15' as deadline_date, 'missing' as submission_state, true as is_late, "
             "false as has_fatal_errors, 0 as revision_count, null::boolean as is_sample"
         )
