@@ -173,15 +173,7 @@ def extract_task_table(
             last_total.words_parse_error = error
             last_total.source_locator = f"{last_total.source_locator}; {row.locator}"
         else:
-            records.issues.append(
-                ExtractionIssue(
-                    document_id,
-                    "warning",
-                    "row_not_recognised",
-                    f"Dòng không nhận diện được trong Phụ lục {appendix}: {' | '.join(row.texts)[:200]}",
-                    row.locator,
-                )
-            )
+            records.issues.append(_unrecognised(row, document_id, appendix))
     records.table.row_count = len(records.items) + len(records.groups)
     return records
 
@@ -327,15 +319,7 @@ def extract_unit_table(
             )
             continue
         if not (_TASK_NO.match(number) and name):
-            records.issues.append(
-                ExtractionIssue(
-                    document_id,
-                    "warning",
-                    "row_not_recognised",
-                    f"Dòng không nhận diện được trong Phụ lục {appendix}: {' | '.join(row.texts)[:200]}",
-                    row.locator,
-                )
-            )
+            records.issues.append(_unrecognised(row, document_id, appendix))
             continue
         level = "item" if "." in number else "unit"
         parent = number.rsplit(".", 1)[0] if level == "item" else None
@@ -380,6 +364,17 @@ def extract_unit_table(
             )
     records.table.row_count = len(records.items)
     return records
+
+
+def _unrecognised(row: Row, document_id: str, appendix: str) -> ExtractionIssue:
+    """A row the extraction does not understand: reported with its cells, never dropped silently."""
+    return ExtractionIssue(
+        document_id,
+        "warning",
+        "row_not_recognised",
+        f"Dòng không nhận diện được trong Phụ lục {appendix}: {' | '.join(row.texts)[:200]}",
+        row.locator,
+    )
 
 
 def _plan_item(**fields: object) -> PlanItem:
