@@ -32,7 +32,7 @@ plan_this_year as (
 assessed as (
     select
         tasks.*,
-        plan_this_year.planned_mvnd as planned_this_year_mvnd,
+        {{ money("plan_this_year.planned_mvnd") }} as planned_this_year_mvnd,
         latest_progress.period as latest_report_period,
         latest_progress.status_code as latest_status,
         latest_progress.percent_complete as latest_percent_complete,
