@@ -8,11 +8,13 @@ when nothing arrived) so dbt's sources always exist.
 
 import dagster as dg
 
-from pipelines.paths import raw_tables_dir, submissions_dir
+from pipelines.extract.records import PlanItem, PlanTable
+from pipelines.extract.tables_io import read_parquet_records
+from pipelines.paths import DBT_PROJECT_DIR, raw_tables_dir, submissions_dir
 from pipelines.submissions.archive import archive_dir
 from pipelines.submissions.ingest import ingest_submissions
 from pipelines.submissions.raw_tables import TABLES
-from pipelines.submissions.reference import load_reference_data
+from pipelines.submissions.reference import ReferenceData, build_reference_data
 
 
 @dg.multi_asset(
@@ -30,7 +32,9 @@ from pipelines.submissions.reference import load_reference_data
     can_subset=False,
 )
 def ingested_submissions(context: dg.AssetExecutionContext):
-    summary = ingest_submissions(submissions_dir(), raw_tables_dir(), archive_dir(), load_reference_data())
+    summary = ingest_submissions(
+        submissions_dir(), raw_tables_dir(), archive_dir(), reference_from_raw_tables()
+    )
     context.log.info(f"submissions: {summary.text()}")
     for table in TABLES:
         yield dg.MaterializeResult(
@@ -41,3 +45,22 @@ def ingested_submissions(context: dg.AssetExecutionContext):
                 "by_status": dg.MetadataValue.json(summary.by_status),
             },
         )
+
+
+def reference_from_raw_tables() -> ReferenceData:
+    """Reference data from the plan the extraction asset just wrote, not a second extraction.
+
+    The first resolution (by document id) with Appendix I tasks, as load_reference_data picks it.
+    """
+    items = read_parquet_records(raw_tables_dir() / "plan_items.parquet", PlanItem)
+    tables = read_parquet_records(raw_tables_dir() / "plan_tables.parquet", PlanTable)
+    with_tasks = sorted({i.document_id for i in items if i.appendix == "I" and i.item_level == "task"})
+    if not with_tasks:
+        raise FileNotFoundError(f"{raw_tables_dir()}: no plan document with Appendix I tasks was extracted")
+    document_id = with_tasks[0]
+    return build_reference_data(
+        [i for i in items if i.document_id == document_id],
+        [t for t in tables if t.document_id == document_id],
+        DBT_PROJECT_DIR / "seeds",
+        document_id,
+    )

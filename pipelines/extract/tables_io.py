@@ -92,3 +92,9 @@ def write_csv(records: list[Any], record_type: type, path: Path) -> int:
         for record in records:
             writer.writerow([format_csv_value(getattr(record, name)) for name in names])
     return len(records)
+
+
+def read_parquet_records(path: Path, record_type: type) -> list[Any]:
+    """The records a raw table holds, as the dataclass they were written from."""
+    names = [f.name for f in dataclasses.fields(record_type)]
+    return [record_type(**{name: row[name] for name in names}) for row in pq.read_table(path).to_pylist()]
