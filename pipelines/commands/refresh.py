@@ -135,14 +135,14 @@ def _failing_reconciliation(path: str) -> list[str]:
         return [f"  (không đọc được rpt_reconciliation: {error})"]
     lines = [f"  đối chiếu không khớp (failing reconciliation checks): {len(rows)}"]
     lines.extend(
-        f"    {check}: ghi {vn_number(stated)} / tính {vn_number(computed)}"
+        f"    {check}: ghi {_figure(check, stated)} / tính {_figure(check, computed)}"
         for check, stated, computed in rows
     )
     return lines
 
 
-def _figure(value) -> str:
-    """Amounts in Vietnamese format; years (period checks) as printed."""
-    if value is not None and 1900 <= value <= 2100 and value == int(value):
+def _figure(check_id: str, value) -> str:
+    """Amounts and counts in Vietnamese format; the years compared by period checks as printed."""
+    if check_id.startswith("PERIOD.") and value is not None:
         return str(int(value))
     return vn_number(value)
