@@ -10,13 +10,15 @@ Checks run on what was written: row counts, and whether stated totals match thei
 
 from collections import defaultdict
 from decimal import Decimal
+from pathlib import Path
 
 import dagster as dg
 
+from pipelines.extract.cache import ExtractionCache
 from pipelines.extract.records import RECORD_TYPES, ExtractionResult
 from pipelines.extract.run import extract_folder, write_raw_tables
 from pipelines.formatting import vn_number
-from pipelines.paths import documents_dir, raw_tables_dir
+from pipelines.paths import documents_dir, raw_tables_dir, warehouse_dir
 
 RAW_TABLES = ["documents", *RECORD_TYPES]
 
@@ -61,18 +63,36 @@ _CHECKS = [
     can_subset=False,
 )
 def extracted_documents(context: dg.AssetExecutionContext):
-    """Extract every document in raw/documents and write the raw tables."""
-    run = extract_folder(documents_dir())
+    """Extract every document in raw/documents and write the raw tables.
+
+    A document whose content and extraction code are unchanged since it was last extracted is
+    taken from the extraction cache (warehouse/state/extraction_cache), not read again.
+    """
+    cache = ExtractionCache(extraction_cache_dir())
+    run = extract_folder(documents_dir(), cache)
     counts = write_raw_tables(run, raw_tables_dir())
+    context.log.info(
+        f"tài liệu đọc lại: {cache.misses}, lấy từ bộ nhớ đệm: {cache.hits} (extracted / cached)"
+    )
     for document in run.documents:
         if document.extraction_status == "failed":
             context.log.warning(f"{document.file_name}: {document.extraction_error}")
     for table in RAW_TABLES:
         yield dg.MaterializeResult(
             asset_key=raw_key(table),
-            metadata={"rows": counts[table], "path": str(raw_tables_dir() / f"{table}.parquet")},
+            metadata={
+                "rows": counts[table],
+                "path": str(raw_tables_dir() / f"{table}.parquet"),
+                "documents_extracted": cache.misses,
+                "documents_from_cache": cache.hits,
+            },
         )
     yield from _checks(run.results, run.failed())
+
+
+def extraction_cache_dir() -> Path:
+    """Where extraction results of unchanged documents are kept between refreshes."""
+    return warehouse_dir() / "state" / "extraction_cache"
 
 
 def _checks(results: list[ExtractionResult], failed: list) -> list[dg.AssetCheckResult]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines.document_model import UnreadableDocumentError
+from pipelines.extract.cache import ExtractionCache, FileExtraction
 from pipelines.extract.plan_document import NotAPlanDocumentError, extract_document
 from pipelines.extract.records import RECORD_TYPES, ExtractionResult
 from pipelines.extract.tables_io import write_parquet
@@ -48,8 +50,8 @@ class ExtractionRun:
         return [d for d in self.documents if d.extraction_status == "failed"]
 
 
-def extract_entry(entry: DocumentEntry) -> tuple[DocumentRecord, ExtractionResult | None]:
-    """Extract one document; a document that cannot be read becomes a 'failed' row with the reason."""
+def extract_file(entry: DocumentEntry) -> FileExtraction:
+    """Read and extract one file; a file that cannot be read gives the reason instead of a result."""
     result = None
     error = None
     model = None
@@ -62,6 +64,34 @@ def extract_entry(entry: DocumentEntry) -> tuple[DocumentRecord, ExtractionResul
     except Exception as exc:  # a reader bug must not stop the other documents
         log.exception("extraction of %s failed", entry.file_name)
         error = f"{entry.file_name}: lỗi không mong đợi khi trích xuất (unexpected error): {exc!r}"
+    return FileExtraction(
+        issuer=entry.issuer,
+        province=entry.province,
+        document_date=entry.document_date,
+        source_format=model.file_format if model else entry.path.suffix.lstrip(".").lower() or None,
+        page_count=model.page_count if model else None,
+        error=error,
+        result=result,
+    )
+
+
+def extract_entry(
+    entry: DocumentEntry, cache: ExtractionCache | None = None
+) -> tuple[DocumentRecord, ExtractionResult | None]:
+    """Extract one document (or take its cached extraction); a document that cannot be read
+    becomes a 'failed' row with the reason."""
+    extraction = cache.get(entry) if cache is not None else None
+    if extraction is None:
+        # On a copy: the cache key is made of the metadata as given, before detection fills it.
+        extraction = extract_file(dataclasses.replace(entry))
+        # An unexpected error may be a passing fault (a file still being copied): not cached.
+        if cache is not None and (extraction.result is not None or not _is_unexpected(extraction.error)):
+            cache.put(entry, extraction)
+    # What the document itself says fills what the manifest left empty (as on a first extraction).
+    entry.issuer = entry.issuer or extraction.issuer
+    entry.province = entry.province or extraction.province
+    entry.document_date = entry.document_date or extraction.document_date
+    result = extraction.result
     record_count = 0
     if result is not None:
         record_count = sum(len(result.records(t)) for t in RECORD_TYPES if t != "extraction_issues")
@@ -76,10 +106,10 @@ def extract_entry(entry: DocumentEntry) -> tuple[DocumentRecord, ExtractionResul
         document_date=entry.document_date,
         title=entry.title,
         metadata_source=entry.metadata_source,
-        source_format=model.file_format if model else entry.path.suffix.lstrip(".").lower() or None,
-        page_count=model.page_count if model else None,
+        source_format=extraction.source_format,
+        page_count=extraction.page_count,
         extraction_status="ok" if result is not None else "failed",
-        extraction_error=error,
+        extraction_error=extraction.error,
         record_count=record_count,
         is_sample=False,
         note=entry.note,
@@ -87,10 +117,15 @@ def extract_entry(entry: DocumentEntry) -> tuple[DocumentRecord, ExtractionResul
     return record, result
 
 
-def extract_folder(directory: Path) -> ExtractionRun:
+def _is_unexpected(error: str | None) -> bool:
+    return error is not None and "(unexpected error)" in error
+
+
+def extract_folder(directory: Path, cache: ExtractionCache | None = None) -> ExtractionRun:
+    """Extract every document of a folder; with a cache, unchanged documents are not read again."""
     run = ExtractionRun()
     for entry in scan_documents(directory):
-        record, result = extract_entry(entry)
+        record, result = extract_entry(entry, cache)
         run.documents.append(record)
         if result is not None:
             run.results.append(result)
