@@ -22,6 +22,7 @@ that moment. Each connection is a snapshot; open a new one to see a newer publis
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from pathlib import Path
@@ -39,6 +40,9 @@ PUBLISHED_NAME = "warehouse.duckdb"
 # so analysts write `marts.fct_budget_plan` exactly as in dbt.
 CATALOG = "warehouse"
 TIME_ZONE = "Asia/Ho_Chi_Minh"
+# DuckDB session variable read by the date-dependent views (dbt macro as_of_date): unset, they
+# are as of today in Vietnam.
+AS_OF_VARIABLE = "nq57_as_of"
 
 
 class WarehouseUnavailableError(Exception):
@@ -72,12 +76,14 @@ def file_identity(path: Path) -> tuple[int, int] | None:
     return (st.st_dev, st.st_ino)
 
 
-def connect_readonly(path: Path | None = None) -> duckdb.DuckDBPyConnection:
+def connect_readonly(path: Path | None = None, *, as_of: dt.date | None = None) -> duckdb.DuckDBPyConnection:
     """Open the published warehouse read-only (a snapshot of the file as published now).
 
     Tables are addressed as in dbt (``marts.dim_task``, ``meta.publish_log``). Writing
     fails with DuckDB's read-only error. Close the connection (or use ``with``) when done;
     an open connection never blocks a publish, but it keeps seeing the version it opened.
+    ``as_of`` sets the date the date-dependent views (``rpt_task_risk``,
+    ``rpt_submission_status``) are computed for; by default, today in Vietnam.
     """
     target = Path(path) if path is not None else published_path()
     if not target.is_file():
@@ -96,18 +102,25 @@ def connect_readonly(path: Path | None = None) -> duckdb.DuckDBPyConnection:
         # Publish times and other TIMESTAMPTZ values read in the province's local time,
         # whatever the machine's time zone is (servers often run on UTC).
         con.execute(f"SET TimeZone = '{TIME_ZONE}'")
+        if as_of is not None:
+            con.execute(
+                f"SET VARIABLE {AS_OF_VARIABLE} = DATE '{dt.date.fromisoformat(str(as_of)).isoformat()}'"
+            )
     except duckdb.Error as error:
         con.close()
         raise WarehouseUnavailableError(_open_failure_reason(target, error), target) from error
     return con
 
 
-def read_sql(sql: str, params: Any = None, *, path: Path | None = None) -> pd.DataFrame:
+def read_sql(
+    sql: str, params: Any = None, *, path: Path | None = None, as_of: dt.date | None = None
+) -> pd.DataFrame:
     """Run one query on the published warehouse and return a DataFrame (for notebooks).
 
     Opens and closes its own connection, so every call reads the latest published version.
+    ``as_of`` as in ``connect_readonly``.
     """
-    with connect_readonly(path) as con:
+    with connect_readonly(path, as_of=as_of) as con:
         return con.execute(sql, params).df()
 
 

@@ -93,14 +93,14 @@ def test_without_submissions_the_briefing_says_so_and_shows_no_sample_banner(tmp
     copy = tmp_path / "warehouse.duckdb"
     shutil.copyfile(rendered_briefing().warehouse_file, copy)
     with duckdb.connect(str(copy)) as con:
-        tables = con.execute(
-            "select table_name from duckdb_tables() where schema_name = 'marts' and "
+        relations = con.execute(
+            "select table_name, table_type from information_schema.tables where table_schema = 'marts' and "
             "(table_name like '%submission%' or table_name in "
             "('fct_budget_execution', 'fct_task_progress', 'fct_kpi_actual', 'rpt_disbursement_rate', "
-            "'rpt_task_risk'))"
+            "'rpt_task_risk')) order by table_type desc"  # the date-dependent views first
         ).fetchall()
-        for (table,) in tables:
-            con.execute(f"drop table marts.{table}")
+        for table, kind in relations:
+            con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} marts.{table}")
     nb = execute_notebook(
         Path(__file__).resolve().parents[1] / "notebooks" / "briefing.py",
         {"as_of": AS_OF.isoformat(), "warehouse_path": str(copy)},
@@ -128,8 +128,9 @@ def test_sample_submissions_show_the_banner_and_the_disbursement_section(tmp_pat
             "12345.5::decimal(18,3) as allocated_mvnd, 2345.0::decimal(18,3) as disbursed_mvnd, "
             "true as is_sample"
         )
+        con.execute("drop view marts.rpt_submission_status")  # a date-dependent view in the real build
         con.execute(
-            "create or replace table marts.rpt_submission_status as "
+            "create table marts.rpt_submission_status as "
             "select 'SYT' as agency_code, '2026-Q1' as period, "
             "date '2026-04-15' as deadline_date, 'missing' as submission_state, true as is_late, "
             "false as has_fatal_errors, 0 as revision_count, null::boolean as is_sample"

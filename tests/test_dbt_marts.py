@@ -222,3 +222,56 @@ def test_descriptions_are_duckdb_comments(db):
 def test_docs_site_is_written(warehouse):
     html = warehouse.docs_index.read_text(encoding="utf-8")
     assert "rpt_reconciliation" in html
+
+
+def _risk_of_task_11(path, as_of):
+    from pipelines.warehouse_access import connect_readonly
+
+    with connect_readonly(path, as_of=as_of) as con:
+        return con.execute(
+            """select as_of_date, risk_reason, effective_deadline, days_to_deadline from marts.rpt_task_risk
+               where appendix = 'I' and item_no = '11'"""
+        ).fetchall()
+
+
+def test_date_dependent_reports_are_as_of_the_day_they_are_read(warehouse):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    # Task 11 is due 30/06/2026 (end of its period) and has no 'done' report in the samples.
+    deadline = dt.date(2026, 6, 30)
+    assert _risk_of_task_11(warehouse.duckdb_path, dt.date(2026, 3, 1)) == []
+    assert _risk_of_task_11(warehouse.duckdb_path, dt.date(2026, 4, 15)) == [
+        (dt.date(2026, 4, 15), "deadline_within_90_days_not_done", deadline, 76)
+    ]
+    assert _risk_of_task_11(warehouse.duckdb_path, dt.date(2026, 7, 1)) == [
+        (dt.date(2026, 7, 1), "deadline_passed_not_done", deadline, -1)
+    ]
+    # Read with no date: today in Vietnam, not the date of the night it was built.
+    from pipelines.warehouse_access import connect_readonly
+
+    with connect_readonly(warehouse.duckdb_path) as con:
+        dates = con.execute(
+            "select distinct as_of_date from marts.rpt_submission_status union "
+            "select distinct as_of_date from marts.rpt_task_risk"
+        ).fetchall()
+    assert dates == [(dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date(),)]
+    with connect_readonly(warehouse.duckdb_path, as_of=dt.date(2026, 4, 15)) as con:
+        periods = con.execute("select distinct period from marts.rpt_submission_status order by 1").fetchall()
+    # Only quarters ended before the as-of date are expected: 2025-Q4 and 2026-Q1.
+    assert periods == [("2025-Q4",), ("2026-Q1",)]
+
+
+def test_the_built_file_reads_no_parquet(db):
+    # Staging and intermediate are tables: a published file must not show the next night's raw data
+    # through views, nor break when warehouse/raw moves. The only views are the date-dependent reports.
+    views = db.execute(
+        "select schema_name || '.' || view_name, sql from duckdb_views() where not internal"
+    ).fetchall()
+    assert sorted(name for name, _ in views) == ["marts.rpt_submission_status", "marts.rpt_task_risk"]
+    assert not [name for name, sql in views if "parquet" in sql.lower()]
+    kinds = db.execute(
+        """select distinct table_type from information_schema.tables
+           where table_schema in ('staging', 'intermediate')"""
+    ).fetchall()
+    assert kinds == [("BASE TABLE",)]

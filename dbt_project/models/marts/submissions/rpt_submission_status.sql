@@ -1,8 +1,10 @@
 -- Who has submitted for which period, who is late, who has fatal errors, how often each revised.
 -- Expected: every agency that leads a task (not the shared 'NHIEU'), every quarter from the var
 -- submission_first_period to the last quarter ended before the as-of date. Deadline: the quarter's
--- last day + var submission_deadline_days (default 15). As-of date: var as_of_date, else today.
-{% set as_of = "cast(" ~ ("'" ~ var('as_of_date') ~ "'" if var('as_of_date', none) else 'current_date') ~ " as date)" %}
+-- last day + var submission_deadline_days (default 15). As-of date: the as_of_date()
+-- macro (a view: today in Vietnam when read, unless the reader sets nq57_as_of).
+{{ config(materialized='view') }}
+{% set as_of = as_of_date() %}
 with agencies as (
     select distinct lead_agency_code as agency_code
     from {{ ref('dim_task') }}
@@ -46,6 +48,7 @@ files as (
 )
 
 select
+    {{ as_of }} as as_of_date,
     expected.agency_code,
     expected.period,
     expected.year,

@@ -1,7 +1,9 @@
--- Tasks at risk, as of var as_of_date (else today): a deadline passed or within 90 days without a current
+-- Tasks at risk as of the as_of_date() macro's date (a view: today in Vietnam when read, unless the reader
+-- sets nq57_as_of): a deadline passed or within 90 days without a current
 -- 'done' report; or planned money this year and no progress report at all this year. Deadline: the
 -- printed completion date, else the end of the task's period ("deadline_basis" says which).
-{% set as_of = "cast(" ~ ("'" ~ var('as_of_date') ~ "'" if var('as_of_date', none) else 'current_date') ~ " as date)" %}
+{{ config(materialized='view') }}
+{% set as_of = as_of_date() %}
 with tasks as (
     select
         task_key, appendix, item_no, item_level, task_name, lead_agency_code, sector_code,
@@ -54,4 +56,4 @@ assessed as (
     left join plan_this_year on plan_this_year.task_key = tasks.task_key
 )
 
-select * from assessed where risk_reason is not null
+select {{ as_of }} as as_of_date, * from assessed where risk_reason is not null

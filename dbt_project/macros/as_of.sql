@@ -1,0 +1,14 @@
+{#- The date the date-dependent reports are "as of".
+    - dbt var as_of_date (a build pinned to a date, for tests and re-runs of history), else
+    - the DuckDB variable nq57_as_of, which a reader sets for its session
+      (`SET VARIABLE nq57_as_of = DATE '2026-03-01'`; `connect_readonly(as_of=...)` does it), else
+    - today in Vietnam, whatever time zone the machine or the session runs in (a server on UTC
+      at 02:00 in Hà Nội is still on yesterday's date).
+    Models using it are views, so the published warehouse is never "as of" the night it was built. -#}
+{% macro as_of_date() -%}
+    {%- if var('as_of_date', none) -%}
+        cast('{{ var("as_of_date") }}' as date)
+    {%- else -%}
+        coalesce(try_cast(getvariable('nq57_as_of') as date), cast(timezone('Asia/Ho_Chi_Minh', now()) as date))
+    {%- endif -%}
+{%- endmacro %}
