@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import os
 import shutil
 import subprocess
@@ -200,6 +201,10 @@ def render_briefing(
         chromium = find_chromium()
         if chromium:
             print_pdf(html, staging / "briefing.pdf", chromium)
+        (staging / SOURCE_STAMP).write_text(
+            json.dumps(_source_of(as_of, warehouse_file, notebook), ensure_ascii=False, indent=1) + "\n",
+            encoding="utf-8",
+        )
         if folder.exists():
             shutil.rmtree(folder)
         staging.replace(folder)
@@ -215,6 +220,42 @@ def render_briefing(
         latest=latest,
         seconds=time.perf_counter() - started,
     )
+
+
+# Beside each rendered briefing: what it was rendered from, so a refresh that brings nothing new can
+# tell that today's briefing is already the one it would render.
+SOURCE_STAMP = "source.json"
+
+
+def _source_of(as_of: dt.date, warehouse_file: Path, notebook: Path) -> dict[str, str]:
+    from pipelines.manifest import sha256_of
+
+    return {
+        "as_of": as_of.isoformat(),
+        "warehouse_sha256": sha256_of(warehouse_file),
+        "notebook_sha256": sha256_of(notebook),
+    }
+
+
+def briefing_is_current(
+    as_of: dt.date | None = None,
+    warehouse_file: Path | None = None,
+    out_root: Path | None = None,
+    notebook: Path = BRIEFING_NOTEBOOK,
+) -> bool:
+    """True when the briefing of ``as_of`` (today) was rendered from exactly this warehouse file and
+    notebook, with every output this machine can make (the PDF needs Chromium)."""
+    as_of = as_of or today_vn()
+    warehouse_file = (warehouse_file or published_path()).resolve()
+    folder = (out_root or paths.warehouse_dir() / "briefings") / as_of.isoformat()
+    try:
+        recorded = json.loads((folder / SOURCE_STAMP).read_text(encoding="utf-8"))
+        if not warehouse_file.is_file() or recorded != _source_of(as_of, warehouse_file, notebook):
+            return False
+    except (OSError, ValueError):
+        return False
+    wanted = ["briefing.html", "briefing.ipynb"] + (["briefing.pdf"] if find_chromium() else [])
+    return all((folder / name).is_file() for name in wanted)
 
 
 def _ensure(folder: Path) -> Path:

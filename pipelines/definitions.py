@@ -11,7 +11,7 @@ from pipelines.assets.extraction import extracted_documents
 from pipelines.assets.publishing import published_warehouse
 from pipelines.assets.submissions import ingested_submissions
 from pipelines.paths import documents_dir, submissions_dir
-from pipelines.refresh_state import fingerprint, record_failure
+from pipelines.refresh_state import fingerprint, inputs_unchanged, record_failure
 
 ALL_ASSETS = [extracted_documents, ingested_submissions, *DBT_ASSETS, published_warehouse, nightly_briefing]
 
@@ -21,13 +21,22 @@ refresh_job = dg.define_asset_job(
     description="Làm mới toàn bộ: tài liệu → bảng thô → marts → công bố (full refresh).",
 )
 
-nightly_schedule = dg.ScheduleDefinition(
+BRIEFING_KEY = nightly_briefing.key
+
+
+@dg.schedule(
     name="nightly_refresh",
     job=refresh_job,
     cron_schedule="0 2 * * *",
     execution_timezone="Asia/Ho_Chi_Minh",
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
+def nightly_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+    """Every night at 02:00: the whole refresh, or only the new day's briefing when no input file
+    and no code changed since the published warehouse was built (the same rule as `nq57 refresh`)."""
+    if inputs_unchanged():
+        return dg.RunRequest(asset_selection=[BRIEFING_KEY], tags={"nq57/refresh": "briefing_only"})
+    return dg.RunRequest(tags={"nq57/refresh": "full"})
 
 
 @dg.sensor(job=refresh_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)

@@ -58,6 +58,7 @@ from typing import Any
 import duckdb
 
 from pipelines import paths
+from pipelines.fault_points import pause_point
 from pipelines.warehouse_access import (
     PUBLISHED_NAME,
     WarehouseUnavailableError,
@@ -965,14 +966,7 @@ def _intact(path: Path, record: dict[str, Any]) -> bool:
 
 
 def _pause_point(step: str) -> None:
-    if os.environ.get(PAUSE_ENV) != step:
-        return
-    marker = os.environ.get(PAUSE_MARKER_ENV)
-    if marker:
-        Path(marker).write_text(str(os.getpid()))
-    deadline = time.monotonic() + float(os.environ.get(PAUSE_SECONDS_ENV, "120"))
-    while time.monotonic() < deadline:
-        time.sleep(0.05)
+    pause_point(step, PAUSE_ENV, PAUSE_MARKER_ENV, PAUSE_SECONDS_ENV)
 
 
 def _dir_error(error: OSError, directory: Path) -> WarehouseDirError:

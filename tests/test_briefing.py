@@ -6,6 +6,7 @@ One render per session (tests/briefing_session.py); these tests read its files a
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 from pathlib import Path
@@ -162,3 +163,26 @@ def test_command_is_registered_with_as_of() -> None:
     args = build_parser().parse_args(["briefing", "--as-of", "2026-03-01"])
     assert args.as_of == dt.date(2026, 3, 1)
     assert args.handler.__module__ == "pipelines.commands.briefing"
+
+
+def test_briefing_knows_when_it_is_current(tmp_path: Path) -> None:
+    from pipelines.briefing import SOURCE_STAMP, briefing_is_current, find_chromium
+
+    rendered = rendered_briefing()
+    out_root = tmp_path / "briefings"
+    shutil.copytree(rendered.folder, out_root / AS_OF.isoformat())
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(rendered.warehouse_file, warehouse)
+    stamp = json.loads((out_root / AS_OF.isoformat() / SOURCE_STAMP).read_text(encoding="utf-8"))
+    assert stamp["as_of"] == AS_OF.isoformat() and len(stamp["warehouse_sha256"]) == 64
+    assert briefing_is_current(AS_OF, warehouse, out_root)
+    # Another day, another warehouse, or a missing output: render again.
+    assert not briefing_is_current(AS_OF + dt.timedelta(days=1), warehouse, out_root)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create table marts.extra as select 1 as x")
+    assert not briefing_is_current(AS_OF, warehouse, out_root)
+    shutil.copyfile(rendered.warehouse_file, warehouse)
+    assert briefing_is_current(AS_OF, warehouse, out_root)
+    if find_chromium():
+        (out_root / AS_OF.isoformat() / "briefing.pdf").unlink()
+        assert not briefing_is_current(AS_OF, warehouse, out_root)

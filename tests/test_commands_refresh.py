@@ -92,6 +92,43 @@ def test_killed_refresh_during_dbt_leaves_the_published_warehouse_untouched(ware
     assert published_state_budget(path) == Decimal("5861734")
 
 
+def test_killed_refresh_during_extraction_leaves_the_published_warehouse_untouched(warehouse, tmp_path):
+    from pipelines.fault_points import REFRESH_PAUSE_ENV, REFRESH_PAUSE_MARKER_ENV
+
+    path, env, first = warehouse
+    assert first.returncode == 0
+    published = path / "warehouse.duckdb"
+    before = (published.stat().st_ino, published.read_bytes())
+    marker = tmp_path / "paused.pid"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "refresh", "--full"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**env, REFRESH_PAUSE_ENV: "extraction_writing", REFRESH_PAUSE_MARKER_ENV: str(marker)},
+        start_new_session=True,
+    )
+    # The refresh stops halfway through writing the raw tables (documents.parquet new, the others
+    # not yet): kill it there, the way a power cut or the OOM killer would.
+    deadline = time.monotonic() + 300
+    while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert marker.exists(), "the refresh never reached the extraction's pause point"
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=60)
+    assert (published.stat().st_ino, published.read_bytes()) == before
+    assert published_state_budget(path) == Decimal("5861734")
+    assert (Path(__file__).resolve().parents[1] / "raw" / "documents" / "000_a74ee38357d31740.txt").exists()
+    # The next refresh succeeds. Nothing in the documents or the code changed, so it reads no
+    # document again (extraction cache) and reuses the docs site; it still rebuilds and publishes.
+    again = refresh(env, "--full")
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    assert "tài liệu (documents): 2 — đọc lại 0, không đổi nên lấy từ bộ nhớ đệm 2" in again.stdout
+    assert "trang tài liệu dbt (docs site): dùng lại" in again.stdout
+    assert published.stat().st_ino != before[0]
+    assert published_state_budget(path) == Decimal("5861734")
+    assert (path / "dbt_docs" / "index.html").stat().st_size > 100_000
+
+
 def test_a_refresh_with_no_new_input_keeps_the_published_warehouse(warehouse):
     path, env, _ = warehouse
     sidecar = path / "warehouse.duckdb.json"
@@ -100,3 +137,26 @@ def test_a_refresh_with_no_new_input_keeps_the_published_warehouse(warehouse):
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "no new input" in proc.stdout
     assert sidecar.read_text() == before  # no new version was published
+    # Today's briefing was rendered from this very file by the refresh before: nothing to redo,
+    # and Dagster is not even started (no run id in the output).
+    assert "nothing to redo" in proc.stdout
+    assert "run id" not in proc.stdout
+
+
+def test_a_refresh_with_no_new_input_renders_a_missing_briefing(warehouse):
+    import shutil
+
+    from pipelines.briefing import today_vn
+
+    path, env, _ = warehouse
+    sidecar = path / "warehouse.duckdb.json"
+    before = sidecar.read_text()
+    today = path / "briefings" / today_vn().isoformat()
+    shutil.rmtree(today)
+    proc = refresh(env)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "no new input" in proc.stdout and "nothing to redo" not in proc.stdout
+    assert "briefing__nightly" in proc.stdout  # the only stage that ran
+    assert "nq57_dbt_models" not in proc.stdout
+    assert sidecar.read_text() == before
+    assert (today / "briefing.html").is_file() and (today / "source.json").is_file()

@@ -58,3 +58,45 @@ def test_environment_for_dbt(monkeypatch, tmp_path):
         "NQ57_DUCKDB_PATH": str(tmp_path / "build" / "w.duckdb"),
     }
     assert dbt_assets.dbt_docs_dir() == tmp_path / "build" / "dbt_docs"
+
+
+def test_docs_site_is_reused_only_when_generated_from_the_same_code(monkeypatch, tmp_path):
+    monkeypatch.setenv("NQ57_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
+    monkeypatch.setenv("NQ57_DUCKDB_PATH", str(tmp_path / "build" / "w.duckdb"))
+    assert dbt_assets.reuse_published_docs("abc") is None  # nothing published yet
+    published = tmp_path / "warehouse" / "dbt_docs"
+    published.mkdir(parents=True)
+    (published / "index.html").write_text("<html>site of code abc</html>")
+    assert dbt_assets.reuse_published_docs("abc") is None  # a site without its stamp is not trusted
+    (published / dbt_assets.DOCS_STAMP).write_text("abc\n")
+    assert dbt_assets.reuse_published_docs("def") is None  # other code: regenerate
+    built = dbt_assets.reuse_published_docs("abc")
+    assert built == tmp_path / "build" / "dbt_docs" / "index.html"
+    assert built.read_text() == "<html>site of code abc</html>"
+
+
+def test_each_dbt_run_starts_from_the_last_parse(monkeypatch, tmp_path):
+    monkeypatch.setattr(dbt_assets, "DBT_TARGET_DIR", tmp_path)
+    (tmp_path / dbt_assets.PARTIAL_PARSE_FILE).write_bytes(b"parse 1")
+    first = dbt_assets.run_target_path("0123456789abcdef")
+    assert first.parent == tmp_path and first.name.startswith("run-01234567-")
+    assert (first / dbt_assets.PARTIAL_PARSE_FILE).read_bytes() == b"parse 1"
+    (first / dbt_assets.PARTIAL_PARSE_FILE).write_bytes(b"parse 2")  # what dbt leaves after the run
+    dbt_assets.keep_parse_state(first)
+    assert (tmp_path / dbt_assets.PARTIAL_PARSE_FILE).read_bytes() == b"parse 2"
+    second = dbt_assets.run_target_path("fedcba9876543210")
+    assert second != first and (second / dbt_assets.PARTIAL_PARSE_FILE).read_bytes() == b"parse 2"
+
+
+def test_old_run_target_folders_are_pruned(monkeypatch, tmp_path):
+    import os
+
+    monkeypatch.setattr(dbt_assets, "DBT_TARGET_DIR", tmp_path)
+    folders = [dbt_assets.run_target_path(f"{i:016d}") for i in range(5)]
+    for age, folder in enumerate(reversed(folders)):
+        os.utime(folder, (1_000_000 - age, 1_000_000 - age))
+    (tmp_path / "compiled").mkdir()  # dbt's own folders are never touched
+    dbt_assets.prune_run_targets(keep=3)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == sorted(
+        ["compiled", *(f.name for f in folders[-3:])]
+    )

@@ -13,7 +13,7 @@ dbt reads the raw tables from ``$NQ57_RAW_DIR`` and writes the DuckDB file named
 import os
 import shutil
 import sys
-import tempfile
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -127,7 +127,51 @@ def nq57_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     env = apply_dbt_environment()
     fresh_build_file()
     context.log.info(f"dbt: raw tables {env['NQ57_RAW_DIR']} → {env['NQ57_DUCKDB_PATH']}")
-    yield from dbt.cli(["build"], context=context).stream()
+    target = run_target_path(context.run_id)
+    yield from dbt.cli(["build"], context=context, target_path=target).stream()
+    keep_parse_state(target)
+    prune_run_targets()
+
+
+# dbt re-parses the whole project (≈5 s of every run) unless it finds the previous parse in its
+# target folder. Each Dagster run gets its own target folder (runs may overlap), so the last good
+# parse is kept in the project's target folder and copied into each new one.
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+RUN_TARGETS_KEPT = 3
+
+
+def run_target_path(run_id: str, prefix: str = "run") -> Path:
+    """A fresh target folder for one dbt invocation, seeded with the last parse of the project."""
+    target = DBT_TARGET_DIR / f"{prefix}-{run_id[:8]}-{uuid.uuid4().hex[:6]}"
+    target.mkdir(parents=True, exist_ok=True)
+    kept = DBT_TARGET_DIR / PARTIAL_PARSE_FILE
+    if kept.exists():
+        shutil.copyfile(kept, target / PARTIAL_PARSE_FILE)
+    return target
+
+
+def keep_parse_state(target: Path) -> None:
+    """Keep this invocation's parse as the starting point of the next one (atomic replace)."""
+    produced = target / PARTIAL_PARSE_FILE
+    if produced.exists():
+        tmp = DBT_TARGET_DIR / f".{PARTIAL_PARSE_FILE}.{uuid.uuid4().hex[:6]}"
+        shutil.copyfile(produced, tmp)
+        tmp.replace(DBT_TARGET_DIR / PARTIAL_PARSE_FILE)
+
+
+def prune_run_targets(keep: int = RUN_TARGETS_KEPT) -> None:
+    """Delete all but the newest few per-run target folders (each holds ~2 MB of artifacts)."""
+    runs = sorted(
+        (
+            p
+            for p in DBT_TARGET_DIR.iterdir()
+            if p.is_dir() and p.name.startswith(("run-", "docs-", "nq57_dbt_models-"))
+        ),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in runs[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def fresh_build_file() -> None:
@@ -142,11 +186,51 @@ def fresh_build_file() -> None:
     group_name="docs",
     deps=[dg.AssetKey(["marts", "rpt_reconciliation"])],
     kinds={"dbt", "html"},
-    description="Static dbt documentation site (`dbt docs generate --static`) beside the built warehouse.",
+    description=(
+        "Static dbt documentation site (`dbt docs generate --static`) beside the built warehouse; "
+        "reused from the published one when no code changed (the site describes code, not data)."
+    ),
 )
 def dbt_docs_site(context: AssetExecutionContext, dbt: DbtCliResource) -> dg.MaterializeResult:
-    path = write_dbt_docs(dbt)
-    return dg.MaterializeResult(metadata={"path": str(path)})
+    from pipelines.refresh_state import code_fingerprint
+
+    fingerprint = code_fingerprint()
+    reused = reuse_published_docs(fingerprint)
+    path = reused or write_dbt_docs(dbt)
+    (path.parent / DOCS_STAMP).write_text(fingerprint + "\n", encoding="utf-8")
+    if reused:
+        context.log.info("Mã nguồn không đổi: dùng lại trang tài liệu dbt đã công bố (docs site reused)")
+    return dg.MaterializeResult(metadata={"path": str(path), "reused": bool(reused)})
+
+
+# Beside each docs site: the code fingerprint (pipelines.refresh_state.code_fingerprint) it describes.
+DOCS_STAMP = "code_fingerprint.txt"
+
+
+def published_docs_dir() -> Path:
+    """The docs site of the published warehouse (warehouse/dbt_docs)."""
+    return warehouse_dir() / "dbt_docs"
+
+
+def reuse_published_docs(fingerprint: str) -> Path | None:
+    """Copy the published docs site into the build when it was generated from the same code.
+
+    The site shows models, columns, descriptions, tests and lineage: all of them come from the
+    code, none from the rows, so a refresh that only brings new files need not regenerate it
+    (≈8 s of `dbt docs generate`). Returns the built site's path, or None when it must be generated.
+    """
+    published = published_docs_dir()
+    stamp = published / DOCS_STAMP
+    site = published / "index.html"
+    try:
+        if not site.is_file() or stamp.read_text(encoding="utf-8").strip() != fingerprint:
+            return None
+    except OSError:
+        return None
+    out = dbt_docs_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(site, out / "index.html")
+    return out / "index.html"
 
 
 def write_dbt_docs(dbt: DbtCliResource | None = None, out_dir: Path | None = None) -> Path:
@@ -155,8 +239,8 @@ def write_dbt_docs(dbt: DbtCliResource | None = None, out_dir: Path | None = Non
     apply_dbt_environment()
     dbt = dbt or dbt_resource()
     manifest = prepare_manifest()
-    with tempfile.TemporaryDirectory(prefix="nq57_dbt_docs_") as scratch:
-        target = Path(scratch)
+    target = run_target_path(uuid.uuid4().hex, prefix="docs")
+    try:
         shutil.copyfile(manifest, target / "manifest.json")
         dbt.cli(
             ["docs", "generate", "--static", "--no-compile"], manifest=manifest, target_path=target
@@ -165,6 +249,8 @@ def write_dbt_docs(dbt: DbtCliResource | None = None, out_dir: Path | None = Non
         out_dir.mkdir(parents=True, exist_ok=True)
         site = out_dir / "index.html"
         shutil.copyfile(target / "static_index.html", site)
+    finally:
+        shutil.rmtree(target, ignore_errors=True)
     return site
 
 

@@ -9,8 +9,7 @@ import shutil
 
 import dagster as dg
 
-from pipelines.assets.dbt_assets import dbt_docs_dir, duckdb_build_path
-from pipelines.paths import warehouse_dir
+from pipelines.assets.dbt_assets import DOCS_STAMP, dbt_docs_dir, duckdb_build_path, published_docs_dir
 from pipelines.publish import FatalCheck, publish_build
 from pipelines.refresh_state import current_inputs
 
@@ -73,9 +72,14 @@ def publish_dbt_docs() -> str | None:
     built = dbt_docs_dir() / "index.html"
     if not built.exists():
         return None
-    target = warehouse_dir() / "dbt_docs" / "index.html"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".html.tmp")
-    shutil.copyfile(built, tmp)
-    tmp.replace(target)
-    return str(target)
+    published = published_docs_dir()
+    published.mkdir(parents=True, exist_ok=True)
+    # Stamp out, site in, stamp back: a site is never reused under another site's stamp.
+    (published / DOCS_STAMP).unlink(missing_ok=True)
+    for name in ("index.html", DOCS_STAMP):
+        source = dbt_docs_dir() / name
+        if source.exists():
+            tmp = published / f".{name}.tmp"
+            shutil.copyfile(source, tmp)
+            tmp.replace(published / name)
+    return str(published / "index.html")

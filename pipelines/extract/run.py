@@ -12,6 +12,7 @@ from pipelines.extract.cache import ExtractionCache, FileExtraction
 from pipelines.extract.plan_document import NotAPlanDocumentError, extract_document
 from pipelines.extract.records import RECORD_TYPES, ExtractionResult
 from pipelines.extract.tables_io import write_parquet
+from pipelines.fault_points import pause_point
 from pipelines.manifest import DocumentEntry, detect_metadata, scan_documents
 from pipelines.readers import read_document
 
@@ -135,6 +136,7 @@ def extract_folder(directory: Path, cache: ExtractionCache | None = None) -> Ext
 def write_raw_tables(run: ExtractionRun, out_dir: Path) -> dict[str, int]:
     """One Parquet file per raw table (plus ``documents``); returns row counts."""
     counts = {"documents": write_parquet(run.documents, DocumentRecord, out_dir / "documents.parquet")}
+    pause_point("extraction_writing")  # fault tests kill the refresh here: raw tables half written
     for table, record_type in RECORD_TYPES.items():
         records = [r for result in run.results for r in result.records(table)]
         counts[table] = write_parquet(records, record_type, out_dir / f"{table}.parquet")

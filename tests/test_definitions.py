@@ -1,0 +1,79 @@
+"""The Dagster code location: the nightly schedule and the input sensor decide what a run does."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from pipelines import definitions
+from pipelines.refresh_state import current_inputs
+
+
+@pytest.fixture
+def warehouse_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "warehouse"
+    folder.mkdir()
+    monkeypatch.setenv("NQ57_WAREHOUSE_DIR", str(folder))
+    return folder
+
+
+def _publish_record(folder: Path, input_hashes: dict[str, str]) -> None:
+    """What a publish leaves for the next night: the file and its sidecar naming its inputs."""
+    (folder / "warehouse.duckdb").write_bytes(b"")
+    (folder / "warehouse.duckdb.json").write_text(
+        json.dumps({"input_hashes": input_hashes}), encoding="utf-8"
+    )
+
+
+def _tick() -> dg.RunRequest:
+    context = dg.build_schedule_context()
+    result = definitions.nightly_schedule.evaluate_tick(context)
+    assert len(result.run_requests) == 1
+    return result.run_requests[0]
+
+
+def test_schedule_runs_at_two_in_the_morning_in_vietnam():
+    schedule = definitions.defs.resolve_schedule_def("nightly_refresh")
+    assert schedule.cron_schedule == "0 2 * * *"
+    assert schedule.execution_timezone == "Asia/Ho_Chi_Minh"
+    assert schedule.job_name == "refresh"
+
+
+def test_schedule_without_a_published_warehouse_runs_everything(warehouse_dir):
+    request = _tick()
+    assert request.asset_selection is None
+    assert request.tags["nq57/refresh"] == "full"
+
+
+def test_schedule_with_nothing_new_renders_only_the_briefing(warehouse_dir):
+    _publish_record(warehouse_dir, current_inputs())
+    request = _tick()
+    assert request.asset_selection == [dg.AssetKey(["briefing", "nightly"])]
+    assert request.tags["nq57/refresh"] == "briefing_only"
+
+
+def test_schedule_after_a_changed_file_runs_everything(warehouse_dir):
+    inputs = current_inputs()
+    changed = {**inputs, next(iter(inputs)): "0" * 64}
+    _publish_record(warehouse_dir, changed)
+    assert _tick().asset_selection is None
+
+
+def test_sensor_requests_a_run_only_when_the_inputs_change(tmp_path, monkeypatch):
+    documents = tmp_path / "documents"
+    submissions = tmp_path / "submissions"
+    documents.mkdir()
+    submissions.mkdir()
+    monkeypatch.setenv("NQ57_DOCUMENTS_DIR", str(documents))
+    monkeypatch.setenv("NQ57_SUBMISSIONS_DIR", str(submissions))
+    first = definitions.new_input_sensor.evaluate_tick(dg.build_sensor_context())
+    assert len(first.run_requests) == 1
+    cursor = first.cursor
+    again = definitions.new_input_sensor.evaluate_tick(dg.build_sensor_context(cursor=cursor))
+    assert again.run_requests == [] and again.skip_message
+    (submissions / "SKHCN_2026-Q2.xlsx").write_bytes(b"new file")
+    changed = definitions.new_input_sensor.evaluate_tick(dg.build_sensor_context(cursor=cursor))
+    assert len(changed.run_requests) == 1 and changed.cursor != cursor
