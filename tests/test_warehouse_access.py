@@ -68,6 +68,19 @@ def test_read_sql_returns_a_dataframe(tmp_path: Path) -> None:
     assert frame.to_dict("records") == [{"version": 2, "row_count": 52_000}]
 
 
+def test_as_of_sets_the_date_of_the_date_dependent_views(tmp_path: Path) -> None:
+    import datetime as dt
+
+    path = publish(tmp_path, 3)
+    query = "SELECT getvariable('nq57_as_of') AS as_of"
+    assert read_sql(query, path=path)["as_of"].isna().all()  # unset: the views use today in Vietnam
+    with connect_readonly(path, as_of=dt.date(2026, 4, 15)) as con:
+        assert con.execute(query).fetchone() == (dt.date(2026, 4, 15),)
+    assert read_sql(query, path=path, as_of="2026-03-01")["as_of"].iloc[0].date() == dt.date(2026, 3, 1)
+    with pytest.raises(ValueError):
+        connect_readonly(path, as_of="1/3/2026")  # only ISO dates: never a guess at d/m or m/d
+
+
 def test_missing_warehouse_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(WarehouseUnavailableError) as caught:
         connect_readonly(tmp_path / "warehouse.duckdb")
