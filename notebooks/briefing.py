@@ -46,7 +46,8 @@ VN_AXIS = FuncFormatter(lambda value, _pos: vn_number(Decimal(str(round(value)))
 
 
 def sql(query: str, params: list | None = None) -> pd.DataFrame:
-    return read_sql(query, params, path=WAREHOUSE)
+    # as_of: the date-dependent reports (rpt_task_risk, rpt_submission_status) are as of the briefing date.
+    return read_sql(query, params, path=WAREHOUSE, as_of=AS_OF)
 
 
 def table_exists(schema: str, name: str) -> bool:
@@ -97,6 +98,22 @@ def show(df: pd.DataFrame, columns: dict[str, str] | None = None, empty: str = "
 
 def note(text: str, kind: str = "note") -> None:
     display(HTML(f'<div class="nq57-{kind}">{escape(text)}</div>'))
+
+
+# Readers get Vietnamese words for the marts' status codes; an unknown code is shown as it is.
+STATUS_VI = {
+    "accepted": "được chấp nhận",
+    "flagged": "được chấp nhận, có cảnh báo",
+    "rejected": "bị từ chối",
+    "duplicate": "trùng tệp đã nộp",
+    "submitted": "đã nộp",
+    "rejected_only": "chỉ có tệp bị từ chối",
+    "missing": "chưa nộp",
+}
+
+
+def status_vi(value: object) -> object:
+    return STATUS_VI.get(value, value) if isinstance(value, str) else value
 
 
 # %% [markdown]
@@ -398,8 +415,9 @@ if SUBMISSION_MARTS["rpt_disbursement_rate"]:
         by_agency = disb.groupby("agency_code", as_index=False)[money].sum(min_count=1)
         by_agency = by_agency.merge(names, on="agency_code", how="left")
         by_agency["agency_name"] = by_agency["agency_name"].fillna(by_agency["agency_code"])
+        # Unknown (a blank cell, NULL) or zero allocation gives no rate: "—", never "NaN%" or 0%.
         by_agency["rate"] = [
-            None if not a else vn_percent(Decimal(str(d)) * 100 / Decimal(str(a)))
+            None if pd.isna(a) or pd.isna(d) or not a else vn_percent(Decimal(str(d)) * 100 / Decimal(str(a)))
             for a, d in zip(by_agency["allocated_mvnd"], by_agency["disbursed_mvnd"], strict=True)
         ]
         by_agency = by_agency.sort_values("allocated_mvnd", ascending=False)
@@ -515,6 +533,8 @@ if SUBMISSION_MARTS["rpt_submission_status"]:
         "revision_count": "Số lần nộp lại",
     }
     picked = {c: label for c, label in wanted.items() if c in status_df.columns}
+    if "submission_state" in status_df.columns:
+        status_df = status_df.assign(submission_state=status_df["submission_state"].map(status_vi))
     show(
         status_df,
         picked if len(picked) >= 3 else None,
@@ -591,13 +611,22 @@ show(
 if submissions.empty:
     note("Chưa có báo cáo nào của sở, ngành được nạp.")
 else:
-    wanted = [
-        c
-        for c in ("file_name", "agency_code", "period", "version", "status", "is_sample", "received_at")
-        if c in submissions.columns
-    ]
+    labels = {
+        "file_name": "Tệp",
+        "agency_code": "Sở, ngành",
+        "period": "Kỳ",
+        "version": "Phiên bản",
+        "status": "Trạng thái",
+        "is_sample": "Mẫu",
+        "received_at": "Ngày nhận",
+    }
+    wanted = {c: label for c, label in labels.items() if c in submissions.columns}
+    order = [c for c in ("agency_code", "period", "received_at") if c in submissions.columns]
+    listed = submissions.sort_values(order) if order else submissions
+    if "status" in listed.columns:
+        listed = listed.assign(status=listed["status"].map(status_vi))
     display(Markdown(f"**{vn_number(len(submissions))}** tệp báo cáo của sở, ngành đã nạp:"))
-    show(submissions[wanted] if wanted else submissions)
+    show(listed, wanted or None)
 published = (
     sql("select max(published_at) as at from meta.publish_log")
     if table_exists("meta", "publish_log")

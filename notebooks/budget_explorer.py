@@ -76,18 +76,24 @@ display(Markdown(f"**Tổng theo bộ lọc:** {mvnd(total)} · {len(sliced)} d�
 # %%
 shown = sliced.copy()
 shown["amount_mvnd"] = shown["amount_mvnd"].map(lambda v: vn_number(v))
-display(HTML(shown.to_html(index=False)))
+if sliced.empty:
+    display(Markdown("*Không có dòng kinh phí nào khớp bộ lọc.*"))
+else:
+    display(HTML(shown.astype(object).where(shown.notna(), "—").to_html(index=False)))
 
 # %%
 # A chart of the first dimension, stacked by the second when there is one.
 first = dimensions[0]
-if len(dimensions) > 1:
+if sliced.empty:
+    wide = None  # nothing to draw
+elif len(dimensions) > 1:
     wide = sliced.pivot_table(index=first, columns=dimensions[1], values="amount_mvnd", aggfunc="sum")
 else:
     wide = sliced.set_index(first)[["amount_mvnd"]]
-ax = wide.fillna(0).plot(kind="bar", stacked=True, figsize=(9, 4.5), colormap="tab20")
-ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: vn_number(round(v))))
-ax.set_ylabel("triệu đồng")
-ax.legend(fontsize=7, bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
-plt.tight_layout()
-plt.show()
+if wide is not None:
+    ax = wide.fillna(0).plot(kind="bar", stacked=True, figsize=(9, 4.5), colormap="tab20")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: vn_number(round(v))))
+    ax.set_ylabel("triệu đồng")
+    ax.legend(fontsize=7, bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
+    plt.tight_layout()
+    plt.show()

@@ -37,6 +37,11 @@ def sql(query: str, params: list | None = None) -> pd.DataFrame:
     return read_sql(query, params, path=WAREHOUSE)
 
 
+def table(df: pd.DataFrame) -> HTML:
+    """A plain HTML table; NULL (unknown: not published, not reported) shows as '—', never NaN."""
+    return HTML(df.astype(object).where(df.notna(), "—").to_html(index=False))
+
+
 indicators = sql("select * from marts.dim_indicator order by indicator_no")
 targets = sql("select * from marts.fct_kpi_target order by indicator_no, year")
 baselines = sql("select * from marts.fct_kpi_baseline order by indicator_no, year")
@@ -51,7 +56,11 @@ display(
     Markdown(
         f"{len(indicators)} chỉ tiêu · {len(targets)} giá trị chỉ tiêu · "
         f"{len(baselines)} giá trị hiện trạng · "
-        + (f"{len(actuals)} số thực hiện" if has_actuals else "chưa có bảng số thực hiện (fct_kpi_actual)")
+        + (
+            f"{len(actuals)} số thực hiện"
+            if not actuals.empty
+            else "chưa có số thực hiện nào được sở, ngành báo cáo"
+        )
     )
 )
 
@@ -60,13 +69,11 @@ display(
 roadmap = targets.pivot_table(
     index=["indicator_no", "indicator_code"], columns="column_label", values="target_text", aggfunc="first"
 )
-display(HTML(roadmap.reset_index().to_html(index=False)))
+display(table(roadmap.reset_index()))
 
 # %%
 display(
-    HTML(
-        baselines[["indicator_code", "year", "observed_value", "unit", "baseline_text"]].to_html(index=False)
-    )
+    table(baselines[["indicator_code", "year", "observed_value", "unit", "baseline_text", "value_status"]])
 )
 
 # %%
