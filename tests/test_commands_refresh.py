@@ -160,3 +160,45 @@ def test_a_refresh_with_no_new_input_renders_a_missing_briefing(warehouse):
     assert "nq57_dbt_models" not in proc.stdout
     assert sidecar.read_text() == before
     assert (today / "briefing.html").is_file() and (today / "source.json").is_file()
+
+
+def test_a_bad_document_and_a_rejected_submission_do_not_stop_the_refresh(tmp_path):
+    import shutil
+
+    root = Path(__file__).resolve().parents[1]
+    documents = tmp_path / "documents"
+    submissions = tmp_path / "submissions"
+    shutil.copytree(root / "raw" / "documents", documents)
+    shutil.copytree(root / "raw" / "submissions", submissions)
+    (documents / "broken.pdf").write_bytes(b"%PDF-1.4 cut off in the e-mail")
+    (submissions / "SYT_2026-Q1.xlsx").write_bytes(b"PK\x03\x04 cut off too")
+    env = {
+        **os.environ,
+        "NQ57_WAREHOUSE_DIR": str(tmp_path / "warehouse"),
+        "NQ57_DOCUMENTS_DIR": str(documents),
+        "NQ57_SUBMISSIONS_DIR": str(submissions),
+    }
+    proc = refresh(env)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert published_state_budget(tmp_path / "warehouse") == Decimal("5861734")
+    # Both bad files are answered, in the warehouse, with their reasons; and both are kept unchanged.
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"attach '{tmp_path / 'warehouse' / 'warehouse.duckdb'}' as w (read_only)")
+        failed = con.execute(
+            "select file_name, extraction_error from w.marts.dim_document where extraction_status = 'failed'"
+        ).fetchall()
+        rejected = con.execute(
+            "select file_name, status, fatal_count > 0, rule_ids like '%SUB-F0%' from w.marts.dim_submission "
+            "where file_name = 'SYT_2026-Q1.xlsx'"
+        ).fetchall()
+        loaded = con.execute(
+            "select count(*) from w.marts.dim_submission where status in ('accepted', 'flagged')"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert [name for name, _ in failed] == ["broken.pdf"] and failed[0][1]
+    assert rejected == [("SYT_2026-Q1.xlsx", "rejected", True, True)]
+    assert loaded >= 9  # every shipped sample still loads
+    assert (documents / "broken.pdf").read_bytes() == b"%PDF-1.4 cut off in the e-mail"
+    assert (submissions / "SYT_2026-Q1.xlsx").read_bytes() == b"PK\x03\x04 cut off too"
