@@ -64,7 +64,8 @@ def main() -> None:
             "NQ57_WAREHOUSE_DIR": str(tmp_path / "warehouse"),
             "NQ57_SUBMISSIONS_DIR": str(submissions),
         }
-        refresh = [str(BIN / "nq57"), "refresh"]
+        # `python -m` from the project folder: the code of this checkout, whatever the venv points at.
+        refresh = [str(BIN / "python"), "-m", "pipelines.cli", "refresh"]
         results["full refresh, first ever"] = timed(refresh, env)
         results["refresh, no new input"] = timed(refresh, env)
         # One more submission: a copy of a sample under a new version's file name.
