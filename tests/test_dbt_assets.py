@@ -100,3 +100,18 @@ def test_old_run_target_folders_are_pruned(monkeypatch, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == sorted(
         ["compiled", *(f.name for f in folders[-3:])]
     )
+
+
+def test_dbt_resource_knows_the_version_without_running_dbt():
+    import re
+    import subprocess
+
+    resource = dbt_assets.dbt_resource()
+    printed = subprocess.run(
+        [dbt_assets.dbt_executable(), "--version"], capture_output=True, text=True
+    ).stdout
+    installed = re.search(r"installed:\s*(\d+\.\d+\.\d+)", printed)
+    assert installed, printed
+    # The version dagster-dbt would have asked `dbt --version` for is the installed dbt-core's.
+    assert str(resource._cli_version) == installed.group(1)
+    assert resource._initialize_dbt_core_adapter(["build"]) is None
