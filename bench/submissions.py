@@ -1,10 +1,12 @@
 """Benchmark: validation + load throughput of departmental submissions (issue 4).
 
 Generates N submission workbooks (default 5,000; one in ten with a warning or a fatal error) into a
-temporary folder, then runs the whole ingestion on them: archive copy, sha256, validation against
-the real plan and seeds, versioning, error reports (xlsx + csv) and the Parquet raw tables.
-Reports files per second and peak memory (tracemalloc for Python objects, ru_maxrss for the process).
-Target on the 2-core machine: ≥ 300 files/s end to end.
+temporary folder, flushes them to disk (``os.sync``: the generator's 85 MB are not the ingestion's
+to write), then runs the whole ingestion on them: archive copy, sha256, validation against the real
+plan and seeds, versioning, error reports (csv for every file, xlsx for files with findings) and the
+Parquet raw tables. Reports files per second and peak memory (tracemalloc for Python objects,
+ru_maxrss for the process), with the load average before and after: the machine is shared, and a
+busy neighbour halves the figure. Target on the 2-core machine: ≥ 300 files/s end to end.
 
     .venv/bin/python bench/submissions.py [--files 5000] [--keep DIR]
 """
@@ -12,6 +14,7 @@ Target on the 2-core machine: ≥ 300 files/s end to end.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import tempfile
@@ -22,6 +25,10 @@ from pathlib import Path
 from pipelines.submissions.ingest import ingest_submissions
 from pipelines.submissions.reference import default_reference_data
 from pipelines.submissions.samples import benchmark_corpus
+
+
+def _load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "?"
 
 
 def _timed(root: Path, reference) -> tuple[float, object]:
@@ -43,6 +50,8 @@ def main() -> int:
         generated = time.perf_counter() - started
         size = sum(p.stat().st_size for p in (root / "inbox").iterdir())
         print(f"generated {args.files} files ({size / 1e6:.1f} MB) in {generated:.1f} s")
+        os.sync()
+        print(f"load average before: {_load()}")
 
         # 1. A first refresh: every file is new (archive copy, validation, reports, raw tables).
         elapsed, summary = _timed(root, reference)
@@ -59,6 +68,7 @@ def main() -> int:
         tracemalloc.stop()
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
         print(f"peak Python memory {peak / 1e6:.0f} MB (tracemalloc); process max RSS {rss:.0f} MB")
+        print(f"load average after: {_load()}")
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import shutil
 from pathlib import Path
 
@@ -12,6 +14,7 @@ import pytest
 
 from pipelines.submissions.ingest import ingest_submissions
 from pipelines.submissions.reference import default_reference_data
+from pipelines.submissions.report import NO_FINDINGS_EN, NO_FINDINGS_VI
 
 SAMPLES = Path(__file__).resolve().parents[1] / "raw" / "submissions"
 CORPUS = Path(__file__).parent / "submissions_corpus"
@@ -91,13 +94,53 @@ def test_is_sample_carried_into_every_table(ingested: Path) -> None:
 
 
 def test_archive_keeps_files_unchanged_with_reports_beside(ingested: Path) -> None:
-    for row in _table(ingested / "raw", "submission_files"):
+    """Every file gets the csv report; the xlsx report comes with findings only (docs/submissions.md)."""
+    rows = _table(ingested / "raw", "submission_files")
+    for row in rows:
         archived = ingested / "archive" / row["archive_path"]
         assert hashlib.sha256(archived.read_bytes()).hexdigest() == row["sha256"]
-        assert (ingested / "archive" / row["error_report_csv"]).exists()
-        report = openpyxl.load_workbook(ingested / "archive" / row["error_report_xlsx"])
-        assert report.sheetnames == ["TomTat", "ChiTiet"]
-        assert report["ChiTiet"].max_row == 2 + row["fatal_count"] + row["warning_count"]
+        assert row["error_report_csv"] == row["archive_path"] + ".errors.csv"
+        text = (ingested / "archive" / row["error_report_csv"]).read_text(encoding="utf-8-sig")
+        lines = list(csv.reader(io.StringIO(text)))
+        findings = row["fatal_count"] + row["warning_count"]
+        xlsx = ingested / "archive" / (row["archive_path"] + ".errors.xlsx")
+        if findings:
+            assert row["error_report_xlsx"] == row["archive_path"] + ".errors.xlsx"
+            report = openpyxl.load_workbook(xlsx)
+            assert report.sheetnames == ["TomTat", "ChiTiet"]
+            assert report["ChiTiet"].max_row == 2 + findings
+            assert len(lines) == 1 + findings
+            assert {line[6] for line in lines[1:]} == set(row["rule_ids"].split(","))
+        else:
+            assert row["error_report_xlsx"] is None and not xlsx.exists()
+            assert lines[1:] == [[""] * 8 + [NO_FINDINGS_VI, NO_FINDINGS_EN]]
+            assert NO_FINDINGS_VI == "Không phát hiện lỗi nào: tệp đạt mọi quy tắc kiểm tra."
+    assert sum(r["error_report_xlsx"] is None for r in rows) == 12  # the 12 clean samples
+    assert not list((ingested / "archive").rglob("*.tmp"))  # copies are renamed into place
+
+
+def test_a_report_of_an_earlier_run_follows_the_findings(tmp_path: Path) -> None:
+    """A file rejected by SUB-X01 becomes clean once its history changes: its stale xlsx report goes."""
+    inbox = tmp_path / "inbox"
+    shutil.copytree(CORPUS / "SUB-X01", inbox)
+    reference = default_reference_data()
+    ingest_submissions(inbox, tmp_path / "raw", tmp_path / "archive", reference)
+    files = _table(tmp_path / "raw", "submission_files")
+    (later,) = [r for r in files if r["file_name"] == "SYT_2026-Q2.xlsx"]
+    assert later["status"] == "rejected" and later["error_report_xlsx"]
+    xlsx = tmp_path / "archive" / later["error_report_xlsx"]
+    assert xlsx.exists()
+    # the earlier quarter's file leaves the archive: nothing to compare with, the later file is clean
+    registry = tmp_path / "archive" / "registry.csv"
+    kept = [line for line in registry.read_text(encoding="utf-8").splitlines() if "SYT_2026-Q1" not in line]
+    registry.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    (inbox / "SYT_2026-Q1.xlsx").unlink()
+    ingest_submissions(inbox, tmp_path / "raw", tmp_path / "archive", reference)
+    (row,) = _table(tmp_path / "raw", "submission_files")
+    assert row["status"] == "accepted" and row["error_report_xlsx"] is None
+    assert not xlsx.exists()
+    csv_text = (tmp_path / "archive" / row["error_report_csv"]).read_text(encoding="utf-8-sig")
+    assert "Không phát hiện lỗi nào" in csv_text and "SUB-X01" not in csv_text
 
 
 def test_received_dates_from_manifest_and_rerun_is_stable(ingested: Path, tmp_path: Path) -> None:
@@ -130,3 +173,25 @@ def test_lineage_on_every_row(ingested: Path) -> None:
     for name in ("submission_budget_rows", "submission_progress_rows", "submission_kpi_rows"):
         for row in _table(ingested / "raw", name):
             assert row["file_name"] and row["sheet"] and row["row_no"] >= 3 and row["submission_id"]
+
+
+# ── the background file writer ─────────────────────────────────────────────────────────────────
+def test_file_writer_writes_in_the_background_and_reports_errors(tmp_path: Path) -> None:
+    from pipelines.submissions.filewriter import FileWriter
+
+    with FileWriter() as writer:
+        writer.write(tmp_path / "a" / "one.xlsx", b"1" * 5000, atomic=True)
+        assert writer.exists(tmp_path / "a" / "one.xlsx")  # known as soon as it is queued
+        writer.wait(tmp_path / "a" / "one.xlsx")
+        assert (tmp_path / "a" / "one.xlsx").read_bytes() == b"1" * 5000
+        writer.write(tmp_path / "a" / "two.csv", b"2")
+        writer.write(tmp_path / "a" / "two.csv", b"22")  # the later write wins, whole
+        writer.remove(tmp_path / "a" / "one.xlsx")
+        assert not writer.exists(tmp_path / "a" / "one.xlsx")
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["two.csv"]
+    assert (tmp_path / "a" / "two.csv").read_bytes() == b"22"
+    (tmp_path / "a folder").mkdir()
+    writer = FileWriter()
+    writer.write(tmp_path / "a folder", b"x")  # fails on the writer's thread ...
+    with pytest.raises(IsADirectoryError):
+        writer.close()  # ... and is raised here, not lost

@@ -1,18 +1,31 @@
-"""Readers: xlsx cells and formulas, CSV in UTF-8 and Windows-1258, sections, unreadable files."""
+"""Readers: xlsx cells and formulas, CSV in UTF-8 and Windows-1258, unreadable and encrypted files."""
 
 from __future__ import annotations
 
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from pipelines.submissions import layout
-from pipelines.submissions.readers import SubmissionReadError, read_submission
+from pipelines.submissions.readers import (
+    SubmissionReadError,
+    is_encrypted_ooxml,
+    ole_stream_names,
+    read_submission,
+)
 from pipelines.submissions.reference import default_reference_data
-from pipelines.submissions.samples import filled_content
+from pipelines.submissions.rules import RULES
+from pipelines.submissions.samples import (
+    CORPUS_PASSWORD,
+    decrypt_workbook,
+    encrypt_workbook,
+    filled_content,
+    write_corpus,
+)
 from pipelines.submissions.template import to_cp1258, write_csv, write_plain_xlsx
-from pipelines.submissions.validator import validate_bytes
+from pipelines.submissions.validator import validate_bytes, validate_file
 from pipelines.submissions.xlsx_writer import Formula, xlsx_bytes
 
 
@@ -99,3 +112,106 @@ def test_unreadable_files_raise_their_rule(name: str, data: bytes, rule: str) ->
 def test_sheet_names_match_without_accents_or_case() -> None:
     raw = read_submission("x.xlsx", xlsx_bytes([("kinh phi", [["x"]])]))
     assert raw.sheet("KinhPhi") is not None
+
+
+# ── the password-protected workbook (SUB-F02) ──────────────────────────────────────────────────
+ENCRYPTED = Path(__file__).parent / "submissions_corpus" / "SUB-F02" / "SYT_2026-Q2.xlsx"
+
+
+def test_password_fixture_is_really_encrypted_and_decrypts_to_a_valid_workbook() -> None:
+    """The committed file is a real encrypted workbook, not a stand-in: msoffcrypto opens it."""
+    import msoffcrypto.exceptions
+    import olefile
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    data = ENCRYPTED.read_bytes()
+    assert OOXMLFile(io.BytesIO(data)).is_encrypted()
+    ole = olefile.OleFileIO(data)
+    assert ole.exists("EncryptionInfo") and ole.exists("EncryptedPackage")
+    assert ole.get_size("EncryptedPackage") > 10_000  # the whole workbook is inside, encrypted
+    with pytest.raises(msoffcrypto.exceptions.InvalidKeyError):
+        decrypt_workbook(data, "sai-mat-khau")
+    plain = decrypt_workbook(data, CORPUS_PASSWORD)
+    assert plain.startswith(b"PK") and b"xl/workbook.xml" in plain
+    # With the password removed it is the clean corpus workbook of SYT for 2026-Q2, and validates clean.
+    result = validate_bytes("SYT_2026-Q2.xlsx", plain, default_reference_data())
+    assert result.findings == [] and result.agency_code == "SYT" and str(result.period) == "2026-Q2"
+    assert [(r.appendix, r.item_no) for r in result.progress_rows] == [("I", "39"), ("I", "71"), ("I", "82")]
+    assert result.budget_rows[0].allocated_mvnd is not None and result.is_sample is True
+
+
+def test_password_protected_workbook_is_read_as_encrypted() -> None:
+    data = ENCRYPTED.read_bytes()
+    assert {"EncryptionInfo", "EncryptedPackage"} <= ole_stream_names(data)
+    assert is_encrypted_ooxml(data)
+    with pytest.raises(SubmissionReadError) as error:
+        read_submission(ENCRYPTED.name, data)
+    assert error.value.rule_id == "SUB-F02"
+
+
+def test_password_protected_workbook_fires_sub_f02_with_its_vietnamese_message() -> None:
+    result = validate_file(ENCRYPTED, default_reference_data())
+    (finding,) = result.findings
+    assert finding.rule_id == "SUB-F02" and finding.severity == "fatal" and result.exit_code == 2
+    assert finding.message_vi == RULES["SUB-F02"].message_vi
+    assert finding.message_vi.startswith("Tệp có đặt mật khẩu. Vui lòng bỏ mật khẩu")
+    assert result.budget_rows == [] and result.status == "rejected"
+
+
+def test_the_generator_encrypts_and_keeps_the_committed_file(tmp_path: Path) -> None:
+    """The corpus script can make the file again (new salts), and leaves an equivalent one alone."""
+    workbook = (ENCRYPTED.parent.parent / "SUB-F04" / "SYT_2026-Q2.xlsx").read_bytes()  # a clean workbook
+    encrypted = encrypt_workbook(workbook, CORPUS_PASSWORD)
+    assert is_encrypted_ooxml(encrypted) and not is_encrypted_ooxml(workbook)
+    assert decrypt_workbook(encrypted, CORPUS_PASSWORD) == workbook
+    assert encrypt_workbook(workbook, CORPUS_PASSWORD) != encrypted  # random salts: kept, not rewritten
+    with pytest.raises(ValueError, match="too small"):
+        encrypt_workbook(xlsx_bytes([("KinhPhi", [["appendix"], ["I"]])]), CORPUS_PASSWORD)
+    folder = tmp_path / "corpus"
+    (folder / "SUB-F02").mkdir(parents=True)
+    (folder / "SUB-F02" / ENCRYPTED.name).write_bytes(ENCRYPTED.read_bytes())
+    write_corpus(default_reference_data(), folder)
+    assert (folder / "SUB-F02" / ENCRYPTED.name).read_bytes() == ENCRYPTED.read_bytes()
+    assert validate_file(folder / "SUB-F02" / ENCRYPTED.name, default_reference_data()).rule_ids() == [
+        "SUB-F02"
+    ]
+
+
+def test_a_compound_file_without_the_encryption_streams_is_not_called_encrypted() -> None:
+    # The old stand-in: an OLE signature and the stream names in a directory the header does not point
+    # to. It is not an encrypted workbook; it is answered as a legacy/unknown compound file.
+    stand_in = bytearray(1024)
+    stand_in[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    stand_in[512 + 128 : 512 + 128 + 34] = "EncryptedPackage".encode("utf-16-le") + b"\x00\x00"
+    assert not is_encrypted_ooxml(bytes(stand_in))
+    with pytest.raises(SubmissionReadError) as error:
+        read_submission("a.xlsx", bytes(stand_in))
+    assert error.value.rule_id == "SUB-F03"
+
+
+def test_formula_cells_are_found_in_a_compressed_workbook(tmp_path: Path) -> None:
+    """What Excel writes: deflated parts. The quick zip reading gives what zipfile gives."""
+    import zipfile
+
+    import openpyxl
+
+    from pipelines.submissions.readers import _zip_parts
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "KinhPhi"
+    sheet.append(["allocated_mvnd", "disbursed_cumulative_mvnd"])
+    sheet.append([1000, "=A2*0.4"])
+    path = tmp_path / "x.xlsx"
+    workbook.save(path)
+    data = path.read_bytes()
+    with zipfile.ZipFile(path) as archive:
+        assert {i.compress_type for i in archive.infolist()} == {zipfile.ZIP_DEFLATED}
+        expected = {n: archive.read(n) for n in archive.namelist() if n.startswith("xl/")}
+    assert _zip_parts(data) == expected
+    assert read_submission("x.xlsx", data).sheets["KinhPhi"].formula_cells == {(2, 2)}
+    # something the quick reading does not handle is left to zipfile, which reports it
+    assert _zip_parts(data[:-10]) is None
+    with pytest.raises(SubmissionReadError) as error:
+        read_submission("x.xlsx", data[:-10])
+    assert error.value.rule_id == "SUB-F01"

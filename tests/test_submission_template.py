@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 
 from pipelines.cli import main
+from pipelines.paths import DBT_PROJECT_DIR
 from pipelines.submissions import layout
 from pipelines.submissions.reference import default_reference_data
 from pipelines.submissions.samples import filled_content
@@ -43,13 +46,67 @@ def test_template_rejects_unknown_agency_and_period(tmp_path: Path) -> None:
     assert not out.exists()
 
 
+def _kpi_sheet(path: Path) -> list[tuple]:
+    return list(openpyxl.load_workbook(path)["ChiTieu"].iter_rows(values_only=True))
+
+
 def test_indicator_reporting_agency_gets_the_indicators(tmp_path: Path) -> None:
     out = tmp_path / "SKHCN_2026-Q2.xlsx"
     assert main(["template", "--agency", "SKHCN", "--period", "2026-Q2", "--out", str(out)]) == 0
-    codes = [
-        r[0] for r in openpyxl.load_workbook(out)["ChiTieu"].iter_rows(min_row=3, values_only=True) if r[0]
+    codes = [r[0] for r in _kpi_sheet(out)[2:] if r[0]]
+    assert codes == ["PII_SCORE", "ST_HIGHTECH_ENTERPRISES", "DTI_RANK", "DIGITAL_ECONOMY_SHARE",
+                     "ADULT_DIGITAL_SKILLS"]  # fmt: skip
+    workbook = openpyxl.load_workbook(out)
+    # the indicator dropdown lists exactly the prefilled indicators
+    assert [c.value for c in workbook["DanhMuc"]["C"] if c.value] == codes
+
+
+def test_another_agency_gets_the_indicators_it_reports(tmp_path: Path) -> None:
+    """Sở Tài chính reports TFP (map_indicator_agency), named and with its unit as in ref_indicator."""
+    out = tmp_path / "STC_2026-Q2.xlsx"
+    assert main(["template", "--agency", "STC", "--period", "2026-Q2", "--out", str(out)]) == 0
+    rows = _kpi_sheet(out)
+    assert rows[1][:3] == ("indicator_code", "indicator_name", "unit")
+    assert [r[:3] for r in rows[2:] if r[0]] == [
+        ("TFP_CONTRIBUTION", "Đóng góp của năng suất nhân tố tổng hợp (TFP) vào tăng trưởng kinh tế", "%")
     ]
-    assert codes[:2] == ["TFP_CONTRIBUTION", "PII_SCORE"] and len(codes) == 6
+    # STC leads tasks too; a filled-in copy with the TFP value validates clean and loads the KPI row
+    content = filled_content(default_reference_data(), "STC", layout.Period(2026, 2))
+    assert [r["indicator_code"] for r in content.kpi] == ["TFP_CONTRIBUTION"]
+    filled = tmp_path / "filled" / "STC_2026-Q2.xlsx"
+    filled.parent.mkdir()
+    write_template_xlsx(content, filled)
+    result = validate_file(filled, default_reference_data())
+    assert result.findings == []
+    assert [(k.indicator_code, k.value) for k in result.kpi_rows] == [("TFP_CONTRIBUTION", Decimal("44.6"))]
+
+
+def test_agency_reporting_no_indicator_gets_an_empty_kpi_sheet_with_its_headers(tmp_path: Path) -> None:
+    out = tmp_path / "SYT_2026-Q2.xlsx"
+    assert main(["template", "--agency", "SYT", "--period", "2026-Q2", "--out", str(out)]) == 0
+    rows = [r for r in _kpi_sheet(out) if any(v is not None for v in r)]
+    assert rows == [
+        tuple(c.label_vi for c in layout.KPI_COLUMNS),
+        tuple(c.code for c in layout.KPI_COLUMNS),
+    ]
+    assert rows[1] == ("indicator_code", "indicator_name", "unit", "value", "note")
+    sheet = openpyxl.load_workbook(out)["ChiTieu"]
+    assert sheet.protection.sheet and sheet["A2"].protection.locked and not sheet["A3"].protection.locked
+
+
+def test_every_indicator_has_one_reporting_agency_from_the_seed() -> None:
+    reference = default_reference_data()
+    assert set(reference.indicator_agency) == set(reference.indicators)
+    assert reference.indicator_agency["TFP_CONTRIBUTION"] == "STC"
+    assert reference.indicator_agency["DTI_RANK"] == "SKHCN"
+    assert set(reference.indicator_agency.values()) <= set(reference.agencies)
+    reported = [i.indicator_code for a in reference.agencies for i in reference.indicators_reported_by(a)]
+    assert sorted(reported) == sorted(reference.indicators)  # each indicator in exactly one template
+    # the seed says where each mapping came from; a judgement is never labelled as from the document
+    with (DBT_PROJECT_DIR / "seeds" / "map_indicator_agency.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert all(r["source"] == "curated" and r["review_note"].strip() for r in rows)
+    assert all("names no reporting agency" in r["review_note"] for r in rows)
 
 
 def test_sample_workbook_is_marked_inside_and_valid(tmp_path: Path) -> None:

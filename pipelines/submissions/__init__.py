@@ -8,10 +8,11 @@ One module, one job:
 - ``readers``     xlsx / csv (UTF-8 or Windows-1258) → one raw model of sheets and cells
 - ``rules``       the rule catalogue: ID, severity, category, Vietnamese and English message
 - ``validator``   raw model + reference data → typed rows and findings
-- ``report``      the error report (xlsx + csv) and its text form for ``nq57 validate``
+- ``report``      the error report (csv; xlsx too when there are findings) and its text form
 - ``xlsx_writer`` a tiny xlsx writer for reports (openpyxl costs ~9 ms per file)
 - ``template``    the Excel template writer (``nq57 template``)
 - ``archive``     archive copies, received dates, versions
+- ``filewriter``  archive copies and reports written on a background thread
 - ``raw_tables``  Parquet raw tables for dbt
 - ``ingest``      the whole ingestion of raw/submissions
 - ``samples``     synthetic submissions (shipped samples, test corpus, benchmark) — marked as samples

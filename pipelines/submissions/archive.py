@@ -14,9 +14,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+
+from pipelines.submissions.filewriter import FileWriter
 
 REGISTRY_NAME = "registry.csv"
 MANIFEST_NAME = "manifest.csv"
@@ -67,10 +69,11 @@ def load_registry(folder: Path) -> list[ArchiveEntry]:
 def save_registry(folder: Path, entries: list[ArchiveEntry]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / (REGISTRY_NAME + ".tmp")
+    names = [f.name for f in fields(ArchiveEntry)]
     with tmp.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, [f.name for f in fields(ArchiveEntry)])
-        writer.writeheader()
-        writer.writerows(asdict(e) for e in entries)
+        writer = csv.writer(handle)
+        writer.writerow(names)
+        writer.writerows([getattr(e, name) for name in names] for e in entries)
     os.replace(tmp, folder / REGISTRY_NAME)
 
 
@@ -95,10 +98,24 @@ def inbox_files(inbox: Path) -> list[Path]:
 
 def archive_inbox(inbox: Path, folder: Path) -> list[ArchiveEntry]:
     """Copy every file not yet archived (same bytes at the same inbox path) and return all entries."""
+    with FileWriter() as writer:
+        entries, added = archive_new_files(inbox, folder, writer)
+    if added or not (folder / REGISTRY_NAME).exists():
+        save_registry(folder, entries)
+    return entries
+
+
+def archive_new_files(inbox: Path, folder: Path, writer: FileWriter) -> tuple[list[ArchiveEntry], int]:
+    """(every entry, how many are new): the copies of new files are queued on ``writer``.
+
+    The caller waits for a copy (``writer.wait``) before reading it back, and saves the registry only
+    once every copy is on disk, so the registry never lists a file the archive does not hold.
+    """
     entries = load_registry(folder)
     known = {(e.sha256, e.source_path) for e in entries}
+    queued: set[str] = set()  # copies queued in this run (two inbox paths may hold the same bytes)
     manifest = load_inbox_manifest(inbox)
-    added = False
+    added = 0
     for path in inbox_files(inbox):
         data = path.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
@@ -111,15 +128,12 @@ def archive_inbox(inbox: Path, folder: Path) -> list[ArchiveEntry]:
         else:
             received = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).astimezone(VIETNAM)
             source = "file_mtime"
-        target = Path("files") / received.strftime("%Y-%m-%d") / f"{sha[:12]}_{path.name}"
-        (folder / target).parent.mkdir(parents=True, exist_ok=True)
-        if not (folder / target).exists():
-            (folder / target).write_bytes(data)
-        entries.append(
-            ArchiveEntry(sha, path.name, relative, received.isoformat(), source, target.as_posix(), len(data))
-        )
+        target = f"files/{received.strftime('%Y-%m-%d')}/{sha[:12]}_{path.name}"
+        if target not in queued and not writer.exists(folder / target):
+            writer.write(folder / target, data, atomic=True)
+            queued.add(target)
+        entry = ArchiveEntry(sha, path.name, relative, received.isoformat(), source, target, len(data))
+        entries.append(entry)
         known.add((sha, relative))
-        added = True
-    if added or not (folder / REGISTRY_NAME).exists():
-        save_registry(folder, entries)
-    return entries
+        added += 1
+    return entries, added

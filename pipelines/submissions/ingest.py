@@ -6,7 +6,7 @@
 3. A file with no fatal finding is a new version for its agency and period; the latest version is
    current, and each earlier one stays queryable with the date it was superseded. A file whose bytes
    were already received is recorded as 'duplicate' (SUB-F04) and is not a version.
-4. The error report (xlsx + csv) is written beside each archived file.
+4. The error report is written beside each archived file: csv always, xlsx when there are findings.
 5. The raw tables are rewritten from scratch (the archive is the source of truth).
 
 A file that breaks anything is answered with findings; it never stops the other files.
@@ -17,16 +17,24 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipelines.submissions.archive import ArchiveEntry, archive_inbox
+from pipelines.submissions.archive import REGISTRY_NAME, ArchiveEntry, archive_new_files, save_registry
+from pipelines.submissions.filewriter import FileWriter
 from pipelines.submissions.raw_tables import write_table
 from pipelines.submissions.reference import ReferenceData
 from pipelines.submissions.report import write_report
-from pipelines.submissions.rules import RULES
-from pipelines.submissions.validator import CumulativeHistory, Finding, ValidationResult, validate_bytes
+from pipelines.submissions.validator import (
+    CumulativeHistory,
+    Finding,
+    ValidationResult,
+    check_cumulative,
+    make_finding,
+    validate_bytes,
+)
 
 
 @dataclass
@@ -50,27 +58,52 @@ def submission_id(entry: ArchiveEntry) -> str:
 def ingest_submissions(
     inbox: Path, raw_dir: Path, archive_folder: Path, reference: ReferenceData, write_reports: bool = True
 ) -> IngestSummary:
+    """Archive, validate, version, report and write the raw tables (see the module docstring)."""
     started = time.perf_counter()
-    entries = sorted(archive_inbox(inbox, archive_folder), key=lambda e: (e.received, e.source_path))
+    with FileWriter() as writer:
+        summary = _ingest(inbox, raw_dir, archive_folder, reference, write_reports, writer)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _ingest(
+    inbox: Path,
+    raw_dir: Path,
+    archive_folder: Path,
+    reference: ReferenceData,
+    write_reports: bool,
+    writer: FileWriter,
+) -> IngestSummary:
+    # New files are copied into the archive on the writer's threads while the main thread validates.
+    entries, added = archive_new_files(inbox, archive_folder, writer)
+    new = {e.archive_path for e in entries[len(entries) - added :]}
+    entries_in_order = sorted(entries, key=lambda e: (e.received, e.source_path))
     history = CumulativeHistory()
     first_seen: dict[str, str] = {}
-    processed: list[tuple[ArchiveEntry, ValidationResult, str]] = []
-    for entry in entries:
+    processed: list[tuple[ArchiveEntry, ValidationResult, str, tuple[str | None, str | None]]] = []
+    for entry, result in _validated(entries_in_order, archive_folder, reference, writer, inbox, new):
         sid = submission_id(entry)
-        data = (archive_folder / entry.archive_path).read_bytes()
         if entry.sha256 in first_seen:
-            result = _duplicate_result(entry, first_seen[entry.sha256], reference, data)
+            result = _duplicate_result(entry, first_seen[entry.sha256], result)
             status = "duplicate"
         else:
             first_seen[entry.sha256] = sid
-            result = _safe_validate(entry.file_name, data, reference, history)
+            result = _safe_check_cumulative(result, history)  # in received order: what was known then
             status = result.status
             history.record(result)
-        processed.append((entry, result, status))
+        reports: tuple[str | None, str | None] = (None, None)
+        if write_reports:
+            written = write_report(result, archive_folder / entry.archive_path, status, writer)
+            xlsx = f"{entry.archive_path}.errors.xlsx" if len(written) == 2 else None
+            reports = (xlsx, f"{entry.archive_path}.errors.csv")
+        processed.append((entry, result, status, reports))
+    # Every copy has been read back, so every copy is on disk: the registry may now list them.
+    if added or not (archive_folder / REGISTRY_NAME).exists():
+        save_registry(archive_folder, entries)
 
     # Versions: loaded files per agency and period, in received order.
     versions: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for index, (_, result, status) in enumerate(processed):
+    for index, (_, result, status, _reports) in enumerate(processed):
         if status in ("accepted", "flagged") and result.agency_code and result.period:
             versions[(result.agency_code, result.period.code)].append(index)
     version_of: dict[int, tuple[int, bool, Any]] = {}
@@ -81,13 +114,9 @@ def ingest_submissions(
 
     tables: dict[str, list[dict[str, Any]]] = defaultdict(list)
     summary = IngestSummary(files=len(processed))
-    for index, (entry, result, status) in enumerate(processed):
+    for index, (entry, result, status, reports) in enumerate(processed):
         summary.by_status[status] = summary.by_status.get(status, 0) + 1
         version, is_current, superseded = version_of.get(index, (None, False, None))
-        reports = ("", "")
-        if write_reports:
-            written = write_report(result, archive_folder / entry.archive_path, status)
-            reports = tuple(p.relative_to(archive_folder).as_posix() for p in written)
         context = {
             "submission_id": submission_id(entry),
             "file_name": entry.file_name,
@@ -116,38 +145,75 @@ def ingest_submissions(
 
     for name in TABLES:
         summary.rows[name] = write_table(name, tables.get(name, []), raw_dir)
-    summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _safe_validate(
-    name: str, data: bytes, reference: ReferenceData, history: CumulativeHistory
-) -> ValidationResult:
+def _validated(
+    entries: list[ArchiveEntry],
+    archive_folder: Path,
+    reference: ReferenceData,
+    writer: FileWriter,
+    inbox: Path,
+    new: set[str],
+) -> Iterator[tuple[ArchiveEntry, ValidationResult]]:
+    """Each entry with its validation result (without the history check, which needs received order)."""
+    for entry in entries:
+        yield (
+            entry,
+            _safe_validate(
+                entry.file_name, _archived_bytes(entry, archive_folder, writer, inbox, new), reference
+            ),
+        )
+
+
+def _archived_bytes(
+    entry: ArchiveEntry, archive_folder: Path, writer: FileWriter, inbox: Path, new: set[str]
+) -> bytes:
+    """The archived bytes of an entry. A copy made in this run may still be on its way to disk (and its
+    folder busy with other new files): the inbox file is read instead when it still has the same sha256.
+    """
+    if entry.archive_path in new:
+        try:
+            data = (inbox / entry.source_path).read_bytes()
+            if hashlib.sha256(data).hexdigest() == entry.sha256:
+                return data
+        except OSError:
+            pass  # removed or replaced since: the archived copy is the record
+    path = archive_folder / entry.archive_path
+    writer.wait(path)
+    return path.read_bytes()
+
+
+def _internal_error(name: str, error: Exception) -> ValidationResult:
     """A bug in a check must not stop the refresh: the file is answered as unreadable, with the reason."""
+    result = ValidationResult(name)
+    result.findings.append(
+        make_finding(
+            "SUB-F01", value=f"lỗi nội bộ khi đọc tệp / internal error: {type(error).__name__}: {error}"
+        )
+    )
+    return result
+
+
+def _safe_validate(name: str, data: bytes, reference: ReferenceData) -> ValidationResult:
     try:
-        return validate_bytes(name, data, reference, history)
+        return validate_bytes(name, data, reference)
     except Exception as error:  # the other files of the refresh still load
-        result = ValidationResult(name)
-        rule = RULES["SUB-F01"]
-        result.findings.append(
-            Finding(rule.rule_id, rule.severity, rule.category, None, None, None, None,
-                    f"lỗi nội bộ khi đọc tệp / internal error: {type(error).__name__}: {error}",
-                    None, rule.message_vi, rule.message_en)
-        )  # fmt: skip
+        return _internal_error(name, error)
+
+
+def _safe_check_cumulative(result: ValidationResult, history: CumulativeHistory) -> ValidationResult:
+    try:
+        check_cumulative(result, history)
         return result
+    except Exception as error:
+        return _internal_error(result.file_name, error)
 
 
-def _duplicate_result(
-    entry: ArchiveEntry, original_id: str, reference: ReferenceData, data: bytes
-) -> ValidationResult:
-    # Read it again for its identity (agency, period, is_sample), without history: it is not loaded.
-    result = _safe_validate(entry.file_name, data, reference, CumulativeHistory())
-    rule = RULES["SUB-F04"]
-    result.budget_rows, result.progress_rows, result.kpi_rows = [], [], []
-    result.findings = [
-        Finding(rule.rule_id, rule.severity, rule.category, None, None, None, None, entry.sha256,
-                f"tệp đã nhận: {original_id}", rule.message_vi, rule.message_en)
-    ]  # fmt: skip
+def _duplicate_result(entry: ArchiveEntry, original_id: str, result: ValidationResult) -> ValidationResult:
+    # Read for its identity (agency, period, is_sample) only: it is not loaded and not checked further.
+    result.budget_rows, result.progress_rows, result.kpi_rows, result.cumulative_rows = [], [], [], []
+    result.findings = [make_finding("SUB-F04", value=entry.sha256, expected=f"tệp đã nhận: {original_id}")]
     return result
 
 
@@ -180,8 +246,8 @@ def _file_row(
         "kpi_row_count": len(result.kpi_rows),
         "received_at_source": entry.received_at_source,
         "duplicate_of": result.findings[0].expected.split(": ")[-1] if status == "duplicate" else None,
-        "error_report_xlsx": reports[0] or None,
-        "error_report_csv": reports[1] or None,
+        "error_report_xlsx": reports[0],
+        "error_report_csv": reports[1],
     }
 
 

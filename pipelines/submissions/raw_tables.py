@@ -10,6 +10,7 @@ with its status and the text as provided.
 from __future__ import annotations
 
 import os
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -144,8 +145,12 @@ TABLES = tuple(SCHEMAS)
 def write_table(name: str, rows: list[dict[str, Any]], raw_dir: Path) -> int:
     """Write one table atomically (temp file + rename): dbt never reads half a file."""
     schema = SCHEMAS[name]
-    columns = {field.name: [row.get(field.name) for row in rows] for field in schema}
-    table = pa.table({f.name: pa.array(columns[f.name], f.type) for f in schema}, schema=schema)
+    names = schema.names
+    try:  # every row has every column (as ingestion writes them): transpose in C
+        columns = list(zip(*map(itemgetter(*names), rows), strict=True)) if rows else [() for _ in names]
+    except KeyError:  # a row without some column: NULL there
+        columns = [[row.get(name) for row in rows] for name in names]
+    table = pa.table([pa.array(list(c), f.type) for c, f in zip(columns, schema, strict=True)], schema=schema)
     raw_dir.mkdir(parents=True, exist_ok=True)
     path = raw_dir / f"{name}.parquet"
     tmp = path.with_suffix(".parquet.tmp")

@@ -14,8 +14,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+import struct
 import unicodedata
 import zipfile
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,7 +67,7 @@ def read_submission(name: str, data: bytes, sheet_names: tuple[str, ...] | None 
     if not data:
         raise SubmissionReadError("SUB-F01", "tệp rỗng (0 byte) / empty file")
     if data.startswith(OLE_MAGIC):
-        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
+        if is_encrypted_ooxml(data):
             raise SubmissionReadError("SUB-F02", "tệp được mã hóa bằng mật khẩu / encrypted workbook")
         raise SubmissionReadError("SUB-F03", "tệp Excel cũ (.xls) / legacy .xls workbook; save as .xlsx")
     if suffix == ".xlsx":
@@ -72,6 +75,60 @@ def read_submission(name: str, data: bytes, sheet_names: tuple[str, ...] | None 
     if suffix == ".csv":
         return read_csv(data)
     raise SubmissionReadError("SUB-F03", f"đuôi tệp '{suffix or '(không có)'}' / unsupported file type")
+
+
+# ── compound (OLE) files ─────────────────────────────────────────────────────────────────────
+# A password-protected xlsx is not a zip: Excel (and LibreOffice, msoffcrypto-tool) wrap the encrypted
+# package in a compound file (MS-CFB) holding the streams 'EncryptionInfo' and 'EncryptedPackage'
+# (MS-OFFCRYPTO §2.3.4). A legacy .xls is a compound file too, with a 'Workbook' stream instead.
+_ENCRYPTED_OOXML_STREAMS = frozenset({"EncryptionInfo", "EncryptedPackage"})
+_END_OF_CHAIN = 0xFFFFFFFE
+
+
+def ole_stream_names(data: bytes) -> set[str]:
+    """Names of the storages and streams in a compound file's directory (empty when it is not one).
+
+    Reads just enough of MS-CFB: the header, the FAT sectors it lists (the first 109, which cover
+    files up to ~7 MB with 512-byte sectors, and the DIFAT chain after them) and the directory chain.
+    """
+    if len(data) < 512 or not data.startswith(OLE_MAGIC):
+        return set()
+    try:
+        (shift,) = struct.unpack_from("<H", data, 0x1E)
+        if shift not in (9, 12):
+            return set()
+        size = 1 << shift
+        (first_directory,) = struct.unpack_from("<I", data, 0x30)
+        first_difat, difat_count = struct.unpack_from("<II", data, 0x44)
+        fat_sectors = [s for s in struct.unpack_from("<109I", data, 0x4C) if s < _END_OF_CHAIN]
+        sector, seen = first_difat, 0
+        while sector < _END_OF_CHAIN and seen < difat_count:
+            entries = struct.unpack_from(f"<{size // 4}I", data, (sector + 1) * size)
+            fat_sectors.extend(s for s in entries[:-1] if s < _END_OF_CHAIN)
+            sector, seen = entries[-1], seen + 1
+        fat: list[int] = []
+        for fat_sector in fat_sectors:
+            fat.extend(struct.unpack_from(f"<{size // 4}I", data, (fat_sector + 1) * size))
+        names: set[str] = set()
+        sector, steps = first_directory, 0
+        while sector < _END_OF_CHAIN and steps <= len(fat):
+            base = (sector + 1) * size
+            if base + size > len(data):
+                break  # truncated: what was read so far still names the streams it saw
+            for offset in range(base, base + size, 128):
+                (name_length,) = struct.unpack_from("<H", data, offset + 64)
+                if data[offset + 66] in (1, 2, 5) and 2 <= name_length <= 64:
+                    names.add(data[offset : offset + name_length - 2].decode("utf-16-le", "replace"))
+            sector = fat[sector] if sector < len(fat) else _END_OF_CHAIN
+            steps += 1
+        return names
+    except struct.error:
+        return set()
+
+
+def is_encrypted_ooxml(data: bytes) -> bool:
+    """A compound file holding both 'EncryptionInfo' and 'EncryptedPackage': a password-protected xlsx."""
+    return _ENCRYPTED_OOXML_STREAMS <= ole_stream_names(data)
 
 
 # ── xlsx ─────────────────────────────────────────────────────────────────────────────────────
@@ -95,14 +152,13 @@ def _unescape(raw: bytes) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _formula_cells(archive: zipfile.ZipFile) -> dict[str, set[tuple[int, int]]]:
+def _formula_cells(names: list[str], read: Callable[[str], bytes]) -> dict[str, set[tuple[int, int]]]:
     """Sheet name → cells holding a formula. Skips the work when no sheet has any."""
-    names = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-    contents = {n: archive.read(n) for n in names}
+    contents = {n: read(n) for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")}
     if not any(b"<f" in body for body in contents.values()):
         return {}
-    workbook = archive.read("xl/workbook.xml")
-    rels = archive.read("xl/_rels/workbook.xml.rels")
+    workbook = read("xl/workbook.xml")
+    rels = read("xl/_rels/workbook.xml.rels")
     targets = {rid: target for rid, target in _REL_ENTRY.findall(rels)}
     targets.update({rid: target for target, rid in _REL_ENTRY_REVERSED.findall(rels)})
     result: dict[str, set[tuple[int, int]]] = {}
@@ -116,10 +172,41 @@ def _formula_cells(archive: zipfile.ZipFile) -> dict[str, set[tuple[int, int]]]:
     return result
 
 
-def _clean_cell(value: Any) -> Any:
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
-    return value
+_CENTRAL_ENTRY = struct.Struct("<4s6xH4x4xIIHHH8xI")  # signature … method … sizes, name/extra/comment, offset
+
+
+def _zip_parts(data: bytes) -> dict[str, bytes] | None:
+    """The parts of a plain zip under 'xl/' (name → stored bytes, decompressed), read straight from its
+    central directory: ~0.03 ms where zipfile takes ~0.13 ms. None for anything unusual (zip64,
+    encryption, another compression, a damaged directory): the caller then uses zipfile, which knows
+    those cases and how to report them.
+    """
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end < 0 or len(data) < end + 22:
+        return None
+    count, _, offset = struct.unpack_from("<2xHII", data, end + 8)
+    parts: dict[str, bytes] = {}
+    position = offset
+    try:
+        for _ in range(count):
+            signature, method, size, _, name_len, extra_len, comment_len, header = _CENTRAL_ENTRY.unpack_from(
+                data, position
+            )
+            name = data[position + 46 : position + 46 + name_len].decode("utf-8")
+            position += 46 + name_len + extra_len + comment_len
+            if signature != b"PK\x01\x02" or method not in (0, 8) or size == 0xFFFFFFFF:
+                return None
+            if not name.startswith("xl/"):
+                continue
+            if data[header : header + 4] != b"PK\x03\x04":
+                return None
+            local_name, local_extra = struct.unpack_from("<HH", data, header + 26)
+            start = header + 30 + local_name + local_extra
+            raw = data[start : start + size]
+            parts[name] = raw if method == 0 else zlib.decompress(raw, -15)
+    except (struct.error, zlib.error, UnicodeDecodeError):
+        return None
+    return parts
 
 
 def read_xlsx(data: bytes, sheet_names: tuple[str, ...] | None = None) -> RawSubmission:
@@ -130,10 +217,15 @@ def read_xlsx(data: bytes, sheet_names: tuple[str, ...] | None = None) -> RawSub
             "SUB-F03", "nội dung không phải tệp .xlsx / content is not an xlsx (zip) file"
         )
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        if "xl/workbook.xml" not in archive.namelist():
+        parts = _zip_parts(data)
+        if parts is not None:
+            names, read = list(parts), parts.__getitem__
+        else:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+            names, read = archive.namelist(), archive.read
+        if "xl/workbook.xml" not in names:
             raise SubmissionReadError("SUB-F03", "tệp zip không chứa bảng tính / zip file without a workbook")
-        formulas = _formula_cells(archive)
+        formulas = _formula_cells(names, read)
     except zipfile.BadZipFile as error:
         raise SubmissionReadError("SUB-F01", f"tệp nén bị hỏng / corrupt zip: {error}") from error
     except (KeyError, UnicodeDecodeError) as error:
@@ -145,7 +237,8 @@ def read_xlsx(data: bytes, sheet_names: tuple[str, ...] | None = None) -> RawSub
             if wanted is not None and fold_key(name).replace(" ", "") not in wanted:
                 continue  # the instructions and list sheets are not read: a fifth of the reading time
             cells = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            rows = [(index + 1, [_clean_cell(v) for v in row]) for index, row in enumerate(cells)]
+            nfc = unicodedata.normalize  # inlined: this runs for every cell of every file
+            rows = [(n, [nfc("NFC", v) if type(v) is str else v for v in r]) for n, r in enumerate(cells, 1)]
             clean_name = unicodedata.normalize("NFC", name)
             sheets[clean_name] = SheetData(clean_name, rows, formulas.get(clean_name, set()))
     except Exception as error:  # calamine raises several error types for broken parts

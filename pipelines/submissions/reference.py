@@ -1,7 +1,8 @@
 """What a submission is checked against, behind one small interface: ``ReferenceData``.
 
 Built from the plan document (tasks, their periods and planned amounts, via the document
-extraction) and the curated dbt seeds (agencies, lead agency per task, indicators, funding sources).
+extraction) and the curated dbt seeds (agencies, lead agency per task, indicators and the agency that
+reports each, funding sources).
 Tests build it the same way from the shipped document and seeds, or by hand.
 
 ``split_amount_by_year`` is THE YEAR SPLIT RULE, the same rule the dbt model
@@ -25,9 +26,6 @@ STATE_BUDGET = "state"  # NSNN
 OTHER_BUDGET = "other"  # every non-state source together (the plan gives one "other" figure)
 # Lead agency codes meaning "several agencies": any agency may report such a task without a warning.
 SHARED_LEAD_CODES = frozenset({"NHIEU"})
-# Who reports the plan's indicators. No seed maps indicators to agencies yet; the Department of Science
-# and Technology is the plan's standing agency and compiles PII, DTI and the other headline figures.
-INDICATOR_REPORTING_AGENCIES = frozenset({"SKHCN"})
 
 
 def plan_years(start_year: int | None, end_year: int | None) -> list[int]:
@@ -94,11 +92,19 @@ class ReferenceData:
     # (appendix, item_no, STATE_BUDGET | OTHER_BUDGET, year) → planned million VND
     plan_by_task_year: dict[tuple[str, str, str, int], Decimal] = field(default_factory=dict)
     document_id: str | None = None
+    # indicator_code → the agency that reports it (seed map_indicator_agency; curated, see its review notes)
+    indicator_agency: dict[str, str] = field(default_factory=dict)
 
     def tasks_led_by(self, agency_code: str) -> list[TaskRef]:
         return [
             t for t in self.tasks.values() if t.lead_agency_code == agency_code and t.item_level != "unit"
         ]
+
+    def indicators_reported_by(self, agency_code: str) -> list[IndicatorRef]:
+        """The indicators an agency reports (map_indicator_agency), in roadmap order; often none."""
+        codes = {code for code, agency in self.indicator_agency.items() if agency == agency_code}
+        chosen = [i for i in self.indicators.values() if i.indicator_code in codes]
+        return sorted(chosen, key=lambda i: int(i.indicator_no) if i.indicator_no.isdigit() else 0)
 
     def plan_for(self, appendix: str, item_no: str, is_state_budget: bool, year: int) -> Decimal | None:
         """Planned amount for a task, source kind and year; None when the plan gives none (e.g. '-')."""
@@ -174,6 +180,11 @@ def build_reference_data(
         )
         for r in _read_seed(seeds_dir, "ref_indicator")
     }
+    indicator_agency = {
+        r["indicator_code"]: r["agency_code"]
+        for r in _read_seed(seeds_dir, "map_indicator_agency")
+        if r["indicator_code"] and r["agency_code"]
+    }
     sources = {
         r["funding_source_code"]: FundingSourceRef(
             r["funding_source_code"],
@@ -216,7 +227,7 @@ def build_reference_data(
                 _add_split(
                     plan, (*target, STATE_BUDGET), item.budget_2026_2030_mvnd, plan_years(ii_start, ii_end)
                 )
-    return ReferenceData(tasks, agencies, indicators, sources, plan, document_id)
+    return ReferenceData(tasks, agencies, indicators, sources, plan, document_id, indicator_agency)
 
 
 def load_reference_data(documents_dir: Path | None = None, seeds_dir: Path | None = None) -> ReferenceData:

@@ -1,5 +1,8 @@
 """The error report sent back to a department: one row per finding, as xlsx and csv, and as text.
 
+Every file gets the CSV; the xlsx (summary sheet TomTat + findings sheet ChiTiet) is written when there
+is something to fix. A clean file's CSV holds one row saying there are no findings.
+
 Columns: sheet, row, column, cell, value provided, expected, rule ID, severity, message (Vietnamese),
 message (English). Every text cell is neutralised against formula injection: a department's
 "=HYPERLINK(...)" comes back as text, never as a live formula.
@@ -12,6 +15,7 @@ import io
 from pathlib import Path
 
 from pipelines.export_safety import neutralise_formula
+from pipelines.submissions.filewriter import FileWriter
 from pipelines.submissions.validator import Finding, ValidationResult
 from pipelines.submissions.xlsx_writer import xlsx_bytes
 
@@ -28,6 +32,8 @@ REPORT_COLUMNS = (
     ("message_en", "Message (English)"),
 )
 SEVERITY_VI = {"fatal": "Lỗi nghiêm trọng (không nạp)", "warning": "Cảnh báo (đã nạp, cần kiểm tra)"}
+NO_FINDINGS_VI = "Không phát hiện lỗi nào: tệp đạt mọi quy tắc kiểm tra."
+NO_FINDINGS_EN = "No findings: the file passes every rule."
 STATUS_VI = {
     "accepted": "Đạt — đã nạp",
     "flagged": "Đã nạp, có cảnh báo cần kiểm tra",
@@ -64,11 +70,14 @@ def sorted_findings(result: ValidationResult) -> list[Finding]:
 
 
 def report_csv_text(result: ValidationResult) -> str:
+    """The findings, one per row; a file without findings gets one row saying so (NO_FINDINGS_VI/_EN)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([code for code, _ in REPORT_COLUMNS])
     for finding in sorted_findings(result):
         writer.writerow(["" if v is None else v for v in finding_row(finding)])
+    if not result.findings:
+        writer.writerow(["", "", "", "", "", "", "", "", NO_FINDINGS_VI, NO_FINDINGS_EN])
     return buffer.getvalue()
 
 
@@ -95,18 +104,41 @@ def report_xlsx_bytes(result: ValidationResult, status: str | None = None) -> by
     return xlsx_bytes([("TomTat", summary_rows(result, status)), ("ChiTiet", details)])
 
 
-def write_report(result: ValidationResult, stem_path: Path, status: str | None = None) -> tuple[Path, Path]:
-    """``<stem>.errors.xlsx`` and ``<stem>.errors.csv`` (UTF-8 with BOM so Excel shows Vietnamese)."""
+def write_report(
+    result: ValidationResult,
+    stem_path: Path,
+    status: str | None = None,
+    writer: FileWriter | None = None,
+) -> tuple[Path, ...]:
+    """The report files beside ``stem_path``: ``<stem>.errors.csv`` always (UTF-8 with BOM so Excel shows
+    Vietnamese), ``<stem>.errors.xlsx`` only when there are findings.
+
+    A clean file's report is the CSV with its one "no findings" row: an Excel workbook saying nothing
+    cost as much to write as validating the file, and most files are clean. Returns the paths written
+    or kept, the xlsx first when there is one. With a ``writer`` the files are written on its thread.
+    """
     xlsx_path = stem_path.with_name(stem_path.name + ".errors.xlsx")
     csv_path = stem_path.with_name(stem_path.name + ".errors.csv")
     csv_bytes = report_csv_text(result).encode("utf-8-sig")
-    # A nightly refresh re-validates every archived file; most reports do not change (the findings
-    # decide the status and the summary), and rewriting them would cost more than the validation.
-    if xlsx_path.exists() and csv_path.exists() and csv_path.read_bytes() == csv_bytes:
-        return xlsx_path, csv_path
-    xlsx_path.write_bytes(report_xlsx_bytes(result, status))
-    csv_path.write_bytes(csv_bytes)
-    return xlsx_path, csv_path
+    wanted = (xlsx_path, csv_path) if result.findings else (csv_path,)
+    own_writer = writer is None
+    writer = writer or FileWriter()
+    try:
+        if not result.findings:
+            writer.remove(xlsx_path)  # findings of an earlier run are gone (history changed): no stale report
+        # A nightly refresh re-validates every archived file; most reports do not change (the findings
+        # decide the status and the summary), and rewriting them would cost more than the validation.
+        if all(writer.exists(p) for p in wanted):
+            writer.wait(csv_path)  # the same report queued earlier in this run (same archived copy)
+            if csv_path.read_bytes() == csv_bytes:
+                return wanted
+        if result.findings:
+            writer.write(xlsx_path, report_xlsx_bytes(result, status))
+        writer.write(csv_path, csv_bytes)
+    finally:
+        if own_writer:
+            writer.close()
+    return wanted
 
 
 def report_text(result: ValidationResult) -> str:

@@ -16,6 +16,7 @@ import argparse
 import csv
 import hashlib
 import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import ROUND_DOWN, Decimal
@@ -213,19 +214,62 @@ def _set(rows: list[dict[str, Any]], index: int, **values: Any) -> None:
     rows[index].update(values)
 
 
-def _ole_encrypted_stand_in() -> bytes:
-    """The shape of a password-protected xlsx: a compound file whose directory names 'EncryptedPackage'.
+# SUB-F02's workbook is the clean corpus workbook saved with this password (ECMA-376 agile encryption,
+# what Excel writes for File > Info > Protect Workbook > Encrypt with Password). Documented in
+# docs/submissions.md; tests/test_submission_readers.py decrypts the committed file with it.
+CORPUS_PASSWORD = "NQ57-matkhau-2026"
+PASSWORD_PROTECTED_RULE = "SUB-F02"
 
-    (Excel and LibreOffice write exactly this container; no encryption tool is installed here, so the
-    corpus holds this structural stand-in, which is what the reader checks.)
+
+def encrypt_workbook(workbook: bytes, password: str) -> bytes:
+    """An xlsx encrypted with a password the way Excel does it (needs msoffcrypto-tool, a dev dependency).
+
+    The result is a compound file with 'EncryptionInfo' and 'EncryptedPackage' streams. Its salts and
+    keys are random, so two runs give different bytes for the same workbook. msoffcrypto-tool 6.1.0
+    cannot read back a package under 4,096 bytes (it lands in the compound file's mini stream), so
+    such a workbook is refused rather than turned into a fixture nobody can open.
     """
-    header = bytearray(512)
-    header[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-    directory = bytearray(512)
-    for index, name in enumerate(("Root Entry", "EncryptionInfo", "EncryptedPackage")):
-        encoded = name.encode("utf-16-le") + b"\x00\x00"
-        directory[index * 128 : index * 128 + len(encoded)] = encoded
-    return bytes(header + directory)
+    if len(workbook) < 4096:
+        raise ValueError(f"workbook of {len(workbook)} bytes: too small to encrypt reliably (< 4096)")
+    try:
+        from msoffcrypto.format.ooxml import OOXMLFile
+    except ImportError as error:  # a runtime install without the dev extras
+        raise RuntimeError(
+            "the password-protected corpus file needs msoffcrypto-tool: pip install -e '.[dev]'"
+        ) from error
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(workbook)).encrypt(password, out)
+    return out.getvalue()
+
+
+def decrypt_workbook(data: bytes, password: str) -> bytes:
+    """The xlsx inside an encrypted workbook (msoffcrypto-tool); raises when the password is wrong."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    encrypted = OOXMLFile(io.BytesIO(data))
+    encrypted.load_key(password=password)
+    out = io.BytesIO()
+    encrypted.decrypt(out)
+    return out.getvalue()
+
+
+def zip_members(data: bytes) -> dict[str, bytes]:
+    """The parts of an xlsx by name: two workbooks with the same parts hold the same cells.
+
+    (The zip entries carry the time they were written, so the bytes of the whole file differ.)
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _same_encrypted_workbook(path: Path, workbook: bytes, password: str) -> bool:
+    """True when ``path`` already holds ``workbook`` encrypted with ``password`` (any salt)."""
+    if not path.exists():
+        return False
+    try:
+        return zip_members(decrypt_workbook(path.read_bytes(), password)) == zip_members(workbook)
+    except Exception:  # not encrypted, another password, or another workbook: write it again
+        return False
 
 
 def corpus_files(reference: ReferenceData) -> dict[str, dict[str, bytes]]:
@@ -251,7 +295,7 @@ def corpus_files(reference: ReferenceData) -> dict[str, dict[str, bytes]]:
 
     good = _xlsx(_base(reference))
     files["SUB-F01"] = {"SYT_2026-Q2.xlsx": good[: len(good) // 2]}
-    files["SUB-F02"] = {"SYT_2026-Q2.xlsx": _ole_encrypted_stand_in()}
+    files[PASSWORD_PROTECTED_RULE] = {"SYT_2026-Q2.xlsx": encrypt_workbook(good, CORPUS_PASSWORD)}
     files["SUB-F03"] = {"SYT_2026-Q2.xlsx": b"%PDF-1.4\n% not a workbook\n1 0 obj << >> endobj\n%%EOF\n"}
     files["SUB-F04"] = {"SYT_2026-Q2.xlsx": good, "SYT_2026-Q2_ban_sao.xlsx": good}
 
@@ -301,7 +345,12 @@ def corpus_files(reference: ReferenceData) -> dict[str, dict[str, bytes]]:
     case("SUB-V06", lambda c: _set(c.progress, 0, status="Hoàn thành", percent_complete=80))
     case("SUB-V07", lambda c: _set(c.progress, 0, status="Xong rồi"))
     case("SUB-V08", lambda c: _set(c.budget, 0, funding_source="Ngân sách tỉnh"))
-    case("SUB-V09", lambda c: _set(c.kpi, 1, value=Decimal(250)), name="SKHCN_2026-Q2.xlsx", agency="SKHCN")
+
+    def pii_out_of_range(c: SubmissionContent) -> None:
+        (row,) = [r for r in c.kpi if r["indicator_code"] == "PII_SCORE"]
+        row["value"] = Decimal(250)  # a score out of 100
+
+    case("SUB-V09", pii_out_of_range, name="SKHCN_2026-Q2.xlsx", agency="SKHCN")
     case("SUB-V10", lambda c: _set(c.budget, 0, note='=HYPERLINK("http://example.invalid","Bấm vào đây")'))
 
     earlier = _base(reference, "SYT", "2026-Q1")
@@ -324,12 +373,20 @@ def corpus_files(reference: ReferenceData) -> dict[str, dict[str, bytes]]:
 
 def write_corpus(reference: ReferenceData, folder: Path) -> int:
     count = 0
+    # Encryption salts are random: the committed password-protected file is kept when it already holds
+    # the same workbook under the same password, so regenerating the corpus leaves no spurious diff.
+    clean_workbook = _xlsx(_base(reference))
     for rule, by_name in corpus_files(reference).items():
         target = folder / rule
         target.mkdir(parents=True, exist_ok=True)
         for name, data in by_name.items():
-            (target / name).write_bytes(data)
+            path = target / name
             count += 1
+            if rule == PASSWORD_PROTECTED_RULE and _same_encrypted_workbook(
+                path, clean_workbook, CORPUS_PASSWORD
+            ):
+                continue
+            path.write_bytes(data)
     # Received order matters for SUB-X01 and SUB-F04: fixed by a manifest, as in raw/submissions.
     for rule, order in {"SUB-X01": ("SYT_2026-Q1.xlsx", "SYT_2026-Q2.xlsx"),
                         "SUB-F04": ("SYT_2026-Q2.xlsx", "SYT_2026-Q2_ban_sao.xlsx")}.items():  # fmt: skip

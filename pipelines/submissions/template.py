@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 from pipelines.export_safety import neutralise_formula
 from pipelines.submissions import layout
 from pipelines.submissions.layout import Period
-from pipelines.submissions.reference import INDICATOR_REPORTING_AGENCIES, ReferenceData
+from pipelines.submissions.reference import ReferenceData
 from pipelines.submissions.xlsx_writer import Formula, xlsx_bytes
 
 SAMPLE_BANNER = "DỮ LIỆU MẪU — KHÔNG PHẢI SỐ LIỆU THẬT (SAMPLE DATA, NOT REAL FIGURES)"
@@ -51,7 +51,8 @@ class SubmissionContent:
 def prefilled_content(
     reference: ReferenceData, agency_code: str, period: Period, is_sample: bool = False
 ) -> SubmissionContent:
-    """An empty submission for one agency: its tasks (one row per planned funding source) and indicators."""
+    """An empty submission for one agency: its tasks (one row per planned funding source) and the indicators
+    it reports (map_indicator_agency)."""
     content = SubmissionContent(agency_code, reference.agencies.get(agency_code, ""), period, is_sample)
     for task in sorted(reference.tasks_led_by(agency_code), key=_task_order):
         base = {"appendix": task.appendix, "item_no": task.item_no, "task_name": task.name}
@@ -60,15 +61,16 @@ def prefilled_content(
             sources.append(task.other_funding_source_code)
         content.budget.extend({**base, "funding_source": s} for s in sources)
         content.progress.append(dict(base))
-    if agency_code in INDICATOR_REPORTING_AGENCIES:
-        for indicator in sorted(reference.indicators.values(), key=lambda i: int(i.indicator_no)):
-            content.kpi.append(
-                {
-                    "indicator_code": indicator.indicator_code,
-                    "indicator_name": indicator.name_vi,
-                    "unit": indicator.unit,
-                }
-            )
+    # The indicators this agency reports (seed map_indicator_agency); an agency reporting none gets the
+    # ChiTieu sheet with its two header rows only.
+    for indicator in reference.indicators_reported_by(agency_code):
+        content.kpi.append(
+            {
+                "indicator_code": indicator.indicator_code,
+                "indicator_name": indicator.name_vi,
+                "unit": indicator.unit,
+            }
+        )
     return content
 
 

@@ -115,6 +115,9 @@ class ValidationResult:
     budget_rows: list[BudgetRow] = field(default_factory=list)
     progress_rows: list[ProgressRow] = field(default_factory=list)
     kpi_rows: list[KpiRow] = field(default_factory=list)
+    # Budget rows whose cumulative figure the history check (SUB-X01) still has to see, with the
+    # column number of that figure; emptied by check_cumulative.
+    cumulative_rows: list[tuple[BudgetRow, int]] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def fatal_count(self) -> int:
@@ -200,6 +203,8 @@ def column_letters(number: int) -> str:
 
 def cell_text(value: Any) -> str:
     """A cell as the department typed it (numbers without a spurious '.0')."""
+    if type(value) is str:  # most cells: checked first, this runs for every cell of every file
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -241,15 +246,39 @@ def normalise_item_no(value: Any) -> str:
     return cell_text(value).rstrip(".")
 
 
+def make_finding(
+    rule_id: str,
+    sheet: str | None = None,
+    row_no: int | None = None,
+    column: str | None = None,
+    column_no: int | None = None,
+    value: Any = None,
+    expected: str | None = None,
+) -> Finding:
+    """One finding of a catalogue rule, with its severity, category and messages."""
+    rule = RULES[rule_id]
+    cell_ref = f"{column_letters(column_no)}{row_no}" if column_no and row_no else None
+    return Finding(
+        rule_id,
+        rule.severity,
+        rule.category,
+        sheet,
+        row_no,
+        column,
+        cell_ref,
+        None if value is None else cell_text(value),
+        expected,
+        rule.message_vi,
+        rule.message_en,
+    )
+
+
 class _Checker:
     """Validation state for one file (findings accumulate; rows are typed as they are read)."""
 
-    def __init__(
-        self, result: ValidationResult, reference: ReferenceData, history: DisbursementHistory | None
-    ):
+    def __init__(self, result: ValidationResult, reference: ReferenceData):
         self.result = result
         self.reference = reference
-        self.history = history
 
     def add(
         self,
@@ -261,21 +290,7 @@ class _Checker:
         value: Any = None,
         expected: str | None = None,
     ) -> Finding:
-        rule = RULES[rule_id]
-        cell_ref = f"{column_letters(column_no)}{row_no}" if column_no and row_no else None
-        finding = Finding(
-            rule_id,
-            rule.severity,
-            rule.category,
-            sheet,
-            row_no,
-            column,
-            cell_ref,
-            None if value is None else cell_text(value),
-            expected,
-            rule.message_vi,
-            rule.message_en,
-        )
+        finding = make_finding(rule_id, sheet, row_no, column, column_no, value, expected)
         self.result.findings.append(finding)
         return finding
 
@@ -590,42 +605,22 @@ class _Checker:
                         row["allocated_mvnd"][0],
                         f"≤ {plan} (kế hoạch năm {period.year} theo Đề án)",
                     )
-            if (
-                disbursed[0] is not None
-                and self.history
-                and task_known
-                and source
-                and period
-                and self.result.agency_code
-            ):
-                previous = self.history.previous_cumulative(
-                    self.result.agency_code, period, appendix or "", item_no or "", source
-                )
-                if previous is not None and disbursed[0] < previous[0]:
-                    self.add(
-                        "SUB-X01",
-                        sheet.name,
-                        row_no,
-                        "disbursed_cumulative_mvnd",
-                        disbursed_col,
-                        disbursed_cell,
-                        f"≥ {previous[0]} (lũy kế {previous[1]}, tệp {previous[2]})",
-                    )
             note = row.get("note", (None, 0))[0]
-            self.result.budget_rows.append(
-                BudgetRow(
-                    sheet.name,
-                    row_no,
-                    appendix,
-                    item_no,
-                    source,
-                    source_text,
-                    *allocated,
-                    *disbursed,
-                    cell_text(note) or None,
-                    self.result.fatal_count > before,
-                )
+            budget_row = BudgetRow(
+                sheet.name,
+                row_no,
+                appendix,
+                item_no,
+                source,
+                source_text,
+                *allocated,
+                *disbursed,
+                cell_text(note) or None,
+                self.result.fatal_count > before,
             )
+            self.result.budget_rows.append(budget_row)
+            if disbursed[0] is not None and task_known and source and period and self.result.agency_code:
+                self.result.cumulative_rows.append((budget_row, disbursed_col))  # SUB-X01: check_cumulative
 
     def progress(self, sheet: SheetData) -> None:
         seen: dict = {}
@@ -731,7 +726,7 @@ def validate_raw(
     file_name: str, raw: RawSubmission, reference: ReferenceData, history: DisbursementHistory | None = None
 ) -> ValidationResult:
     result = ValidationResult(file_name, raw.file_format, raw.encoding)
-    checker = _Checker(result, reference, history)
+    checker = _Checker(result, reference)
     from_name = layout.parse_file_name(Path(file_name).stem)
     result.agency_code_from_name = from_name.agency_code if from_name else None
     result.period_from_name = from_name.period if from_name else None
@@ -754,7 +749,35 @@ def validate_raw(
         f.rule_id in structural for f in result.findings
     ):
         checker.add("SUB-C01", expected="ít nhất một dòng có số liệu ở KinhPhi, TienDo hoặc ChiTieu")
+    if history is not None:
+        check_cumulative(result, history)
     return result
+
+
+def check_cumulative(result: ValidationResult, history: DisbursementHistory) -> None:
+    """SUB-X01: each cumulative disbursement against the same agency's latest earlier quarter of the year.
+
+    The only check that needs other files. Kept apart so that ingestion can validate files in any
+    order (in parallel) and then run this one in received order, as known when each file arrived.
+    """
+    for row, column_no in result.cumulative_rows:
+        assert result.agency_code and result.period and row.disbursed_cumulative_mvnd is not None
+        key = (row.appendix or "", row.item_no or "", row.funding_source_code or "")
+        previous = history.previous_cumulative(result.agency_code, result.period, *key)
+        if previous is not None and row.disbursed_cumulative_mvnd < previous[0]:
+            result.findings.append(
+                make_finding(
+                    "SUB-X01",
+                    row.sheet,
+                    row.row_no,
+                    "disbursed_cumulative_mvnd",
+                    column_no,
+                    row.disbursed_text,
+                    f"≥ {previous[0]} (lũy kế {previous[1]}, tệp {previous[2]})",
+                )
+            )
+            row.has_fatal = True
+    result.cumulative_rows = []
 
 
 def validate_bytes(
@@ -768,7 +791,7 @@ def validate_bytes(
         from_name = layout.parse_file_name(Path(file_name).stem)
         result.agency_code_from_name = from_name.agency_code if from_name else None
         result.period_from_name = from_name.period if from_name else None
-        _Checker(result, reference, history).add(error.rule_id, value=error.detail)
+        _Checker(result, reference).add(error.rule_id, value=error.detail)
         return result
     return validate_raw(file_name, raw, reference, history)
 

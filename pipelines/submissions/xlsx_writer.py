@@ -10,6 +10,7 @@ is given a ``Formula`` explicitly (the test corpus needs one).
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,9 +33,12 @@ def _column(number: int) -> str:
     return letters
 
 
+# XML 1.0 forbids most control characters; a department's text may carry them.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _clean(text: str) -> str:
-    # XML 1.0 forbids most control characters; a department's text may carry them.
-    return escape("".join(c for c in text if c in "\t\n\r" or ord(c) >= 32))
+    return escape(_FORBIDDEN.sub("", text))
 
 
 def _cell(ref: str, value: Any) -> str:
