@@ -46,8 +46,33 @@ VN_AXIS = FuncFormatter(lambda value, _pos: vn_number(Decimal(str(round(value)))
 
 
 def sql(query: str, params: list | None = None) -> pd.DataFrame:
-    # as_of: the date-dependent reports (rpt_task_risk, rpt_submission_status) are as of the briefing date.
+    # as_of: the date-dependent view rpt_submission_status (who must report by when) is as of AS_OF.
     return read_sql(query, params, path=WAREHOUSE, as_of=AS_OF)
+
+
+# What was known on the briefing date. The warehouse keeps every version of every departmental
+# submission; a briefing for AS_OF (also one re-rendered later for a past date) uses only:
+# * the files received on or before AS_OF: received_at, as a date in Vietnam, <= AS_OF;
+# * of those, per agency × period, the loaded version (accepted or flagged) in force at the end of that
+#   day: not superseded by then. valid_from/valid_to on the facts are their file's received_at and
+#   superseded_at (the time the next version arrived), so at most one version per agency × period counts.
+# Reporting periods are not filtered separately: a quarter's report exists only once its file is
+# received, so the received date is the one rule. A file sent before its quarter ended (an early or
+# mis-dated report) was still what the province knew that day, and the briefing lists it as received.
+def vn_day(column: str) -> str:
+    """SQL: the calendar date in Vietnam of a TIMESTAMPTZ column (whatever the session time zone)."""
+    return f"cast(timezone('Asia/Ho_Chi_Minh', {column}) as date)"
+
+
+def known_at(as_of: dt.date, valid_from: str = "valid_from", valid_to: str = "valid_to") -> str:
+    """SQL condition: the row's version was received by the end of ``as_of`` and not yet replaced."""
+    day = f"date '{as_of.isoformat()}'"
+    return f"{vn_day(valid_from)} <= {day} and ({valid_to} is null or {vn_day(valid_to)} > {day})"
+
+
+RECEIVED = f"{vn_day('received_at')} <= date '{AS_OF.isoformat()}'"  # dim_submission: files received
+FILE_IN_FORCE = f"status in ('accepted', 'flagged') and {known_at(AS_OF, 'received_at', 'superseded_at')}"
+KNOWN = known_at(AS_OF)  # the facts' rows (fct_budget_execution, fct_task_progress, fct_kpi_actual)
 
 
 def table_exists(schema: str, name: str) -> bool:
@@ -56,15 +81,6 @@ def table_exists(schema: str, name: str) -> bool:
         [schema, name],
     )
     return int(found["n"].iloc[0]) > 0
-
-
-def columns_of(schema: str, name: str) -> list[str]:
-    cols = sql(
-        "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
-        "order by ordinal_position",
-        [schema, name],
-    )
-    return list(cols["column_name"])
 
 
 def fmt_cell(value: object) -> str:
@@ -127,18 +143,27 @@ SUBMISSION_MARTS = {
     name: table_exists("marts", name)
     for name in (
         "dim_submission",
-        "rpt_disbursement_rate",
-        "rpt_task_risk",
-        "rpt_submission_status",
+        "fct_budget_execution",
+        "fct_task_progress",
         "fct_kpi_actual",
+        "rpt_submission_status",
     )
 }
+# The files received by AS_OF; in_force marks the versions the figures below rest on.
 submissions = (
-    sql("select * from marts.dim_submission") if SUBMISSION_MARTS["dim_submission"] else pd.DataFrame()
+    sql(f"select *, coalesce({FILE_IN_FORCE}, false) as in_force from marts.dim_submission where {RECEIVED}")
+    if SUBMISSION_MARTS["dim_submission"]
+    else pd.DataFrame(columns=["in_force", "is_sample"])
 )
-HAS_SAMPLE = bool("is_sample" in submissions.columns and submissions["is_sample"].fillna(False).any())
+in_force = submissions[submissions["in_force"].astype(bool)]
+HAS_SAMPLE = bool(in_force["is_sample"].fillna(False).astype(bool).any())
+AS_OF_VN = AS_OF.strftime("%d/%m/%Y")
+display(Markdown(f"**Ngày số liệu (as of):** {AS_OF_VN} · **Kho dữ liệu:** `{WAREHOUSE.name}`"))
 display(
-    Markdown(f"**Ngày số liệu (as of):** {AS_OF.strftime('%d/%m/%Y')} · **Kho dữ liệu:** `{WAREHOUSE.name}`")
+    Markdown(
+        f"Số liệu báo cáo của sở, ngành: các tệp đã nhận đến hết ngày {AS_OF_VN}, mỗi kỳ lấy phiên bản "
+        "có hiệu lực vào ngày đó (tệp nhận sau ngày này, kể cả bản nộp lại, không được tính)."
+    )
 )
 if HAS_SAMPLE:
     note(
@@ -146,8 +171,11 @@ if HAS_SAMPLE:
         "không phải số liệu thật. Không dùng các số giải ngân, tiến độ dưới đây để báo cáo.",
         "banner",
     )
-if submissions.empty:
-    note("Chưa có báo cáo nào của sở, ngành được nạp: bản tin chỉ dựa trên các tài liệu kế hoạch.")
+if in_force.empty:
+    note(
+        f"Chưa có báo cáo nào của sở, ngành được nạp đến ngày {AS_OF_VN}: "
+        "bản tin chỉ dựa trên các tài liệu kế hoạch."
+    )
 
 # %% [markdown]
 # ## 1. Số liệu chính
@@ -313,17 +341,18 @@ baselines = sql(
 )
 actuals = pd.DataFrame(columns=["indicator_code", "year", "value"])
 if SUBMISSION_MARTS["fct_kpi_actual"]:
-    cols = columns_of("marts", "fct_kpi_actual")
-    value_col = next((c for c in ("actual_value", "value") if c in cols), None)
-    year_col = next((c for c in ("year", "report_year") if c in cols), None)
-    if value_col and year_col and "indicator_code" in cols:
-        actuals = sql(
-            f"select indicator_code, {year_col} as year, max({value_col}) as value from marts.fct_kpi_actual "
-            f"where {value_col} is not null"
-            # Only the current version of each report: a resubmission replaces the earlier figure.
-            + (" and is_current" if "is_current" in cols else "")
-            + " group by all order by indicator_code, year"
-        )
+    # The figures known on AS_OF; a year's actual is the one of its latest reported quarter.
+    actuals = sql(
+        f"""
+        select indicator_code, year, actual_value as value
+        from marts.fct_kpi_actual
+        where actual_value is not null and {KNOWN}
+        qualify row_number() over (
+            partition by indicator_code, year order by quarter desc, valid_from desc
+        ) = 1
+        order by indicator_code, year
+        """
+    )
 
 kpi_rows = []
 indicators = targets.drop_duplicates("indicator_code")
@@ -369,6 +398,8 @@ for ax, (_, ind) in zip(axes.flat, indicators.iterrows(), strict=False):
     status = "chưa có số thực hiện"
     if not a.empty:
         this_year = t[t["year"] == latest_year]["target_value"]
+        # E.g. TFP: an actual is reported, but there is no target for that year to compare it with.
+        status = f"không có chỉ tiêu năm {latest_year} để so sánh"
         if not this_year.empty:
             better_low = ind["direction"] in ("lower_is_better", "lower")
             target_now = Decimal(str(this_year.iloc[0]))
@@ -404,62 +435,75 @@ show(pd.DataFrame(kpi_rows), empty="Chưa có chỉ tiêu nào trong kho dữ li
 # ## 4. Giải ngân so với dự toán và kế hoạch
 
 # %%
-if SUBMISSION_MARTS["rpt_disbursement_rate"]:
-    disb = sql("select * from marts.rpt_disbursement_rate")
-    if "is_sample" in disb.columns and disb["is_sample"].fillna(False).any():
-        note("Có dữ liệu mẫu (sample data) trong các số giải ngân dưới đây.", "banner")
-    money = [c for c in ("allocated_mvnd", "disbursed_mvnd", "plan_mvnd") if c in disb.columns]
-    if {"agency_code", "allocated_mvnd", "disbursed_mvnd"} <= set(disb.columns) and not disb.empty:
-        # One row per department: the marts' rows are agency × sector × year.
-        names = sql("select agency_code, agency_name from marts.dim_agency")
-        by_agency = disb.groupby("agency_code", as_index=False)[money].sum(min_count=1)
-        by_agency = by_agency.merge(names, on="agency_code", how="left")
-        by_agency["agency_name"] = by_agency["agency_name"].fillna(by_agency["agency_code"])
-        # Unknown (a blank cell, NULL) or zero allocation gives no rate: "—", never "NaN%" or 0%.
-        by_agency["rate"] = [
-            None if pd.isna(a) or pd.isna(d) or not a else vn_percent(Decimal(str(d)) * 100 / Decimal(str(a)))
-            for a, d in zip(by_agency["allocated_mvnd"], by_agency["disbursed_mvnd"], strict=True)
-        ]
-        by_agency = by_agency.sort_values("allocated_mvnd", ascending=False)
-        fig, ax = plt.subplots(figsize=(9, 0.45 * len(by_agency) + 1.2))
-        y = range(len(by_agency))
-        ax.barh(
-            [i + 0.2 for i in y], by_agency["allocated_mvnd"].astype(float), 0.4, label="Dự toán được giao"
+# The rules of marts.rpt_disbursement_rate (per task × funding source × year the latest reported quarter:
+# its allocation and cumulative disbursement; the plan of the tasks the department leads), applied to the
+# versions known on AS_OF: the mart reads the current versions, which may have arrived after AS_OF.
+disb = pd.DataFrame()
+if SUBMISSION_MARTS["fct_budget_execution"]:
+    disb = sql(
+        f"""
+        with latest as (
+            select * from marts.fct_budget_execution
+            where {KNOWN}
+            qualify row_number() over (
+                partition by agency_code, appendix, item_no, funding_source_code, year order by quarter desc
+            ) = 1
+        ),
+        reported as (
+            select agency_code, sector_code, year, max(period) as latest_period,
+                   sum(allocated_mvnd) as allocated_mvnd, sum(disbursed_cumulative_mvnd) as disbursed_mvnd,
+                   bool_or(is_sample) as is_sample
+            from latest group by all
+        ),
+        plan as (
+            select lead_agency_code as agency_code, sector_code, year, sum(amount_mvnd) as plan_mvnd
+            from marts.fct_budget_plan group by all
         )
-        ax.barh(
-            [i - 0.2 for i in y],
-            by_agency["disbursed_mvnd"].astype(float),
-            0.4,
-            label="Đã giải ngân (lũy kế)",
-        )
-        ax.set_yticks(list(y), by_agency["agency_name"], fontsize=8)
-        ax.invert_yaxis()
-        ax.xaxis.set_major_formatter(VN_AXIS)
-        ax.set_title("Giải ngân so với dự toán theo sở, ngành (triệu đồng)")
-        ax.legend(fontsize=8, frameon=False)
-        ax.spines[["top", "right"]].set_visible(False)
-        fig.tight_layout()
-        plt.show()
-        show(
-            by_agency,
-            {
-                "agency_name": "Sở, ngành",
-                **{
-                    c: label
-                    for c, label in (
-                        ("plan_mvnd", "Kế hoạch (triệu đồng)"),
-                        ("allocated_mvnd", "Dự toán (triệu đồng)"),
-                        ("disbursed_mvnd", "Đã giải ngân (triệu đồng)"),
-                    )
-                    if c in money
-                },
-                "rate": "Tỷ lệ giải ngân",
-            },
-        )
-    else:
-        show(disb, empty="Chưa có số giải ngân nào được báo cáo.")
+        -- One row per department (summed over its sectors and the years it reported).
+        select r.agency_code, coalesce(a.agency_name, r.agency_code) as agency_name,
+               max(r.latest_period) as latest_period, sum(p.plan_mvnd) as plan_mvnd,
+               sum(r.allocated_mvnd) as allocated_mvnd, sum(r.disbursed_mvnd) as disbursed_mvnd,
+               bool_or(r.is_sample) as is_sample
+        from reported r
+        left join plan p using (agency_code, sector_code, year)
+        left join marts.dim_agency a using (agency_code)
+        group by all
+        order by allocated_mvnd desc nulls last, r.agency_code
+        """
+    )
+if disb.empty:
+    note(f"Chưa có số giải ngân nào được báo cáo đến ngày {AS_OF_VN}.")
 else:
-    note("Chưa có số liệu giải ngân: chưa có báo cáo nào của sở, ngành được nạp vào kho dữ liệu.")
+    if disb["is_sample"].fillna(False).astype(bool).any():
+        note("Có dữ liệu mẫu (sample data) trong các số giải ngân dưới đây.", "banner")
+    # Unknown (a blank cell, NULL) or zero allocation gives no rate: "—", never "NaN%" or 0%.
+    disb["rate"] = [
+        None if pd.isna(a) or pd.isna(d) or not a else vn_percent(Decimal(str(d)) * 100 / Decimal(str(a)))
+        for a, d in zip(disb["allocated_mvnd"], disb["disbursed_mvnd"], strict=True)
+    ]
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(disb) + 1.2))
+    y = range(len(disb))
+    ax.barh([i + 0.2 for i in y], disb["allocated_mvnd"].astype(float), 0.4, label="Dự toán được giao")
+    ax.barh([i - 0.2 for i in y], disb["disbursed_mvnd"].astype(float), 0.4, label="Đã giải ngân (lũy kế)")
+    ax.set_yticks(list(y), disb["agency_name"], fontsize=8)
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(VN_AXIS)
+    ax.set_title("Giải ngân so với dự toán theo sở, ngành (triệu đồng)")
+    ax.legend(fontsize=8, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    plt.show()
+    show(
+        disb,
+        {
+            "agency_name": "Sở, ngành",
+            "latest_period": "Kỳ báo cáo gần nhất",
+            "plan_mvnd": "Kế hoạch (triệu đồng)",
+            "allocated_mvnd": "Dự toán (triệu đồng)",
+            "disbursed_mvnd": "Đã giải ngân (triệu đồng)",
+            "rate": "Tỷ lệ giải ngân",
+        },
+    )
 
 # %% [markdown]
 # ## 5. Nhiệm vụ quá hạn và đến hạn trong 90 ngày tới
@@ -480,7 +524,7 @@ display(
         f"Tính đến {AS_OF.strftime('%d/%m/%Y')}: **{int((due['tinh_trang'] == 'Quá hạn').sum())}** "
         f"nhiệm vụ đã quá hạn hoàn thành theo kế hoạch, **{int((due['tinh_trang'] != 'Quá hạn').sum())}**"
         " nhiệm vụ đến hạn trong 90 ngày tới (theo hạn ghi trong Phụ lục I; chưa đối chiếu báo cáo tiến độ"
-        + (")." if not SUBMISSION_MARTS["rpt_task_risk"] else ", xem bảng rủi ro bên dưới).")
+        + (")." if not SUBMISSION_MARTS["fct_task_progress"] else ", xem bảng rủi ro bên dưới).")
     )
 )
 show(
@@ -499,45 +543,109 @@ RISK_VI = {
     "deadline_within_90_days_not_done": "Đến hạn trong 90 ngày, chưa hoàn thành",
     "money_but_no_report": "Có kinh phí năm nay nhưng chưa báo cáo",
 }
-if SUBMISSION_MARTS["rpt_task_risk"]:
+DAY = f"date '{AS_OF.isoformat()}'"
+if SUBMISSION_MARTS["fct_task_progress"]:
     display(Markdown("### Nhiệm vụ có rủi ro (theo báo cáo tiến độ của sở, ngành)"))
-    risk = sql("select * from marts.rpt_task_risk")
-    if "risk_reason" in risk.columns:
-        risk["risk_reason"] = risk["risk_reason"].map(lambda r: RISK_VI.get(r, r))
-    wanted = {
-        "risk_reason": "Rủi ro",
-        "item_no": "STT",
-        "effective_deadline": "Hạn",
-        "lead_agency_name": "Cơ quan chủ trì",
-        "task_name": "Nhiệm vụ",
-        "latest_report_period": "Kỳ báo cáo gần nhất",
-        "latest_percent_complete": "% hoàn thành",
-        "is_sample": "Mẫu",
-    }
-    picked = {c: label for c, label in wanted.items() if c in risk.columns}
-    show(risk, picked if len(picked) >= 3 else None, empty="Không có nhiệm vụ rủi ro.")
-if SUBMISSION_MARTS["rpt_submission_status"]:
+    # The rules of marts.rpt_task_risk, over the progress reports known on AS_OF: the view takes each
+    # task's latest *current* report, which may have arrived after AS_OF (a task reported "done" in July
+    # would not be at risk in a briefing dated March).
+    risk = sql(
+        f"""
+        with tasks as (
+            select task_key, appendix, item_no, sequence, task_name, lead_agency_name,
+                   coalesce(deadline_date, make_date(period_end_year, 12, 31)) as effective_deadline
+            from marts.dim_task where item_level in ('task', 'item')
+        ),
+        latest_progress as (
+            select * from marts.fct_task_progress
+            where {KNOWN}
+            qualify row_number() over (
+                partition by appendix, item_no order by year desc, quarter desc, valid_from desc
+            ) = 1
+        ),
+        plan_this_year as (
+            select task_key, sum(amount_mvnd) as planned_mvnd
+            from marts.fct_budget_plan where year = {AS_OF.year} group by all
+        ),
+        assessed as (
+            select t.*, p.period as latest_report_period, p.percent_complete as latest_percent_complete,
+                   p.is_sample,
+                   case
+                       when coalesce(p.status_code, '') <> 'done' and t.effective_deadline < {DAY}
+                           then 'deadline_passed_not_done'
+                       when coalesce(p.status_code, '') <> 'done'
+                           and t.effective_deadline <= {DAY} + interval 90 day
+                           then 'deadline_within_90_days_not_done'
+                       when y.planned_mvnd > 0 and (p.year is null or p.year < {AS_OF.year})
+                           then 'money_but_no_report'
+                   end as risk_reason
+            from tasks t
+            left join latest_progress p on p.appendix = t.appendix and p.item_no = t.item_no
+            left join plan_this_year y on y.task_key = t.task_key
+        )
+        select * from assessed where risk_reason is not null
+        order by effective_deadline nulls last, appendix, sequence
+        """
+    )
+    risk["risk_reason"] = risk["risk_reason"].map(lambda r: RISK_VI.get(r, r))
+    show(
+        risk,
+        {
+            "risk_reason": "Rủi ro",
+            "item_no": "STT",
+            "effective_deadline": "Hạn",
+            "lead_agency_name": "Cơ quan chủ trì",
+            "task_name": "Nhiệm vụ",
+            "latest_report_period": "Kỳ báo cáo gần nhất",
+            "latest_percent_complete": "% hoàn thành",
+            "is_sample": "Mẫu",
+        },
+        empty="Không có nhiệm vụ rủi ro.",
+    )
+if SUBMISSION_MARTS["rpt_submission_status"] and SUBMISSION_MARTS["dim_submission"]:
     display(Markdown("### Sở, ngành nộp chậm hoặc có tệp bị từ chối"))
-    status_df = sql("select * from marts.rpt_submission_status")
-    flags = [c for c in status_df.columns if c in ("is_late", "has_fatal_errors", "has_rejected")]
-    if flags:
-        mask = status_df[flags].astype("boolean").fillna(False).astype(bool).any(axis=1)
-        status_df = status_df[mask]
-    wanted = {
-        "agency_code": "Sở, ngành",
-        "period": "Kỳ",
-        "deadline_date": "Hạn nộp",
-        "submission_state": "Trạng thái",
-        "is_late": "Nộp chậm",
-        "has_fatal_errors": "Có tệp bị từ chối",
-        "revision_count": "Số lần nộp lại",
-    }
-    picked = {c: label for c, label in wanted.items() if c in status_df.columns}
-    if "submission_state" in status_df.columns:
-        status_df = status_df.assign(submission_state=status_df["submission_state"].map(status_vi))
+    # Who had to report which quarter by when comes from marts.rpt_submission_status (as of AS_OF);
+    # which files had arrived by then is counted again here from the files received by AS_OF, with
+    # the view's rules (the view counts every file, also those received after AS_OF).
+    status_df = sql(
+        f"""
+        with files as (
+            select agency_code, period, count(*) as files_received,
+                   count(*) filter (where status in ('accepted', 'flagged')) as versions_loaded,
+                   count(*) filter (where status = 'rejected') as files_rejected,
+                   min(received_at) filter (where status in ('accepted', 'flagged')) as first_loaded_at
+            from marts.dim_submission
+            where {RECEIVED} and agency_code is not null and period is not null
+            group by all
+        ),
+        assessed as (
+            select s.agency_code, s.period, s.deadline_date,
+                   case when f.first_loaded_at is not null then 'submitted'
+                        when f.files_received > 0 then 'rejected_only'
+                        else 'missing' end as submission_state,
+                   case when f.first_loaded_at is not null
+                        then {vn_day("f.first_loaded_at")} > s.deadline_date
+                        else s.deadline_date < {DAY} end as is_late,
+                   coalesce(f.files_rejected, 0) > 0 as has_fatal_errors,
+                   greatest(coalesce(f.versions_loaded, 0) - 1, 0) as revision_count
+            from marts.rpt_submission_status s
+            left join files f using (agency_code, period)
+        )
+        select * from assessed where is_late or has_fatal_errors order by period, agency_code
+        """
+    )
+    status_df["submission_state"] = status_df["submission_state"].map(status_vi)
     show(
         status_df,
-        picked if len(picked) >= 3 else None,
+        {
+            "agency_code": "Sở, ngành",
+            "period": "Kỳ",
+            "deadline_date": "Hạn nộp",
+            "submission_state": "Trạng thái",
+            "is_late": "Nộp chậm",
+            "has_fatal_errors": "Có tệp bị từ chối",
+            "revision_count": "Số lần nộp lại",
+        },
         empty="Không có sở, ngành nào nộp chậm hoặc bị từ chối.",
     )
 
@@ -609,24 +717,32 @@ show(
     },
 )
 if submissions.empty:
-    note("Chưa có báo cáo nào của sở, ngành được nạp.")
+    note(f"Chưa có báo cáo nào của sở, ngành được nạp đến ngày {AS_OF_VN}.")
 else:
-    labels = {
-        "file_name": "Tệp",
-        "agency_code": "Sở, ngành",
-        "period": "Kỳ",
-        "version": "Phiên bản",
-        "status": "Trạng thái",
-        "is_sample": "Mẫu",
-        "received_at": "Ngày nhận",
-    }
-    wanted = {c: label for c, label in labels.items() if c in submissions.columns}
-    order = [c for c in ("agency_code", "period", "received_at") if c in submissions.columns]
-    listed = submissions.sort_values(order) if order else submissions
-    if "status" in listed.columns:
-        listed = listed.assign(status=listed["status"].map(status_vi))
-    display(Markdown(f"**{vn_number(len(submissions))}** tệp báo cáo của sở, ngành đã nạp:"))
-    show(listed, wanted or None)
+    # Every file received by AS_OF, with the versions the figures above rest on marked; files received
+    # later are not listed, and a version replaced only after AS_OF is still the one in force here.
+    listed = submissions.sort_values(["agency_code", "period", "received_at"]).assign(
+        status=lambda df: df["status"].map(status_vi)
+    )
+    display(
+        Markdown(
+            f"**{vn_number(len(submissions))}** tệp báo cáo của sở, ngành đã nhận đến hết ngày {AS_OF_VN}; "
+            f"các số liệu trên dựa trên **{vn_number(len(in_force))}** phiên bản có hiệu lực vào ngày đó:"
+        )
+    )
+    show(
+        listed,
+        {
+            "file_name": "Tệp",
+            "agency_code": "Sở, ngành",
+            "period": "Kỳ",
+            "version": "Phiên bản",
+            "status": "Trạng thái",
+            "in_force": "Dùng cho số liệu",
+            "is_sample": "Mẫu",
+            "received_at": "Ngày nhận",
+        },
+    )
 published = (
     sql("select max(published_at) as at from meta.publish_log")
     if table_exists("meta", "publish_log")

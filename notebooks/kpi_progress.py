@@ -22,6 +22,7 @@ warehouse_path = None  # None = the published warehouse
 # %%
 import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -30,16 +31,32 @@ from IPython.display import HTML, Markdown, display
 from pipelines.warehouse_access import read_sql
 
 WAREHOUSE = Path(warehouse_path) if warehouse_path else None
-AS_OF = dt.date.fromisoformat(str(as_of)) if as_of else dt.date.today()
+AS_OF = dt.date.fromisoformat(str(as_of)) if as_of else dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
 
 
 def sql(query: str, params: list | None = None) -> pd.DataFrame:
-    return read_sql(query, params, path=WAREHOUSE)
+    return read_sql(query, params, path=WAREHOUSE, as_of=AS_OF)
 
 
 def table(df: pd.DataFrame) -> HTML:
     """A plain HTML table; NULL (unknown: not published, not reported) shows as '—', never NaN."""
     return HTML(df.astype(object).where(df.notna(), "—").to_html(index=False))
+
+
+def vn_day(column: str) -> str:
+    """SQL: the calendar date in Vietnam of a TIMESTAMPTZ column."""
+    return f"cast(timezone('Asia/Ho_Chi_Minh', {column}) as date)"
+
+
+def known_at(as_of: dt.date, valid_from: str = "valid_from", valid_to: str = "valid_to") -> str:
+    """SQL condition: the row's version was received by the end of ``as_of`` and not yet replaced.
+
+    The same rule as the briefing (notebooks/briefing.py): a department's figure counts from the
+    Vietnam date its file was received (valid_from) until a later version of the same agency and
+    period replaced it (valid_to; NULL while current). Reports received after ``as_of`` do not count.
+    """
+    day = f"date '{as_of.isoformat()}'"
+    return f"{vn_day(valid_from)} <= {day} and ({valid_to} is null or {vn_day(valid_to)} > {day})"
 
 
 indicators = sql("select * from marts.dim_indicator order by indicator_no")
@@ -51,13 +68,22 @@ has_actuals = bool(
         "where table_schema = 'marts' and table_name = 'fct_kpi_actual'"
     )["n"].iloc[0]
 )
-actuals = sql("select * from marts.fct_kpi_actual") if has_actuals else pd.DataFrame()
+# The actuals known on AS_OF: one version per agency and period (the one in force that day).
+actuals = (
+    sql(
+        f"select * from marts.fct_kpi_actual where {known_at(AS_OF)} "
+        "order by indicator_no, indicator_code, year, quarter, agency_code"
+    )
+    if has_actuals
+    else pd.DataFrame()
+)
 display(
     Markdown(
+        f"Ngày số liệu: {AS_OF.strftime('%d/%m/%Y')} · "
         f"{len(indicators)} chỉ tiêu · {len(targets)} giá trị chỉ tiêu · "
         f"{len(baselines)} giá trị hiện trạng · "
         + (
-            f"{len(actuals)} số thực hiện"
+            f"{len(actuals)} số thực hiện đã báo cáo đến ngày này"
             if not actuals.empty
             else "chưa có số thực hiện nào được sở, ngành báo cáo"
         )
@@ -87,15 +113,34 @@ for _, ind in indicators.iterrows():
     fig, ax = plt.subplots(figsize=(6, 2.8))
     ax.plot(t["year"], t["target_value"].astype(float), "o-", label="Chỉ tiêu")
     ax.plot(b["year"], b["observed_value"].astype(float), "s--", color="grey", label="Hiện trạng")
-    if has_actuals and "indicator_code" in actuals.columns:
-        a = actuals[actuals["indicator_code"] == ind["indicator_code"]]
-        year_col = "year" if "year" in a.columns else "report_year"
-        value_col = "actual_value" if "actual_value" in a.columns else "value"
-        if not a.empty and year_col in a.columns and value_col in a.columns:
-            ax.plot(a[year_col], a[value_col].astype(float), "D-", color="firebrick", label="Thực hiện")
+    if not actuals.empty:
+        # A year's actual: the figure of its latest reported quarter.
+        a = actuals[(actuals["indicator_code"] == ind["indicator_code"]) & actuals["actual_value"].notna()]
+        a = a.sort_values(["year", "quarter", "valid_from"]).groupby("year", as_index=False).last()
+        if not a.empty:
+            ax.plot(a["year"], a["actual_value"].astype(float), "D-", color="firebrick", label="Thực hiện")
     if ind["direction"] in ("lower_is_better", "lower"):
         ax.invert_yaxis()  # a rank: lower is better, so "up" means better on the chart too
     ax.set_title(f"{ind['name_vi']} ({ind['unit']})", fontsize=9)
     ax.legend(fontsize=7, frameon=False)
     plt.tight_layout()
     plt.show()
+
+# %%
+# The actuals the charts rest on: which file, which version, as known on the as-of date.
+if not actuals.empty:
+    display(
+        table(
+            actuals[
+                [
+                    "indicator_code",
+                    "period",
+                    "agency_code",
+                    "actual_value",
+                    "value_status",
+                    "file_name",
+                    "version",
+                ]
+            ]
+        )
+    )

@@ -19,6 +19,9 @@ How it is built, and why this way:
   small reference dimensions in full. Aggregates inside real rows (``dim_group.task_count``,
   ``dim_submission.kpi_row_count``, ``rpt_*`` sums, the documents' stated totals) still describe
   the full data: they are facts of the real rows, not recomputed for the subset.
+* **Known dates.** The notebooks show only what was known on their as-of date (files received by
+  then, the version in force then); every sample file of the fixture was received by
+  ``ALL_KNOWN_AS_OF``, so on that date the fixture's current versions are the ones shown.
 * **Two variants.** ``with_submissions=True`` keeps the sample submission files of SKHCN, STC and
   SNNMT, and SGDDT's 2026-Q2 pair (a rejected file and its accepted re-send), with their rows for
   the fixture's tasks and indicators. ``with_submissions=False`` is the warehouse before any
@@ -26,11 +29,12 @@ How it is built, and why this way:
   views show every expected report as missing and no progress. (Were those reports tables, as in
   older builds, only their rows for "nothing received" are kept: what dbt gives with no submissions.)
 * **One made-up row**, in ``with_submissions=True`` only, because the real data has no such case:
-  ``rpt_disbursement_rate`` for SCT with allocation and disbursement both NULL (a department that
-  left both cells blank, status ``blank`` in the template), the plan summed from the fixture's
-  own plan rows, every rate NULL, ``is_sample = true``. No number in it is invented. It has no
-  file behind it (SCT's reports stay "missing" in the status view): only the disbursement table
-  reads it.
+  ``fct_budget_execution`` for SCT's task 79, 2026-Q1, state budget, with allocation and
+  disbursement both NULL (a department that left both cells blank, status ``blank`` in the
+  template), ``is_sample = true``, in force from 09/04/2026 (``valid_from``; never superseded).
+  No number in it is invented. It has no file behind it (SCT's reports stay "missing" in the
+  status view): only the briefing's disbursement table, which reads the execution facts as known
+  on its date, shows it.
 * **Published by the real publish** (``pipelines.publish.publish_build``) into a temp warehouse
   folder, so ``meta.publish_log`` and the file the notebooks open are exactly what analysts get.
 
@@ -42,6 +46,7 @@ editing it. Copying real rows is faster and keeps every value traceable to the r
 from __future__ import annotations
 
 import atexit
+import datetime as dt
 import functools
 import shutil
 import tempfile
@@ -59,6 +64,10 @@ EXTRA_SUBMISSIONS = (("SGDDT", "2026-Q2"),)  # a rejected file and its accepted 
 PASSING_CHECKS_KEPT = 3
 SLIDE_INDICATORS_KEPT = 6
 MADE_UP_AGENCY = "SCT"  # the one fabricated row (see the module docstring)
+MADE_UP_ITEM_NO = "79"  # SCT's task in group XI
+# A date after every shipped sample file was received (the last: 16/07/2026), so that on it every
+# current version is in force; tests/test_notebooks.py checks the real build still agrees.
+ALL_KNOWN_AS_OF = dt.date(2026, 12, 31)
 # Marts that exist only because departments reported: empty in the no-submission variant.
 SUBMISSION_FACTS = ("dim_submission", "fct_budget_execution", "fct_task_progress", "fct_kpi_actual")
 
@@ -184,8 +193,8 @@ def write_fixture(source: Path, target: Path, *, with_submissions: bool) -> None
             )
             _copy_comments(con, table, "table")
         _create_views(con, views)
-        if with_submissions and "rpt_disbursement_rate" in tables:
-            _add_made_up_disbursement_row(con)
+        if with_submissions and "fct_budget_execution" in tables:
+            _add_made_up_execution_row(con)
         con.execute("detach real")
         con.execute("checkpoint")
     finally:
@@ -216,24 +225,28 @@ def _selection_tables(con: duckdb.DuckDBPyConnection, with_submissions: bool) ->
     )
 
 
-def _add_made_up_disbursement_row(con: duckdb.DuckDBPyConnection) -> None:
+def _add_made_up_execution_row(con: duckdb.DuckDBPyConnection) -> None:
     """The one fabricated row: a department that left allocation and disbursement blank (sample)."""
     con.execute(
         """
-        insert into marts.rpt_disbursement_rate by name
-        select agency_code, sector_code, year, '2026-Q1' as latest_period,
-               null as allocated_mvnd, null as disbursed_mvnd, sum(amount_mvnd) as plan_mvnd,
-               null as disbursement_rate_pct, null as allocation_vs_plan_pct, null as disbursed_vs_plan_pct,
-               1 as reported_lines, true as is_sample
-        from (
-            select lead_agency_code as agency_code, sector_code, year, amount_mvnd
-            from marts.fct_budget_plan
-        )
-        where agency_code = ? and year = 2026
-        group by all
+        insert into marts.fct_budget_execution by name
+        select 'made-up:' || lead_agency_code || ':' || item_no as budget_execution_key,
+               task_key, appendix, item_no, lead_agency_code as agency_code, sector_code, pillar_code,
+               2026 as year, 1 as quarter, '2026-Q1' as period, 'NSNN' as funding_source_code,
+               null as allocated_mvnd, 'blank' as allocated_status,
+               null as disbursed_cumulative_mvnd, 'blank' as disbursed_status,
+               null as disbursed_in_period_mvnd, 'not_reported' as disbursed_in_period_status,
+               1 as version, true as is_current, true as is_sample,
+               timestamptz '2026-04-09 10:00:00+07' as valid_from, null as valid_to, false as row_has_fatal
+        from marts.dim_task
+        where appendix = 'I' and lead_agency_code = ? and item_no = ?
         """,
-        [MADE_UP_AGENCY],
+        [MADE_UP_AGENCY, MADE_UP_ITEM_NO],
     )
+    (added,) = con.execute(
+        "select count(*) from marts.fct_budget_execution where budget_execution_key like 'made-up:%'"
+    ).fetchone()
+    assert added == 1, f"fixture: the made-up execution row needs {MADE_UP_AGENCY}'s task {MADE_UP_ITEM_NO}"
 
 
 def _create_views(con: duckdb.DuckDBPyConnection, views: list[tuple[str, str]]) -> None:

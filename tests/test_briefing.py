@@ -111,44 +111,6 @@ def test_without_submissions_the_briefing_says_so_and_shows_no_sample_banner(tmp
     assert SAMPLE_BANNER not in page
 
 
-def test_sample_submissions_show_the_banner_and_the_disbursement_section(tmp_path: Path) -> None:
-    # A copy of the warehouse with the submission marts the other engineer is building (their
-    # columns may differ: the notebook shows whatever those tables hold). Never the published file.
-    copy = tmp_path / "warehouse.duckdb"
-    shutil.copyfile(rendered_briefing().warehouse_file, copy)
-    with duckdb.connect(str(copy)) as con:
-        con.execute(
-            "create or replace table marts.dim_submission as select 'S1' as submission_id, "
-            "'SKHCN_2026Q1.xlsx' as file_name, 'SKHCN' as agency_code, '2026-Q1' as period, "
-            "1 as version, 'accepted' as status, true as is_sample, "
-            "timestamp '2026-02-01 08:00' as received_at"
-        )
-        con.execute(
-            "create or replace table marts.rpt_disbursement_rate as "
-            "select 'SKHCN' as agency_code, 2026 as year, "
-            "12345.5::decimal(18,3) as allocated_mvnd, 2345.0::decimal(18,3) as disbursed_mvnd, "
-            "true as is_sample"
-        )
-        con.execute("drop view marts.rpt_submission_status")  # a date-dependent view in the real build
-        con.execute(
-            "create table marts.rpt_submission_status as "
-            "select 'SYT' as agency_code, '2026-Q1' as period, "
-            "date '2026-04-15' as deadline_date, 'missing' as submission_state, true as is_late, "
-            "false as has_fatal_errors, 0 as revision_count, null::boolean as is_sample"
-        )
-    nb = execute_notebook(
-        Path(__file__).resolve().parents[1] / "notebooks" / "briefing.py",
-        {"as_of": AS_OF.isoformat(), "warehouse_path": str(copy)},
-    )
-    page = notebook_to_html(nb, "test")
-    assert SAMPLE_BANNER in page
-    assert NO_SUBMISSIONS not in page
-    assert "SKHCN_2026Q1.xlsx" in page
-    assert "12.345,50" in page  # disbursement table, Vietnamese format
-    assert "18,99%" in page  # disbursed / allocated = 2.345 / 12.345,5
-    assert "Sở, ngành nộp chậm hoặc có tệp bị từ chối" in page and "SYT" in page
-
-
 def test_latest_is_the_newest_date_even_when_an_older_day_is_rerendered(tmp_path: Path) -> None:
     for day in ("2026-03-02", "2026-03-01"):
         (tmp_path / day).mkdir()

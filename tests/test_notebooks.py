@@ -2,27 +2,39 @@
 
 The fixtures (tests/fixture_warehouse.py) are subsets of the real build's rows, one with the
 sample submissions and one as before any department has reported. Each notebook is executed once
-per warehouse (cached); the assertions read the executed outputs as a reader sees them (the HTML
-without code) and compare them with numbers queried from the same warehouse.
+per warehouse and as-of date (cached); the assertions read the executed outputs as a reader sees
+them (the HTML without code) and compare them with numbers queried from the same warehouse.
+
+The real build runs on AS_OF (the nightly render, tests/briefing_session.py), the fixtures on a
+date when all their files were known; the briefing is also run on the real build on a few more
+dates, to check it shows only what was known on its date (the last section of this module).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import html as html_lib
 import re
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import jupytext
 import nbformat
 import pytest
 
 from pipelines.briefing import NOTEBOOKS_DIR, execute_notebook, notebook_to_html
-from pipelines.formatting import mvnd, vn_percent
+from pipelines.formatting import mvnd, vn_number, vn_percent
 from pipelines.warehouse_access import connect_readonly
 from tests.briefing_session import AS_OF, rendered_briefing
-from tests.fixture_warehouse import INDICATORS, INDICATORS_WITH_ACTUALS, MADE_UP_AGENCY, fixture_warehouse
+from tests.fixture_warehouse import (
+    ALL_KNOWN_AS_OF,
+    INDICATORS,
+    INDICATORS_WITH_ACTUALS,
+    MADE_UP_AGENCY,
+    fixture_warehouse,
+)
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.py"))
 WITH, WITHOUT, REAL = "fixture_with_submissions", "fixture_without_submissions", "real"
@@ -39,33 +51,39 @@ def warehouse_file(kind: str) -> Path:
     return fixture_warehouse(with_submissions=kind == WITH).warehouse_file
 
 
+def default_as_of(kind: str) -> dt.date:
+    """The real build: the nightly render's date; the fixtures: a date when all their files were known."""
+    return AS_OF if kind == REAL else ALL_KNOWN_AS_OF
+
+
 @functools.cache
-def executed(name: str, kind: str) -> nbformat.NotebookNode:
-    if kind == REAL and name == "briefing.py":
+def executed(name: str, kind: str, as_of: dt.date | None = None) -> nbformat.NotebookNode:
+    as_of = as_of or default_as_of(kind)
+    if kind == REAL and name == "briefing.py" and as_of == AS_OF:
         # The nightly asset already executed it on the real warehouse (tests/briefing_session.py);
         # its kept .ipynb is that execution.
         return nbformat.read(rendered_briefing().folder / "briefing.ipynb", as_version=4)
-    params = {"warehouse_path": str(warehouse_file(kind)), "as_of": AS_OF.isoformat()}
+    params = {"warehouse_path": str(warehouse_file(kind)), "as_of": as_of.isoformat()}
     return execute_notebook(NOTEBOOKS_DIR / name, params)
 
 
 @functools.cache
-def page(name: str, kind: str) -> str:
+def page(name: str, kind: str, as_of: dt.date | None = None) -> str:
     """What a reader sees: the HTML without code."""
-    return notebook_to_html(executed(name, kind), name)
+    return notebook_to_html(executed(name, kind, as_of), name)
 
 
 @functools.cache
-def text(name: str, kind: str) -> str:
-    body = re.sub(r"<(style|script)\b.*?</\1>", " ", page(name, kind), flags=re.DOTALL | re.IGNORECASE)
+def text(name: str, kind: str, as_of: dt.date | None = None) -> str:
+    body = re.sub(r"<(style|script)\b.*?</\1>", " ", page(name, kind, as_of), flags=re.DOTALL | re.IGNORECASE)
     return re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", body)))
 
 
-def html_table(name: str, kind: str, header: str) -> list[dict[str, str]]:
+def html_table(name: str, kind: str, header: str, as_of: dt.date | None = None) -> list[dict[str, str]]:
     """The rows of the first HTML table whose header row has ``header``, as {header: cell text}."""
     import lxml.html
 
-    root = lxml.html.fromstring(page(name, kind))
+    root = lxml.html.fromstring(page(name, kind, as_of))
     for table in root.iter("table"):
         heads = [" ".join(th.text_content().split()) for th in table.iter("th")]
         if header in heads:
@@ -77,8 +95,8 @@ def html_table(name: str, kind: str, header: str) -> list[dict[str, str]]:
     raise AssertionError(f"{name} on {kind}: no table with the column {header!r}")
 
 
-def query(kind: str, sql: str) -> list[tuple]:
-    with connect_readonly(warehouse_file(kind), as_of=AS_OF) as con:
+def query(kind: str, sql: str, as_of: dt.date | None = None) -> list[tuple]:
+    with connect_readonly(warehouse_file(kind), as_of=as_of or default_as_of(kind)) as con:
         return con.execute(sql).fetchall()
 
 
@@ -168,17 +186,17 @@ def test_fixture_rows_are_rows_of_the_real_build_but_one_marked_sample(kind: str
             for t in tables
         }
         made_up = con.execute(
-            "select agency_code, allocated_mvnd, disbursed_mvnd, is_sample "
-            "from fx.marts.rpt_disbursement_rate except all "
-            "select agency_code, allocated_mvnd, disbursed_mvnd, is_sample "
-            "from real.marts.rpt_disbursement_rate"
+            "select agency_code, allocated_mvnd, disbursed_cumulative_mvnd, is_sample, is_current, valid_to "
+            "from fx.marts.fct_budget_execution except all "
+            "select agency_code, allocated_mvnd, disbursed_cumulative_mvnd, is_sample, is_current, valid_to "
+            "from real.marts.fct_budget_execution"
         ).fetchall()
     finally:
         con.close()
     fabricated = {t: rows for t, rows in extra.items() if rows}
     if kind == WITH:
-        assert list(fabricated) == ["rpt_disbursement_rate"] and len(fabricated["rpt_disbursement_rate"]) == 1
-        assert made_up == [(MADE_UP_AGENCY, None, None, True)]
+        assert list(fabricated) == ["fct_budget_execution"] and len(fabricated["fct_budget_execution"]) == 1
+        assert made_up == [(MADE_UP_AGENCY, None, None, True, True, None)]
     else:
         assert fabricated == {}
 
@@ -250,11 +268,10 @@ def test_disbursement_rates_are_the_fixture_figures_and_unknown_is_a_dash() -> N
     rows = html_table("briefing.py", WITH, "Tỷ lệ giải ngân")
     shown = {r["Sở, ngành"]: r["Tỷ lệ giải ngân"] for r in rows}
     expected = {}
-    for name, allocated, disbursed in query(
-        WITH,
-        "select coalesce(a.agency_name, r.agency_code), sum(r.allocated_mvnd), sum(r.disbursed_mvnd) "
-        "from marts.rpt_disbursement_rate r left join marts.dim_agency a using (agency_code) group by all",
-    ):
+    # On ALL_KNOWN_AS_OF the versions in force are the current ones; per task × source × year the
+    # latest quarter counts (the cumulative disbursement of the year so far).
+    current = "where is_current"
+    for name, _period, allocated, disbursed in query(WITH, disbursement_sql(current)):
         unknown = allocated is None or disbursed is None or not allocated
         expected[name] = "—" if unknown else vn_percent(disbursed * 100 / allocated)
     assert shown == expected
@@ -309,3 +326,287 @@ def test_real_warehouse_headline_is_unchanged_by_the_fixture_work() -> None:
     assert f"Tổng kinh phí kế hoạch (cộng từ các dòng Phụ lục I và Phụ lục 2): {mvnd(total)}" in text(
         "briefing.py", REAL
     )
+
+
+# --------------------------------------------------------------------------- what was known on the as-of date
+# The briefing re-rendered for a past date shows only the files received by then and, per agency ×
+# period, the version in force then. The expected figures below pick those versions independently of
+# the notebook's rule (valid_from/valid_to as Vietnam dates): the highest loaded version received
+# before midnight after the date, Vietnam time.
+
+LOADED = "status in ('accepted', 'flagged')"
+RISK_VI = {
+    "deadline_passed_not_done": "Quá hạn, chưa báo cáo hoàn thành",
+    "deadline_within_90_days_not_done": "Đến hạn trong 90 ngày, chưa hoàn thành",
+    "money_but_no_report": "Có kinh phí năm nay nhưng chưa báo cáo",
+}
+STATE_VI = {"submitted": "đã nộp", "rejected_only": "chỉ có tệp bị từ chối", "missing": "chưa nộp"}
+
+
+def received_before_end_of(day: dt.date) -> str:
+    return f"received_at < timestamptz '{day + dt.timedelta(days=1)} 00:00:00+07'"
+
+
+def versions_known(day: dt.date) -> str:
+    """SQL: the submission_id of each agency × period's version in force at the end of ``day``."""
+    return (
+        f"select submission_id from marts.dim_submission where {LOADED} and {received_before_end_of(day)} "
+        "qualify row_number() over (partition by agency_code, period order by version desc) = 1"
+    )
+
+
+def known_where(day: dt.date) -> str:
+    return f"where submission_id in ({versions_known(day)})"
+
+
+def disbursement_sql(where: str) -> str:
+    """Per department: latest period, allocation and cumulative disbursement (latest quarter per task ×
+    funding source × year) over the execution rows ``where`` selects."""
+    return (
+        "select coalesce(a.agency_name, r.agency_code), max(r.period), sum(r.allocated_mvnd), "
+        "sum(r.disbursed_cumulative_mvnd) from (select * from marts.fct_budget_execution "
+        f"{where} qualify row_number() over (partition by agency_code, appendix, item_no, "
+        "funding_source_code, year order by quarter desc) = 1) r "
+        "left join marts.dim_agency a using (agency_code) group by all"
+    )
+
+
+def cell(value: Decimal | None) -> str:
+    """A number as the briefing's tables write it (Vietnamese format, 2 decimals unless whole)."""
+    if value is None:
+        return "—"
+    return vn_number(value, 0 if value == value.to_integral_value() else 2)
+
+
+def rate(allocated: Decimal | None, disbursed: Decimal | None) -> str:
+    return (
+        "—"
+        if allocated is None or disbursed is None or not allocated
+        else vn_percent(disbursed * 100 / allocated)
+    )
+
+
+def shown_disbursement(as_of: dt.date) -> dict[str, tuple[str, str, str, str]]:
+    rows = html_table("briefing.py", REAL, "Tỷ lệ giải ngân", as_of)
+    return {
+        r["Sở, ngành"]: (
+            r["Kỳ báo cáo gần nhất"],
+            r["Dự toán (triệu đồng)"],
+            r["Đã giải ngân (triệu đồng)"],
+            r["Tỷ lệ giải ngân"],
+        )
+        for r in rows
+    }
+
+
+def expected_disbursement(where: str, as_of: dt.date) -> dict[str, tuple[str, str, str, str]]:
+    return {
+        name: (period, cell(allocated), cell(disbursed), rate(allocated, disbursed))
+        for name, period, allocated, disbursed in query(REAL, disbursement_sql(where), as_of)
+    }
+
+
+def latest_actuals(where: str, as_of: dt.date) -> dict[str, str]:
+    """Indicator name → its latest actual as the KPI table writes it: "45,30 (2025)"."""
+    return {
+        name: f"{cell(value)} ({year})"
+        for name, value, year in query(
+            REAL,
+            "select i.name_vi, k.actual_value, k.year from marts.fct_kpi_actual k "
+            f"join marts.dim_indicator i using (indicator_code) {where} and k.actual_value is not null "
+            "qualify row_number() over (partition by k.indicator_code order by k.year desc, k.quarter desc)"
+            " = 1",
+            as_of,
+        )
+    }
+
+
+def shown_actuals(as_of: dt.date) -> dict[str, str]:
+    rows = html_table("briefing.py", REAL, "Cần thay đổi mỗi năm", as_of)
+    return {r["Chỉ tiêu"]: r["Số gần nhất"] for r in rows if r["Tình trạng"] != NO_ACTUALS}
+
+
+def files_shown(as_of: dt.date) -> dict[str, str]:
+    """The data-freshness table: file → whether the figures rest on it ("có"/"không")."""
+    return {r["Tệp"]: r["Dùng cho số liệu"] for r in html_table("briefing.py", REAL, "Ngày nhận", as_of)}
+
+
+def day_of(timestamp: dt.datetime) -> dt.date:
+    return timestamp.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+
+
+def test_briefing_before_any_submission_says_none_was_loaded_and_shows_no_banner() -> None:
+    ((first,),) = query(REAL, "select min(received_at) from marts.dim_submission")
+    before = day_of(first) - dt.timedelta(days=1)
+    page_text = text("briefing.py", REAL, before)
+    assert NO_SUBMISSIONS in page_text
+    assert SAMPLE_BANNER not in page_text
+    assert "Chưa có số giải ngân nào được báo cáo" in page_text
+    assert not [f for (f,) in query(REAL, "select file_name from marts.dim_submission") if f in page_text]
+    kpis = html_table("briefing.py", REAL, "Cần thay đổi mỗi năm", before)
+    assert {r["Tình trạng"] for r in kpis} == {NO_ACTUALS}
+    risks = html_table("briefing.py", REAL, "Rủi ro", before)
+    assert risks and {r["Kỳ báo cáo gần nhất"] for r in risks} == {"—"}
+
+
+def test_briefing_shows_only_the_reports_received_by_its_date() -> None:
+    # The nightly render (AS_OF = 01/03/2026): only the 2025-Q4 reports had arrived.
+    later = query(
+        REAL,
+        f"select distinct period from marts.dim_submission where not ({received_before_end_of(AS_OF)}) "
+        f"except select period from marts.dim_submission where {received_before_end_of(AS_OF)}",
+    )
+    assert {"2026-Q1", "2026-Q2"} <= {p for (p,) in later}
+    page_text = text("briefing.py", REAL)
+    assert not [p for (p,) in later if p in page_text]
+    assert SAMPLE_BANNER in page_text  # the 2025-Q4 files are samples
+    received = {
+        f
+        for (f,) in query(
+            REAL, f"select file_name from marts.dim_submission where {received_before_end_of(AS_OF)}"
+        )
+    }
+    assert files_shown(AS_OF) == dict.fromkeys(received, "có")
+    # KPI actuals and disbursement: the figures of the versions known then, not the current ones.
+    assert (
+        shown_actuals(AS_OF)
+        == latest_actuals(known_where(AS_OF), AS_OF)
+        != latest_actuals("where is_current", AS_OF)
+    )
+    assert shown_disbursement(AS_OF) == expected_disbursement(known_where(AS_OF), AS_OF)
+    assert shown_disbursement(AS_OF) != expected_disbursement("where is_current", AS_OF)
+    # A task due within 90 days that was reported "done" only in a later file is still at risk here,
+    # with the latest report known then.
+    done_later = query(
+        REAL,
+        f"""
+        with known as (
+            select appendix, item_no, max(period) as period, bool_or(status_code = 'done') as done
+            from marts.fct_task_progress {known_where(AS_OF)} group by all
+        )
+        select t.item_no, coalesce(k.period, '—') from marts.dim_task t
+        left join known k using (appendix, item_no)
+        where t.appendix = 'I' and t.deadline_date <= date '{AS_OF}' + interval 90 day
+          and not coalesce(k.done, false)
+          and exists (select 1 from marts.fct_task_progress p where p.status_code = 'done'
+                      and p.appendix = t.appendix and p.item_no = t.item_no)
+        """,
+    )
+    assert done_later
+    risks = {r["STT"]: r for r in html_table("briefing.py", REAL, "Rủi ro")}
+    for item_no, period in done_later:
+        assert risks[item_no]["Rủi ro"] in (
+            RISK_VI["deadline_passed_not_done"],
+            RISK_VI["deadline_within_90_days_not_done"],
+        )
+        assert risks[item_no]["Kỳ báo cáo gần nhất"] == period, item_no
+
+
+def test_briefing_between_a_submission_and_its_resubmission_shows_the_first_version() -> None:
+    # The shipped samples' resubmission: SKHCN 2026-Q1, received 11/04/2026, re-sent 20/04/2026 with
+    # a corrected disbursement; the briefing is rendered for the day before the re-send.
+    agency, first_file, first_at, resent_file, resent_at = query(
+        REAL,
+        f"""
+        select old.agency_code, old.file_name, old.received_at, new.file_name, new.received_at
+        from marts.dim_submission old join marts.dim_submission new using (agency_code, period)
+        where old.{LOADED} and new.{LOADED} and new.version = old.version + 1
+        order by new.received_at limit 1
+        """,
+    )[0]
+    between = day_of(resent_at) - dt.timedelta(days=1)
+    assert day_of(first_at) <= between
+    later = {
+        p
+        for (p,) in query(
+            REAL,
+            f"select period from marts.dim_submission where not ({received_before_end_of(between)}) "
+            f"except select period from marts.dim_submission where {received_before_end_of(between)}",
+        )
+    }
+    assert "2026-Q2" in later  # no 2026-Q2 file had arrived yet
+    page_text = text("briefing.py", REAL, between)
+    assert not [p for p in later if p in page_text]
+    files = files_shown(between)
+    assert files[first_file] == "có" and resent_file not in files and resent_file not in page_text
+    assert SAMPLE_BANNER in page_text
+    shown = shown_disbursement(between)
+    assert shown == expected_disbursement(known_where(between), between)
+    # The resubmission corrected a disbursement: the department's figure changes the day it arrives.
+    ((name,),) = query(REAL, f"select agency_name from marts.dim_agency where agency_code = '{agency}'")
+    assert shown[name] != expected_disbursement(known_where(day_of(resent_at)), between)[name]
+
+
+def test_briefing_when_every_file_is_known_shows_what_the_marts_show() -> None:
+    # On a date after every file arrived, the versions known are the current ones: the briefing's
+    # disbursement, task risk and late-report tables (its own SQL over the versions known on its
+    # date) must then be the marts' rpt_disbursement_rate, rpt_task_risk and rpt_submission_status.
+    late = ALL_KNOWN_AS_OF
+    ((last,),) = query(
+        REAL,
+        "select max(greatest(received_at, coalesce(superseded_at, received_at))) from marts.dim_submission",
+    )
+    assert day_of(last) <= late
+    expected = {
+        name: (period, cell(allocated), cell(disbursed), rate(allocated, disbursed))
+        for name, period, allocated, disbursed in query(
+            REAL,
+            "select coalesce(a.agency_name, r.agency_code), max(r.latest_period), sum(r.allocated_mvnd), "
+            "sum(r.disbursed_mvnd) from marts.rpt_disbursement_rate r "
+            "left join marts.dim_agency a using (agency_code) group by all",
+            late,
+        )
+    }
+    assert shown_disbursement(late) == expected
+    risks = sorted(
+        (r["STT"], r["Hạn"], r["Rủi ro"], r["Kỳ báo cáo gần nhất"])
+        for r in html_table("briefing.py", REAL, "Rủi ro", late)
+    )
+    assert risks == sorted(
+        (item_no, deadline.strftime("%d/%m/%Y") if deadline else "—", RISK_VI[reason], period or "—")
+        for item_no, deadline, reason, period in query(
+            REAL,
+            "select item_no, effective_deadline, risk_reason, latest_report_period from marts.rpt_task_risk",
+            late,
+        )
+    )
+    statuses = sorted(
+        (r["Sở, ngành"], r["Kỳ"], r["Trạng thái"], r["Nộp chậm"], r["Có tệp bị từ chối"], r["Số lần nộp lại"])
+        for r in html_table("briefing.py", REAL, "Số lần nộp lại", late)
+    )
+    assert statuses == sorted(
+        (
+            agency,
+            period,
+            STATE_VI[state],
+            "có" if is_late else "không",
+            "có" if fatal else "không",
+            str(revisions),
+        )
+        for agency, period, state, is_late, fatal, revisions in query(
+            REAL,
+            "select agency_code, period, submission_state, is_late, has_fatal_errors, revision_count "
+            "from marts.rpt_submission_status where is_late or has_fatal_errors",
+            late,
+        )
+    )
+    assert files_shown(late) == {
+        f: "có" if current else "không"
+        for f, current in query(REAL, "select file_name, is_current from marts.dim_submission", late)
+    }
+    assert shown_actuals(late) == latest_actuals("where is_current", late)
+
+
+def test_kpi_progress_lists_only_the_actuals_known_on_its_date() -> None:
+    shown = {
+        (r["indicator_code"], r["period"], r["file_name"])
+        for r in html_table("kpi_progress.py", REAL, "file_name")
+    }
+    expected = set(
+        query(
+            REAL, f"select indicator_code, period, file_name from marts.fct_kpi_actual {known_where(AS_OF)}"
+        )
+    )
+    ((all_rows,),) = query(REAL, "select count(*) from marts.fct_kpi_actual")
+    assert shown == expected and 0 < len(expected) < all_rows
+    assert f"{len(expected)} số thực hiện đã báo cáo đến ngày này" in text("kpi_progress.py", REAL)
