@@ -224,13 +224,14 @@ def test_docs_site_is_written(warehouse):
     assert "rpt_reconciliation" in html
 
 
-def _risk_of_task_11(path, as_of):
+def _risk(path, as_of, item_no):
     from pipelines.warehouse_access import connect_readonly
 
     with connect_readonly(path, as_of=as_of) as con:
         return con.execute(
             """select as_of_date, risk_reason, effective_deadline, days_to_deadline from marts.rpt_task_risk
-               where appendix = 'I' and item_no = '11'"""
+               where appendix = 'I' and item_no = ?""",
+            [item_no],
         ).fetchall()
 
 
@@ -238,28 +239,61 @@ def test_date_dependent_reports_are_as_of_the_day_they_are_read(warehouse):
     import datetime as dt
     from zoneinfo import ZoneInfo
 
-    # Task 11 is due 30/06/2026 (end of its period) and has no 'done' report in the samples.
-    deadline = dt.date(2026, 6, 30)
-    assert _risk_of_task_11(warehouse.duckdb_path, dt.date(2026, 3, 1)) == []
-    assert _risk_of_task_11(warehouse.duckdb_path, dt.date(2026, 4, 15)) == [
-        (dt.date(2026, 4, 15), "deadline_within_90_days_not_done", deadline, 76)
-    ]
-    assert _risk_of_task_11(warehouse.duckdb_path, dt.date(2026, 7, 1)) == [
-        (dt.date(2026, 7, 1), "deadline_passed_not_done", deadline, -1)
-    ]
-    # Read with no date: today in Vietnam, not the date of the night it was built.
     from pipelines.warehouse_access import connect_readonly
 
-    with connect_readonly(warehouse.duckdb_path) as con:
+    path = warehouse.duckdb_path
+    # Task 11 is due 30/06/2026 (end of its period); no sample file ever reports it done.
+    deadline = dt.date(2026, 6, 30)
+    assert _risk(path, dt.date(2026, 3, 1), "11") == [
+        (dt.date(2026, 3, 1), "money_but_no_report", deadline, 121)
+    ]
+    assert _risk(path, dt.date(2026, 4, 15), "11") == [
+        (dt.date(2026, 4, 15), "deadline_within_90_days_not_done", deadline, 76)
+    ]
+    assert _risk(path, dt.date(2026, 7, 1), "11") == [
+        (dt.date(2026, 7, 1), "deadline_passed_not_done", deadline, -1)
+    ]
+    # Task 10 (due 31/03/2026) is reported done only in a file received later: on 01/03/2026 it was
+    # at risk, as the warehouse showed that day; once that file is in force it is not.
+    assert [r[1] for r in _risk(path, dt.date(2026, 3, 1), "10")] == ["deadline_within_90_days_not_done"]
+    assert _risk(path, dt.date(2026, 12, 31), "10") == []
+    # Read with no date: today in Vietnam, not the date of the night it was built.
+    with connect_readonly(path) as con:
         dates = con.execute(
             "select distinct as_of_date from marts.rpt_submission_status union "
             "select distinct as_of_date from marts.rpt_task_risk"
         ).fetchall()
     assert dates == [(dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date(),)]
-    with connect_readonly(warehouse.duckdb_path, as_of=dt.date(2026, 4, 15)) as con:
-        periods = con.execute("select distinct period from marts.rpt_submission_status order by 1").fetchall()
-    # Only quarters ended before the as-of date are expected: 2025-Q4 and 2026-Q1.
-    assert periods == [("2025-Q4",), ("2026-Q1",)]
+
+
+def test_submission_status_counts_only_files_received_by_its_date(warehouse):
+    import datetime as dt
+
+    from pipelines.warehouse_access import connect_readonly
+
+    def status(as_of):
+        with connect_readonly(warehouse.duckdb_path, as_of=as_of) as con:
+            return con.execute(
+                """select period, count(*) filter (where submission_state = 'submitted'), sum(files_received)
+                   from marts.rpt_submission_status group by all order by 1"""
+            ).fetchall()
+
+    # Only quarters ended before the as-of date are expected; only files received by then count.
+    assert [p for p, _, _ in status(dt.date(2026, 4, 15))] == ["2025-Q4", "2026-Q1"]
+    early, late = (
+        dict((p, n) for p, n, _ in status(dt.date(2026, 3, 1))),
+        dict((p, n) for p, n, _ in status(dt.date(2026, 12, 31))),
+    )
+    assert early == {"2025-Q4": 4}
+    assert late["2025-Q4"] >= early["2025-Q4"] and "2026-Q2" in late
+    files_by_then = sum(f for _, _, f in status(dt.date(2026, 3, 1)))
+    with connect_readonly(warehouse.duckdb_path) as con:
+        received = con.execute(
+            """select count(*) from marts.dim_submission
+               where cast(timezone('Asia/Ho_Chi_Minh', received_at) as date) <= date '2026-03-01'
+                 and period = '2025-Q4' and agency_code is not null"""
+        ).fetchone()[0]
+    assert files_by_then == received
 
 
 def test_the_built_file_reads_no_parquet(db):

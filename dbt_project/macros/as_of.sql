@@ -12,3 +12,16 @@
         coalesce(try_cast(getvariable('nq57_as_of') as date), cast(timezone('Asia/Ho_Chi_Minh', now()) as date))
     {%- endif -%}
 {%- endmacro %}
+
+{#- True for a row that was in force on the as-of date: received (valid_from) on or before that day
+    and not yet replaced by a later version (valid_to) by the end of it; days in Vietnam time.
+    What an analyst would have seen had they opened the warehouse that evening. -#}
+{% macro in_force_on(as_of, valid_from, valid_to) -%}
+    (cast(timezone('Asia/Ho_Chi_Minh', {{ valid_from }}) as date) <= {{ as_of }}
+     and ({{ valid_to }} is null or cast(timezone('Asia/Ho_Chi_Minh', {{ valid_to }}) as date) > {{ as_of }}))
+{%- endmacro %}
+
+{#- True for a file received on or before the as-of date (Vietnam time). -#}
+{% macro received_by(as_of, received_at) -%}
+    (cast(timezone('Asia/Ho_Chi_Minh', {{ received_at }}) as date) <= {{ as_of }})
+{%- endmacro %}

@@ -39,11 +39,19 @@ files as (
         min(received_at) filter (where status in ('accepted', 'flagged')) as first_loaded_at,
         max(received_at) as last_received_at,
         max(version) as current_version,
-        max(case when is_current then status end) as current_status,
-        max(case when is_current then submission_id end) as current_submission_id,
+        -- The version in force on the as-of date (a later resubmission is not known yet).
+        max(case when in_force then status end) as current_status,
+        max(case when in_force then submission_id end) as current_submission_id,
         bool_or(is_sample) as is_sample
-    from {{ ref('dim_submission') }}
-    where agency_code is not null and period is not null
+    from (
+        select
+            *,
+            status in ('accepted', 'flagged')
+                and {{ in_force_on(as_of, 'received_at', 'superseded_at') }} as in_force
+        from {{ ref('dim_submission') }}
+    )
+    -- Only the files received by the as-of date count, so the view answers "who was late then".
+    where agency_code is not null and period is not null and {{ received_by(as_of, 'received_at') }}
     group by all
 )
 

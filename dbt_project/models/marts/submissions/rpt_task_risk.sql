@@ -18,9 +18,11 @@ with tasks as (
 ),
 
 latest_progress as (
+    -- The versions in force on the as-of date, not today's: a 'done' reported in July does not
+    -- clear a task that was overdue in March.
     select *
     from {{ ref('fct_task_progress') }}
-    where is_current
+    where {{ in_force_on(as_of, 'valid_from', 'valid_to') }}
     qualify row_number() over (partition by appendix, item_no order by year desc, quarter desc, valid_from desc) = 1
 ),
 
