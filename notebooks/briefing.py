@@ -35,7 +35,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from pipelines.formatting import bvnd, mvnd, vn_number, vn_percent
-from pipelines.warehouse_access import published_path, read_sql
+from pipelines.warehouse_access import connect_readonly, published_path
 
 AS_OF = dt.date.fromisoformat(str(as_of)) if as_of else dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
 WAREHOUSE = Path(warehouse_path) if warehouse_path else published_path()
@@ -45,9 +45,14 @@ matplotlib.rcParams.update({"font.family": "DejaVu Sans", "figure.dpi": 110, "sa
 VN_AXIS = FuncFormatter(lambda value, _pos: vn_number(Decimal(str(round(value)))))
 
 
+# One read-only connection for the whole briefing: every figure comes from the same published
+# version (a publish during the render cannot mix two nights), and it saves opening the file for
+# each of the ~30 queries. as_of: the date-dependent views are computed as of AS_OF.
+WAREHOUSE_CONNECTION = connect_readonly(WAREHOUSE, as_of=AS_OF)
+
+
 def sql(query: str, params: list | None = None) -> pd.DataFrame:
-    # as_of: the date-dependent view rpt_submission_status (who must report by when) is as of AS_OF.
-    return read_sql(query, params, path=WAREHOUSE, as_of=AS_OF)
+    return WAREHOUSE_CONNECTION.execute(query, params).df()
 
 
 # What was known on the briefing date. The warehouse keeps every version of every departmental
