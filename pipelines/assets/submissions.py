@@ -42,6 +42,9 @@ def ingested_submissions(context: dg.AssetExecutionContext):
             metadata={
                 "rows": summary.rows.get(table, 0),
                 "files": summary.files,
+                # unchanged files are not validated again (validation cache, issue 5)
+                "files_validated": summary.validated,
+                "files_from_cache": summary.from_cache,
                 "by_status": dg.MetadataValue.json(summary.by_status),
             },
         )

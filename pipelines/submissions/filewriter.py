@@ -6,11 +6,14 @@ half as long as validating the file. The kernel work runs outside the GIL, so a 
 it with the validation on the main thread. Files are written in the order they were queued, one
 sequence number each, so waiting for one is a comparison, and queueing one costs about a microsecond
 (a thread pool's futures cost ~50 µs each, which for 10.000 files is half a second of the main thread).
-Nothing is lost on an error: ``close`` waits for every write and raises the first failure.
+Nothing is lost on an error: ``close`` waits for every write and raises the first failure. A write
+marked ``optional`` (a cache entry: losing it only costs time) is logged when it fails, never raised.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import queue
 import threading
@@ -18,6 +21,7 @@ from pathlib import Path
 from types import TracebackType
 
 _STOP = None
+log = logging.getLogger(__name__)
 
 
 class FileWriter:
@@ -28,12 +32,13 @@ class FileWriter:
     """
 
     def __init__(self) -> None:
-        self._queue: queue.SimpleQueue[tuple[int, Path, bytes, bool] | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[tuple[int, Path, bytes, bool, bool] | None] = queue.SimpleQueue()
         self._queued = 0  # sequence number of the last queued write
         self._written = 0  # every write up to this number is done (or failed)
         self._last_for: dict[Path, int] = {}  # path → sequence number of its last queued write
         self._done = threading.Condition()
         self._errors: list[BaseException] = []
+        self.optional_failures = 0  # optional writes that failed (logged, not raised)
         self._listing: dict[Path, set[str]] = {}  # folder → names in it (on disk or queued)
         self._made: set[Path] = set()
         self._thread = threading.Thread(target=self._run, name="nq57-file-writer", daemon=True)
@@ -46,9 +51,14 @@ class FileWriter:
             item = self._queue.get()
             if item is _STOP:
                 return
-            number, path, data, atomic = item
+            number, path, data, atomic, optional = item
             try:
                 _write(path, data, atomic)
+            except OSError as error:
+                if not optional:
+                    self._errors.append(error)  # reported by close()
+                else:
+                    self._optional_failed(path, error)
             except BaseException as error:  # reported by close()
                 self._errors.append(error)
             with self._done:
@@ -56,19 +66,31 @@ class FileWriter:
                 self._done.notify_all()
 
     # ── the caller's side ──
-    def write(self, path: Path, data: bytes, atomic: bool = False) -> None:
+    def write(self, path: Path, data: bytes, atomic: bool = False, optional: bool = False) -> None:
         """Queue one file. ``atomic``: write a temporary file and rename it, so no reader (and no later
         run) ever finds half a file under the final name — for archive copies, which are never rewritten.
+        ``optional``: a failure is logged (the first one as a warning) instead of raised by ``close``.
         Two writes of one path are done in the order queued: the later one wins, whole.
         """
         folder = path.parent
         if folder not in self._made:  # one mkdir per folder, on this thread
-            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                if not optional:
+                    raise
+                self._optional_failed(path, error)
+                return
             self._made.add(folder)
         self._names(folder).add(path.name)
         self._queued += 1
         self._last_for[path] = self._queued
-        self._queue.put((self._queued, path, data, atomic))
+        self._queue.put((self._queued, path, data, atomic, optional))
+
+    def _optional_failed(self, path: Path, error: OSError) -> None:
+        self.optional_failures += 1
+        if self.optional_failures == 1:
+            log.warning("not written (only slower next time): %s: %s", path, error)
 
     def wait(self, path: Path) -> None:
         """Block until every queued write of ``path`` is on disk (no-op when none is pending)."""
@@ -107,6 +129,8 @@ class FileWriter:
             self._closed = True
             self._queue.put(_STOP)
             self._thread.join()
+            if self.optional_failures > 1:
+                log.warning("%d optional files were not written", self.optional_failures)
         if self._errors:
             raise self._errors[0]
 
@@ -130,6 +154,11 @@ def _write(path: Path, data: bytes, atomic: bool) -> None:
             handle.write(data)
         return
     tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()  # a full disk must not leave half files behind
+        raise

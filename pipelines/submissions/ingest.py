@@ -1,12 +1,14 @@
 """Ingesting raw/submissions: archive, validate in received order, version, report, write raw tables.
 
 1. Every new file in the inbox is copied unchanged into the archive with its sha256 and received date.
-2. Every archived file is validated, oldest first, so the cumulative-disbursement check (SUB-X01)
-   compares with what was known when the file arrived.
+2. Every archived file is validated, unless the validation cache (validation_cache.py) already holds
+   its result for the same content, name, reference data and code. Then, over every file, oldest
+   first, the cumulative-disbursement check (SUB-X01) compares with what was known when it arrived.
 3. A file with no fatal finding is a new version for its agency and period; the latest version is
    current, and each earlier one stays queryable with the date it was superseded. A file whose bytes
    were already received is recorded as 'duplicate' (SUB-F04) and is not a version.
-4. The error report is written beside each archived file: csv always, xlsx when there are findings.
+4. The error report is written beside each archived file: csv always, xlsx when there are findings
+   (kept as it is when it already says the same).
 5. The raw tables are rewritten from scratch (the archive is the source of truth).
 
 A file that breaks anything is answered with findings; it never stops the other files.
@@ -26,7 +28,14 @@ from pipelines.submissions.archive import REGISTRY_NAME, ArchiveEntry, archive_n
 from pipelines.submissions.filewriter import FileWriter
 from pipelines.submissions.raw_tables import write_table
 from pipelines.submissions.reference import ReferenceData
-from pipelines.submissions.report import write_report
+from pipelines.submissions.report import (
+    REPORT_INDEX_NAME,
+    ReportIndex,
+    report_digest,
+    reports_on_disk,
+    write_report,
+)
+from pipelines.submissions.validation_cache import CACHE_FOLDER_NAME, ValidationCache
 from pipelines.submissions.validator import (
     CumulativeHistory,
     Finding,
@@ -43,11 +52,14 @@ class IngestSummary:
     by_status: dict[str, int] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    validated: int = 0  # files validated in this run
+    from_cache: int = 0  # unchanged files whose validation came from the cache
 
     def text(self) -> str:
         statuses = ", ".join(f"{k} {v}" for k, v in sorted(self.by_status.items()))
         tables = ", ".join(f"{k} {v}" for k, v in self.rows.items())
-        return f"{self.files} tệp ({statuses}); {tables}; {self.seconds:.2f} s"
+        checked = f"kiểm tra {self.validated}, không đổi nên lấy từ bộ nhớ đệm {self.from_cache}"
+        return f"{self.files} tệp ({statuses}; {checked}); {tables}; {self.seconds:.2f} s"
 
 
 def submission_id(entry: ArchiveEntry) -> str:
@@ -56,12 +68,29 @@ def submission_id(entry: ArchiveEntry) -> str:
 
 
 def ingest_submissions(
-    inbox: Path, raw_dir: Path, archive_folder: Path, reference: ReferenceData, write_reports: bool = True
+    inbox: Path,
+    raw_dir: Path,
+    archive_folder: Path,
+    reference: ReferenceData,
+    write_reports: bool = True,
+    cache_folder: Path | None = None,
 ) -> IngestSummary:
-    """Archive, validate, version, report and write the raw tables (see the module docstring)."""
+    """Archive, validate, version, report and write the raw tables (see the module docstring).
+
+    ``cache_folder``: where the validation cache lives (default ``<archive_folder>/validation_cache``).
+    """
     started = time.perf_counter()
+    cache_folder = cache_folder or archive_folder / CACHE_FOLDER_NAME
+    reports = ReportIndex(cache_folder / REPORT_INDEX_NAME)
     with FileWriter() as writer:
-        summary = _ingest(inbox, raw_dir, archive_folder, reference, write_reports, writer)
+        cache = ValidationCache(cache_folder, reference, writer=writer)
+        summary, archive_paths = _ingest(
+            inbox, raw_dir, archive_folder, reference, write_reports, writer, cache, reports
+        )
+    # Every file is on disk now (close() raised otherwise): the index may vouch for the reports.
+    if write_reports:
+        reports.save(archive_paths)
+    cache.prune()
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -73,7 +102,9 @@ def _ingest(
     reference: ReferenceData,
     write_reports: bool,
     writer: FileWriter,
-) -> IngestSummary:
+    cache: ValidationCache,
+    report_index: ReportIndex,
+) -> tuple[IngestSummary, set[str]]:
     # New files are copied into the archive on the writer's threads while the main thread validates.
     entries, added = archive_new_files(inbox, archive_folder, writer)
     new = {e.archive_path for e in entries[len(entries) - added :]}
@@ -81,7 +112,8 @@ def _ingest(
     history = CumulativeHistory()
     first_seen: dict[str, str] = {}
     processed: list[tuple[ArchiveEntry, ValidationResult, str, tuple[str | None, str | None]]] = []
-    for entry, result in _validated(entries_in_order, archive_folder, reference, writer, inbox, new):
+    validated = _validated(entries_in_order, archive_folder, reference, writer, inbox, new, cache)
+    for entry, result in validated:
         sid = submission_id(entry)
         if entry.sha256 in first_seen:
             result = _duplicate_result(entry, first_seen[entry.sha256], result)
@@ -93,8 +125,16 @@ def _ingest(
             history.record(result)
         reports: tuple[str | None, str | None] = (None, None)
         if write_reports:
-            written = write_report(result, archive_folder / entry.archive_path, status, writer)
-            xlsx = f"{entry.archive_path}.errors.xlsx" if len(written) == 2 else None
+            stem = archive_folder / entry.archive_path
+            digest = report_digest(result, status)
+            # Unchanged file, unchanged history: the report on disk already says this.
+            if not (
+                report_index.unchanged(entry.archive_path, digest)
+                and reports_on_disk(stem, bool(result.findings), writer)
+            ):
+                write_report(result, stem, status, writer)
+                report_index.record(entry.archive_path, digest)
+            xlsx = f"{entry.archive_path}.errors.xlsx" if result.findings else None
             reports = (xlsx, f"{entry.archive_path}.errors.csv")
         processed.append((entry, result, status, reports))
     # Every copy has been read back, so every copy is on disk: the registry may now list them.
@@ -113,7 +153,7 @@ def _ingest(
             version_of[index] = (number, number == len(indices), superseded)
 
     tables: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    summary = IngestSummary(files=len(processed))
+    summary = IngestSummary(files=len(processed), validated=cache.misses, from_cache=cache.hits)
     for index, (entry, result, status, reports) in enumerate(processed):
         summary.by_status[status] = summary.by_status.get(status, 0) + 1
         version, is_current, superseded = version_of.get(index, (None, False, None))
@@ -145,7 +185,7 @@ def _ingest(
 
     for name in TABLES:
         summary.rows[name] = write_table(name, tables.get(name, []), raw_dir)
-    return summary
+    return summary, {entry.archive_path for entry, *_ in processed}
 
 
 def _validated(
@@ -155,15 +195,23 @@ def _validated(
     writer: FileWriter,
     inbox: Path,
     new: set[str],
+    cache: ValidationCache,
 ) -> Iterator[tuple[ArchiveEntry, ValidationResult]]:
-    """Each entry with its validation result (without the history check, which needs received order)."""
+    """Each entry with its validation result (without the history check, which needs received order).
+
+    An unchanged file's result comes from the cache: its bytes are not even read.
+    """
     for entry in entries:
-        yield (
-            entry,
-            _safe_validate(
-                entry.file_name, _archived_bytes(entry, archive_folder, writer, inbox, new), reference
-            ),
-        )
+        result = cache.get(entry.file_name, entry.sha256)
+        if result is None:
+            data = _archived_bytes(entry, archive_folder, writer, inbox, new)
+            try:
+                result = validate_bytes(entry.file_name, data, reference)
+            except Exception as error:  # the other files of the refresh still load; not cached
+                result = _internal_error(entry.file_name, error)
+            else:
+                cache.put(entry.file_name, entry.sha256, result)  # before the history check changes it
+        yield entry, result
 
 
 def _archived_bytes(
@@ -193,13 +241,6 @@ def _internal_error(name: str, error: Exception) -> ValidationResult:
         )
     )
     return result
-
-
-def _safe_validate(name: str, data: bytes, reference: ReferenceData) -> ValidationResult:
-    try:
-        return validate_bytes(name, data, reference)
-    except Exception as error:  # the other files of the refresh still load
-        return _internal_error(name, error)
 
 
 def _safe_check_cumulative(result: ValidationResult, history: CumulativeHistory) -> ValidationResult:

@@ -11,7 +11,11 @@ message (English). Every text cell is neutralised against formula injection: a d
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
+import logging
+import os
 from pathlib import Path
 
 from pipelines.export_safety import neutralise_formula
@@ -31,6 +35,10 @@ REPORT_COLUMNS = (
     ("message_vi", "Nội dung lỗi"),
     ("message_en", "Message (English)"),
 )
+log = logging.getLogger(__name__)
+REPORT_INDEX_NAME = "report_index.json"
+_PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+_REPORT_CODE = ("submissions/report.py", "submissions/xlsx_writer.py", "export_safety.py")
 SEVERITY_VI = {"fatal": "Lỗi nghiêm trọng (không nạp)", "warning": "Cảnh báo (đã nạp, cần kiểm tra)"}
 NO_FINDINGS_VI = "Không phát hiện lỗi nào: tệp đạt mọi quy tắc kiểm tra."
 NO_FINDINGS_EN = "No findings: the file passes every rule."
@@ -168,3 +176,83 @@ def report_text(result: ValidationResult) -> str:
         lines.append(f"      {finding.message_vi}")
         lines.append(f"      ({finding.message_en})")
     return "\n".join(lines)
+
+
+# ── Which reports are already on disk ───────────────────────────────────────────────────────
+def report_code_version() -> str:
+    """A short hash of the code that writes the reports: a change rewrites every report once."""
+    digest = hashlib.sha256()
+    for part in _REPORT_CODE:
+        digest.update(part.encode() + b"\0" + (_PACKAGE_ROOT / part).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def report_digest(result: ValidationResult, status: str) -> str:
+    """Everything a file's report shows: its status, summary and findings (the reprs are exact)."""
+    shown = repr((status, summary_rows(result, status), result.findings))
+    return hashlib.sha256(shown.encode()).hexdigest()[:24]
+
+
+def reports_on_disk(stem_path: Path, has_findings: bool, writer: FileWriter) -> bool:
+    """The csv is there, and the xlsx is there exactly when there are findings (from the writer's listing)."""
+    xlsx_path = stem_path.with_name(stem_path.name + ".errors.xlsx")
+    csv_path = stem_path.with_name(stem_path.name + ".errors.csv")
+    return writer.exists(csv_path) and writer.exists(xlsx_path) == has_findings
+
+
+class ReportIndex:
+    """Archive path → digest of the report written beside it, so that a refresh whose report would say
+    the same (unchanged file, unchanged history) neither reads it back nor rewrites it.
+
+    One JSON file, valid for one report code version. It is removed before the first report of a run is
+    written and saved again once every report is on disk, so it never vouches for a report a crashed run
+    may have replaced. Unreadable → every report is compared with its file as before (with a warning);
+    not writable → the same, next time.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.code_version = report_code_version()
+        self.digests: dict[str, str] = {}
+        self._dirty = False
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError) as error:
+            log.warning("report index %s unreadable (%s): comparing every report with its file", path, error)
+            return
+        if isinstance(stored, dict) and stored.get("code_version") == self.code_version:
+            reports = stored.get("reports")
+            if isinstance(reports, dict):
+                self.digests = {str(k): str(v) for k, v in reports.items()}
+
+    def unchanged(self, archive_path: str, digest: str) -> bool:
+        return self.digests.get(archive_path) == digest
+
+    def record(self, archive_path: str, digest: str) -> None:
+        if self.digests.get(archive_path) == digest:
+            return
+        if not self._dirty:
+            self._dirty = True
+            try:
+                self.path.unlink(missing_ok=True)  # from now on it would not tell the truth
+            except OSError as error:
+                log.warning("report index %s not removed: %s", self.path, error)
+        self.digests[archive_path] = digest
+
+    def save(self, archive_paths: set[str]) -> None:
+        """Write the index (of the given archive paths) if it changed; call once every report is written."""
+        stale = set(self.digests) - archive_paths
+        if not self._dirty and not stale:
+            return
+        reports = {k: v for k, v in sorted(self.digests.items()) if k in archive_paths}
+        tmp = self.path.with_name(f".{self.path.name}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(
+                json.dumps({"code_version": self.code_version, "reports": reports}), encoding="utf-8"
+            )
+            os.replace(tmp, self.path)
+        except OSError as error:
+            log.warning("report index %s not written (%s): reports are compared next time", self.path, error)
