@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pipelines.manifest import sha256_of
 from pipelines.paths import warehouse_dir
+from pipelines.source_fingerprint import source_fingerprint
 
 _IGNORED = {".gitkeep", "README.md"}
 
@@ -63,7 +64,7 @@ def record_failure(run_id: str, stage: str, reason: str) -> Path:
 
 
 # Code whose change must rebuild the warehouse even when no input file changed.
-_CODE_GLOBS = [
+_CODE_PARTS = [
     ("pipelines", "**/*.py"),
     ("dbt_project/models", "**/*"),
     ("dbt_project/macros", "**/*"),
@@ -78,13 +79,7 @@ def code_fingerprint() -> str:
     """A hash of the extraction, validation and dbt code (file names and contents)."""
     from pipelines.paths import PROJECT_ROOT
 
-    digest = hashlib.sha256()
-    for folder, pattern in _CODE_GLOBS:
-        for path in sorted((PROJECT_ROOT / folder).glob(pattern)):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode() + b"\0")
-                digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return source_fingerprint(PROJECT_ROOT, _CODE_PARTS)
 
 
 def current_inputs() -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -124,6 +125,8 @@ def test_killed_refresh_during_extraction_leaves_the_published_warehouse_untouch
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
     assert "tài liệu (documents): 2 — đọc lại 0, không đổi nên lấy từ bộ nhớ đệm 2" in again.stdout
     assert "trang tài liệu dbt (docs site): dùng lại" in again.stdout
+    # Nor is any submission validated again: same bytes, same reference data, same code.
+    assert re.search(r"kiểm tra lại 0, không đổi nên lấy kết quả cũ \d+", again.stdout), again.stdout
     assert published.stat().st_ino != before[0]
     assert published_state_budget(path) == Decimal("5861734")
     assert (path / "dbt_docs" / "index.html").stat().st_size > 100_000

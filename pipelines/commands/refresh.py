@@ -115,6 +115,11 @@ def summary(result, stage_seconds: dict[str, float], total_seconds: float) -> st
             f"  báo cáo của sở, ngành (submissions): {submissions['files'].value} tệp — "
             + (", ".join(f"{status} {count}" for status, count in sorted(by_status.items())) or "không có")
         )
+        if "files_from_cache" in submissions:
+            lines.append(
+                f"    kiểm tra lại {submissions['files_validated'].value}, không đổi nên lấy kết quả cũ "
+                f"{submissions['files_from_cache'].value} (validated / from cache)"
+            )
     docs = metadata.get("docs/dbt_docs_site", {})
     if "reused" in docs:
         lines.append(

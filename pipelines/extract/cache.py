@@ -27,6 +27,7 @@ from pathlib import Path
 
 from pipelines.extract.records import ExtractionResult
 from pipelines.manifest import DocumentEntry
+from pipelines.source_fingerprint import source_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -51,14 +52,7 @@ class FileExtraction:
 
 def extraction_code_version() -> str:
     """A short hash of the extraction code (file names and contents)."""
-    digest = hashlib.sha256()
-    for part in _CODE_PARTS:
-        root = _PACKAGE_ROOT / part
-        files = sorted(root.rglob("*.py")) if root.is_dir() else [root]
-        for path in files:
-            digest.update(path.relative_to(_PACKAGE_ROOT).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return source_fingerprint(_PACKAGE_ROOT, _CODE_PARTS)
 
 
 class ExtractionCache:

@@ -33,6 +33,7 @@ import shutil
 from importlib import metadata
 from pathlib import Path
 
+from pipelines.source_fingerprint import source_fingerprint
 from pipelines.submissions.filewriter import FileWriter
 from pipelines.submissions.reference import ReferenceData
 from pipelines.submissions.validator import ValidationResult
@@ -59,20 +60,13 @@ _NOT_CHECKED_AGAINST = frozenset({"document_id"})
 
 def validation_code_version() -> str:
     """A short hash of the validation code (file names and contents) and of the reader library's version."""
-    digest = hashlib.sha256()
-    for part in _CODE_PARTS:
-        root = _PACKAGE_ROOT / part
-        files = sorted(root.rglob("*.py")) if root.is_dir() else [root]
-        for path in files:
-            digest.update(path.relative_to(_PACKAGE_ROOT).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes())
+    versions = []
     for library in _LIBRARIES:
         try:
-            version = metadata.version(library)
+            versions.append(f"{library}=={metadata.version(library)}")
         except metadata.PackageNotFoundError:
-            version = "-"
-        digest.update(f"{library}=={version}\0".encode())
-    return digest.hexdigest()[:16]
+            versions.append(f"{library}==-")
+    return source_fingerprint(_PACKAGE_ROOT, _CODE_PARTS, versions)
 
 
 def reference_fingerprint(reference: ReferenceData) -> str:
