@@ -55,6 +55,11 @@ def test_refresh_publishes_the_marts_and_summarises(warehouse):
     # The source's own disagreements are listed in the summary with both numbers.
     assert "ghi 390.000 / tính 420.000" in proc.stdout
     assert (path / "dbt_docs" / "index.html").exists()
+    # When analysts got the new data (the briefing renders after it), within the whole run's time.
+    published = re.search(r"new warehouse published after\): ([\d.]+) s", proc.stdout)
+    total = re.search(r"tổng \(total\): ([\d.]+) s", proc.stdout)
+    assert published and total, proc.stdout[-2000:]
+    assert 0 < float(published.group(1)) < float(total.group(1))
 
 
 def test_killed_refresh_during_dbt_leaves_the_published_warehouse_untouched(warehouse):

@@ -148,7 +148,7 @@ def nq57_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     env = apply_dbt_environment()
     fresh_build_file()
     context.log.info(f"dbt: raw tables {env['NQ57_RAW_DIR']} → {env['NQ57_DUCKDB_PATH']}")
-    target = run_target_path(context.run_id)
+    target = run_target_path(context.run.run_id)
     yield from dbt.cli(["build"], context=context, target_path=target).stream()
     keep_parse_state(target)
     prune_run_targets()

@@ -48,7 +48,7 @@ FATAL_CHECKS = [
 def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     result = publish_build(
         duckdb_build_path(),
-        run_id=context.run_id,
+        run_id=context.run.run_id,
         input_hashes=current_inputs(),
         fatal_checks=FATAL_CHECKS,
     )

@@ -31,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from pipelines.refresh_state import inputs_unchanged, record_failure
 
     started = time.monotonic()
+    started_wall = time.time()  # the run's event log stamps events with wall-clock time
     print("nq57 refresh: bắt đầu (starting) …", flush=True)
     # A published file found corrupt is restored from the last good version before anything else.
     status, restored = repair_published()
@@ -60,8 +61,11 @@ def run(args: argparse.Namespace) -> int:
         selection = [key for key in job.asset_layer.executable_asset_keys if key.path[0] == "briefing"]
     with dg.DagsterInstance.ephemeral() as instance:
         result = job.execute_in_process(instance=instance, raise_on_error=False, asset_selection=selection)
-        stage_seconds = _stage_seconds(instance.all_logs(result.run_id))
-    print(summary(result, stage_seconds, time.monotonic() - started))
+        log_entries = instance.all_logs(result.run_id)
+    stage_seconds = _stage_seconds(log_entries)
+    published = _published_at(log_entries)
+    published_after = None if published is None else published - started_wall
+    print(summary(result, stage_seconds, time.monotonic() - started, published_after))
     if not result.success:
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
         reason = "; ".join(
@@ -93,7 +97,21 @@ def _stage_seconds(log_entries) -> dict[str, float]:
     return dict(seconds)
 
 
-def summary(result, stage_seconds: dict[str, float], total_seconds: float) -> str:
+PUBLISH_STEP = "warehouse__published"
+
+
+def _published_at(log_entries) -> float | None:
+    """Wall-clock time the publish step succeeded: from then on analysts read the new warehouse."""
+    for entry in log_entries:
+        event = entry.dagster_event
+        if event is not None and event.step_key == PUBLISH_STEP and event.is_step_success:
+            return entry.timestamp
+    return None
+
+
+def summary(
+    result, stage_seconds: dict[str, float], total_seconds: float, published_after: float | None = None
+) -> str:
     lines = ["", "Tóm tắt lần làm mới (refresh summary)", f"  run id: {result.run_id}"]
     materializations = [
         e.event_specific_data.materialization for e in result.all_events if e.is_step_materialization
@@ -145,6 +163,9 @@ def summary(result, stage_seconds: dict[str, float], total_seconds: float) -> st
     lines.append("  thời gian theo bước (seconds per stage):")
     for step, seconds in sorted(stage_seconds.items(), key=lambda item: -item[1]):
         lines.append(f"    {step}: {seconds:.1f} s")
+    if published_after is not None:
+        # The briefing renders after the publish: analysts can query the new data from this moment.
+        lines.append(f"  kho mới đã công bố sau (new warehouse published after): {published_after:.1f} s")
     lines.append(f"  tổng (total): {total_seconds:.1f} s — {'thành công' if result.success else 'THẤT BẠI'}")
     return "\n".join(lines)
 
