@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import dagster as dg
 
 from pipelines.assets import dbt_assets
@@ -127,3 +129,35 @@ def test_the_overridden_private_methods_still_exist_in_dagster_dbt():
     for name in ("_cli_version", "_initialize_dbt_core_adapter"):
         assert name in vars(DbtCliResource), f"dagster-dbt no longer has DbtCliResource.{name}"
     assert "_initialize_dbt_core_adapter" in inspect.getsource(DbtCliResource.cli)
+
+
+def test_the_manifest_parse_is_reused_by_the_next_build(monkeypatch, tmp_path):
+    """On a fresh clone the manifest is parsed at start-up; dbt keeps that parse for the build only
+    when the profile (the build's DuckDB path) is the same, else it parses the project again."""
+    import subprocess
+
+    from dagster_dbt import DbtProject
+
+    monkeypatch.setenv("NQ57_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
+    monkeypatch.delenv("NQ57_DUCKDB_PATH", raising=False)
+    monkeypatch.delenv("NQ57_RAW_DIR", raising=False)
+    target = tmp_path / "target"
+    project = DbtProject(
+        project_dir=dbt_assets.DBT_PROJECT_DIR, profiles_dir=dbt_assets.DBT_PROJECT_DIR, target_path=target
+    )
+    assert dbt_assets.prepare_manifest(project).exists()
+    # What the refresh's dbt step does next, in the environment it sets for dbt.
+    proc = subprocess.run(
+        [
+            *(dbt_assets.dbt_executable(), "parse", "--profiles-dir", "."),
+            *("--target-path", str(target), "--log-path", str(tmp_path / "logs")),
+        ],
+        cwd=dbt_assets.DBT_PROJECT_DIR,
+        env={**os.environ, **dbt_assets.dbt_environment()},
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    log = (tmp_path / "logs" / "dbt.log").read_text(encoding="utf-8")
+    assert "Unable to do partial parsing" not in log
+    assert "no changes found, skipping parsing" in log
