@@ -48,7 +48,11 @@ def test_every_file_recorded_and_bad_files_do_not_stop_the_others(ingested: Path
     statuses = {r["file_name"]: r["status"] for r in files if not r["source_path"].startswith("bad/")}
     assert statuses["SYT_2026-Q2.xlsx"] == "flagged"
     assert statuses["SGDDT_2026-Q2.xlsx"] == "rejected"
-    assert sum(s == "accepted" for s in statuses.values()) == 12
+    # SKHCN's four files were made before map_indicator_agency and report TFP, which is STC's (SUB-C06)
+    skhcn = ("SKHCN_2025-Q4.xlsx", "SKHCN_2026-Q1.xlsx", "SKHCN_2026-Q1_v2.xlsx", "SKHCN_2026-Q2.xlsx")
+    assert all(statuses[name] == "flagged" for name in skhcn)
+    assert sum(s == "flagged" for s in statuses.values()) == 5
+    assert sum(s == "accepted" for s in statuses.values()) == 9  # 15 − 5 flagged − 1 rejected
 
 
 def test_resubmission_replaces_current_and_earlier_version_stays_queryable(ingested: Path) -> None:
@@ -115,7 +119,7 @@ def test_archive_keeps_files_unchanged_with_reports_beside(ingested: Path) -> No
             assert row["error_report_xlsx"] is None and not xlsx.exists()
             assert lines[1:] == [[""] * 8 + [NO_FINDINGS_VI, NO_FINDINGS_EN]]
             assert NO_FINDINGS_VI == "Không phát hiện lỗi nào: tệp đạt mọi quy tắc kiểm tra."
-    assert sum(r["error_report_xlsx"] is None for r in rows) == 12  # the 12 clean samples
+    assert sum(r["error_report_xlsx"] is None for r in rows) == 9  # the 9 clean samples
     assert not list((ingested / "archive").rglob("*.tmp"))  # copies are renamed into place
 
 
@@ -195,3 +199,28 @@ def test_file_writer_writes_in_the_background_and_reports_errors(tmp_path: Path)
     writer.write(tmp_path / "a folder", b"x")  # fails on the writer's thread ...
     with pytest.raises(IsADirectoryError):
         writer.close()  # ... and is raised here, not lost
+
+
+def test_indicator_of_another_agency_is_flagged_and_still_loaded(ingested: Path) -> None:
+    """SKHCN's sample files report TFP (map_indicator_agency: STC): a warning per file, the value kept."""
+    findings = [r for r in _table(ingested / "raw", "submission_findings") if r["rule_id"] == "SUB-C06"]
+    assert sorted(r["file_name"] for r in findings) == [
+        "SKHCN_2025-Q4.xlsx",
+        "SKHCN_2026-Q1.xlsx",
+        "SKHCN_2026-Q1_v2.xlsx",
+        "SKHCN_2026-Q2.xlsx",
+    ]
+    for finding in findings:
+        assert (finding["severity"], finding["file_status"], finding["sheet"]) == (
+            "warning",
+            "flagged",
+            "ChiTieu",
+        )
+        assert (finding["column_code"], finding["value_provided"]) == ("indicator_code", "TFP_CONTRIBUTION")
+        assert finding["expected"] == "cơ quan được giao báo cáo: STC (Sở Tài chính)"
+    tfp = [
+        r
+        for r in _table(ingested / "raw", "submission_kpi_rows")
+        if r["indicator_code"] == "TFP_CONTRIBUTION" and r["agency_code"] == "SKHCN"
+    ]
+    assert len(tfp) == 4 and all(r["value"] is not None and not r["row_has_fatal"] for r in tfp)

@@ -6,16 +6,22 @@ and committed, so a change to the generator shows up as a diff of the bad files.
 
 from __future__ import annotations
 
+import dataclasses
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from pipelines.submissions.ingest import ingest_submissions
+from pipelines.submissions.layout import Period
 from pipelines.submissions.reference import default_reference_data
 from pipelines.submissions.rules import RULES, catalogue_markdown
+from pipelines.submissions.samples import filled_content
+from pipelines.submissions.template import write_plain_xlsx
 from pipelines.submissions.validator import validate_file
 
 CORPUS = Path(__file__).parent / "submissions_corpus"
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "submissions.md"
 # Rules that need history or a second file: checked through ingestion of their folder.
 MULTI_FILE_RULES = {"SUB-X01", "SUB-F04"}
 SINGLE_FILE_RULES = sorted(set(RULES) - MULTI_FILE_RULES)
@@ -31,6 +37,11 @@ def test_every_rule_has_severity_category_and_both_messages() -> None:
         assert rule.severity in {"fatal", "warning"}
         assert rule.category and rule.message_vi and rule.message_en
     assert catalogue_markdown().count("| SUB-") == len(RULES)
+
+
+def test_docs_show_the_whole_catalogue() -> None:
+    """docs/submissions.md embeds catalogue_markdown() as it is: a rule added here is documented there."""
+    assert catalogue_markdown() in DOCS.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("rule_id", SINGLE_FILE_RULES)
@@ -84,3 +95,63 @@ def test_value_that_is_not_a_number_is_kept_as_text_never_zero() -> None:
     result = validate_file(CORPUS / "SUB-V01" / "SYT_2026-Q2.xlsx", default_reference_data())
     row = result.budget_rows[0]
     assert row.allocated_mvnd is None and row.allocated_text == "khoảng 500 triệu" and row.has_fatal
+
+
+# ── SUB-C06: an indicator reported by an agency it is not assigned to (map_indicator_agency) ──────────
+def test_indicator_of_another_agency_names_the_agency_it_is_assigned_to() -> None:
+    result = validate_file(CORPUS / "SUB-C06" / "SKHCN_2026-Q2.xlsx", default_reference_data())
+    (finding,) = result.findings
+    assert (finding.rule_id, finding.severity, finding.category) == ("SUB-C06", "warning", "content")
+    # ChiTieu: two header rows, SKHCN's five prefilled indicators in rows 3–7, then TFP in row 8
+    assert (finding.sheet, finding.row_no, finding.column, finding.cell_ref) == (
+        "ChiTieu",
+        8,
+        "indicator_code",
+        "A8",
+    )
+    assert finding.value == "TFP_CONTRIBUTION"
+    assert finding.expected == "cơ quan được giao báo cáo: STC (Sở Tài chính)"
+    # a warning: the file loads and the value is kept
+    assert result.status == "flagged" and result.exit_code == 1
+    (tfp,) = [r for r in result.kpi_rows if r.indicator_code == "TFP_CONTRIBUTION"]
+    assert tfp.value == Decimal("44.6") and not tfp.has_fatal
+
+
+@pytest.mark.parametrize(
+    ("agency", "indicators"),
+    [
+        ("STC", ["TFP_CONTRIBUTION"]),
+        (
+            "SKHCN",
+            [
+                "PII_SCORE",
+                "ST_HIGHTECH_ENTERPRISES",
+                "DTI_RANK",
+                "DIGITAL_ECONOMY_SHARE",
+                "ADULT_DIGITAL_SKILLS",
+            ],
+        ),
+    ],
+)
+def test_indicator_reported_by_its_assigned_agency_is_not_flagged(
+    agency: str, indicators: list[str], tmp_path: Path
+) -> None:
+    reference = default_reference_data()
+    content = filled_content(reference, agency, Period(2026, 2))
+    assert [row["indicator_code"] for row in content.kpi] == indicators
+    path = tmp_path / f"{agency}_2026-Q2.xlsx"
+    write_plain_xlsx(content, path)
+    result = validate_file(path, reference)
+    assert result.findings == [] and [r.indicator_code for r in result.kpi_rows] == indicators
+
+
+def test_indicator_check_follows_the_mapping_in_the_reference_data() -> None:
+    """The same file is clean once the mapping gives TFP to SKHCN, and is not checked for an unmapped one."""
+    reference = default_reference_data()
+    bad_file = CORPUS / "SUB-C06" / "SKHCN_2026-Q2.xlsx"
+    moved = dataclasses.replace(
+        reference, indicator_agency={**reference.indicator_agency, "TFP_CONTRIBUTION": "SKHCN"}
+    )
+    assert validate_file(bad_file, moved).findings == []
+    unmapped = {k: v for k, v in reference.indicator_agency.items() if k != "TFP_CONTRIBUTION"}
+    assert validate_file(bad_file, dataclasses.replace(reference, indicator_agency=unmapped)).findings == []

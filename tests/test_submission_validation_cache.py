@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import logging
 import shutil
@@ -11,10 +12,11 @@ import pyarrow.parquet as pq
 import pytest
 
 import pipelines.submissions.ingest as ingest_module
+from pipelines.paths import DBT_PROJECT_DIR
 from pipelines.submissions import validation_cache
 from pipelines.submissions.ingest import ingest_submissions
 from pipelines.submissions.raw_tables import TABLES
-from pipelines.submissions.reference import ReferenceData, default_reference_data
+from pipelines.submissions.reference import ReferenceData, default_reference_data, load_reference_data
 from pipelines.submissions.validation_cache import CACHE_FOLDER_NAME, reference_fingerprint
 
 SAMPLES = Path(__file__).resolve().parents[1] / "raw" / "submissions"
@@ -169,6 +171,43 @@ def test_changed_reference_data_or_code_validates_everything_again(
     ]
     calls.reset()
     assert _ingest(tmp_path, reference).validated == 0 and calls.validated == []
+
+
+def _give_indicator_to(seeds: Path, indicator_code: str, agency_code: str) -> None:
+    path = seeds / "map_indicator_agency.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields, rows = reader.fieldnames, list(reader)
+    assert indicator_code in {r["indicator_code"] for r in rows}
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(
+            {**r, "agency_code": agency_code} if r["indicator_code"] == indicator_code else r for r in rows
+        )
+
+
+def test_a_change_to_the_indicator_agency_seed_validates_again(tmp_path: Path, calls: Calls) -> None:
+    """map_indicator_agency is part of the reference fingerprint: a new assignment re-validates (SUB-C06)."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(CORPUS / "SUB-C06" / "SKHCN_2026-Q2.xlsx", inbox)  # SKHCN reporting TFP, STC's indicator
+    seeds = tmp_path / "seeds"
+    shutil.copytree(DBT_PROJECT_DIR / "seeds", seeds)
+    before = load_reference_data(seeds_dir=seeds)
+    assert before == default_reference_data()
+    assert _ingest(tmp_path, before).by_status == {"flagged": 1}
+    assert _ingest(tmp_path, before).from_cache == 1
+
+    _give_indicator_to(seeds, "TFP_CONTRIBUTION", "SKHCN")  # the seed is reviewed: SKHCN reports TFP
+    after = load_reference_data(seeds_dir=seeds)
+    assert after.indicator_agency["TFP_CONTRIBUTION"] == "SKHCN"
+    assert reference_fingerprint(after) != reference_fingerprint(before)
+    calls.reset()
+    summary = _ingest(tmp_path, after)
+    assert calls.validated == ["SKHCN_2026-Q2.xlsx"] and summary.from_cache == 0
+    assert summary.by_status == {"accepted": 1}
+    assert pq.read_table(tmp_path / "raw" / "submission_findings.parquet").num_rows == 0
 
 
 def test_code_version_follows_the_validation_source() -> None:

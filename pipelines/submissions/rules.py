@@ -183,6 +183,14 @@ _RULES = (
         "thành một dòng.",
         "Duplicate row (same key as an earlier row in the sheet).",
     ),
+    Rule(
+        "SUB-C06",
+        WARNING,
+        "content",
+        "Chỉ tiêu này được giao cho cơ quan khác báo cáo, không phải cơ quan gửi biểu này. Vui lòng "
+        "kiểm tra lại.",
+        "Indicator is not assigned to the reporting agency (map_indicator_agency names another agency).",
+    ),
     # ── values ──
     Rule(
         "SUB-V01",

@@ -125,10 +125,14 @@ def _negative_amount(content: SubmissionContent) -> None:
     content.budget[1]["allocated_mvnd"] = -content.budget[1]["allocated_mvnd"]
 
 
+# The science department's files report all six KPI indicators, TFP among them, which the curated
+# mapping (map_indicator_agency) gives to STC: loaded, with a warning, as a real mix-up would be.
+SKHCN_TFP = "warning SUB-C06: also reports TFP, an indicator assigned to STC"
+
 SAMPLES = (
     SampleFile("SYT_2025-Q4.xlsx", "SYT", "2025-Q4", "2026-01-12T09:15:00+07:00", "clean"),
     SampleFile("SGDDT_2025-Q4.xlsx", "SGDDT", "2025-Q4", "2026-01-14T14:02:00+07:00", "clean"),
-    SampleFile("SKHCN_2025-Q4.xlsx", "SKHCN", "2025-Q4", "2026-01-15T10:40:00+07:00", "clean"),
+    SampleFile("SKHCN_2025-Q4.xlsx", "SKHCN", "2025-Q4", "2026-01-15T10:40:00+07:00", SKHCN_TFP),
     SampleFile("VPTU_2025-Q4.xlsx", "VPTU", "2025-Q4", "2026-01-16T08:30:00+07:00", "clean (Appendix II)"),
     SampleFile("SYT_2026-Q1.xlsx", "SYT", "2026-Q1", "2026-04-08T16:20:00+07:00", "clean"),
     SampleFile("STC_2026-Q1.xlsx", "STC", "2026-Q1", "2026-04-09T11:05:00+07:00", "clean"),
@@ -140,11 +144,15 @@ SAMPLES = (
         "SKHCN",
         "2026-Q1",
         "2026-04-11T15:45:00+07:00",
-        "first version of a resubmission: one figure ten times too large",
+        f"first version of a resubmission: one figure ten times too large (SUB-X02); {SKHCN_TFP}",
         change=_typo_in_disbursement,
     ),
     SampleFile(
-        "SKHCN_2026-Q1_v2.xlsx", "SKHCN", "2026-Q1", "2026-04-20T08:10:00+07:00", "resubmission (corrected)"
+        "SKHCN_2026-Q1_v2.xlsx",
+        "SKHCN",
+        "2026-Q1",
+        "2026-04-20T08:10:00+07:00",
+        f"resubmission (corrected); {SKHCN_TFP}",
     ),
     SampleFile("SGDDT_2026-Q1.xlsx", "SGDDT", "2026-Q1", "2026-04-14T10:00:00+07:00", "clean"),
     SampleFile(
@@ -155,7 +163,7 @@ SAMPLES = (
         "warnings (SUB-X02, SUB-V06)",
         change=_with_warnings,
     ),
-    SampleFile("SKHCN_2026-Q2.xlsx", "SKHCN", "2026-Q2", "2026-07-10T14:00:00+07:00", "clean"),
+    SampleFile("SKHCN_2026-Q2.xlsx", "SKHCN", "2026-Q2", "2026-07-10T14:00:00+07:00", SKHCN_TFP),
     SampleFile(
         "SGDDT_2026-Q2.xlsx",
         "SGDDT",
@@ -330,6 +338,23 @@ def corpus_files(reference: ReferenceData) -> dict[str, dict[str, bytes]]:
     case("SUB-C04", lambda c: c.progress.append({"appendix": "I", "item_no": "38", "status": "Đang thực hiện",
                                                    "percent_complete": 20}))  # fmt: skip
     case("SUB-C05", lambda c: c.budget.append(dict(c.budget[0])))
+
+    def indicator_of_another_agency(c: SubmissionContent) -> None:
+        # SKHCN's own five indicators (prefilled) plus TFP, which map_indicator_agency gives to STC.
+        assert reference.indicator_agency.get("TFP_CONTRIBUTION") not in (None, "SKHCN")
+        assert all(r["indicator_code"] != "TFP_CONTRIBUTION" for r in c.kpi)
+        tfp = reference.indicators["TFP_CONTRIBUTION"]
+        c.kpi.append(
+            {
+                "indicator_code": tfp.indicator_code,
+                "indicator_name": tfp.name_vi,
+                "unit": tfp.unit,
+                "value": _KPI_SAMPLE[tfp.indicator_code],
+                "note": "Số liệu mẫu",
+            }
+        )
+
+    case("SUB-C06", indicator_of_another_agency, name="SKHCN_2026-Q2.xlsx", agency="SKHCN")
 
     case("SUB-V01", lambda c: _set(c.budget, 0, allocated_mvnd="khoảng 500 triệu"))
     case("SUB-V02", lambda c: _set(c.budget, 0, allocated_mvnd=Decimal(-500)))

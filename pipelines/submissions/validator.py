@@ -671,8 +671,28 @@ class _Checker:
                 )
             )
 
+    def indicator_agency(
+        self, sheet: str, row_no: int, code_col: int, code_text: str | None, code: str, warned: set
+    ) -> None:
+        """SUB-C06: the indicator is assigned (map_indicator_agency) to an agency other than the reporter."""
+        agency = self.result.agency_code
+        assigned = self.reference.indicator_agency.get(code)
+        if agency and assigned and assigned != agency and code not in warned:
+            warned.add(code)
+            name = self.reference.agencies.get(assigned)
+            self.add(
+                "SUB-C06",
+                sheet,
+                row_no,
+                "indicator_code",
+                code_col,
+                code_text,
+                f"cơ quan được giao báo cáo: {assigned}" + (f" ({name})" if name else ""),
+            )
+
     def kpi(self, sheet: SheetData) -> None:
         seen: dict = {}
+        warned: set = set()
         by_no = {i.indicator_no: i for i in self.reference.indicators.values()}
         by_code = {fold_key(code): i for code, i in self.reference.indicators.items()}
         for row_no, row in self.data_rows(sheet, layout.KPI_COLUMNS, layout.VALUE_COLUMNS[layout.SHEET_KPI]):
@@ -689,6 +709,10 @@ class _Checker:
                     code_col,
                     code_text or "",
                     ", ".join(self.reference.indicators),
+                )
+            if indicator is not None:
+                self.indicator_agency(
+                    sheet.name, row_no, code_col, code_text, indicator.indicator_code, warned
                 )
             value_cell, value_col = row["value"]
             value = self.number(sheet, row_no, "value", value_col, value_cell, "number")
