@@ -309,3 +309,36 @@ def test_the_built_file_reads_no_parquet(db):
            where table_schema in ('staging', 'intermediate')"""
     ).fetchall()
     assert kinds == [("BASE TABLE",)]
+
+
+def test_lateness_is_judged_on_the_day_in_vietnam_whatever_the_session_time_zone(warehouse, tmp_path):
+    """A file received at 00:30 in Hà Nội the day after the deadline is late, also for an analyst
+    whose session runs on UTC (where it is still 17:30 on the deadline day)."""
+    import shutil
+
+    import duckdb
+
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(warehouse.duckdb_path, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        con.execute("set variable nq57_as_of = date '2026-12-31'")
+        # SYT's 2025-Q4 report: deadline 15/01/2026 (31/12 + 15 days); on time as shipped.
+        before = con.execute(
+            "select deadline_date, is_late from marts.rpt_submission_status "
+            "where agency_code = 'SYT' and period = '2025-Q4'"
+        ).fetchall()
+        assert [(str(d), late) for d, late in before] == [("2026-01-15", False)]
+        con.execute(
+            "update marts.dim_submission set received_at = timestamptz '2026-01-16 00:30:00+07' "
+            "where agency_code = 'SYT' and period = '2025-Q4'"
+        )
+        after = con.execute(
+            "select is_late, cast(first_loaded_at as date) from marts.rpt_submission_status "
+            "where agency_code = 'SYT' and period = '2025-Q4'"
+        ).fetchall()
+    finally:
+        con.close()
+    # The UTC calendar day is still the deadline day; the Vietnamese one is the day after.
+    assert [(late, str(day)) for late, day in after] == [(True, "2026-01-15")]

@@ -9,19 +9,25 @@
     {%- if var('as_of_date', none) -%}
         cast('{{ var("as_of_date") }}' as date)
     {%- else -%}
-        coalesce(try_cast(getvariable('nq57_as_of') as date), cast(timezone('Asia/Ho_Chi_Minh', now()) as date))
+        coalesce(try_cast(getvariable('nq57_as_of') as date), {{ vn_date('now()') }})
     {%- endif -%}
+{%- endmacro %}
+
+{#- The calendar day in Vietnam of a timestamp with time zone. A plain cast to date uses the
+    session's time zone: a file received at 00:30 in Hà Nội is still "yesterday" on a UTC session. -#}
+{% macro vn_date(ts) -%}
+    cast(timezone('Asia/Ho_Chi_Minh', {{ ts }}) as date)
 {%- endmacro %}
 
 {#- True for a row that was in force on the as-of date: received (valid_from) on or before that day
     and not yet replaced by a later version (valid_to) by the end of it; days in Vietnam time.
     What an analyst would have seen had they opened the warehouse that evening. -#}
 {% macro in_force_on(as_of, valid_from, valid_to) -%}
-    (cast(timezone('Asia/Ho_Chi_Minh', {{ valid_from }}) as date) <= {{ as_of }}
-     and ({{ valid_to }} is null or cast(timezone('Asia/Ho_Chi_Minh', {{ valid_to }}) as date) > {{ as_of }}))
+    ({{ vn_date(valid_from) }} <= {{ as_of }}
+     and ({{ valid_to }} is null or {{ vn_date(valid_to) }} > {{ as_of }}))
 {%- endmacro %}
 
 {#- True for a file received on or before the as-of date (Vietnam time). -#}
 {% macro received_by(as_of, received_at) -%}
-    (cast(timezone('Asia/Ho_Chi_Minh', {{ received_at }}) as date) <= {{ as_of }})
+    ({{ vn_date(received_at) }} <= {{ as_of }})
 {%- endmacro %}

@@ -77,7 +77,7 @@ select
         else 'missing'
     end as submission_state,
     case
-        when files.first_loaded_at is not null then cast(files.first_loaded_at as date) > expected.deadline_date
+        when files.first_loaded_at is not null then {{ vn_date('files.first_loaded_at') }} > expected.deadline_date
         else expected.deadline_date < {{ as_of }}
     end as is_late,
     files.is_sample
