@@ -441,8 +441,10 @@ show(pd.DataFrame(kpi_rows), empty="Chưa có chỉ tiêu nào trong kho dữ li
 
 # %%
 # The rules of marts.rpt_disbursement_rate (per task × funding source × year the latest reported quarter:
-# its allocation and cumulative disbursement; the plan of the tasks the department leads), applied to the
-# versions known on AS_OF: the mart reads the current versions, which may have arrived after AS_OF.
+# its allocation and cumulative disbursement; the plan of the tasks the department leads, in the sectors
+# it reported), applied to the versions known on AS_OF: the mart reads the current versions, which may
+# have arrived after AS_OF. Disbursement is cumulative within a year (year to date), so one row per
+# department × year: adding 2025's full-year figure to 2026's year to date would count nothing real.
 disb = pd.DataFrame()
 if SUBMISSION_MARTS["fct_budget_execution"]:
     disb = sql(
@@ -455,7 +457,8 @@ if SUBMISSION_MARTS["fct_budget_execution"]:
             ) = 1
         ),
         reported as (
-            select agency_code, sector_code, year, max(period) as latest_period,
+            select agency_code, coalesce(sector_code, 'UNKNOWN') as sector_code, year,
+                   max(period) as latest_period,
                    sum(allocated_mvnd) as allocated_mvnd, sum(disbursed_cumulative_mvnd) as disbursed_mvnd,
                    bool_or(is_sample) as is_sample
             from latest group by all
@@ -464,8 +467,8 @@ if SUBMISSION_MARTS["fct_budget_execution"]:
             select lead_agency_code as agency_code, sector_code, year, sum(amount_mvnd) as plan_mvnd
             from marts.fct_budget_plan group by all
         )
-        -- One row per department (summed over its sectors and the years it reported).
-        select r.agency_code, coalesce(a.agency_name, r.agency_code) as agency_name,
+        -- One row per department and year (summed over its sectors; never over years).
+        select r.agency_code, coalesce(a.agency_name, r.agency_code) as agency_name, r.year,
                max(r.latest_period) as latest_period, sum(p.plan_mvnd) as plan_mvnd,
                sum(r.allocated_mvnd) as allocated_mvnd, sum(r.disbursed_mvnd) as disbursed_mvnd,
                bool_or(r.is_sample) as is_sample
@@ -473,7 +476,7 @@ if SUBMISSION_MARTS["fct_budget_execution"]:
         left join plan p using (agency_code, sector_code, year)
         left join marts.dim_agency a using (agency_code)
         group by all
-        order by allocated_mvnd desc nulls last, r.agency_code
+        order by r.year desc, allocated_mvnd desc nulls last, r.agency_code
         """
     )
 if disb.empty:
@@ -481,19 +484,31 @@ if disb.empty:
 else:
     if disb["is_sample"].fillna(False).astype(bool).any():
         note("Có dữ liệu mẫu (sample data) trong các số giải ngân dưới đây.", "banner")
-    # Unknown (a blank cell, NULL) or zero allocation gives no rate: "—", never "NaN%" or 0%.
+    # Unknown (a blank cell, NULL) or zero allocation gives no rate: "—", never "NaN%" or 0% (as the mart).
     disb["rate"] = [
-        None if pd.isna(a) or pd.isna(d) or not a else vn_percent(Decimal(str(d)) * 100 / Decimal(str(a)))
+        None if pd.isna(a) or pd.isna(d) or a <= 0 else vn_percent(Decimal(str(d)) * 100 / Decimal(str(a)))
         for a, d in zip(disb["allocated_mvnd"], disb["disbursed_mvnd"], strict=True)
     ]
-    fig, ax = plt.subplots(figsize=(9, 0.45 * len(disb) + 1.2))
-    y = range(len(disb))
-    ax.barh([i + 0.2 for i in y], disb["allocated_mvnd"].astype(float), 0.4, label="Dự toán được giao")
-    ax.barh([i - 0.2 for i in y], disb["disbursed_mvnd"].astype(float), 0.4, label="Đã giải ngân (lũy kế)")
-    ax.set_yticks(list(y), disb["agency_name"], fontsize=8)
+    # The chart shows one year, the latest with any report known on AS_OF (cumulative figures of two
+    # years side by side would read as one total).
+    CHART_YEAR = int(disb["year"].max())
+    chart = disb[disb["year"] == CHART_YEAR].reset_index(drop=True)
+    display(
+        Markdown(
+            "Số giải ngân là số lũy kế từ đầu năm đến kỳ báo cáo gần nhất của năm, nên mỗi sở, ngành có "
+            "một dòng cho mỗi năm; không cộng các năm với nhau. Kế hoạch: kinh phí năm đó của các nhiệm vụ "
+            f"sở, ngành chủ trì, trong các lĩnh vực đã báo cáo. Biểu đồ: năm {CHART_YEAR}, năm gần nhất có "
+            f"số giải ngân được báo cáo đến ngày {AS_OF_VN}."
+        )
+    )
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(chart) + 1.2))
+    y = range(len(chart))
+    ax.barh([i + 0.2 for i in y], chart["allocated_mvnd"].astype(float), 0.4, label="Dự toán được giao")
+    ax.barh([i - 0.2 for i in y], chart["disbursed_mvnd"].astype(float), 0.4, label="Đã giải ngân (lũy kế)")
+    ax.set_yticks(list(y), chart["agency_name"], fontsize=8)
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(VN_AXIS)
-    ax.set_title("Giải ngân so với dự toán theo sở, ngành (triệu đồng)")
+    ax.set_title(f"Giải ngân so với dự toán theo sở, ngành, năm {CHART_YEAR} (triệu đồng)")
     ax.legend(fontsize=8, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
@@ -502,6 +517,7 @@ else:
         disb,
         {
             "agency_name": "Sở, ngành",
+            "year": "Năm",
             "latest_period": "Kỳ báo cáo gần nhất",
             "plan_mvnd": "Kế hoạch (triệu đồng)",
             "allocated_mvnd": "Dự toán (triệu đồng)",
@@ -514,22 +530,56 @@ else:
 # ## 5. Nhiệm vụ quá hạn và đến hạn trong 90 ngày tới
 
 # %%
-due = sql(
+DAY = f"date '{AS_OF.isoformat()}'"
+# Each task's latest progress report known on AS_OF (the rule of marts.rpt_task_risk): a task whose
+# latest known report says "done" is neither overdue nor due, whatever its printed deadline; a "done"
+# reported only after AS_OF does not clear it here.
+LATEST_PROGRESS = (
+    f"""
+    select appendix, item_no, year, period, status_code, percent_complete, is_sample
+    from marts.fct_task_progress
+    where {KNOWN}
+    qualify row_number() over (
+        partition by appendix, item_no order by year desc, quarter desc, valid_from desc
+    ) = 1
     """
-    select item_no, deadline_date, deadline_text, lead_agency_name, task_name,
-           case when deadline_date < ?::date then 'Quá hạn' else 'Đến hạn trong 90 ngày' end as tinh_trang
-    from marts.dim_task
-    where deadline_date is not null and deadline_date <= ?::date + interval 90 day
-    order by deadline_date, sequence
-    """,
-    [AS_OF.isoformat(), AS_OF.isoformat()],
+    if SUBMISSION_MARTS["fct_task_progress"]
+    else "select null::varchar as appendix, null::varchar as item_no, null::integer as year, "
+    "null::varchar as period, null::varchar as status_code, null::decimal(5, 2) as percent_complete, "
+    "null::boolean as is_sample where false"
 )
+due = sql(
+    f"""
+    select t.item_no, t.deadline_date, t.deadline_text, t.lead_agency_name, t.task_name,
+           p.period as latest_report_period, p.percent_complete as latest_percent_complete,
+           coalesce(p.status_code = 'done', false) as reported_done,
+           case when t.deadline_date < {DAY} then 'Quá hạn' else 'Đến hạn trong 90 ngày' end as tinh_trang
+    from marts.dim_task t
+    left join ({LATEST_PROGRESS}) p on p.appendix = t.appendix and p.item_no = t.item_no
+    where t.deadline_date is not null and t.deadline_date <= {DAY} + interval 90 day
+    order by t.deadline_date, t.sequence
+    """
+)
+reported_done = due[due["reported_done"].astype(bool)]
+due = due[~due["reported_done"].astype(bool)]
+if SUBMISSION_MARTS["fct_task_progress"]:
+    checked = (
+        "; đã đối chiếu báo cáo tiến độ nhận đến ngày này: không liệt kê nhiệm vụ có báo cáo gần nhất là "
+        "đã hoàn thành"
+        + (
+            f" ({vn_number(len(reported_done))} nhiệm vụ, STT {', '.join(reported_done['item_no'])})"
+            if not reported_done.empty
+            else ""
+        )
+        + "; xem thêm bảng rủi ro bên dưới)."
+    )
+else:
+    checked = "; chưa đối chiếu báo cáo tiến độ)."
 display(
     Markdown(
-        f"Tính đến {AS_OF.strftime('%d/%m/%Y')}: **{int((due['tinh_trang'] == 'Quá hạn').sum())}** "
+        f"Tính đến {AS_OF_VN}: **{int((due['tinh_trang'] == 'Quá hạn').sum())}** "
         f"nhiệm vụ đã quá hạn hoàn thành theo kế hoạch, **{int((due['tinh_trang'] != 'Quá hạn').sum())}**"
-        " nhiệm vụ đến hạn trong 90 ngày tới (theo hạn ghi trong Phụ lục I; chưa đối chiếu báo cáo tiến độ"
-        + (")." if not SUBMISSION_MARTS["fct_task_progress"] else ", xem bảng rủi ro bên dưới).")
+        " nhiệm vụ đến hạn trong 90 ngày tới (theo hạn ghi trong Phụ lục I" + checked
     )
 )
 show(
@@ -540,6 +590,11 @@ show(
         "deadline_date": "Hạn",
         "lead_agency_name": "Cơ quan chủ trì",
         "task_name": "Nhiệm vụ",
+        **(
+            {"latest_report_period": "Kỳ báo cáo gần nhất", "latest_percent_complete": "% hoàn thành"}
+            if SUBMISSION_MARTS["fct_task_progress"]
+            else {}
+        ),
     },
     empty="Không có nhiệm vụ nào quá hạn hoặc đến hạn trong 90 ngày tới.",
 )
@@ -548,12 +603,10 @@ RISK_VI = {
     "deadline_within_90_days_not_done": "Đến hạn trong 90 ngày, chưa hoàn thành",
     "money_but_no_report": "Có kinh phí năm nay nhưng chưa báo cáo",
 }
-DAY = f"date '{AS_OF.isoformat()}'"
 if SUBMISSION_MARTS["fct_task_progress"]:
     display(Markdown("### Nhiệm vụ có rủi ro (theo báo cáo tiến độ của sở, ngành)"))
-    # The rules of marts.rpt_task_risk, over the progress reports known on AS_OF: the view takes each
-    # task's latest *current* report, which may have arrived after AS_OF (a task reported "done" in July
-    # would not be at risk in a briefing dated March).
+    # The rules of marts.rpt_task_risk, over the progress reports known on AS_OF (the same versions the
+    # view takes as of AS_OF; written out here so the briefing does not depend on the view's as-of date).
     risk = sql(
         f"""
         with tasks as (
@@ -561,13 +614,7 @@ if SUBMISSION_MARTS["fct_task_progress"]:
                    coalesce(deadline_date, make_date(period_end_year, 12, 31)) as effective_deadline
             from marts.dim_task where item_level in ('task', 'item')
         ),
-        latest_progress as (
-            select * from marts.fct_task_progress
-            where {KNOWN}
-            qualify row_number() over (
-                partition by appendix, item_no order by year desc, quarter desc, valid_from desc
-            ) = 1
-        ),
+        latest_progress as ({LATEST_PROGRESS}),
         plan_this_year as (
             select task_key, sum(amount_mvnd) as planned_mvnd
             from marts.fct_budget_plan where year = {AS_OF.year} group by all
@@ -611,7 +658,7 @@ if SUBMISSION_MARTS["rpt_submission_status"] and SUBMISSION_MARTS["dim_submissio
     display(Markdown("### Sở, ngành nộp chậm hoặc có tệp bị từ chối"))
     # Who had to report which quarter by when comes from marts.rpt_submission_status (as of AS_OF);
     # which files had arrived by then is counted again here from the files received by AS_OF, with
-    # the view's rules (the view counts every file, also those received after AS_OF).
+    # the view's rules, the days taken in Vietnam time.
     status_df = sql(
         f"""
         with files as (

@@ -23,6 +23,7 @@ warehouse_path = None  # None = the published warehouse
 # %%
 import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -31,7 +32,8 @@ from IPython.display import HTML, Markdown, display
 from pipelines.warehouse_access import read_sql
 
 WAREHOUSE = Path(warehouse_path) if warehouse_path else None
-AS_OF = dt.date.fromisoformat(str(as_of)) if as_of else None  # None: the reports are as of today
+AS_OF = dt.date.fromisoformat(str(as_of)) if as_of else dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+AS_OF_VN = AS_OF.strftime("%d/%m/%Y")
 
 
 def sql(query: str, params: list | None = None) -> pd.DataFrame:
@@ -43,6 +45,20 @@ def table(df: pd.DataFrame) -> HTML:
     return HTML(df.astype(object).where(df.notna(), "—").to_html(index=False))
 
 
+# What was known on AS_OF, by the briefing's rule (notebooks/briefing.py): a file counts from the
+# Vietnam date it was received; a loaded version (accepted or flagged) is in force from then until
+# the day a later version of the same agency and period arrived. Files received after AS_OF are not
+# listed, and a replacement that came only after AS_OF is not known yet.
+def vn_day(column: str) -> str:
+    """SQL: the calendar date in Vietnam of a TIMESTAMPTZ column (whatever the session time zone)."""
+    return f"cast(timezone('Asia/Ho_Chi_Minh', {column}) as date)"
+
+
+DAY = f"date '{AS_OF.isoformat()}'"
+RECEIVED = f"{vn_day('received_at')} <= {DAY}"
+SUPERSEDED = f"(superseded_at is not null and {vn_day('superseded_at')} <= {DAY})"
+FILE_IN_FORCE = f"status in ('accepted', 'flagged') and not {SUPERSEDED}"
+
 NO_SUBMISSIONS = "**Chưa có báo cáo nào của sở, ngành được nạp**"
 tables = set(
     sql("select table_name from information_schema.tables where table_schema = 'marts'")["table_name"]
@@ -50,11 +66,25 @@ tables = set(
 SUBMISSION_TABLES = [
     t for t in ("dim_submission", "rpt_submission_status", "fct_submission_finding") if t in tables
 ]
-files = sql("select * from marts.dim_submission") if "dim_submission" in tables else pd.DataFrame()
+# is_current and superseded_at describe the warehouse today; here they say what held on AS_OF.
+files = (
+    sql(
+        f"""
+        select * replace (
+            coalesce({FILE_IN_FORCE}, false) as is_current,
+            case when {SUPERSEDED} then superseded_at end as superseded_at
+        )
+        from marts.dim_submission where {RECEIVED}
+        """
+    )
+    if "dim_submission" in tables
+    else pd.DataFrame()
+)
+display(Markdown(f"Ngày số liệu: {AS_OF_VN} · các tệp đã nhận đến hết ngày này."))
 if not SUBMISSION_TABLES:
     display(Markdown(f"{NO_SUBMISSIONS} (không có bảng báo cáo trong kho dữ liệu)."))
 elif files.empty:
-    display(Markdown(f"{NO_SUBMISSIONS}: kho dữ liệu chưa nhận tệp nào."))
+    display(Markdown(f"{NO_SUBMISSIONS}: kho dữ liệu chưa nhận tệp nào đến ngày {AS_OF_VN}."))
 
 # %%
 if not files.empty:
@@ -68,7 +98,8 @@ if not files.empty:
         plt.show()
 
 # %%
-# Expected reports per department and quarter: submitted, late, missing, rejected.
+# Expected reports per department and quarter: submitted, late, missing, rejected. The view is computed
+# as of AS_OF (read_sql sets it) and counts only the files received by then.
 if "rpt_submission_status" in tables:
     status = sql("select * from marts.rpt_submission_status order by agency_code, period")
     if status.empty:
@@ -78,17 +109,21 @@ if "rpt_submission_status" in tables:
 
 # %%
 # Findings by rule: which rules fire most often, to fix the template or the guidance. The findings
-# table when the warehouse has one, else the rule IDs each file carries in dim_submission.
+# table when the warehouse has one (per submission), else the rule IDs each file carries in
+# dim_submission; only the files received by AS_OF.
 finding_table = next((t for t in ("fct_submission_finding", "fct_submission_findings") if t in tables), None)
-if finding_table:
+finding_columns = set(sql(f"select * from marts.{finding_table} limit 0").columns) if finding_table else set()
+if finding_table and "submission_id" in finding_columns:
     counts = sql(
-        f"select rule_id, severity, count(*) as n from marts.{finding_table} group by all order by n desc"
+        f"select rule_id, severity, count(*) as n from marts.{finding_table} "
+        f"where submission_id in (select submission_id from marts.dim_submission where {RECEIVED}) "
+        "group by all order by n desc, rule_id"
     )
 elif "rule_ids" in files.columns:
     counts = sql(
         "select rule_id, count(*) as files from ("
         "  select unnest(string_split(rule_ids, ',')) as rule_id from marts.dim_submission"
-        "  where coalesce(rule_ids, '') <> ''"
+        f"  where coalesce(rule_ids, '') <> '' and {RECEIVED}"
         ") group by all order by files desc, rule_id"
     )
 else:

@@ -79,14 +79,18 @@ def text(name: str, kind: str, as_of: dt.date | None = None) -> str:
     return re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", body)))
 
 
-def html_table(name: str, kind: str, header: str, as_of: dt.date | None = None) -> list[dict[str, str]]:
-    """The rows of the first HTML table whose header row has ``header``, as {header: cell text}."""
+def html_table(
+    name: str, kind: str, header: str | tuple[str, ...], as_of: dt.date | None = None
+) -> list[dict[str, str]]:
+    """The rows of the first HTML table whose header row has ``header`` (every one of several), as
+    {header: cell text}."""
     import lxml.html
 
+    wanted = {header} if isinstance(header, str) else set(header)
     root = lxml.html.fromstring(page(name, kind, as_of))
     for table in root.iter("table"):
         heads = [" ".join(th.text_content().split()) for th in table.iter("th")]
-        if header in heads:
+        if wanted <= set(heads):
             return [
                 dict(zip(heads, (" ".join(td.text_content().split()) for td in tr.iter("td")), strict=True))
                 for tr in table.iter("tr")
@@ -266,17 +270,62 @@ def test_budget_explorer_total_is_the_fixture_plan_total(kind: str) -> None:
 
 def test_disbursement_rates_are_the_fixture_figures_and_unknown_is_a_dash() -> None:
     rows = html_table("briefing.py", WITH, "Tỷ lệ giải ngân")
-    shown = {r["Sở, ngành"]: r["Tỷ lệ giải ngân"] for r in rows}
+    shown = {(r["Sở, ngành"], r["Năm"]): r["Tỷ lệ giải ngân"] for r in rows}
     expected = {}
     # On ALL_KNOWN_AS_OF the versions in force are the current ones; per task × source × year the
     # latest quarter counts (the cumulative disbursement of the year so far).
     current = "where is_current"
-    for name, _period, allocated, disbursed in query(WITH, disbursement_sql(current)):
+    for name, year, _period, _plan, allocated, disbursed in query(WITH, disbursement_sql(current)):
         unknown = allocated is None or disbursed is None or not allocated
-        expected[name] = "—" if unknown else vn_percent(disbursed * 100 / allocated)
+        expected[name, str(year)] = "—" if unknown else vn_percent(disbursed * 100 / allocated)
     assert shown == expected
     assert "—" in shown.values()  # the made-up sample row: both cells blank
     assert len([v for v in shown.values() if v.endswith("%")]) >= 2
+
+
+def test_disbursement_is_one_row_per_department_and_year_never_two_years_added() -> None:
+    # Disbursement is cumulative within a year: SKHCN's 2025 full year (2025-Q4) and its 2026 year to
+    # date (2026-Q2) are two rows; added together they would read 33.986 allocated, 19.148 disbursed,
+    # "2026-Q2". The plan is that year's plan of the tasks the department leads (fixture: 2025 15.350,
+    # 2026 20.350 for SKHCN's group II tasks). Ordered newest year first.
+    rows = [
+        (
+            r["Sở, ngành"],
+            r["Năm"],
+            r["Kỳ báo cáo gần nhất"],
+            r["Kế hoạch (triệu đồng)"],
+            r["Dự toán (triệu đồng)"],
+            r["Đã giải ngân (triệu đồng)"],
+            r["Tỷ lệ giải ngân"],
+        )
+        for r in html_table("briefing.py", WITH, "Tỷ lệ giải ngân")
+    ]
+    skhcn, stc, snnmt, sct = (
+        "Sở Khoa học và Công nghệ",
+        "Sở Tài chính",
+        "Sở Nông nghiệp và Môi trường",
+        "Sở Công Thương",
+    )
+    assert rows == [
+        (skhcn, "2026", "2026-Q2", "20.350", "18.671", "4.813,09", "25,78%"),
+        (stc, "2026", "2026-Q1", "1.200", "1.140", "127,22", "11,16%"),
+        (snnmt, "2026", "2026-Q1", "363", "352", "29,57", "8,40%"),
+        (sct, "2026", "2026-Q1", "2.464", "—", "—", "—"),  # both cells blank: no rate, not 0 %
+        (skhcn, "2025", "2025-Q4", "15.350", "15.315", "14.334,89", "93,60%"),
+    ]
+    # The chart shows one year: the latest with a report known on the date.
+    assert "Biểu đồ: năm 2026, năm gần nhất có số giải ngân được báo cáo đến ngày 31/12/2026." in text(
+        "briefing.py", WITH
+    )
+
+
+def test_disbursement_on_the_nightly_date_is_2025_only() -> None:
+    # On 01/03/2026 only the 2025-Q4 reports had arrived: every row is 2025, and so is the chart.
+    rows = html_table("briefing.py", REAL, "Tỷ lệ giải ngân")
+    assert rows and {(r["Năm"], r["Kỳ báo cáo gần nhất"]) for r in rows} == {("2025", "2025-Q4")}
+    assert "Biểu đồ: năm 2025, năm gần nhất có số giải ngân được báo cáo đến ngày 01/03/2026." in text(
+        "briefing.py", REAL
+    )
 
 
 @pytest.mark.parametrize("kind", FIXTURES)
@@ -360,13 +409,20 @@ def known_where(day: dt.date) -> str:
 
 
 def disbursement_sql(where: str) -> str:
-    """Per department: latest period, allocation and cumulative disbursement (latest quarter per task ×
-    funding source × year) over the execution rows ``where`` selects."""
+    """Per department and year: latest period, plan (of the tasks it leads, in the sectors it reported),
+    allocation and cumulative disbursement (latest quarter per task × funding source × year) over the
+    execution rows ``where`` selects."""
     return (
-        "select coalesce(a.agency_name, r.agency_code), max(r.period), sum(r.allocated_mvnd), "
-        "sum(r.disbursed_cumulative_mvnd) from (select * from marts.fct_budget_execution "
+        "with r as (select * from marts.fct_budget_execution "
         f"{where} qualify row_number() over (partition by agency_code, appendix, item_no, "
-        "funding_source_code, year order by quarter desc) = 1) r "
+        "funding_source_code, year order by quarter desc) = 1), "
+        "sectors as (select distinct agency_code, sector_code, year from r), "
+        "plan_by_year as (select s.agency_code, s.year, sum(p.amount_mvnd) as plan from sectors s "
+        "join marts.fct_budget_plan p on p.lead_agency_code = s.agency_code "
+        "and p.sector_code = s.sector_code and p.year = s.year group by all) "
+        "select coalesce(a.agency_name, r.agency_code), r.year, max(r.period), any_value(p.plan), "
+        "sum(r.allocated_mvnd), sum(r.disbursed_cumulative_mvnd) from r "
+        "left join plan_by_year p using (agency_code, year) "
         "left join marts.dim_agency a using (agency_code) group by all"
     )
 
@@ -386,23 +442,29 @@ def rate(allocated: Decimal | None, disbursed: Decimal | None) -> str:
     )
 
 
-def shown_disbursement(as_of: dt.date) -> dict[str, tuple[str, str, str, str]]:
+def shown_disbursement(as_of: dt.date) -> dict[tuple[str, str], tuple[str, str, str, str, str]]:
+    """(department, year) → (latest period, plan, allocation, disbursement, rate) as the table shows."""
     rows = html_table("briefing.py", REAL, "Tỷ lệ giải ngân", as_of)
-    return {
-        r["Sở, ngành"]: (
+    shown = {
+        (r["Sở, ngành"], r["Năm"]): (
             r["Kỳ báo cáo gần nhất"],
+            r["Kế hoạch (triệu đồng)"],
             r["Dự toán (triệu đồng)"],
             r["Đã giải ngân (triệu đồng)"],
             r["Tỷ lệ giải ngân"],
         )
         for r in rows
     }
+    assert len(shown) == len(rows), "one row per department and year"
+    return shown
 
 
-def expected_disbursement(where: str, as_of: dt.date) -> dict[str, tuple[str, str, str, str]]:
+def expected_disbursement(
+    where: str, as_of: dt.date
+) -> dict[tuple[str, str], tuple[str, str, str, str, str]]:
     return {
-        name: (period, cell(allocated), cell(disbursed), rate(allocated, disbursed))
-        for name, period, allocated, disbursed in query(REAL, disbursement_sql(where), as_of)
+        (name, str(year)): (period, cell(plan), cell(allocated), cell(disbursed), rate(allocated, disbursed))
+        for name, year, period, plan, allocated, disbursed in query(REAL, disbursement_sql(where), as_of)
     }
 
 
@@ -505,10 +567,11 @@ def test_briefing_shows_only_the_reports_received_by_its_date() -> None:
 def test_briefing_between_a_submission_and_its_resubmission_shows_the_first_version() -> None:
     # The shipped samples' resubmission: SKHCN 2026-Q1, received 11/04/2026, re-sent 20/04/2026 with
     # a corrected disbursement; the briefing is rendered for the day before the re-send.
-    agency, first_file, first_at, resent_file, resent_at = query(
+    agency, year, first_file, first_at, resent_file, resent_at = query(
         REAL,
         f"""
-        select old.agency_code, old.file_name, old.received_at, new.file_name, new.received_at
+        select old.agency_code, old.report_year, old.file_name, old.received_at,
+               new.file_name, new.received_at
         from marts.dim_submission old join marts.dim_submission new using (agency_code, period)
         where old.{LOADED} and new.{LOADED} and new.version = old.version + 1
         order by new.received_at limit 1
@@ -534,7 +597,10 @@ def test_briefing_between_a_submission_and_its_resubmission_shows_the_first_vers
     assert shown == expected_disbursement(known_where(between), between)
     # The resubmission corrected a disbursement: the department's figure changes the day it arrives.
     ((name,),) = query(REAL, f"select agency_name from marts.dim_agency where agency_code = '{agency}'")
-    assert shown[name] != expected_disbursement(known_where(day_of(resent_at)), between)[name]
+    assert (
+        shown[name, str(year)]
+        != expected_disbursement(known_where(day_of(resent_at)), between)[name, str(year)]
+    )
 
 
 def test_briefing_when_every_file_is_known_shows_what_the_marts_show() -> None:
@@ -548,15 +614,17 @@ def test_briefing_when_every_file_is_known_shows_what_the_marts_show() -> None:
     )
     assert day_of(last) <= late
     expected = {
-        name: (period, cell(allocated), cell(disbursed), rate(allocated, disbursed))
-        for name, period, allocated, disbursed in query(
+        (name, str(year)): (period, cell(plan), cell(allocated), cell(disbursed), rate(allocated, disbursed))
+        for name, year, period, plan, allocated, disbursed in query(
             REAL,
-            "select coalesce(a.agency_name, r.agency_code), max(r.latest_period), sum(r.allocated_mvnd), "
-            "sum(r.disbursed_mvnd) from marts.rpt_disbursement_rate r "
+            "select coalesce(a.agency_name, r.agency_code), r.year, max(r.latest_period), sum(r.plan_mvnd), "
+            "sum(r.allocated_mvnd), sum(r.disbursed_mvnd) from marts.rpt_disbursement_rate r "
             "left join marts.dim_agency a using (agency_code) group by all",
             late,
         )
     }
+    # Two years reported (2025 in full, 2026 so far), never added together.
+    assert {year for _name, year in expected} == {"2025", "2026"}
     assert shown_disbursement(late) == expected
     risks = sorted(
         (r["STT"], r["Hạn"], r["Rủi ro"], r["Kỳ báo cáo gần nhất"])
@@ -610,3 +678,112 @@ def test_kpi_progress_lists_only_the_actuals_known_on_its_date() -> None:
     ((all_rows,),) = query(REAL, "select count(*) from marts.fct_kpi_actual")
     assert shown == expected and 0 < len(expected) < all_rows
     assert f"{len(expected)} số thực hiện đã báo cáo đến ngày này" in text("kpi_progress.py", REAL)
+
+
+# --------------------------------------------------------------------------- tasks cleared by a "done" report
+# Section 5's first table lists the tasks with a printed deadline that is past or within 90 days. A task
+# whose latest progress report known on the date says "done" is not overdue (marts.rpt_task_risk's rule);
+# a "done" received after the date does not clear it. Tasks 10 and 21 (SKHCN, due 31/03/2026) were
+# reported done in SKHCN's 2026-Q2 file, received 10/07/2026 (Vietnam time).
+
+DUE_TABLE = ("Tình trạng", "Nhiệm vụ")  # the KPI table has "Tình trạng" too, but no "Nhiệm vụ"
+OVERDUE = "Quá hạn"
+
+
+def due_shown(kind: str, as_of: dt.date | None = None) -> dict[str, str]:
+    """Section 5's first table: STT → "Quá hạn" / "Đến hạn trong 90 ngày"."""
+    return {r["STT"]: r["Tình trạng"] for r in html_table("briefing.py", kind, DUE_TABLE, as_of)}
+
+
+def test_fixture_task_reported_done_is_not_listed_as_overdue() -> None:
+    # Fixture, 31/12/2026: of group II's printed deadlines, task 10 (31/03/2026) is done per SKHCN's
+    # 2026-Q2 report; task 11 (30/06/2026) is not (42 % in 2026-Q2). Before the fix both were overdue.
+    ((status, period),) = query(
+        WITH,
+        "select status_code, period from marts.fct_task_progress where appendix = 'I' and item_no = '10' "
+        "and is_current order by period desc limit 1",
+    )
+    assert (status, period) == ("done", "2026-Q2")
+    assert due_shown(WITH) == {"11": OVERDUE}
+    page_text = text("briefing.py", WITH)
+    assert (
+        "Tính đến 31/12/2026: 1 nhiệm vụ đã quá hạn hoàn thành theo kế hoạch, 0 nhiệm vụ đến hạn" in page_text
+    )
+    assert "đã hoàn thành (1 nhiệm vụ, STT 10)" in page_text
+    # The same as the mart's rule: the view lists no risk for task 10, and task 11 as overdue.
+    risk = dict(query(WITH, "select item_no, risk_reason from marts.rpt_task_risk where appendix = 'I'"))
+    assert "10" not in risk and risk["11"] == "deadline_passed_not_done"
+
+
+def test_done_clears_a_task_from_the_day_its_report_is_received() -> None:
+    before, received = dt.date(2026, 7, 9), dt.date(2026, 7, 10)
+    ((received_at,),) = query(
+        REAL,
+        "select distinct d.received_at from marts.fct_task_progress p join marts.dim_submission d "
+        "using (submission_id) where p.status_code = 'done' and p.item_no in ('10', '21')",
+    )
+    assert day_of(received_at) == received
+    still_due = {"11", "50", "51", "52", "53", "54", "55", "56"}  # due 30/06/2026, not reported done
+    assert due_shown(REAL, before) == dict.fromkeys(still_due | {"10", "21"}, OVERDUE)
+    assert due_shown(REAL, received) == dict.fromkeys(still_due, OVERDUE)
+    assert "10 nhiệm vụ đã quá hạn hoàn thành theo kế hoạch" in text("briefing.py", REAL, before)
+    page_text = text("briefing.py", REAL, received)
+    assert "8 nhiệm vụ đã quá hạn hoàn thành theo kế hoạch" in page_text
+    assert "đã hoàn thành (2 nhiệm vụ, STT 10, 21)" in page_text
+    # And the risk table (the view's rule) agrees on both days.
+    for day in (before, received):
+        risks = {r["STT"] for r in html_table("briefing.py", REAL, "Rủi ro", day)}
+        assert ({"10", "21"} <= risks) is (day == before), day
+
+
+# --------------------------------------------------------------------------- submission quality on a date
+
+
+def quality_files(as_of: dt.date) -> dict[str, tuple[str, str]]:
+    """submission_quality's file table: file → (is_current on the date, superseded_at shown)."""
+    return {
+        r["file_name"]: (r["is_current"], r["superseded_at"])
+        for r in html_table("submission_quality.py", WITH, "file_name", as_of)
+    }
+
+
+def test_submission_quality_lists_only_the_files_received_by_its_date() -> None:
+    # Fixture: SKHCN's 2026-Q1 file arrived 11/04/2026 and its re-send (v2) 20/04/2026 (Vietnam time);
+    # SKHCN 2026-Q2 on 10/07, SGDDT's rejected 2026-Q2 file on 13/07/2026.
+    day = dt.date(2026, 4, 19)
+    received = dict(query(WITH, "select file_name, received_at from marts.dim_submission"))
+    assert day_of(received["SKHCN_2026-Q1_v2.xlsx"]) == day + dt.timedelta(days=1)
+    shown = quality_files(day)
+    assert shown == {
+        "SKHCN_2025-Q4.xlsx": ("True", "—"),
+        "STC_2026-Q1.xlsx": ("True", "—"),
+        "SNNMT_2026-Q1.csv": ("True", "—"),
+        "SKHCN_2026-Q1.xlsx": ("True", "—"),  # its replacement is not known yet
+    }
+    assert shown.keys() == {f for f, at in received.items() if day_of(at) <= day}
+    page_text = text("submission_quality.py", WITH, day)
+    for later in (
+        "SKHCN_2026-Q1_v2.xlsx",
+        "SKHCN_2026-Q2.xlsx",
+        "SGDDT_2026-Q2.xlsx",
+        "SGDDT_2026-Q2_v2.xlsx",
+    ):
+        assert later not in page_text, later
+    # Rules: only the received files' findings; SGDDT's rejected file (SUB-V02) came later.
+    rules = {r["rule_id"]: r["files"] for r in html_table("submission_quality.py", WITH, "rule_id", day)}
+    counted = query(
+        WITH,
+        "select rule_id, count(*) from (select unnest(string_split(rule_ids, ',')) as rule_id "
+        f"from marts.dim_submission where coalesce(rule_ids, '') <> '' and {received_before_end_of(day)}) "
+        "group by all",
+    )
+    assert rules == {rule: str(n) for rule, n in counted} and rules["SUB-X02"] == "1"  # SKHCN 2026-Q1
+    ((rejected_rules,),) = query(
+        WITH, "select rule_ids from marts.dim_submission where file_name = 'SGDDT_2026-Q2.xlsx'"
+    )
+    assert "SUB-V02" in rejected_rules and "SUB-V02" not in rules
+    # The next day the re-send is there and the first version is no longer in force.
+    next_day = quality_files(day + dt.timedelta(days=1))
+    assert next_day["SKHCN_2026-Q1_v2.xlsx"] == ("True", "—")
+    assert next_day["SKHCN_2026-Q1.xlsx"][0] == "False" and next_day["SKHCN_2026-Q1.xlsx"][1] != "—"
+    assert len(next_day) == 5
