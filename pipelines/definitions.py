@@ -11,7 +11,7 @@ from pipelines.assets.extraction import extracted_documents
 from pipelines.assets.publishing import published_warehouse
 from pipelines.assets.submissions import ingested_submissions
 from pipelines.paths import documents_dir, submissions_dir
-from pipelines.refresh_state import fingerprint, inputs_unchanged, record_failure
+from pipelines.refresh_state import RebuildScope, fingerprint, rebuild_scope, record_failure
 
 ALL_ASSETS = [extracted_documents, ingested_submissions, *DBT_ASSETS, published_warehouse, nightly_briefing]
 
@@ -23,6 +23,34 @@ refresh_job = dg.define_asset_job(
 
 BRIEFING_KEY = nightly_briefing.key
 
+# A refresh when only submissions changed: the documents' raw tables again (from the extraction
+# cache: the submissions' reference data must be today's plan), the submissions and every model
+# downstream of them, built on top of the published warehouse, then publish and briefing.
+SUBMISSIONS_REBUILD = (
+    dg.AssetSelection.assets(extracted_documents)
+    | dg.AssetSelection.assets(ingested_submissions).downstream()
+    | dg.AssetSelection.assets(published_warehouse, nightly_briefing)
+)
+
+
+def run_request_for(scope: RebuildScope, run_key: str | None = None) -> dg.RunRequest:
+    """The refresh run for a rebuild scope (nq57/refresh tag: briefing_only, submissions or full)."""
+    if scope == "nothing":
+        return dg.RunRequest(
+            run_key=run_key, asset_selection=[BRIEFING_KEY], tags={"nq57/refresh": "briefing_only"}
+        )
+    if scope == "submissions":
+        return dg.RunRequest(
+            run_key=run_key,
+            asset_selection=submissions_rebuild_keys(),
+            tags={"nq57/refresh": "submissions"},
+        )
+    return dg.RunRequest(run_key=run_key, tags={"nq57/refresh": "full"})
+
+
+def submissions_rebuild_keys() -> list[dg.AssetKey]:
+    return sorted(SUBMISSIONS_REBUILD.resolve(defs.resolve_asset_graph()), key=lambda k: k.to_string())
+
 
 @dg.schedule(
     name="nightly_refresh",
@@ -32,11 +60,10 @@ BRIEFING_KEY = nightly_briefing.key
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
 def nightly_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
-    """Every night at 02:00: the whole refresh, or only the new day's briefing when no input file
-    and no code changed since the published warehouse was built (the same rule as `nq57 refresh`)."""
-    if inputs_unchanged():
-        return dg.RunRequest(asset_selection=[BRIEFING_KEY], tags={"nq57/refresh": "briefing_only"})
-    return dg.RunRequest(tags={"nq57/refresh": "full"})
+    """Every night at 02:00: only what changed since the published warehouse was built (the same
+    rule as `nq57 refresh`): the new day's briefing when nothing did, the submission models on top
+    of the published warehouse when only submissions did, else the whole refresh."""
+    return run_request_for(rebuild_scope())
 
 
 @dg.sensor(job=refresh_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
@@ -46,7 +73,11 @@ def new_input_sensor(context: dg.SensorEvaluationContext):
     if context.cursor == current:
         return dg.SkipReason("Không có tệp mới hoặc thay đổi (no new or changed input)")
     context.update_cursor(current)
-    return dg.RunRequest(run_key=f"inputs-{current}")
+    scope = rebuild_scope()
+    if scope == "nothing":
+        # Touched or copied again with the same bytes: the published warehouse is already built from it.
+        return dg.SkipReason("Tệp được ghi lại nhưng nội dung không đổi (same content as published)")
+    return run_request_for(scope, run_key=f"inputs-{current}")
 
 
 @dg.run_failure_sensor(monitored_jobs=[refresh_job], default_status=dg.DefaultSensorStatus.RUNNING)

@@ -15,8 +15,9 @@ from pathlib import Path
 REFRESH_PAUSE_ENV = "NQ57_TEST_REFRESH_PAUSE_AT"
 REFRESH_PAUSE_MARKER_ENV = "NQ57_TEST_REFRESH_PAUSE_MARKER"
 REFRESH_PAUSE_SECONDS_ENV = "NQ57_TEST_REFRESH_PAUSE_SECONDS"
-# Refresh stages a test can stop in: halfway through writing the raw tables.
-REFRESH_PAUSE_STEPS = ("extraction_writing",)
+# Refresh stages a test can stop in: halfway through writing the raw tables; after the
+# submissions were read (a file arriving then must wait for the next refresh).
+REFRESH_PAUSE_STEPS = ("extraction_writing", "submissions_ingested")
 
 
 def pause_point(

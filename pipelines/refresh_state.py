@@ -2,6 +2,10 @@
 
 - ``input_hashes``: content hash of every input file (recorded in the publish log, and the
   sensor's fingerprint of "something was added or changed").
+- ``save_input_snapshot`` / ``built_inputs``: the input files the raw tables were made from,
+  hashed before they were read, which is what the publish log records (not the folder at publish
+  time: a file that arrives during a refresh is for the next one).
+- ``rebuild_scope``: what a refresh must rebuild, from what changed since the published build.
 - ``record_failure``: why a refresh failed, appended to warehouse/state/refresh_failures.jsonl
   so that the morning after, somebody can read it without digging in logs.
 """
@@ -10,8 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 from pipelines.manifest import sha256_of
 from pipelines.paths import warehouse_dir
@@ -32,13 +38,13 @@ def input_files(*directories: Path) -> list[Path]:
     return files
 
 
-def input_hashes(*directories: Path) -> dict[str, str]:
-    """'<folder>/<relative path>' → sha256, for every input file."""
-    hashes = {}
-    for directory in directories:
-        for path in input_files(directory):
-            hashes[f"{directory.name}/{path.relative_to(directory).as_posix()}"] = sha256_of(path)
-    return hashes
+def input_hashes(directory: Path, label: str) -> dict[str, str]:
+    """'<label>/<relative path>' → sha256, for every input file of one folder.
+
+    The label says what the folder holds ('documents', 'submissions') whatever it is called on
+    this machine, so that rebuild_scope can tell a new submission from a new document."""
+    files = input_files(directory)
+    return {f"{label}/{path.relative_to(directory).as_posix()}": sha256_of(path) for path in files}
 
 
 def fingerprint(*directories: Path) -> str:
@@ -86,7 +92,11 @@ def current_inputs() -> dict[str, str]:
     """Everything a build depends on: every input file's hash and the code fingerprint."""
     from pipelines.paths import documents_dir, submissions_dir
 
-    return {**input_hashes(documents_dir(), submissions_dir()), CODE_KEY: code_fingerprint()}
+    return {
+        **input_hashes(documents_dir(), "documents"),
+        **input_hashes(submissions_dir(), SUBMISSIONS_PREFIX.rstrip("/")),
+        CODE_KEY: code_fingerprint(),
+    }
 
 
 def published_inputs() -> dict[str, str] | None:
@@ -102,6 +112,69 @@ def published_inputs() -> dict[str, str] | None:
         return None
 
 
+# Beside the raw tables: the inputs each part of them was made from ('<label>' → hashes).
+SNAPSHOT_NAME = ".inputs_{label}.json"
+INPUT_LABELS = ("documents", "submissions")
+
+
+def save_input_snapshot(raw_dir: Path, label: str, hashes: Mapping[str, str]) -> Path:
+    """Record which input files the raw tables of ``label`` were just written from (atomic)."""
+    path = raw_dir / SNAPSHOT_NAME.format(label=label)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(dict(sorted(hashes.items())), ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def built_inputs(raw_dir: Path) -> dict[str, str]:
+    """The inputs a build from ``raw_dir`` rests on: each part's snapshot, the code fingerprint.
+
+    A part with no snapshot (raw tables written by an older version) is hashed as it is now."""
+    from pipelines.paths import documents_dir, submissions_dir
+
+    folders = {"documents": documents_dir(), "submissions": submissions_dir()}
+    inputs: dict[str, str] = {}
+    for label in INPUT_LABELS:
+        try:
+            snapshot = json.loads((raw_dir / SNAPSHOT_NAME.format(label=label)).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            snapshot = input_hashes(folders[label], label)
+        inputs.update(snapshot)
+    inputs[CODE_KEY] = code_fingerprint()
+    return inputs
+
+
 def inputs_unchanged() -> bool:
     """True when the published warehouse was built from exactly the current files and code."""
     return published_inputs() == current_inputs()
+
+
+# What a refresh rebuilds (see rebuild_scope):
+#   "nothing"      same files and code as the published warehouse: only the date-dependent briefing;
+#   "submissions"  only departmental submissions changed: their models, on top of the published file;
+#   "everything"   a document or the code changed, or nothing is published yet: the whole warehouse.
+RebuildScope = Literal["nothing", "submissions", "everything"]
+SUBMISSIONS_PREFIX = "submissions/"
+
+
+def scope_of_changes(published: Mapping[str, str] | None, current: Mapping[str, str]) -> RebuildScope:
+    """The rebuild scope between the inputs of the published warehouse and the current ones.
+
+    Keys are those of current_inputs(): '<folder>/<file>' → sha256, plus the code fingerprint.
+    A file added, removed or changed counts; a submission counts only for the submission models,
+    since no document-derived table reads a submission (dbt's source:submissions+ is the
+    staging and marts of submissions alone).
+    """
+    if published is None:
+        return "everything"
+    changed = {key for key in published.keys() | current.keys() if published.get(key) != current.get(key)}
+    if not changed:
+        return "nothing"
+    if all(key.startswith(SUBMISSIONS_PREFIX) for key in changed):
+        return "submissions"
+    return "everything"
+
+
+def rebuild_scope() -> RebuildScope:
+    """What the next refresh must rebuild (reads every input file once to hash it)."""
+    return scope_of_changes(published_inputs(), current_inputs())

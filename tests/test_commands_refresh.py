@@ -210,3 +210,114 @@ def test_a_bad_document_and_a_rejected_submission_do_not_stop_the_refresh(tmp_pa
     assert loaded >= 9  # every shipped sample still loads
     assert (documents / "broken.pdf").read_bytes() == b"%PDF-1.4 cut off in the e-mail"
     assert (submissions / "SYT_2026-Q1.xlsx").read_bytes() == b"PK\x03\x04 cut off too"
+
+
+def _tables_and_views(con: duckdb.DuckDBPyConnection, database: str) -> list[tuple[str, str]]:
+    return con.execute(
+        f"""select schema_name, table_name from duckdb_tables() where database_name = '{database}'
+            union all
+            select schema_name, view_name from duckdb_views()
+            where database_name = '{database}' and not internal
+            order by 1, 2"""
+    ).fetchall()
+
+
+def _differences(left: Path, right: Path) -> list[tuple]:
+    """Every table and view whose rows differ between two warehouse files (publish log aside)."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"attach '{left}' as l (read_only)")
+        con.execute(f"attach '{right}' as r (read_only)")
+        con.execute("set variable nq57_as_of = date '2026-12-31'")  # the views, on one date
+        names = _tables_and_views(con, "l")
+        assert names == _tables_and_views(con, "r")
+        differences = []
+        for schema, name in names:
+            if (schema, name) == ("meta", "publish_log"):
+                continue
+            l_only, r_only = (
+                con.execute(
+                    f"select count(*) from (select * from {a}.{schema}.{name} except all "
+                    f"select * from {b}.{schema}.{name})"
+                ).fetchone()[0]
+                for a, b in (("l", "r"), ("r", "l"))
+            )
+            if l_only or r_only:
+                differences.append((schema, name, l_only, r_only))
+        return differences
+    finally:
+        con.close()
+
+
+def _file_names(warehouse: Path) -> set[str]:
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"attach '{warehouse / 'warehouse.duckdb'}' as w (read_only)")
+        return {row[0] for row in con.execute("select file_name from w.marts.dim_submission").fetchall()}
+    finally:
+        con.close()
+
+
+def test_new_submissions_rebuild_only_their_models_and_equal_a_full_rebuild(tmp_path):
+    """Only submissions changed: their models are rebuilt on the published warehouse; the result is
+    the warehouse a full rebuild makes. A report arriving mid-refresh waits for the next one."""
+    import shutil
+
+    from pipelines.fault_points import REFRESH_PAUSE_ENV, REFRESH_PAUSE_MARKER_ENV, REFRESH_PAUSE_SECONDS_ENV
+
+    root = Path(__file__).resolve().parents[1]
+    submissions = tmp_path / "submissions"
+    shutil.copytree(root / "raw" / "submissions", submissions)
+    held_back = tmp_path / "held_back"
+    held_back.mkdir()
+    # SGDDT's corrected 2026-Q2 report and VPTU's 2026-Q2 report arrive later.
+    for name in ("SGDDT_2026-Q2_v2.xlsx", "VPTU_2026-Q2.xlsx"):
+        shutil.move(submissions / name, held_back / name)
+    warehouse = tmp_path / "warehouse"
+    env = {**os.environ, "NQ57_WAREHOUSE_DIR": str(warehouse), "NQ57_SUBMISSIONS_DIR": str(submissions)}
+    first = refresh(env)
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    docs_before = (warehouse / "dbt_docs" / "index.html").stat().st_mtime_ns
+
+    # The corrected report arrives; VPTU's lands while the next refresh is running (after it read
+    # the submissions folder).
+    shutil.copy(held_back / "SGDDT_2026-Q2_v2.xlsx", submissions)
+    marker = tmp_path / "paused.pid"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "refresh"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={
+            **env,
+            REFRESH_PAUSE_ENV: "submissions_ingested",
+            REFRESH_PAUSE_MARKER_ENV: str(marker),
+            REFRESH_PAUSE_SECONDS_ENV: "5",
+        },
+    )
+    deadline = time.monotonic() + 300
+    while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert marker.exists(), "the refresh never reached the pause after reading the submissions"
+    shutil.copy(held_back / "VPTU_2026-Q2.xlsx", submissions)
+    stdout, stderr = process.communicate(timeout=600)
+    assert process.returncode == 0, stdout[-3000:] + stderr[-3000:]
+    assert "only submissions changed" in stdout
+    assert "nq57_dbt_models" in stdout and "docs__dbt_docs_site" not in stdout
+    names = _file_names(warehouse)
+    assert "SGDDT_2026-Q2_v2.xlsx" in names and "VPTU_2026-Q2.xlsx" not in names
+    # The docs site was neither regenerated nor replaced (same code).
+    assert (warehouse / "dbt_docs" / "index.html").stat().st_mtime_ns == docs_before
+
+    # The report that came during the run is new to the next one, which loads it the same way.
+    second = refresh(env)
+    assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
+    assert "only submissions changed" in second.stdout
+    assert "VPTU_2026-Q2.xlsx" in _file_names(warehouse)
+    incremental = (warehouse / "warehouse.duckdb").read_bytes()
+
+    full = refresh(env, "--full")
+    assert full.returncode == 0, full.stdout[-3000:] + full.stderr[-3000:]
+    assert "only submissions changed" not in full.stdout
+    (tmp_path / "incremental.duckdb").write_bytes(incremental)
+    assert _differences(tmp_path / "incremental.duckdb", warehouse / "warehouse.duckdb") == []

@@ -62,7 +62,32 @@ def test_schedule_after_a_changed_file_runs_everything(warehouse_dir):
     assert _tick().asset_selection is None
 
 
-def test_sensor_requests_a_run_only_when_the_inputs_change(tmp_path, monkeypatch):
+def test_schedule_after_a_new_submission_rebuilds_only_the_submission_models(warehouse_dir):
+    inputs = current_inputs()
+    without_one = {k: v for k, v in inputs.items() if not k.startswith("submissions/")}
+    _publish_record(warehouse_dir, without_one)
+    request = _tick()
+    assert request.tags["nq57/refresh"] == "submissions"
+    selected = {key.to_user_string() for key in request.asset_selection}
+    # The documents' raw tables (from the extraction cache), the submissions, their models.
+    assert {"raw/documents", "raw/submission_files", "marts/dim_submission"} <= selected
+    assert {"marts/fct_budget_execution", "marts/rpt_task_risk", "staging/stg_submissions__files"} <= selected
+    assert {"warehouse/published", "briefing/nightly"} <= selected
+    # Nothing built from the documents alone, and not the docs site (same code).
+    assert not {"marts/dim_task", "marts/fct_budget_plan", "marts/rpt_reconciliation"} & selected
+    assert "docs/dbt_docs_site" not in selected
+
+
+def test_publish_waits_for_every_dbt_model():
+    """In a run of only some models, the publish step still comes after the dbt step."""
+    from pipelines.assets.dbt_assets import nq57_dbt_models
+
+    graph = definitions.defs.resolve_asset_graph()
+    parents = graph.get(dg.AssetKey(["warehouse", "published"])).parent_keys
+    assert set(nq57_dbt_models.keys) <= parents
+
+
+def test_sensor_requests_a_run_only_when_the_inputs_change(tmp_path, monkeypatch, warehouse_dir):
     documents = tmp_path / "documents"
     submissions = tmp_path / "submissions"
     documents.mkdir()
@@ -77,3 +102,19 @@ def test_sensor_requests_a_run_only_when_the_inputs_change(tmp_path, monkeypatch
     (submissions / "SKHCN_2026-Q2.xlsx").write_bytes(b"new file")
     changed = definitions.new_input_sensor.evaluate_tick(dg.build_sensor_context(cursor=cursor))
     assert len(changed.run_requests) == 1 and changed.cursor != cursor
+
+
+def test_sensor_skips_a_file_written_again_with_the_same_content(tmp_path, monkeypatch, warehouse_dir):
+    documents = tmp_path / "documents"
+    submissions = tmp_path / "submissions"
+    documents.mkdir()
+    submissions.mkdir()
+    (submissions / "SYT_2026-Q2.xlsx").write_bytes(b"report")
+    monkeypatch.setenv("NQ57_DOCUMENTS_DIR", str(documents))
+    monkeypatch.setenv("NQ57_SUBMISSIONS_DIR", str(submissions))
+    _publish_record(warehouse_dir, current_inputs())
+    # Copied in again by the mail robot: new modification time, same bytes.
+    (submissions / "SYT_2026-Q2.xlsx").write_bytes(b"report")
+    tick = definitions.new_input_sensor.evaluate_tick(dg.build_sensor_context(cursor="older"))
+    assert tick.run_requests == [] and "không đổi" in tick.skip_message
+    assert tick.cursor != "older"

@@ -147,9 +147,19 @@ dbt_translator = Nq57DbtTranslator(settings=DagsterDbtTranslatorSettings(enable_
     dagster_dbt_translator=dbt_translator,
 )
 def nq57_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    """`dbt build`: seeds, models, unit tests and data tests (reported as asset checks)."""
+    """`dbt build`: seeds, models, unit tests and data tests (reported as asset checks).
+
+    All of them into an empty file; or, when the run selects only some models (only submissions
+    changed: see pipelines.definitions.SUBMISSIONS_REBUILD), those into a copy of the published
+    warehouse, whose other tables are what a full build would make again from the same inputs.
+    """
     env = apply_dbt_environment()
-    fresh_build_file()
+    # context.assets_def is already the subset: compare with the whole dbt project's assets.
+    if context.selected_asset_keys >= set(nq57_dbt_models.keys):
+        fresh_build_file()
+    else:
+        base = build_on_published()
+        context.log.info(f"dbt: {len(context.selected_asset_keys)} mô hình, dựng trên bản đã công bố {base}")
     context.log.info(f"dbt: raw tables {env['NQ57_RAW_DIR']} → {env['NQ57_DUCKDB_PATH']}")
     target = run_target_path(context.run.run_id)
     yield from dbt.cli(["build"], context=context, target_path=target).stream()
@@ -196,6 +206,23 @@ def prune_run_targets(keep: int = RUN_TARGETS_KEPT) -> None:
     )
     for old in runs[keep:]:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def build_on_published() -> Path:
+    """Start the build from a writable copy of the published warehouse; returns the copied file."""
+    from pipelines.warehouse_access import published_path
+
+    published = published_path()
+    if not published.is_file():
+        raise FileNotFoundError(
+            f"Chưa có kho dữ liệu đã công bố ({published}) để dựng thêm một phần lên trên; "
+            "hãy chạy `nq57 refresh --full` (no published warehouse to build a subset on)"
+        )
+    fresh_build_file()
+    path = duckdb_build_path()
+    shutil.copyfile(published, path)
+    path.chmod(0o644)  # published files are read-only
+    return published
 
 
 def fresh_build_file() -> None:

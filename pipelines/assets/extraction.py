@@ -19,6 +19,7 @@ from pipelines.extract.records import RECORD_TYPES, ExtractionResult
 from pipelines.extract.run import extract_folder, write_raw_tables
 from pipelines.formatting import vn_number
 from pipelines.paths import documents_dir, raw_tables_dir, warehouse_dir
+from pipelines.refresh_state import input_hashes, save_input_snapshot
 
 RAW_TABLES = ["documents", *RECORD_TYPES]
 
@@ -69,8 +70,11 @@ def extracted_documents(context: dg.AssetExecutionContext):
     taken from the extraction cache (warehouse/state/extraction_cache), not read again.
     """
     cache = ExtractionCache(extraction_cache_dir())
+    # Hashed before reading: a document that arrives meanwhile is for the next refresh.
+    snapshot = input_hashes(documents_dir(), "documents")
     run = extract_folder(documents_dir(), cache)
     counts = write_raw_tables(run, raw_tables_dir())
+    save_input_snapshot(raw_tables_dir(), "documents", snapshot)
     context.log.info(
         f"tài liệu đọc lại: {cache.misses}, lấy từ bộ nhớ đệm: {cache.hits} (extracted / cached)"
     )

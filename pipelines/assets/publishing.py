@@ -9,9 +9,17 @@ import shutil
 
 import dagster as dg
 
-from pipelines.assets.dbt_assets import DOCS_STAMP, dbt_docs_dir, duckdb_build_path, published_docs_dir
+from pipelines.assets.dbt_assets import (
+    DOCS_STAMP,
+    dbt_docs_dir,
+    dbt_docs_site,
+    duckdb_build_path,
+    nq57_dbt_models,
+    published_docs_dir,
+)
+from pipelines.paths import raw_tables_dir
 from pipelines.publish import FatalCheck, publish_build
-from pipelines.refresh_state import current_inputs
+from pipelines.refresh_state import built_inputs
 
 # Each selects failing rows; any row refuses the publish.
 FATAL_CHECKS = [
@@ -36,12 +44,9 @@ FATAL_CHECKS = [
 @dg.asset(
     key=["warehouse", "published"],
     group_name="publish",
-    deps=[
-        dg.AssetKey(["marts", "fct_budget_plan"]),
-        dg.AssetKey(["marts", "rpt_reconciliation"]),
-        dg.AssetKey(["marts", "dim_task"]),
-        dg.AssetKey(["docs", "dbt_docs_site"]),
-    ],
+    # Every dbt model and the docs site: the published file holds them all, and a run that builds
+    # only some of them (submissions only) must still publish after the last of them.
+    deps=[*nq57_dbt_models.keys, dbt_docs_site.key],
     kinds={"duckdb"},
     description="Bản kho dữ liệu đã công bố (the published warehouse: atomic replace, last versions kept).",
 )
@@ -49,12 +54,14 @@ def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResu
     result = publish_build(
         duckdb_build_path(),
         run_id=context.run.run_id,
-        input_hashes=current_inputs(),
+        input_hashes=built_inputs(raw_tables_dir()),
         fatal_checks=FATAL_CHECKS,
     )
     for warning in result.warnings:
         context.log.warning(warning)
-    docs = publish_dbt_docs()
+    # A run that did not write the docs site (submissions only: same code, same site) keeps the one
+    # published; the build folder may hold an older run's site.
+    docs = publish_dbt_docs() if _run_includes(context, dbt_docs_site.key) else None
     return dg.MaterializeResult(
         metadata={
             "version": result.version,
@@ -65,6 +72,11 @@ def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResu
             "dbt_docs": str(docs) if docs else "—",
         }
     )
+
+
+def _run_includes(context: dg.AssetExecutionContext, key: dg.AssetKey) -> bool:
+    selection = context.run.asset_selection
+    return not selection or key in selection  # None or empty: the whole job
 
 
 def publish_dbt_docs() -> str | None:

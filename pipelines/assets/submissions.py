@@ -10,7 +10,9 @@ import dagster as dg
 
 from pipelines.extract.records import PlanItem, PlanTable
 from pipelines.extract.tables_io import read_parquet_records
+from pipelines.fault_points import pause_point
 from pipelines.paths import DBT_PROJECT_DIR, raw_tables_dir, submissions_dir
+from pipelines.refresh_state import input_hashes, save_input_snapshot
 from pipelines.submissions.archive import archive_dir
 from pipelines.submissions.ingest import ingest_submissions
 from pipelines.submissions.raw_tables import TABLES
@@ -32,9 +34,13 @@ from pipelines.submissions.reference import ReferenceData, build_reference_data
     can_subset=False,
 )
 def ingested_submissions(context: dg.AssetExecutionContext):
+    # Hashed before reading: a file that arrives meanwhile is for the next refresh.
+    snapshot = input_hashes(submissions_dir(), "submissions")
     summary = ingest_submissions(
         submissions_dir(), raw_tables_dir(), archive_dir(), reference_from_raw_tables()
     )
+    save_input_snapshot(raw_tables_dir(), "submissions", snapshot)
+    pause_point("submissions_ingested")  # fault tests drop a new file here, mid-refresh
     context.log.info(f"submissions: {summary.text()}")
     for table in TABLES:
         yield dg.MaterializeResult(

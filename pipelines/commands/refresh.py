@@ -28,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pipelines.briefing import briefing_is_current
     from pipelines.publish import repair_published
-    from pipelines.refresh_state import inputs_unchanged, record_failure
+    from pipelines.refresh_state import rebuild_scope, record_failure
 
     started = time.monotonic()
     started_wall = time.time()  # the run's event log stamps events with wall-clock time
@@ -37,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
     status, restored = repair_published()
     if restored is not None:
         print(f"  khôi phục phiên bản {restored.version} (restored: {status.problem})", flush=True)
-    briefing_only = not args.full and inputs_unchanged()
+    scope = "everything" if args.full else rebuild_scope()
+    briefing_only = scope == "nothing"
     if briefing_only:
         # Same files, same code as the published warehouse: rebuilding would give the same tables,
         # and the date-dependent reports are views, current whenever they are read. Only the
@@ -53,12 +54,17 @@ def run(args: argparse.Namespace) -> int:
     # Dagster and the dbt manifest load only when there is work (≈4 s of start-up).
     import dagster as dg
 
-    from pipelines.definitions import defs
+    from pipelines.definitions import defs, run_request_for
 
     job = defs.resolve_job_def("refresh")
-    selection = None
-    if briefing_only:
-        selection = [key for key in job.asset_layer.executable_asset_keys if key.path[0] == "briefing"]
+    if scope == "submissions":
+        print(
+            "  chỉ có báo cáo của sở, ngành mới hoặc thay đổi: dựng lại phần báo cáo trên kho đã công bố "
+            "(only submissions changed: their models are rebuilt on top of the published warehouse)",
+            flush=True,
+        )
+    # The same run the 02:00 schedule would start for this scope.
+    selection = run_request_for(scope).asset_selection
     with dg.DagsterInstance.ephemeral() as instance:
         result = job.execute_in_process(instance=instance, raise_on_error=False, asset_selection=selection)
         log_entries = instance.all_logs(result.run_id)

@@ -1,0 +1,94 @@
+"""What changed since the published build decides what a refresh rebuilds; the inputs recorded for a
+build are the files it read, hashed before it read them."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from pipelines import refresh_state
+from pipelines.refresh_state import (
+    CODE_KEY,
+    built_inputs,
+    input_hashes,
+    save_input_snapshot,
+    scope_of_changes,
+)
+
+PUBLISHED = {
+    "documents/nq57.pdf": "a" * 64,
+    "submissions/SYT_2026-Q1.xlsx": "b" * 64,
+    CODE_KEY: "c" * 16,
+}
+
+
+def test_nothing_published_yet_rebuilds_everything():
+    assert scope_of_changes(None, PUBLISHED) == "everything"
+
+
+def test_same_files_and_code_rebuild_nothing():
+    assert scope_of_changes(PUBLISHED, dict(PUBLISHED)) == "nothing"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"submissions/SYT_2026-Q2.xlsx": "d" * 64},  # a new report
+        {"submissions/SYT_2026-Q1.xlsx": "d" * 64},  # a report sent again, changed
+    ],
+)
+def test_only_submissions_changed_rebuilds_the_submissions(change):
+    assert scope_of_changes(PUBLISHED, {**PUBLISHED, **change}) == "submissions"
+
+
+def test_a_removed_submission_rebuilds_the_submissions():
+    current = {k: v for k, v in PUBLISHED.items() if not k.startswith("submissions/")}
+    assert scope_of_changes(PUBLISHED, current) == "submissions"
+
+
+@pytest.mark.parametrize(
+    "current",
+    [
+        {**PUBLISHED, "documents/nq57.pdf": "d" * 64},
+        {**PUBLISHED, "documents/slides.pdf": "d" * 64},
+        {k: v for k, v in PUBLISHED.items() if k != "documents/nq57.pdf"},
+        {**PUBLISHED, CODE_KEY: "e" * 16},
+        {**PUBLISHED, CODE_KEY: "e" * 16, "submissions/SYT_2026-Q2.xlsx": "d" * 64},
+    ],
+    ids=["document changed", "document added", "document removed", "code", "code and submission"],
+)
+def test_a_document_or_code_change_rebuilds_everything(current):
+    assert scope_of_changes(PUBLISHED, current) == "everything"
+
+
+def test_input_keys_say_what_the_folder_holds_whatever_it_is_called(tmp_path: Path):
+    inbox = tmp_path / "hop_thu_den"
+    inbox.mkdir()
+    (inbox / "SYT_2026-Q1.xlsx").write_bytes(b"report")
+    (inbox / ".gitkeep").write_bytes(b"")
+    hashes = input_hashes(inbox, "submissions")
+    assert list(hashes) == ["submissions/SYT_2026-Q1.xlsx"]
+    assert hashes["submissions/SYT_2026-Q1.xlsx"] == hashlib.sha256(b"report").hexdigest()
+
+
+def test_built_inputs_are_the_snapshots_not_the_folders_now(tmp_path: Path, monkeypatch):
+    documents, submissions, raw = tmp_path / "documents", tmp_path / "submissions", tmp_path / "raw"
+    for folder in (documents, submissions, raw):
+        folder.mkdir()
+    monkeypatch.setenv("NQ57_DOCUMENTS_DIR", str(documents))
+    monkeypatch.setenv("NQ57_SUBMISSIONS_DIR", str(submissions))
+    (documents / "nq57.txt").write_text("nghị quyết", encoding="utf-8")
+    (submissions / "SYT_2026-Q1.xlsx").write_bytes(b"report")
+    save_input_snapshot(raw, "submissions", input_hashes(submissions, "submissions"))
+    # A report that arrives after the submissions were read is not in this build.
+    (submissions / "SKHCN_2026-Q1.xlsx").write_bytes(b"late report")
+    inputs = built_inputs(raw)
+    assert "submissions/SKHCN_2026-Q1.xlsx" not in inputs
+    assert "submissions/SYT_2026-Q1.xlsx" in inputs
+    # No snapshot of the documents (raw tables from an older version): the folder as it is now.
+    assert "documents/nq57.txt" in inputs
+    assert inputs[CODE_KEY] == refresh_state.code_fingerprint()
+    # So the next refresh sees the late report as new, and rebuilds only the submissions.
+    assert scope_of_changes(inputs, refresh_state.current_inputs()) == "submissions"
