@@ -22,6 +22,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="dựng lại toàn bộ kể cả khi không có dữ liệu mới (rebuild even when nothing changed)",
     )
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="in cả nhật ký chi tiết của Dagster (print Dagster's debug events too)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -66,7 +71,15 @@ def run(args: argparse.Namespace) -> int:
     # The same run the 02:00 schedule would start for this scope.
     selection = run_request_for(scope).asset_selection
     with dg.DagsterInstance.ephemeral() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False, asset_selection=selection)
+        # Dagster's DEBUG events (≈400 lines: every output, every check) are kept in the run's event
+        # log for the summary; the console shows what an operator reads: info, warnings, dbt progress.
+        log_level = "DEBUG" if getattr(args, "verbose", False) else "INFO"
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            asset_selection=selection,
+            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+        )
         log_entries = instance.all_logs(result.run_id)
     stage_seconds = _stage_seconds(log_entries)
     published = _published_at(log_entries)
