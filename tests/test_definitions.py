@@ -35,6 +35,10 @@ def _tick() -> dg.RunRequest:
     return result.run_requests[0]
 
 
+def test_the_code_location_loads_as_dagster_dev_would():
+    dg.Definitions.validate_loadable(definitions.defs)
+
+
 def test_schedule_runs_at_two_in_the_morning_in_vietnam():
     schedule = definitions.defs.resolve_schedule_def("nightly_refresh")
     assert schedule.cron_schedule == "0 2 * * *"
