@@ -152,6 +152,7 @@ SUBMISSION_MARTS = {
         "fct_task_progress",
         "fct_kpi_actual",
         "rpt_submission_status",
+        "rpt_disbursement_rate",
     )
 }
 # The files received by AS_OF; in_force marks the versions the figures below rest on.
@@ -440,40 +441,19 @@ show(pd.DataFrame(kpi_rows), empty="Chưa có chỉ tiêu nào trong kho dữ li
 # ## 4. Giải ngân so với dự toán và kế hoạch
 
 # %%
-# The rules of marts.rpt_disbursement_rate (per task × funding source × year the latest reported quarter:
-# its allocation and cumulative disbursement; the plan of the tasks the department leads, in the sectors
-# it reported), applied to the versions known on AS_OF: the mart reads the current versions, which may
-# have arrived after AS_OF. Disbursement is cumulative within a year (year to date), so one row per
-# department × year: adding 2025's full-year figure to 2026's year to date would count nothing real.
+# marts.rpt_disbursement_rate is a view computed as of the connection's date (AS_OF): the versions in
+# force that day, per task × funding source × year the latest reported quarter. Disbursement is
+# cumulative within a year (year to date), so one row per department × year, summed over its sectors:
+# adding 2025's full-year figure to 2026's year to date would count nothing real.
 disb = pd.DataFrame()
-if SUBMISSION_MARTS["fct_budget_execution"]:
+if SUBMISSION_MARTS["rpt_disbursement_rate"]:
     disb = sql(
-        f"""
-        with latest as (
-            select * from marts.fct_budget_execution
-            where {KNOWN}
-            qualify row_number() over (
-                partition by agency_code, appendix, item_no, funding_source_code, year order by quarter desc
-            ) = 1
-        ),
-        reported as (
-            select agency_code, coalesce(sector_code, 'UNKNOWN') as sector_code, year,
-                   max(period) as latest_period,
-                   sum(allocated_mvnd) as allocated_mvnd, sum(disbursed_cumulative_mvnd) as disbursed_mvnd,
-                   bool_or(is_sample) as is_sample
-            from latest group by all
-        ),
-        plan as (
-            select lead_agency_code as agency_code, sector_code, year, sum(amount_mvnd) as plan_mvnd
-            from marts.fct_budget_plan group by all
-        )
-        -- One row per department and year (summed over its sectors; never over years).
+        """
         select r.agency_code, coalesce(a.agency_name, r.agency_code) as agency_name, r.year,
-               max(r.latest_period) as latest_period, sum(p.plan_mvnd) as plan_mvnd,
+               max(r.latest_period) as latest_period, sum(r.plan_mvnd) as plan_mvnd,
                sum(r.allocated_mvnd) as allocated_mvnd, sum(r.disbursed_mvnd) as disbursed_mvnd,
                bool_or(r.is_sample) as is_sample
-        from reported r
-        left join plan p using (agency_code, sector_code, year)
+        from marts.rpt_disbursement_rate r
         left join marts.dim_agency a using (agency_code)
         group by all
         order by r.year desc, allocated_mvnd desc nulls last, r.agency_code

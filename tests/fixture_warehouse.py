@@ -7,9 +7,10 @@ How it is built, and why this way:
   columns and types are the real ones by construction: nothing here is hand-typed DDL that could
   drift from the dbt models. Every table of schema ``marts`` is copied (a mart added later is
   copied in full until it gets a rule below; ``test_notebooks`` checks the fixture stays small).
-  Marts the real build keeps as **views** (the date-dependent reports ``rpt_submission_status``
-  and ``rpt_task_risk``, computed when read, as of the reader's date) are created from the real
-  view definitions, unchanged, so in the fixture they compute over the fixture's own rows.
+  Marts the real build keeps as **views** (the date-dependent reports ``rpt_submission_status``,
+  ``rpt_task_risk`` and ``rpt_disbursement_rate``, computed when read, as of the reader's date)
+  are created from the real view definitions, unchanged, so in the fixture they compute over the
+  fixture's own rows.
 * **Rows are a chosen subset of real rows.** Appendix I groups II (tasks 10–13: deadlines in Q1/Q2
   2026, other sources on task 12) and XI (tasks 77–81: task 78 "to be determined", NULL amount
   with its status), Appendix II unit 3 (Tỉnh Đoàn, items 3.1–3.3, 2025 amount blank = NULL), four
@@ -33,8 +34,8 @@ How it is built, and why this way:
   disbursement both NULL (a department that left both cells blank, status ``blank`` in the
   template), ``is_sample = true``, in force from 09/04/2026 (``valid_from``; never superseded).
   No number in it is invented. It has no file behind it (SCT's reports stay "missing" in the
-  status view): only the briefing's disbursement table, which reads the execution facts as known
-  on its date, shows it.
+  status view): only the disbursement view (and the briefing's table read from it), which reads
+  the execution facts as known on its date, shows it.
 * **Published by the real publish** (``pipelines.publish.publish_build``) into a temp warehouse
   folder, so ``meta.publish_log`` and the file the notebooks open are exactly what analysts get.
 
@@ -111,9 +112,6 @@ RULES: dict[str, str] = {
         "select * from real.marts.{table} where submission_id in (select submission_id from fx_submissions) "
         "and list_contains(?, indicator_code)"
     ),
-    "rpt_disbursement_rate": (
-        "select * from real.marts.{table} where agency_code in (select agency_code from fx_submitters)"
-    ),
     "rpt_submission_status": (
         "select * from real.marts.{table} where agency_code in (select agency_code from fx_leads) "
         "or agency_code || '/' || period in (select agency_code || '/' || period from fx_submissions)"
@@ -123,7 +121,6 @@ RULES: dict[str, str] = {
 # Extra condition per table in the no-submission variant (rows dbt gives when nothing was submitted).
 NO_SUBMISSION_RULES: dict[str, str] = {
     **{table: "false" for table in SUBMISSION_FACTS},
-    "rpt_disbursement_rate": "false",
     "rpt_submission_status": "files_received = 0",
     "rpt_task_risk": "latest_report_period is null",
 }
@@ -218,10 +215,6 @@ def _selection_tables(con: duckdb.DuckDBPyConnection, with_submissions: bool) ->
         "from real.marts.dim_submission where ? and (list_contains(?, agency_code) "
         "or list_contains(?, agency_code || '/' || period))",
         [with_submissions, list(SUBMITTING_AGENCIES), [f"{a}/{p}" for a, p in EXTRA_SUBMISSIONS]],
-    )
-    con.execute(
-        "create temp table fx_submitters as select unnest(?::varchar[]) as agency_code",
-        [list(SUBMITTING_AGENCIES)],
     )
 
 

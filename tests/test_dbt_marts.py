@@ -302,7 +302,11 @@ def test_the_built_file_reads_no_parquet(db):
     views = db.execute(
         "select schema_name || '.' || view_name, sql from duckdb_views() where not internal"
     ).fetchall()
-    assert sorted(name for name, _ in views) == ["marts.rpt_submission_status", "marts.rpt_task_risk"]
+    assert sorted(name for name, _ in views) == [
+        "marts.rpt_disbursement_rate",
+        "marts.rpt_submission_status",
+        "marts.rpt_task_risk",
+    ]
     assert not [name for name, sql in views if "parquet" in sql.lower()]
     kinds = db.execute(
         """select distinct table_type from information_schema.tables
@@ -342,3 +346,36 @@ def test_lateness_is_judged_on_the_day_in_vietnam_whatever_the_session_time_zone
         con.close()
     # The UTC calendar day is still the deadline day; the Vietnamese one is the day after.
     assert [(late, str(day)) for late, day in after] == [(True, "2026-01-15")]
+
+
+def test_disbursement_rate_is_what_was_known_on_its_date(warehouse):
+    """SKHCN's 2026-Q1 report (received 11/04/2026) had one disbursement ten times too large; its
+    resubmission (20/04/2026) corrected it. Read on 15/04 the view shows the first figures, on 25/04
+    the corrected ones; before any 2026 report it shows no 2026 row."""
+    import datetime as dt
+
+    from pipelines.warehouse_access import connect_readonly
+
+    def skhcn_2026(as_of: dt.date):
+        with connect_readonly(warehouse.duckdb_path, as_of=as_of) as con:
+            return con.execute(
+                "select max(as_of_date), max(latest_period), sum(disbursed_mvnd) "
+                "from marts.rpt_disbursement_rate where agency_code = 'SKHCN' and year = 2026"
+            ).fetchone()
+
+    assert skhcn_2026(dt.date(2026, 3, 1))[1:] == (None, None)
+    with connect_readonly(warehouse.duckdb_path) as con:
+        # The one row the resubmission changed, in both versions (the facts keep every version).
+        changed = con.execute(
+            """select v1.disbursed_cumulative_mvnd, v2.disbursed_cumulative_mvnd
+               from marts.fct_budget_execution v1
+               join marts.fct_budget_execution v2 using (agency_code, task_key, funding_source_code, period)
+               where agency_code = 'SKHCN' and period = '2026-Q1' and v1.version = 1 and v2.version = 2
+                 and v1.disbursed_cumulative_mvnd is distinct from v2.disbursed_cumulative_mvnd"""
+        ).fetchall()
+    assert len(changed) == 1
+    first, corrected = changed[0]
+    assert first == 10 * corrected
+    before, after = skhcn_2026(dt.date(2026, 4, 15)), skhcn_2026(dt.date(2026, 4, 25))
+    assert before[:2] == (dt.date(2026, 4, 15), "2026-Q1") and after[:2] == (dt.date(2026, 4, 25), "2026-Q1")
+    assert before[2] - after[2] == first - corrected

@@ -1,11 +1,15 @@
--- Disbursed vs allocated vs plan, by agency, sector and year. Reported figures: for each task and
--- funding source, the latest current quarter of the year (cumulative disbursement, allocation). Plan:
+-- Disbursed vs allocated vs plan, by agency, sector and year, as known on the as-of date (the
+-- as_of_date() macro: today in Vietnam when read, unless the reader sets nq57_as_of). Reported figures:
+-- for each task and funding source, the latest quarter of the year among the versions in force that
+-- day (cumulative disbursement, allocation); a resubmission received later is not known yet. Plan:
 -- fct_budget_plan for the tasks the agency leads (the year split rule). Rates are NULL when the
 -- denominator is missing or zero (unknown is not 0 %).
+{{ config(materialized='view') }}
+{% set as_of = as_of_date() %}
 with latest as (
     select *
     from {{ ref('fct_budget_execution') }}
-    where is_current
+    where {{ in_force_on(as_of, 'valid_from', 'valid_to') }}
     qualify row_number() over (
         partition by agency_code, appendix, item_no, funding_source_code, year order by quarter desc
     ) = 1
@@ -32,6 +36,7 @@ plan as (
 )
 
 select
+    {{ as_of }} as as_of_date,
     reported.agency_code,
     reported.sector_code,
     reported.year,
