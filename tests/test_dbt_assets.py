@@ -161,3 +161,72 @@ def test_the_manifest_parse_is_reused_by_the_next_build(monkeypatch, tmp_path):
     log = (tmp_path / "logs" / "dbt.log").read_text(encoding="utf-8")
     assert "Unable to do partial parsing" not in log
     assert "no changes found, skipping parsing" in log
+
+
+def _published_with_inputs(tmp_path, monkeypatch, published_inputs: dict[str, str]):
+    """A published warehouse (the real publish, a small synthetic build) built from these inputs,
+    and raw tables whose snapshots say they come from the current input folders."""
+    from pipelines.publish import publish_build
+    from pipelines.refresh_state import input_hashes, save_input_snapshot
+    from tests.publish_helpers import make_build
+
+    warehouse = tmp_path / "warehouse"
+    documents, submissions = tmp_path / "documents", tmp_path / "submissions"
+    documents.mkdir()
+    submissions.mkdir()
+    (documents / "nq57.txt").write_text("nghị quyết", encoding="utf-8")
+    (submissions / "SYT_2026-Q1.xlsx").write_bytes(b"report")
+    for name, value in {
+        "NQ57_WAREHOUSE_DIR": warehouse,
+        "NQ57_DOCUMENTS_DIR": documents,
+        "NQ57_SUBMISSIONS_DIR": submissions,
+    }.items():
+        monkeypatch.setenv(name, str(value))
+    monkeypatch.delenv("NQ57_DUCKDB_PATH", raising=False)
+    monkeypatch.delenv("NQ57_RAW_DIR", raising=False)
+    publish_build(
+        make_build(tmp_path / "b" / "warehouse.duckdb", 1, rows=10),
+        run_id="earlier",
+        input_hashes=published_inputs,
+        warehouse_dir=warehouse,
+    )
+    raw = warehouse / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    save_input_snapshot(raw, "documents", input_hashes(documents, "documents"))
+    save_input_snapshot(raw, "submissions", input_hashes(submissions, "submissions"))
+    return warehouse
+
+
+def test_a_partial_build_starts_from_a_writable_copy_of_the_published_warehouse(tmp_path, monkeypatch):
+    import hashlib
+
+    from pipelines.refresh_state import CODE_KEY, code_fingerprint
+
+    # Published before the new report arrived: same document, same code.
+    document = {"documents/nq57.txt": hashlib.sha256("nghị quyết".encode()).hexdigest()}
+    warehouse = _published_with_inputs(tmp_path, monkeypatch, {**document, CODE_KEY: code_fingerprint()})
+    dbt_assets.build_on_published()
+    copy = dbt_assets.duckdb_build_path()
+    assert copy.read_bytes() == (warehouse / "warehouse.duckdb").read_bytes()
+    assert os.access(copy, os.W_OK)
+
+
+def test_a_partial_build_is_refused_when_a_document_changed(tmp_path, monkeypatch):
+    import pytest
+
+    from pipelines.refresh_state import CODE_KEY, code_fingerprint
+
+    changed = {"documents/nq57.txt": "0" * 64, CODE_KEY: code_fingerprint()}
+    _published_with_inputs(tmp_path, monkeypatch, changed)
+    with pytest.raises(RuntimeError, match="nq57 refresh --full"):
+        dbt_assets.build_on_published()
+    assert not dbt_assets.duckdb_build_path().exists()
+
+
+def test_a_partial_build_is_refused_without_a_published_warehouse(tmp_path, monkeypatch):
+    import pytest
+
+    monkeypatch.setenv("NQ57_WAREHOUSE_DIR", str(tmp_path / "empty"))
+    monkeypatch.delenv("NQ57_DUCKDB_PATH", raising=False)
+    with pytest.raises(FileNotFoundError, match="nq57 refresh --full"):
+        dbt_assets.build_on_published()

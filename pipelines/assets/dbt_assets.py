@@ -209,17 +209,33 @@ def prune_run_targets(keep: int = RUN_TARGETS_KEPT) -> None:
 
 
 def build_on_published() -> Path:
-    """Start the build from a writable copy of the published warehouse; returns the copied file."""
+    """Start the build from a writable copy of the published warehouse; returns the copied file.
+
+    Only valid when the published warehouse was built from the same documents and code as the raw
+    tables this build reads (only submissions differ): its tables the build does not redo must be
+    the ones a full build would make. Anything else is refused with the way out, never built wrong.
+    """
+    from pipelines.publish import repair_published
+    from pipelines.refresh_state import built_inputs, published_inputs, scope_of_changes
     from pipelines.warehouse_access import published_path
 
+    status, restored = repair_published()  # a damaged file is never the base of a build
     published = published_path()
-    if not published.is_file():
+    if not published.is_file() or (not status.ok and restored is None):
         raise FileNotFoundError(
-            f"Chưa có kho dữ liệu đã công bố ({published}) để dựng thêm một phần lên trên; "
-            "hãy chạy `nq57 refresh --full` (no published warehouse to build a subset on)"
+            f"Chưa có kho dữ liệu đã công bố dùng được ({published}: {status.problem or status.status}) "
+            "để dựng thêm một phần lên trên; hãy chạy `nq57 refresh --full` "
+            "(no usable published warehouse to build a subset on)"
+        )
+    if scope_of_changes(published_inputs(), built_inputs(raw_tables_dir())) == "everything":
+        raise RuntimeError(
+            "Tài liệu nguồn hoặc mã nguồn đã khác so với kho đã công bố: phải dựng lại toàn bộ, "
+            "hãy chạy `nq57 refresh --full` (documents or code changed since the published build: "
+            "a partial build on top of it would mix old and new tables)"
         )
     fresh_build_file()
     path = duckdb_build_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(published, path)
     path.chmod(0o644)  # published files are read-only
     return published
