@@ -144,11 +144,6 @@ def built_inputs(raw_dir: Path) -> dict[str, str]:
     return inputs
 
 
-def inputs_unchanged() -> bool:
-    """True when the published warehouse was built from exactly the current files and code."""
-    return published_inputs() == current_inputs()
-
-
 # What a refresh rebuilds (see rebuild_scope):
 #   "nothing"      same files and code as the published warehouse: only the date-dependent briefing;
 #   "submissions"  only departmental submissions changed: their models, on top of the published file;
