@@ -88,15 +88,20 @@ def code_fingerprint() -> str:
     return source_fingerprint(PROJECT_ROOT, _CODE_PARTS)
 
 
-def current_inputs() -> dict[str, str]:
-    """Everything a build depends on: every input file's hash and the code fingerprint."""
+def input_folders() -> dict[str, Path]:
+    """Each kind of input ('documents', 'submissions': the labels of its keys) and its folder."""
     from pipelines.paths import documents_dir, submissions_dir
 
-    return {
-        **input_hashes(documents_dir(), "documents"),
-        **input_hashes(submissions_dir(), SUBMISSIONS_PREFIX.rstrip("/")),
-        CODE_KEY: code_fingerprint(),
-    }
+    return {"documents": documents_dir(), "submissions": submissions_dir()}
+
+
+def current_inputs() -> dict[str, str]:
+    """Everything a build depends on: every input file's hash and the code fingerprint."""
+    inputs: dict[str, str] = {}
+    for label, folder in input_folders().items():
+        inputs.update(input_hashes(folder, label))
+    inputs[CODE_KEY] = code_fingerprint()
+    return inputs
 
 
 def published_inputs() -> dict[str, str] | None:
@@ -114,7 +119,6 @@ def published_inputs() -> dict[str, str] | None:
 
 # Beside the raw tables: the inputs each part of them was made from ('<label>' → hashes).
 SNAPSHOT_NAME = ".inputs_{label}.json"
-INPUT_LABELS = ("documents", "submissions")
 
 
 def save_input_snapshot(raw_dir: Path, label: str, hashes: Mapping[str, str]) -> Path:
@@ -130,15 +134,12 @@ def built_inputs(raw_dir: Path) -> dict[str, str]:
     """The inputs a build from ``raw_dir`` rests on: each part's snapshot, the code fingerprint.
 
     A part with no snapshot (raw tables written by an older version) is hashed as it is now."""
-    from pipelines.paths import documents_dir, submissions_dir
-
-    folders = {"documents": documents_dir(), "submissions": submissions_dir()}
     inputs: dict[str, str] = {}
-    for label in INPUT_LABELS:
+    for label, folder in input_folders().items():
         try:
             snapshot = json.loads((raw_dir / SNAPSHOT_NAME.format(label=label)).read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            snapshot = input_hashes(folders[label], label)
+            snapshot = input_hashes(folder, label)
         inputs.update(snapshot)
     inputs[CODE_KEY] = code_fingerprint()
     return inputs
