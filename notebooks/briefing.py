@@ -34,6 +34,7 @@ from IPython.display import HTML, Markdown, display
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
+from pipelines.as_of_sql import known_at, received_by, vn_day
 from pipelines.formatting import bvnd, mvnd, vn_number, vn_percent
 from pipelines.warehouse_access import connect_readonly, published_path
 
@@ -64,18 +65,7 @@ def sql(query: str, params: list | None = None) -> pd.DataFrame:
 # Reporting periods are not filtered separately: a quarter's report exists only once its file is
 # received, so the received date is the one rule. A file sent before its quarter ended (an early or
 # mis-dated report) was still what the province knew that day, and the briefing lists it as received.
-def vn_day(column: str) -> str:
-    """SQL: the calendar date in Vietnam of a TIMESTAMPTZ column (whatever the session time zone)."""
-    return f"cast(timezone('Asia/Ho_Chi_Minh', {column}) as date)"
-
-
-def known_at(as_of: dt.date, valid_from: str = "valid_from", valid_to: str = "valid_to") -> str:
-    """SQL condition: the row's version was received by the end of ``as_of`` and not yet replaced."""
-    day = f"date '{as_of.isoformat()}'"
-    return f"{vn_day(valid_from)} <= {day} and ({valid_to} is null or {vn_day(valid_to)} > {day})"
-
-
-RECEIVED = f"{vn_day('received_at')} <= date '{AS_OF.isoformat()}'"  # dim_submission: files received
+RECEIVED = received_by(AS_OF)  # dim_submission: files received
 FILE_IN_FORCE = f"status in ('accepted', 'flagged') and {known_at(AS_OF, 'received_at', 'superseded_at')}"
 KNOWN = known_at(AS_OF)  # the facts' rows (fct_budget_execution, fct_task_progress, fct_kpi_actual)
 

@@ -28,6 +28,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
+from pipelines.as_of_sql import known_at
 from pipelines.warehouse_access import read_sql
 
 WAREHOUSE = Path(warehouse_path) if warehouse_path else None
@@ -41,22 +42,6 @@ def sql(query: str, params: list | None = None) -> pd.DataFrame:
 def table(df: pd.DataFrame) -> HTML:
     """A plain HTML table; NULL (unknown: not published, not reported) shows as '—', never NaN."""
     return HTML(df.astype(object).where(df.notna(), "—").to_html(index=False))
-
-
-def vn_day(column: str) -> str:
-    """SQL: the calendar date in Vietnam of a TIMESTAMPTZ column."""
-    return f"cast(timezone('Asia/Ho_Chi_Minh', {column}) as date)"
-
-
-def known_at(as_of: dt.date, valid_from: str = "valid_from", valid_to: str = "valid_to") -> str:
-    """SQL condition: the row's version was received by the end of ``as_of`` and not yet replaced.
-
-    The same rule as the briefing (notebooks/briefing.py): a department's figure counts from the
-    Vietnam date its file was received (valid_from) until a later version of the same agency and
-    period replaced it (valid_to; NULL while current). Reports received after ``as_of`` do not count.
-    """
-    day = f"date '{as_of.isoformat()}'"
-    return f"{vn_day(valid_from)} <= {day} and ({valid_to} is null or {vn_day(valid_to)} > {day})"
 
 
 indicators = sql("select * from marts.dim_indicator order by indicator_no")

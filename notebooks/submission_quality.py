@@ -29,6 +29,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
+from pipelines.as_of_sql import received_by, vn_day
 from pipelines.warehouse_access import read_sql
 
 WAREHOUSE = Path(warehouse_path) if warehouse_path else None
@@ -49,13 +50,8 @@ def table(df: pd.DataFrame) -> HTML:
 # Vietnam date it was received; a loaded version (accepted or flagged) is in force from then until
 # the day a later version of the same agency and period arrived. Files received after AS_OF are not
 # listed, and a replacement that came only after AS_OF is not known yet.
-def vn_day(column: str) -> str:
-    """SQL: the calendar date in Vietnam of a TIMESTAMPTZ column (whatever the session time zone)."""
-    return f"cast(timezone('Asia/Ho_Chi_Minh', {column}) as date)"
-
-
 DAY = f"date '{AS_OF.isoformat()}'"
-RECEIVED = f"{vn_day('received_at')} <= {DAY}"
+RECEIVED = received_by(AS_OF)
 SUPERSEDED = f"(superseded_at is not null and {vn_day('superseded_at')} <= {DAY})"
 FILE_IN_FORCE = f"status in ('accepted', 'flagged') and not {SUPERSEDED}"
 
