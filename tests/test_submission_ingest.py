@@ -173,6 +173,57 @@ def test_file_removed_from_inbox_is_still_loaded_from_the_archive(tmp_path: Path
     ]
 
 
+def _damage_archived_copy(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    """Ingest two samples, then change the archived copy of ``name`` and empty the validation
+    cache (a rule or code change makes every file be read again)."""
+    inbox, archive = tmp_path / "inbox", tmp_path / "archive"
+    inbox.mkdir()
+    for sample in ("SYT_2026-Q1.xlsx", "STC_2026-Q1.xlsx"):
+        shutil.copy(SAMPLES / sample, inbox)
+    ingest_submissions(inbox, tmp_path / "raw", archive, default_reference_data())
+    (copy,) = archive.glob(f"files/*/*_{name}")
+    copy.write_bytes(copy.read_bytes()[:1000])  # a disk error, a hand edit
+    shutil.rmtree(archive / "validation_cache")
+    return inbox, copy
+
+
+def test_a_damaged_archive_copy_is_restored_from_the_inbox(tmp_path: Path) -> None:
+    inbox, copy = _damage_archived_copy(tmp_path, "SYT_2026-Q1.xlsx")
+    ingest_submissions(inbox, tmp_path / "raw", tmp_path / "archive", default_reference_data())
+    statuses = {r["file_name"]: r["status"] for r in _table(tmp_path / "raw", "submission_files")}
+    assert statuses == {"SYT_2026-Q1.xlsx": "accepted", "STC_2026-Q1.xlsx": "accepted"}
+    assert copy.read_bytes() == (SAMPLES / "SYT_2026-Q1.xlsx").read_bytes()
+
+
+def test_sub_a01_a_lost_archive_copy_is_not_loaded_and_not_blamed_on_the_file(tmp_path: Path) -> None:
+    inbox, copy = _damage_archived_copy(tmp_path, "SYT_2026-Q1.xlsx")
+    (inbox / "SYT_2026-Q1.xlsx").unlink()  # and the inbox no longer has it
+    ingest_submissions(inbox, tmp_path / "raw", tmp_path / "archive", default_reference_data())
+    files = {r["file_name"]: r for r in _table(tmp_path / "raw", "submission_files")}
+    assert files["SYT_2026-Q1.xlsx"]["status"] == "rejected"
+    assert files["STC_2026-Q1.xlsx"]["status"] == "accepted"  # the rest of the refresh loads
+    findings = [
+        f for f in _table(tmp_path / "raw", "submission_findings") if f["file_name"] == "SYT_2026-Q1.xlsx"
+    ]
+    assert [(f["rule_id"], f["severity"]) for f in findings] == [("SUB-A01", "fatal")]
+    assert "không phải ở tệp đơn vị đã gửi" in findings[0]["message_vi"]
+    assert findings[0]["expected"] == hashlib.sha256((SAMPLES / "SYT_2026-Q1.xlsx").read_bytes()).hexdigest()
+    # The damaged copy is left as found (evidence), and no row of it is loaded.
+    assert len(copy.read_bytes()) == 1000
+    assert not [
+        r for r in _table(tmp_path / "raw", "submission_budget_rows") if r["file_name"] == "SYT_2026-Q1.xlsx"
+    ]
+
+
+def test_a_missing_archive_copy_does_not_stop_the_refresh(tmp_path: Path) -> None:
+    inbox, copy = _damage_archived_copy(tmp_path, "STC_2026-Q1.xlsx")
+    copy.unlink()
+    (inbox / "STC_2026-Q1.xlsx").unlink()
+    ingest_submissions(inbox, tmp_path / "raw", tmp_path / "archive", default_reference_data())
+    statuses = {r["file_name"]: r["status"] for r in _table(tmp_path / "raw", "submission_files")}
+    assert statuses == {"SYT_2026-Q1.xlsx": "accepted", "STC_2026-Q1.xlsx": "rejected"}
+
+
 def test_lineage_on_every_row(ingested: Path) -> None:
     for name in ("submission_budget_rows", "submission_progress_rows", "submission_kpi_rows"):
         for row in _table(ingested / "raw", name):

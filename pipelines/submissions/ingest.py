@@ -205,6 +205,13 @@ def _validated(
         result = cache.get(entry.file_name, entry.sha256)
         if result is None:
             data = _archived_bytes(entry, archive_folder, writer, inbox, new)
+            if data is None:  # not cached: a copy sent again and restored loads on the next refresh
+                result = ValidationResult(entry.file_name)
+                result.findings.append(
+                    make_finding("SUB-A01", value=entry.archive_path, expected=entry.sha256)
+                )
+                yield entry, result
+                continue
             try:
                 result = validate_bytes(entry.file_name, data, reference)
             except Exception as error:  # the other files of the refresh still load; not cached
@@ -216,20 +223,36 @@ def _validated(
 
 def _archived_bytes(
     entry: ArchiveEntry, archive_folder: Path, writer: FileWriter, inbox: Path, new: set[str]
-) -> bytes:
-    """The archived bytes of an entry. A copy made in this run may still be on its way to disk (and its
-    folder busy with other new files): the inbox file is read instead when it still has the same sha256.
+) -> bytes | None:
+    """The received bytes of an entry, checked against its sha256; None when they are gone.
+
+    A copy made in this run may still be on its way to disk (and its folder busy with other new
+    files): the inbox file is read instead when it still has the same sha256. An older copy found
+    missing or changed (disk damage, a hand edit) is never validated as if it were the file received:
+    it is restored from the inbox when the inbox still holds the same bytes, else None (SUB-A01).
     """
+    inbox_file = inbox / entry.source_path
     if entry.archive_path in new:
-        try:
-            data = (inbox / entry.source_path).read_bytes()
-            if hashlib.sha256(data).hexdigest() == entry.sha256:
-                return data
-        except OSError:
-            pass  # removed or replaced since: the archived copy is the record
+        data = _bytes_if(inbox_file, entry.sha256)
+        if data is not None:
+            return data  # else: removed or replaced since, the archived copy is the record
     path = archive_folder / entry.archive_path
     writer.wait(path)
-    return path.read_bytes()
+    data = _bytes_if(path, entry.sha256)
+    if data is None:
+        data = _bytes_if(inbox_file, entry.sha256)
+        if data is not None:
+            writer.write(path, data, atomic=True)  # the archive is the record: mend it
+    return data
+
+
+def _bytes_if(path: Path, sha256: str) -> bytes | None:
+    """The file's bytes when it exists and has this sha256."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data if hashlib.sha256(data).hexdigest() == sha256 else None
 
 
 def _internal_error(name: str, error: Exception) -> ValidationResult:

@@ -57,6 +57,17 @@ _RULES = (
         "Tệp này giống hệt một tệp đã nhận trước đó; không nạp lại.",
         "Identical to a file already received (same SHA-256); not loaded again.",
     ),
+    # ── archive (ours, not the department's: the file was received, its record is gone) ──
+    Rule(
+        "SUB-A01",
+        FATAL,
+        "archive",
+        "Bản lưu của tệp này trong kho lưu trữ bị mất hoặc bị hỏng, và thư mục nhận không còn tệp gốc, "
+        "nên số liệu của tệp chưa được nạp lại. Lỗi ở phía kho dữ liệu, không phải ở tệp đơn vị đã gửi; "
+        "vui lòng gửi lại đúng tệp này.",
+        "The archived copy is missing or no longer the received bytes (SHA-256 differs) and the inbox "
+        "no longer holds them: not loaded. Our fault, not the sender's; please send the same file again.",
+    ),
     # ── encoding ──
     Rule(
         "SUB-E01",
