@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from pipelines.as_of_sql import known_at, received_by, vn_day
 from pipelines.formatting import bvnd, mvnd, vn_number, vn_percent
@@ -378,6 +378,9 @@ for ax, (_, ind) in zip(axes.flat, indicators.iterrows(), strict=False):
     if not a.empty:
         ax.plot(a["year"], a["value"].astype(float), "D-", color="#c0392b", label="Thực hiện")
     ax.set_title(str(ind["name_vi"])[:48], fontsize=8)
+    # Whole years only: with one or two points matplotlib would tick 2025.5 (printed as "2025-5").
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: str(int(value))))
     ax.tick_params(labelsize=7)
     ax.spines[["top", "right"]].set_visible(False)
     # Latest known value: an actual when reported, else the latest baseline.
