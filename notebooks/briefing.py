@@ -67,7 +67,7 @@ def sql(query: str, params: list | None = None) -> pd.DataFrame:
 # mis-dated report) was still what the province knew that day, and the briefing lists it as received.
 RECEIVED = received_by(AS_OF)  # dim_submission: files received
 FILE_IN_FORCE = f"status in ('accepted', 'flagged') and {known_at(AS_OF, 'received_at', 'superseded_at')}"
-KNOWN = known_at(AS_OF)  # the facts' rows (fct_budget_execution, fct_task_progress, fct_kpi_actual)
+KNOWN = known_at(AS_OF)  # the facts' rows (fct_task_progress, fct_kpi_actual)
 
 
 def table_exists(schema: str, name: str) -> bool:
@@ -138,7 +138,6 @@ SUBMISSION_MARTS = {
     name: table_exists("marts", name)
     for name in (
         "dim_submission",
-        "fct_budget_execution",
         "fct_task_progress",
         "fct_kpi_actual",
         "rpt_submission_status",

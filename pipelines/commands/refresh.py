@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     with dg.DagsterInstance.ephemeral() as instance:
         # Dagster's DEBUG events (≈400 lines: every output, every check) are kept in the run's event
         # log for the summary; the console shows what an operator reads: info, warnings, dbt progress.
-        log_level = "DEBUG" if getattr(args, "verbose", False) else "INFO"
+        log_level = "DEBUG" if args.verbose else "INFO"
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
