@@ -151,6 +151,7 @@ def test_the_manifest_parse_is_reused_by_the_next_build(monkeypatch, tmp_path):
         [
             *(dbt_assets.dbt_executable(), "parse", "--profiles-dir", "."),
             *("--target-path", str(target), "--log-path", str(tmp_path / "logs")),
+            *("--log-level-file", "debug"),  # the project keeps only warnings in the file
         ],
         cwd=dbt_assets.DBT_PROJECT_DIR,
         env={**os.environ, **dbt_assets.dbt_environment()},
@@ -161,6 +162,39 @@ def test_the_manifest_parse_is_reused_by_the_next_build(monkeypatch, tmp_path):
     log = (tmp_path / "logs" / "dbt.log").read_text(encoding="utf-8")
     assert "Unable to do partial parsing" not in log
     assert "no changes found, skipping parsing" in log
+
+
+def test_dbt_file_log_keeps_warnings_in_text_even_under_dagster(tmp_path):
+    """dagster-dbt sets DBT_LOG_FORMAT=json for the console; the project's flags keep the file log
+    at warn, in text, so a build does not serialise every debug event to disk (≈1 s of 10)."""
+    import subprocess
+
+    logs = tmp_path / "logs"
+    proc = subprocess.run(
+        [
+            dbt_assets.dbt_executable(),
+            "parse",
+            "--profiles-dir",
+            ".",
+            "--target-path",
+            str(tmp_path / "target"),
+        ],
+        cwd=dbt_assets.DBT_PROJECT_DIR,
+        env={
+            **os.environ,
+            **dbt_assets.dbt_environment(),
+            "DBT_LOG_FORMAT": "json",
+            "DBT_LOG_PATH": str(logs),
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    console = [line for line in proc.stdout.splitlines() if line.strip()]
+    assert console and all(line.startswith("{") for line in console)  # what dagster-dbt parses
+    file_log = (logs / "dbt.log").read_text(encoding="utf-8")
+    assert '"level": "debug"' not in file_log and "[debug]" not in file_log
+    assert not any(line.startswith("{") for line in file_log.splitlines())
 
 
 def _published_with_inputs(tmp_path, monkeypatch, published_inputs: dict[str, str]):
