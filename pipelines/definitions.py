@@ -6,7 +6,7 @@
 import dagster as dg
 
 from pipelines.assets.briefing import nightly_briefing
-from pipelines.assets.dbt_assets import DBT_ASSETS, dbt_resource
+from pipelines.assets.dbt_assets import DBT_ASSETS, dbt_docs_site, dbt_resource
 from pipelines.assets.extraction import extracted_documents
 from pipelines.assets.publishing import published_warehouse
 from pipelines.assets.submissions import ingested_submissions
@@ -25,12 +25,13 @@ BRIEFING_KEY = nightly_briefing.key
 
 # A refresh when only submissions changed: the documents' raw tables again (from the extraction
 # cache: the submissions' reference data must be today's plan), the submissions and every model
-# downstream of them, built on top of the published warehouse, then publish and briefing.
+# downstream of them, built on top of the published warehouse, then publish and briefing. Not the
+# dbt docs site: it describes code, and only files changed.
 SUBMISSIONS_REBUILD = (
     dg.AssetSelection.assets(extracted_documents)
     | dg.AssetSelection.assets(ingested_submissions).downstream()
     | dg.AssetSelection.assets(published_warehouse, nightly_briefing)
-)
+) - dg.AssetSelection.assets(dbt_docs_site)
 
 
 def run_request_for(scope: RebuildScope, run_key: str | None = None) -> dg.RunRequest:

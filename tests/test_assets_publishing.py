@@ -1,25 +1,29 @@
-"""The publish asset's helpers: the docs site travels with the warehouse it describes."""
+"""The publish asset's place in the graph: after every dbt model, before the docs site and briefing."""
 
 from __future__ import annotations
 
-from pipelines.assets import dbt_assets, publishing
+import dagster as dg
+
+from pipelines.assets.dbt_assets import dbt_docs_site, nq57_dbt_models
+from pipelines.assets.publishing import FATAL_CHECKS, published_warehouse
+from pipelines.definitions import defs
+
+PUBLISHED = dg.AssetKey(["warehouse", "published"])
 
 
-def test_published_docs_site_keeps_its_code_stamp(monkeypatch, tmp_path):
-    monkeypatch.setenv("NQ57_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
-    monkeypatch.setenv("NQ57_DUCKDB_PATH", str(tmp_path / "build" / "w.duckdb"))
-    assert publishing.publish_dbt_docs() is None  # no site built: nothing published
-    built = tmp_path / "build" / "dbt_docs"
-    built.mkdir(parents=True)
-    (built / "index.html").write_text("<html>new site</html>")
-    (built / dbt_assets.DOCS_STAMP).write_text("code-2\n")
-    published = tmp_path / "warehouse" / "dbt_docs"
-    published.mkdir(parents=True)
-    (published / "index.html").write_text("<html>old site</html>")
-    (published / dbt_assets.DOCS_STAMP).write_text("code-1\n")
-    assert publishing.publish_dbt_docs() == str(published / "index.html")
-    assert (published / "index.html").read_text() == "<html>new site</html>"
-    assert (published / dbt_assets.DOCS_STAMP).read_text() == "code-2\n"
-    assert not list(published.glob(".*.tmp"))
-    # The next refresh with the same code reuses it.
-    assert dbt_assets.reuse_published_docs("code-2") is not None
+def test_publish_needs_every_dbt_model_and_nothing_after_them():
+    graph = defs.resolve_asset_graph()
+    assert published_warehouse.key == PUBLISHED
+    assert graph.get(PUBLISHED).parent_keys == set(nq57_dbt_models.keys)
+
+
+def test_docs_site_and_briefing_are_made_after_the_publish():
+    """Analysts get the new warehouse without waiting for the docs site or the briefing, and a
+    failure in either never holds back the data."""
+    graph = defs.resolve_asset_graph()
+    assert graph.get(PUBLISHED).child_keys == {dbt_docs_site.key, dg.AssetKey(["briefing", "nightly"])}
+
+
+def test_fatal_checks_are_named_queries():
+    assert len({check.name for check in FATAL_CHECKS}) == len(FATAL_CHECKS) >= 3
+    assert all(check.sql.lower().startswith("select") for check in FATAL_CHECKS)

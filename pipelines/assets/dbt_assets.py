@@ -251,11 +251,14 @@ def fresh_build_file() -> None:
 @dg.asset(
     key=["docs", "dbt_docs_site"],
     group_name="docs",
-    deps=[dg.AssetKey(["marts", "rpt_reconciliation"])],
+    # After the publish, not before it: analysts get the new warehouse without waiting for the site
+    # (≈3 s when the code changed), and a site that fails to build never holds back the data.
+    deps=[dg.AssetKey(["warehouse", "published"])],
     kinds={"dbt", "html"},
     description=(
-        "Static dbt documentation site (`dbt docs generate --static`) beside the built warehouse; "
-        "reused from the published one when no code changed (the site describes code, not data)."
+        "Static dbt documentation site (`dbt docs generate --static`), written after the publish from "
+        "the same build and kept beside the published warehouse (warehouse/dbt_docs); reused when no "
+        "code changed (the site describes code, not data)."
     ),
 )
 def dbt_docs_site(context: AssetExecutionContext, dbt: DbtCliResource) -> dg.MaterializeResult:
@@ -267,7 +270,28 @@ def dbt_docs_site(context: AssetExecutionContext, dbt: DbtCliResource) -> dg.Mat
     (path.parent / DOCS_STAMP).write_text(fingerprint + "\n", encoding="utf-8")
     if reused:
         context.log.info("Mã nguồn không đổi: dùng lại trang tài liệu dbt đã công bố (docs site reused)")
-    return dg.MaterializeResult(metadata={"path": str(path), "reused": bool(reused)})
+    published = publish_dbt_docs()
+    return dg.MaterializeResult(
+        metadata={"path": str(path), "published": published or "—", "reused": bool(reused)}
+    )
+
+
+def publish_dbt_docs() -> str | None:
+    """Put the built docs site beside the published warehouse (warehouse/dbt_docs); returns its path."""
+    built = dbt_docs_dir() / "index.html"
+    if not built.exists():
+        return None
+    published = published_docs_dir()
+    published.mkdir(parents=True, exist_ok=True)
+    # Stamp out, site in, stamp back: a site is never reused under another site's stamp.
+    (published / DOCS_STAMP).unlink(missing_ok=True)
+    for name in ("index.html", DOCS_STAMP):
+        source = dbt_docs_dir() / name
+        if source.exists():
+            tmp = published / f".{name}.tmp"
+            shutil.copyfile(source, tmp)
+            tmp.replace(published / name)
+    return str(published / "index.html")
 
 
 # Beside each docs site: the code fingerprint (pipelines.refresh_state.code_fingerprint) it describes.

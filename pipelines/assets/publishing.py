@@ -5,18 +5,9 @@ dbt step, so this step never runs and the previous warehouse stays published). T
 fatal checks below run once more on exactly the bytes being published.
 """
 
-import shutil
-
 import dagster as dg
 
-from pipelines.assets.dbt_assets import (
-    DOCS_STAMP,
-    dbt_docs_dir,
-    dbt_docs_site,
-    duckdb_build_path,
-    nq57_dbt_models,
-    published_docs_dir,
-)
+from pipelines.assets.dbt_assets import duckdb_build_path, nq57_dbt_models
 from pipelines.paths import raw_tables_dir
 from pipelines.publish import FatalCheck, publish_build
 from pipelines.refresh_state import built_inputs
@@ -44,9 +35,9 @@ FATAL_CHECKS = [
 @dg.asset(
     key=["warehouse", "published"],
     group_name="publish",
-    # Every dbt model and the docs site: the published file holds them all, and a run that builds
-    # only some of them (submissions only) must still publish after the last of them.
-    deps=[*nq57_dbt_models.keys, dbt_docs_site.key],
+    # Every dbt model: the published file holds them all, and a run that builds only some of them
+    # (submissions only) must still publish after the last of them. The docs site follows the publish.
+    deps=nq57_dbt_models.keys,
     kinds={"duckdb"},
     description="Bản kho dữ liệu đã công bố (the published warehouse: atomic replace, last versions kept).",
 )
@@ -59,9 +50,6 @@ def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResu
     )
     for warning in result.warnings:
         context.log.warning(warning)
-    # A run that did not write the docs site (submissions only: same code, same site) keeps the one
-    # published; the build folder may hold an older run's site.
-    docs = publish_dbt_docs() if _run_includes(context, dbt_docs_site.key) else None
     return dg.MaterializeResult(
         metadata={
             "version": result.version,
@@ -69,29 +57,5 @@ def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResu
             "sha256": result.sha256,
             "rows": dg.MetadataValue.json(result.row_counts),
             "seconds": round(result.seconds, 2),
-            "dbt_docs": str(docs) if docs else "—",
         }
     )
-
-
-def _run_includes(context: dg.AssetExecutionContext, key: dg.AssetKey) -> bool:
-    selection = context.run.asset_selection
-    return not selection or key in selection  # None or empty: the whole job
-
-
-def publish_dbt_docs() -> str | None:
-    """Keep the static dbt docs site of the published build beside the warehouse (warehouse/dbt_docs)."""
-    built = dbt_docs_dir() / "index.html"
-    if not built.exists():
-        return None
-    published = published_docs_dir()
-    published.mkdir(parents=True, exist_ok=True)
-    # Stamp out, site in, stamp back: a site is never reused under another site's stamp.
-    (published / DOCS_STAMP).unlink(missing_ok=True)
-    for name in ("index.html", DOCS_STAMP):
-        source = dbt_docs_dir() / name
-        if source.exists():
-            tmp = published / f".{name}.tmp"
-            shutil.copyfile(source, tmp)
-            tmp.replace(published / name)
-    return str(published / "index.html")
