@@ -5,7 +5,7 @@
 
 import dagster as dg
 
-from pipelines.assets.briefing import nightly_briefing
+from pipelines.assets.briefing import BriefingKernel, nightly_briefing
 from pipelines.assets.dbt_assets import DBT_ASSETS, dbt_docs_site, dbt_resource
 from pipelines.assets.extraction import extracted_documents
 from pipelines.assets.publishing import published_warehouse
@@ -97,5 +97,5 @@ defs = dg.Definitions(
     jobs=[refresh_job],
     schedules=[nightly_schedule],
     sensors=[new_input_sensor, record_refresh_failure],
-    resources={"dbt": dbt_resource()},
+    resources={"dbt": dbt_resource(), "briefing_kernel": BriefingKernel()},
 )

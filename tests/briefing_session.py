@@ -31,7 +31,7 @@ class RenderedBriefing:
 def rendered_briefing() -> RenderedBriefing:
     import dagster as dg
 
-    from pipelines.assets.briefing import nightly_briefing
+    from pipelines.assets.briefing import BriefingKernel, nightly_briefing
     from tests.dbt_warehouse import built_warehouse
 
     built = built_warehouse()
@@ -49,7 +49,12 @@ def rendered_briefing() -> RenderedBriefing:
         original = briefing.today_vn
         briefing.today_vn = lambda: AS_OF
         try:
-            dg.materialize([nightly_briefing], instance=dg.DagsterInstance.ephemeral(), raise_on_error=True)
+            dg.materialize(
+                [nightly_briefing],
+                instance=dg.DagsterInstance.ephemeral(),
+                resources={"briefing_kernel": BriefingKernel()},
+                raise_on_error=True,
+            )
         finally:
             briefing.today_vn = original
     finally:

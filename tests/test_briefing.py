@@ -7,14 +7,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from pipelines.briefing import _update_latest, execute_notebook, notebook_to_html
+from pipelines.briefing import WarmKernel, _update_latest, execute_notebook, notebook_to_html
 from pipelines.formatting import vn_number
 from pipelines.warehouse_access import read_sql
 from tests.briefing_session import AS_OF, rendered_briefing
@@ -148,3 +153,89 @@ def test_briefing_knows_when_it_is_current(tmp_path: Path) -> None:
     if find_chromium():
         (out_root / AS_OF.isoformat() / "briefing.pdf").unlink()
         assert not briefing_is_current(AS_OF, warehouse, out_root)
+
+
+WARM_UP_PROBE = """\
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+# ---
+
+# %%
+import sys
+
+print("pandas loaded before this cell:", "pandas" in sys.modules)
+"""
+
+
+def _probe(tmp_path: Path, kernel_manager=None) -> str:
+    probe = tmp_path / "probe.py"
+    probe.write_text(WARM_UP_PROBE, encoding="utf-8")
+    nb = execute_notebook(probe, {}, tmp_path, kernel_manager=kernel_manager)
+    return "".join(o.get("text", "") for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs)
+
+
+def test_warm_kernel_runs_the_briefing_imports_before_the_notebook(tmp_path: Path) -> None:
+    assert "pandas loaded before this cell: False" in _probe(tmp_path)  # a kernel of its own starts bare
+    kernel = WarmKernel()
+    try:
+        manager = kernel.take()
+        assert manager is not None
+        assert "pandas loaded before this cell: True" in _probe(tmp_path, manager)
+        assert kernel.take() is None  # one notebook per warm kernel
+    finally:
+        kernel.shutdown()
+    assert kernel.pid is None
+    kernel.shutdown()  # twice is harmless (the run's teardown after the asset's own release)
+
+
+def test_a_dead_warm_kernel_is_not_handed_out_and_the_briefing_starts_its_own(tmp_path: Path) -> None:
+    kernel = WarmKernel()
+    try:
+        pid = kernel.pid
+        assert pid is not None
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)  # reap it: a zombie would still count as alive
+        assert kernel.take() is None
+        # What render_briefing does with it: take() gave None, so execute_notebook starts a kernel.
+        assert "pandas loaded before this cell: False" in _probe(tmp_path, None)
+    finally:
+        kernel.shutdown()
+
+
+def test_warm_kernel_exits_when_the_refresh_is_killed(tmp_path: Path) -> None:
+    """kill -9 of the refresh must not leave a kernel behind: ipykernel watches its parent."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time; from pipelines.briefing import WarmKernel; k = WarmKernel(); "
+            "print(k.pid, flush=True); time.sleep(120)",
+        ],
+        cwd=Path(__file__).resolve().parents[1],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        kernel_pid = int(holder.stdout.readline())
+        assert _alive(kernel_pid)
+        holder.kill()
+        holder.wait(timeout=10)
+        deadline = time.monotonic() + 20
+        while _alive(kernel_pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _alive(kernel_pid), "the kernel outlived the killed refresh"
+    finally:
+        holder.kill()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # an exited process not yet reaped by its (gone) parent's init
