@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 import dagster as dg
 import pytest
@@ -14,7 +15,7 @@ from pipelines.briefing import BriefingResult
 class RecordingKernel:
     """Stands in for WarmKernel: records that it was started, handed out and shut down."""
 
-    started: list[RecordingKernel] = []
+    started: ClassVar[list[RecordingKernel]] = []
 
     def __init__(self) -> None:
         self.shut_down = False
