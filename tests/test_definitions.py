@@ -122,3 +122,49 @@ def test_sensor_skips_a_file_written_again_with_the_same_content(tmp_path, monke
     tick = definitions.new_input_sensor.evaluate_tick(dg.build_sensor_context(cursor="older"))
     assert tick.run_requests == [] and "không đổi" in tick.skip_message
     assert tick.cursor != "older"
+
+
+def test_the_job_the_schedule_launches_runs_in_one_process(tmp_path):
+    """Runs the schedule, the sensor or the UI launch use the job's own executor, not the CLI's:
+    the refresh job must run every step in the run's process, as `nq57 refresh` does (Dagster's
+    default, a process per step, loads the code location again for each: twice as slow, and the
+    briefing's warm kernel would start in a process that never renders it)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from pipelines.warehouse_access import read_sql
+
+    root = Path(__file__).resolve().parents[1]
+    submissions = tmp_path / "submissions"
+    shutil.copytree(root / "raw" / "submissions", submissions)
+    (tmp_path / "dagster_home").mkdir()
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(tmp_path / "dagster_home"),
+        "NQ57_WAREHOUSE_DIR": str(tmp_path / "warehouse"),
+        "NQ57_SUBMISSIONS_DIR": str(submissions),
+    }
+    env.pop("NQ57_DUCKDB_PATH", None)
+    env.pop("NQ57_RAW_DIR", None)
+    dagster = Path(sys.executable).parent / "dagster"
+    proc = subprocess.run(
+        [str(dagster), "job", "execute", "-m", "pipelines.definitions", "-j", "refresh"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log[-3000:]
+    assert "Executing steps in process" in log and "multiprocess executor" not in log
+    assert "RUN_SUCCESS" in log
+    total = read_sql(
+        "select sum(amount_mvnd) as t from marts.fct_budget_plan "
+        "where appendix = 'I' and funding_source_code = 'NSNN'",
+        path=tmp_path / "warehouse" / "warehouse.duckdb",
+    )["t"][0]
+    assert total == 5861734  # Appendix I's state-budget rows (GUIDE §1), from the published file
+    assert (tmp_path / "warehouse" / "briefings" / "latest" / "briefing.html").is_file()
