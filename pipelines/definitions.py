@@ -11,7 +11,13 @@ from pipelines.assets.extraction import extracted_documents
 from pipelines.assets.publishing import published_warehouse
 from pipelines.assets.submissions import ingested_submissions
 from pipelines.paths import documents_dir, submissions_dir
-from pipelines.refresh_state import RebuildScope, fingerprint, rebuild_scope, record_failure
+from pipelines.refresh_state import (
+    RebuildScope,
+    docs_site_is_current,
+    fingerprint,
+    rebuild_scope,
+    record_failure,
+)
 
 ALL_ASSETS = [extracted_documents, ingested_submissions, *DBT_ASSETS, published_warehouse, nightly_briefing]
 
@@ -38,12 +44,15 @@ SUBMISSIONS_REBUILD = (
 ) - dg.AssetSelection.assets(dbt_docs_site)
 
 
-def run_request_for(scope: RebuildScope, run_key: str | None = None) -> dg.RunRequest:
-    """The refresh run for a rebuild scope (nq57/refresh tag: briefing_only, submissions or full)."""
+def run_request_for(scope: RebuildScope, run_key: str | None = None, briefing: bool = True) -> dg.RunRequest:
+    """The refresh run for a rebuild scope (nq57/refresh tag: briefing_only, submissions or full).
+
+    Nothing to rebuild: the briefing (``briefing``: unless today's is already rendered) and the dbt
+    docs site when the published one does not describe this code (a refresh published, then failed
+    or was killed making the site)."""
     if scope == "nothing":
-        return dg.RunRequest(
-            run_key=run_key, asset_selection=[BRIEFING_KEY], tags={"nq57/refresh": "briefing_only"}
-        )
+        keys = ([BRIEFING_KEY] if briefing else []) + ([] if docs_site_is_current() else [dbt_docs_site.key])
+        return dg.RunRequest(run_key=run_key, asset_selection=keys, tags={"nq57/refresh": "briefing_only"})
     if scope == "submissions":
         return dg.RunRequest(
             run_key=run_key,

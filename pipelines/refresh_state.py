@@ -6,6 +6,8 @@
   hashed before they were read, which is what the publish log records (not the folder at publish
   time: a file that arrives during a refresh is for the next one).
 - ``rebuild_scope``: what a refresh must rebuild, from what changed since the published build.
+- ``docs_site_is_current``: whether the published dbt docs site describes this code (a refresh
+  can publish and then fail making the site; the next one must remake it even with no new input).
 - ``record_failure``: why a refresh failed, appended to warehouse/state/refresh_failures.jsonl
   so that the morning after, somebody can read it without digging in logs.
 """
@@ -174,3 +176,23 @@ def scope_of_changes(published: Mapping[str, str] | None, current: Mapping[str, 
 def rebuild_scope() -> RebuildScope:
     """What the next refresh must rebuild (reads every input file once to hash it)."""
     return scope_of_changes(published_inputs(), current_inputs())
+
+
+# Beside each dbt docs site: the code fingerprint (code_fingerprint) it was generated from.
+DOCS_STAMP = "code_fingerprint.txt"
+
+
+def published_docs_dir() -> Path:
+    """The docs site of the published warehouse (warehouse/dbt_docs)."""
+    return warehouse_dir() / "dbt_docs"
+
+
+def docs_site_is_current(fingerprint: str | None = None) -> bool:
+    """True when the published docs site was generated from this code (``fingerprint``, default the
+    checkout's). False after a refresh that published but failed or was killed making the site."""
+    published = published_docs_dir()
+    try:
+        stamp = (published / DOCS_STAMP).read_text(encoding="utf-8").strip()
+    except OSError:
+        return False
+    return (published / "index.html").is_file() and stamp == (fingerprint or code_fingerprint())

@@ -173,6 +173,30 @@ def test_a_refresh_with_no_new_input_renders_a_missing_briefing(warehouse):
     assert (today / "briefing.html").is_file() and (today / "source.json").is_file()
 
 
+def test_a_refresh_with_no_new_input_remakes_a_docs_site_that_failed_after_the_publish(warehouse):
+    """The docs site is made after the publish; if that step failed or was killed, the published
+    warehouse matches the inputs, yet the next refresh remakes the site (from the published file:
+    no build), and only the site: today's briefing is current."""
+    from pipelines.refresh_state import DOCS_STAMP
+
+    path, env, _ = warehouse
+    sidecar = path / "warehouse.duckdb.json"
+    before = sidecar.read_text()
+    stamp = path / "dbt_docs" / DOCS_STAMP
+    current = stamp.read_text()
+    stamp.write_text("fingerprint of the code before\n")  # what a failed docs step leaves
+    (path / "build" / "warehouse.duckdb").unlink(missing_ok=True)  # any build may be gone by then
+    proc = refresh(env)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "docs site is not current: remade" in proc.stdout
+    assert "docs__dbt_docs_site" in proc.stdout
+    assert "briefing__nightly" not in proc.stdout and "nq57_dbt_models" not in proc.stdout
+    assert sidecar.read_text() == before  # no new version was published
+    assert stamp.read_text() == current
+    assert (path / "dbt_docs" / "index.html").stat().st_size > 100_000
+    assert "nothing to redo" in refresh(env).stdout  # and now all is current
+
+
 def test_a_bad_document_and_a_rejected_submission_do_not_stop_the_refresh(tmp_path):
     import shutil
 

@@ -52,11 +52,37 @@ def test_schedule_without_a_published_warehouse_runs_everything(warehouse_dir):
     assert request.tags["nq57/refresh"] == "full"
 
 
+def _published_docs_site(folder: Path, fingerprint: str) -> None:
+    from pipelines.refresh_state import DOCS_STAMP
+
+    (folder / "dbt_docs").mkdir(exist_ok=True)
+    (folder / "dbt_docs" / "index.html").write_text("<html>site</html>", encoding="utf-8")
+    (folder / "dbt_docs" / DOCS_STAMP).write_text(fingerprint + "\n", encoding="utf-8")
+
+
 def test_schedule_with_nothing_new_renders_only_the_briefing(warehouse_dir):
+    from pipelines.refresh_state import code_fingerprint
+
     _publish_record(warehouse_dir, current_inputs())
+    _published_docs_site(warehouse_dir, code_fingerprint())
     request = _tick()
     assert request.asset_selection == [dg.AssetKey(["briefing", "nightly"])]
     assert request.tags["nq57/refresh"] == "briefing_only"
+
+
+def test_schedule_with_nothing_new_remakes_a_docs_site_that_failed_after_the_publish(warehouse_dir):
+    """A refresh published, then failed or was killed making the docs site: the inputs match the
+    published build, yet the next night must remake the site (and only it, with the briefing)."""
+    _publish_record(warehouse_dir, current_inputs())
+    _published_docs_site(warehouse_dir, "fingerprint of the code before")
+    request = _tick()
+    assert request.asset_selection == [
+        dg.AssetKey(["briefing", "nightly"]),
+        dg.AssetKey(["docs", "dbt_docs_site"]),
+    ]
+    assert definitions.run_request_for("nothing", briefing=False).asset_selection == [
+        dg.AssetKey(["docs", "dbt_docs_site"])
+    ]
 
 
 def test_schedule_after_a_changed_file_runs_everything(warehouse_dir):

@@ -92,3 +92,17 @@ def test_built_inputs_are_the_snapshots_not_the_folders_now(tmp_path: Path, monk
     assert inputs[CODE_KEY] == refresh_state.code_fingerprint()
     # So the next refresh sees the late report as new, and rebuilds only the submissions.
     assert scope_of_changes(inputs, refresh_state.current_inputs()) == "submissions"
+
+
+def test_docs_site_is_current_only_with_its_site_and_this_codes_stamp(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("NQ57_WAREHOUSE_DIR", str(tmp_path))
+    site = tmp_path / "dbt_docs"
+    assert not refresh_state.docs_site_is_current()  # never made
+    site.mkdir()
+    (site / refresh_state.DOCS_STAMP).write_text(refresh_state.code_fingerprint() + "\n")
+    assert not refresh_state.docs_site_is_current()  # a stamp without its site
+    (site / "index.html").write_text("<html></html>")
+    assert refresh_state.docs_site_is_current()
+    assert not refresh_state.docs_site_is_current("another code version")
+    (site / refresh_state.DOCS_STAMP).write_text("the code before\n")  # the site step failed after a publish
+    assert not refresh_state.docs_site_is_current()

@@ -14,8 +14,10 @@ import importlib.metadata
 import os
 import shutil
 import sys
+import tempfile
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,7 @@ from dagster_dbt import (
 from packaging import version
 
 from pipelines.paths import DBT_PROJECT_DIR, raw_tables_dir, warehouse_dir
+from pipelines.refresh_state import DOCS_STAMP, docs_site_is_current, published_docs_dir
 
 DBT_TARGET_DIR = DBT_PROJECT_DIR / "target"
 
@@ -257,16 +260,19 @@ def fresh_build_file() -> None:
     kinds={"dbt", "html"},
     description=(
         "Static dbt documentation site (`dbt docs generate --static`), written after the publish from "
-        "the same build and kept beside the published warehouse (warehouse/dbt_docs); reused when no "
-        "code changed (the site describes code, not data)."
+        "the published warehouse and kept beside it (warehouse/dbt_docs); reused when no code changed "
+        "(the site describes code, not data)."
     ),
 )
 def dbt_docs_site(context: AssetExecutionContext, dbt: DbtCliResource) -> dg.MaterializeResult:
     from pipelines.refresh_state import code_fingerprint
+    from pipelines.warehouse_access import published_path
 
     fingerprint = code_fingerprint()
     reused = reuse_published_docs(fingerprint)
-    path = reused or write_dbt_docs(dbt)
+    # From the published file, not this run's build: a run that only remakes a site that failed
+    # after an earlier publish (see docs_site_is_current) has no build of its own.
+    path = reused or write_dbt_docs(dbt, warehouse_file=published_path())
     (path.parent / DOCS_STAMP).write_text(fingerprint + "\n", encoding="utf-8")
     if reused:
         context.log.info("Mã nguồn không đổi: dùng lại trang tài liệu dbt đã công bố (docs site reused)")
@@ -294,55 +300,71 @@ def publish_dbt_docs() -> str | None:
     return str(published / "index.html")
 
 
-# Beside each docs site: the code fingerprint (pipelines.refresh_state.code_fingerprint) it describes.
-DOCS_STAMP = "code_fingerprint.txt"
-
-
-def published_docs_dir() -> Path:
-    """The docs site of the published warehouse (warehouse/dbt_docs)."""
-    return warehouse_dir() / "dbt_docs"
-
-
 def reuse_published_docs(fingerprint: str) -> Path | None:
     """Copy the published docs site into the build when it was generated from the same code.
 
     The site shows models, columns, descriptions, tests and lineage: all of them come from the
     code, none from the rows, so a refresh that only brings new files need not regenerate it
-    (≈8 s of `dbt docs generate`). Returns the built site's path, or None when it must be generated.
+    (≈3 s of `dbt docs generate`). Returns the built site's path, or None when it must be generated.
     """
-    published = published_docs_dir()
-    stamp = published / DOCS_STAMP
-    site = published / "index.html"
-    try:
-        if not site.is_file() or stamp.read_text(encoding="utf-8").strip() != fingerprint:
-            return None
-    except OSError:
+    if not docs_site_is_current(fingerprint):
         return None
+    site = published_docs_dir() / "index.html"
     out = dbt_docs_dir()
     out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(site, out / "index.html")
     return out / "index.html"
 
 
-def write_dbt_docs(dbt: DbtCliResource | None = None, out_dir: Path | None = None) -> Path:
-    """`dbt docs generate --static --no-compile` on the built warehouse; copies the one-file site to
-    ``out_dir`` and returns its path. --no-compile reuses the parsed manifest (saves ~10 s)."""
+def write_dbt_docs(
+    dbt: DbtCliResource | None = None, out_dir: Path | None = None, warehouse_file: Path | None = None
+) -> Path:
+    """`dbt docs generate --static --no-compile` on ``warehouse_file`` (default: the build file);
+    copies the one-file site to ``out_dir`` and returns its path. --no-compile reuses the parsed
+    manifest (saves ~10 s). dbt opens its database for writing, so a given file is read from a
+    scratch copy (the published one is read-only, and analysts may be reading it)."""
     apply_dbt_environment()
     dbt = dbt or dbt_resource()
     manifest = prepare_manifest()
     target = run_target_path(uuid.uuid4().hex, prefix="docs")
+    scratch = (
+        Path(tempfile.mkdtemp(prefix=".docs-", dir=duckdb_build_path().parent)) if warehouse_file else None
+    )
     try:
         shutil.copyfile(manifest, target / "manifest.json")
-        dbt.cli(
-            ["docs", "generate", "--static", "--no-compile"], manifest=manifest, target_path=target
-        ).wait()
+        with _dbt_reads(scratch, warehouse_file):
+            dbt.cli(
+                ["docs", "generate", "--static", "--no-compile"], manifest=manifest, target_path=target
+            ).wait()
         out_dir = out_dir or dbt_docs_dir()
         out_dir.mkdir(parents=True, exist_ok=True)
         site = out_dir / "index.html"
         shutil.copyfile(target / "static_index.html", site)
     finally:
         shutil.rmtree(target, ignore_errors=True)
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
     return site
+
+
+@contextmanager
+def _dbt_reads(scratch: Path | None, warehouse_file: Path | None) -> Iterator[None]:
+    """Point dbt (its child process inherits this environment) at a scratch copy of ``warehouse_file``."""
+    if scratch is None or warehouse_file is None:
+        yield
+        return
+    copy = scratch / "warehouse.duckdb"
+    shutil.copyfile(warehouse_file, copy)
+    copy.chmod(0o644)
+    saved = os.environ.get("NQ57_DUCKDB_PATH")
+    os.environ["NQ57_DUCKDB_PATH"] = str(copy)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("NQ57_DUCKDB_PATH", None)
+        else:
+            os.environ["NQ57_DUCKDB_PATH"] = saved
 
 
 DBT_ASSETS = [nq57_dbt_models, dbt_docs_site]

@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pipelines.briefing import briefing_is_current
     from pipelines.publish import repair_published
-    from pipelines.refresh_state import rebuild_scope, record_failure
+    from pipelines.refresh_state import docs_site_is_current, rebuild_scope, record_failure
 
     started = time.monotonic()
     started_wall = time.time()  # the run's event log stamps events with wall-clock time
@@ -43,18 +43,26 @@ def run(args: argparse.Namespace) -> int:
     if restored is not None:
         print(f"  khôi phục phiên bản {restored.version} (restored: {status.problem})", flush=True)
     scope = "everything" if args.full else rebuild_scope()
-    briefing_only = scope == "nothing"
-    if briefing_only:
+    briefing_needed = True
+    if scope == "nothing":
         # Same files, same code as the published warehouse: rebuilding would give the same tables,
         # and the date-dependent reports are views, current whenever they are read. Only the
-        # briefing depends on the date, and only when today's is not rendered from this file yet.
+        # briefing depends on the date, and only when today's is not rendered from this file yet;
+        # and the docs site, only when the refresh that published this file failed to remake it.
         print("  không có tệp hay mã nguồn mới: giữ kho đã công bố (no new input: published warehouse kept)")
-        if briefing_is_current():
+        briefing_needed = not briefing_is_current()
+        docs_needed = not docs_site_is_current()
+        if not briefing_needed and not docs_needed:
             print(
                 "  bản tin hôm nay đã có, dựng từ đúng kho này: không cần làm lại "
                 f"(today's briefing is current; nothing to redo) — {time.monotonic() - started:.1f} s"
             )
             return 0
+        if docs_needed:
+            print(
+                "  trang tài liệu dbt chưa khớp mã nguồn: dựng lại (docs site is not current: remade)",
+                flush=True,
+            )
 
     # Dagster and the dbt manifest load only when there is work (≈4 s of start-up).
     import dagster as dg
@@ -69,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
             flush=True,
         )
     # The same run the 02:00 schedule would start for this scope.
-    selection = run_request_for(scope).asset_selection
+    selection = run_request_for(scope, briefing=briefing_needed).asset_selection
     with dg.DagsterInstance.ephemeral() as instance:
         # Dagster's DEBUG events (≈400 lines: every output, every check) are kept in the run's event
         # log for the summary; the console shows what an operator reads: info, warnings, dbt progress.
