@@ -271,14 +271,16 @@ def dbt_docs_site(context: AssetExecutionContext, dbt: DbtCliResource) -> dg.Mat
     fingerprint = code_fingerprint()
     reused = reuse_published_docs(fingerprint)
     # From the published file, not this run's build: a run that only remakes a site that failed
-    # after an earlier publish (see docs_site_is_current) has no build of its own.
-    path = reused or write_dbt_docs(dbt, warehouse_file=published_path())
+    # after an earlier publish (see docs_site_is_current) has no build of its own. Before any
+    # publish (the site materialised on its own, as the tests' warehouse does), the build's.
+    published = published_path()
+    path = reused or write_dbt_docs(dbt, warehouse_file=published if published.is_file() else None)
     (path.parent / DOCS_STAMP).write_text(fingerprint + "\n", encoding="utf-8")
     if reused:
         context.log.info("Mã nguồn không đổi: dùng lại trang tài liệu dbt đã công bố (docs site reused)")
-    published = publish_dbt_docs()
+    site = publish_dbt_docs()
     return dg.MaterializeResult(
-        metadata={"path": str(path), "published": published or "—", "reused": bool(reused)}
+        metadata={"path": str(path), "published": site or "—", "reused": bool(reused)}
     )
 
 
