@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import dagster as dg
+import pytest
 
 from pipelines.assets import dbt_assets
 
@@ -284,3 +285,10 @@ def test_a_partial_build_is_refused_without_a_published_warehouse(tmp_path, monk
     monkeypatch.delenv("NQ57_DUCKDB_PATH", raising=False)
     with pytest.raises(FileNotFoundError, match="nq57 refresh --full"):
         dbt_assets.build_on_published()
+
+
+def test_docs_of_a_warehouse_that_does_not_exist_say_so(monkeypatch, tmp_path):
+    monkeypatch.setenv("NQ57_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
+    monkeypatch.setenv("NQ57_DUCKDB_PATH", str(tmp_path / "build" / "w.duckdb"))
+    with pytest.raises(FileNotFoundError, match="no warehouse to document"):
+        dbt_assets.write_dbt_docs(copy_of=tmp_path / "warehouse" / "warehouse.duckdb")

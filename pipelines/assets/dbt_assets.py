@@ -14,10 +14,8 @@ import importlib.metadata
 import os
 import shutil
 import sys
-import tempfile
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -270,11 +268,12 @@ def dbt_docs_site(context: AssetExecutionContext, dbt: DbtCliResource) -> dg.Mat
 
     fingerprint = code_fingerprint()
     reused = reuse_published_docs(fingerprint)
-    # From the published file, not this run's build: a run that only remakes a site that failed
-    # after an earlier publish (see docs_site_is_current) has no build of its own. Before any
-    # publish (the site materialised on its own, as the tests' warehouse does), the build's.
-    published = published_path()
-    path = reused or write_dbt_docs(dbt, warehouse_file=published if published.is_file() else None)
+    # A run that built the models documents its build (the file it just published). A run that only
+    # remakes a site that failed after an earlier publish (see docs_site_is_current) documents the
+    # published file, copied to the build's path: dbt keeps its parse only for the same profile.
+    selection = context.run.asset_selection
+    built_here = not selection or bool(selection & set(nq57_dbt_models.keys))
+    path = reused or write_dbt_docs(dbt, copy_of=None if built_here else published_path())
     (path.parent / DOCS_STAMP).write_text(fingerprint + "\n", encoding="utf-8")
     if reused:
         context.log.info("Mã nguồn không đổi: dùng lại trang tài liệu dbt đã công bố (docs site reused)")
@@ -319,54 +318,35 @@ def reuse_published_docs(fingerprint: str) -> Path | None:
 
 
 def write_dbt_docs(
-    dbt: DbtCliResource | None = None, out_dir: Path | None = None, warehouse_file: Path | None = None
+    dbt: DbtCliResource | None = None, out_dir: Path | None = None, copy_of: Path | None = None
 ) -> Path:
-    """`dbt docs generate --static --no-compile` on ``warehouse_file`` (default: the build file);
-    copies the one-file site to ``out_dir`` and returns its path. --no-compile reuses the parsed
-    manifest (saves ~10 s). dbt opens its database for writing, so a given file is read from a
-    scratch copy (the published one is read-only, and analysts may be reading it)."""
+    """`dbt docs generate --static --no-compile` on the build file, or on a copy of ``copy_of`` put
+    in its place; copies the one-file site to ``out_dir`` and returns its path. --no-compile reuses
+    the parsed manifest (saves ~10 s)."""
     apply_dbt_environment()
+    if copy_of is not None:
+        if not copy_of.is_file():
+            raise FileNotFoundError(
+                f"Không có kho dữ liệu {copy_of} để dựng trang tài liệu dbt (no warehouse to document)"
+            )
+        fresh_build_file()
+        shutil.copyfile(copy_of, duckdb_build_path())
+        duckdb_build_path().chmod(0o644)  # published files are read-only; dbt opens it for writing
     dbt = dbt or dbt_resource()
     manifest = prepare_manifest()
     target = run_target_path(uuid.uuid4().hex, prefix="docs")
-    scratch = (
-        Path(tempfile.mkdtemp(prefix=".docs-", dir=duckdb_build_path().parent)) if warehouse_file else None
-    )
     try:
         shutil.copyfile(manifest, target / "manifest.json")
-        with _dbt_reads(scratch, warehouse_file):
-            dbt.cli(
-                ["docs", "generate", "--static", "--no-compile"], manifest=manifest, target_path=target
-            ).wait()
+        dbt.cli(
+            ["docs", "generate", "--static", "--no-compile"], manifest=manifest, target_path=target
+        ).wait()
         out_dir = out_dir or dbt_docs_dir()
         out_dir.mkdir(parents=True, exist_ok=True)
         site = out_dir / "index.html"
         shutil.copyfile(target / "static_index.html", site)
     finally:
         shutil.rmtree(target, ignore_errors=True)
-        if scratch is not None:
-            shutil.rmtree(scratch, ignore_errors=True)
     return site
-
-
-@contextmanager
-def _dbt_reads(scratch: Path | None, warehouse_file: Path | None) -> Iterator[None]:
-    """Point dbt (its child process inherits this environment) at a scratch copy of ``warehouse_file``."""
-    if scratch is None or warehouse_file is None:
-        yield
-        return
-    copy = scratch / "warehouse.duckdb"
-    shutil.copyfile(warehouse_file, copy)
-    copy.chmod(0o644)
-    saved = os.environ.get("NQ57_DUCKDB_PATH")
-    os.environ["NQ57_DUCKDB_PATH"] = str(copy)
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop("NQ57_DUCKDB_PATH", None)
-        else:
-            os.environ["NQ57_DUCKDB_PATH"] = saved
 
 
 DBT_ASSETS = [nq57_dbt_models, dbt_docs_site]
