@@ -27,10 +27,14 @@ import time
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from pipelines import paths
 from pipelines.warehouse_access import published_path
+
+if TYPE_CHECKING:
+    from jupyter_client.manager import AsyncKernelManager
 
 NOTEBOOKS_DIR = paths.PROJECT_ROOT / "notebooks"
 BRIEFING_NOTEBOOK = NOTEBOOKS_DIR / "briefing.py"
@@ -125,7 +129,7 @@ class WarmKernel:
             return None
         return getattr(provisioner, "pid", None)
 
-    def take(self, timeout: float = WARM_UP_TIMEOUT_S):
+    def take(self, timeout: float = WARM_UP_TIMEOUT_S) -> AsyncKernelManager | None:
         """The kernel's manager for one notebook run, once its warm-up finished; None when already
         taken, dead, or the warm-up failed (the caller then starts a kernel of its own)."""
         if self._taken:
@@ -152,7 +156,10 @@ class WarmKernel:
 
 
 def execute_notebook(
-    source: Path, parameters: dict[str, object], cwd: Path | None = None, kernel_manager=None
+    source: Path,
+    parameters: dict[str, object],
+    cwd: Path | None = None,
+    kernel_manager: AsyncKernelManager | None = None,
 ):
     """Execute a Jupytext notebook with papermill-style parameters; returns the executed nbformat node.
 
