@@ -63,21 +63,6 @@ def test_environment_for_dbt(monkeypatch, tmp_path):
     assert dbt_assets.dbt_docs_dir() == tmp_path / "build" / "dbt_docs"
 
 
-def test_docs_site_is_reused_only_when_generated_from_the_same_code(monkeypatch, tmp_path):
-    monkeypatch.setenv("NQ57_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
-    monkeypatch.setenv("NQ57_DUCKDB_PATH", str(tmp_path / "build" / "w.duckdb"))
-    assert dbt_assets.reuse_published_docs("abc") is None  # nothing published yet
-    published = tmp_path / "warehouse" / "dbt_docs"
-    published.mkdir(parents=True)
-    (published / "index.html").write_text("<html>site of code abc</html>")
-    assert dbt_assets.reuse_published_docs("abc") is None  # a site without its stamp is not trusted
-    (published / dbt_assets.DOCS_STAMP).write_text("abc\n")
-    assert dbt_assets.reuse_published_docs("def") is None  # other code: regenerate
-    built = dbt_assets.reuse_published_docs("abc")
-    assert built == tmp_path / "build" / "dbt_docs" / "index.html"
-    assert built.read_text() == "<html>site of code abc</html>"
-
-
 def test_published_docs_site_keeps_its_code_stamp(monkeypatch, tmp_path):
     monkeypatch.setenv("NQ57_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
     monkeypatch.setenv("NQ57_DUCKDB_PATH", str(tmp_path / "build" / "w.duckdb"))
@@ -95,7 +80,7 @@ def test_published_docs_site_keeps_its_code_stamp(monkeypatch, tmp_path):
     assert (published / dbt_assets.DOCS_STAMP).read_text() == "code-2\n"
     assert not list(published.glob(".*.tmp"))
     # The next refresh with the same code reuses it.
-    assert dbt_assets.reuse_published_docs("code-2") is not None
+    assert dbt_assets.docs_site_is_current("code-2")
 
 
 def test_each_dbt_run_starts_from_the_last_parse(monkeypatch, tmp_path):

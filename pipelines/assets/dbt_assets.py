@@ -267,20 +267,21 @@ def dbt_docs_site(context: AssetExecutionContext, dbt: DbtCliResource) -> dg.Mat
     from pipelines.warehouse_access import published_path
 
     fingerprint = code_fingerprint()
-    reused = reuse_published_docs(fingerprint)
+    if docs_site_is_current(fingerprint):
+        # The site shows models, columns, descriptions, tests and lineage: all from the code, none
+        # from the rows, so a refresh that only brings new files keeps the published one.
+        context.log.info("Mã nguồn không đổi: dùng lại trang tài liệu dbt đã công bố (docs site reused)")
+        site = published_docs_dir() / "index.html"
+        return dg.MaterializeResult(metadata={"path": str(site), "published": str(site), "reused": True})
     # A run that built the models documents its build (the file it just published). A run that only
     # remakes a site that failed after an earlier publish (see docs_site_is_current) documents the
     # published file, copied to the build's path: dbt keeps its parse only for the same profile.
     selection = context.run.asset_selection
     built_here = not selection or bool(selection & set(nq57_dbt_models.keys))
-    path = reused or write_dbt_docs(dbt, copy_of=None if built_here else published_path())
+    path = write_dbt_docs(dbt, copy_of=None if built_here else published_path())
     (path.parent / DOCS_STAMP).write_text(fingerprint + "\n", encoding="utf-8")
-    if reused:
-        context.log.info("Mã nguồn không đổi: dùng lại trang tài liệu dbt đã công bố (docs site reused)")
     site = publish_dbt_docs()
-    return dg.MaterializeResult(
-        metadata={"path": str(path), "published": site or "—", "reused": bool(reused)}
-    )
+    return dg.MaterializeResult(metadata={"path": str(path), "published": site or "—", "reused": False})
 
 
 def publish_dbt_docs() -> str | None:
@@ -299,22 +300,6 @@ def publish_dbt_docs() -> str | None:
             shutil.copyfile(source, tmp)
             tmp.replace(published / name)
     return str(published / "index.html")
-
-
-def reuse_published_docs(fingerprint: str) -> Path | None:
-    """Copy the published docs site into the build when it was generated from the same code.
-
-    The site shows models, columns, descriptions, tests and lineage: all of them come from the
-    code, none from the rows, so a refresh that only brings new files need not regenerate it
-    (≈3 s of `dbt docs generate`). Returns the built site's path, or None when it must be generated.
-    """
-    if not docs_site_is_current(fingerprint):
-        return None
-    site = published_docs_dir() / "index.html"
-    out = dbt_docs_dir()
-    out.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(site, out / "index.html")
-    return out / "index.html"
 
 
 def write_dbt_docs(
