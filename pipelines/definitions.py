@@ -6,7 +6,7 @@
 import dagster as dg
 
 from pipelines.assets.briefing import BriefingKernel, nightly_briefing
-from pipelines.assets.dbt_assets import DBT_ASSETS, dbt_docs_site, dbt_resource
+from pipelines.assets.dbt_assets import DBT_ASSETS, dbt_docs_site, dbt_resource, docs_site_builder
 from pipelines.assets.extraction import extracted_documents
 from pipelines.assets.publishing import published_warehouse
 from pipelines.assets.submissions import ingested_submissions
@@ -110,5 +110,9 @@ defs = dg.Definitions(
     jobs=[refresh_job],
     schedules=[nightly_schedule],
     sensors=[new_input_sensor, record_refresh_failure],
-    resources={"dbt": dbt_resource(), "briefing_kernel": BriefingKernel()},
+    resources={
+        "dbt": dbt_resource(),
+        "docs_site": docs_site_builder(),
+        "briefing_kernel": BriefingKernel(),
+    },
 )

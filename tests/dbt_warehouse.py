@@ -55,7 +55,7 @@ def built_warehouse() -> BuiltWarehouse:
     try:
         result = dg.materialize(
             [extraction.extracted_documents, submissions.ingested_submissions, *dbt_assets.DBT_ASSETS],
-            resources={"dbt": dbt_assets.dbt_resource()},
+            resources={"dbt": dbt_assets.dbt_resource(), "docs_site": dbt_assets.docs_site_builder()},
             instance=dg.DagsterInstance.ephemeral(),
             raise_on_error=True,
         )

@@ -54,7 +54,10 @@ def test_refresh_publishes_the_marts_and_summarises(warehouse):
     assert published_state_budget(path) == Decimal("5861734")
     # The source's own disagreements are listed in the summary with both numbers.
     assert "ghi 390.000 / tính 420.000" in proc.stdout
-    assert (path / "dbt_docs" / "index.html").exists()
+    assert (path / "dbt_docs" / "index.html").stat().st_size > 100_000
+    # dbt built inside the refresh's process, and the docs site was made beside the briefing.
+    assert "in this process): dbt build" in proc.stdout + proc.stderr
+    assert "docs site started" in proc.stdout + proc.stderr
     # When analysts got the new data (the briefing renders after it), within the whole run's time.
     published = re.search(r"new warehouse published after\): ([\d.]+) s", proc.stdout)
     total = re.search(r"tổng \(total\): ([\d.]+) s", proc.stdout)

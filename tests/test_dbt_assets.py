@@ -43,7 +43,7 @@ def test_definitions_load_with_the_extraction_assets():
 
     defs = dg.Definitions(
         assets=[extraction.extracted_documents, *dbt_assets.DBT_ASSETS],
-        resources={"dbt": dbt_assets.dbt_resource()},
+        resources={"dbt": dbt_assets.dbt_resource(), "docs_site": dbt_assets.docs_site_builder()},
     )
     graph = defs.resolve_asset_graph()
     assert (
@@ -277,3 +277,64 @@ def test_docs_of_a_warehouse_that_does_not_exist_say_so(monkeypatch, tmp_path):
     monkeypatch.setenv("NQ57_DUCKDB_PATH", str(tmp_path / "build" / "w.duckdb"))
     with pytest.raises(FileNotFoundError, match="no warehouse to document"):
         dbt_assets.write_dbt_docs(copy_of=tmp_path / "warehouse" / "warehouse.duckdb")
+
+
+def _run_with(selection):
+    """What DocsSiteBuilder.start reads of a step's context: the run's asset selection."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(run=SimpleNamespace(asset_selection=selection))
+
+
+def test_the_publish_starts_the_docs_site_only_for_runs_that_make_it(monkeypatch, tmp_path):
+    """The site is made beside the briefing when the run makes it and it does not describe this
+    code yet; a submissions-only run or a current site starts nothing."""
+    import threading
+
+    made, release = [], threading.Event()
+
+    def fake_write(dbt, copy_of=None):
+        release.wait(10)
+        made.append((threading.current_thread().name, copy_of))
+        return tmp_path / "index.html"
+
+    monkeypatch.setattr(dbt_assets, "write_dbt_docs", fake_write)
+    current = {"value": False}
+    monkeypatch.setattr(dbt_assets, "docs_site_is_current", lambda fingerprint=None: current["value"])
+    builder = dbt_assets.docs_site_builder()
+    assert not builder.start(_run_with({dg.AssetKey(["briefing", "nightly"])}))
+    current["value"] = True
+    assert not builder.start(_run_with(None))
+    current["value"] = False
+    assert builder.start(_run_with({dbt_assets.dbt_docs_site.key}))
+    assert builder.start(_run_with(None))  # the same run asking again: still the one site
+    assert made == []  # made in the background: the publish step does not wait for it
+    release.set()
+    assert builder.site() == tmp_path / "index.html"
+    assert made == [("nq57-docs-site", None)]
+
+
+def test_the_docs_site_step_makes_the_site_itself_when_the_publish_did_not(monkeypatch, tmp_path):
+    import threading
+
+    made = []
+    monkeypatch.setattr(
+        dbt_assets,
+        "write_dbt_docs",
+        lambda dbt, copy_of=None: made.append((threading.current_thread().name, copy_of)) or tmp_path,
+    )
+    published = tmp_path / "warehouse.duckdb"
+    assert dbt_assets.docs_site_builder().site(copy_of=published) == tmp_path
+    assert made == [(threading.current_thread().name, published)]
+
+
+def test_a_docs_site_that_failed_in_the_background_fails_the_docs_site_step(monkeypatch):
+    def broken(dbt, copy_of=None):
+        raise RuntimeError("dbt docs generate failed")
+
+    monkeypatch.setattr(dbt_assets, "write_dbt_docs", broken)
+    monkeypatch.setattr(dbt_assets, "docs_site_is_current", lambda fingerprint=None: False)
+    builder = dbt_assets.docs_site_builder()
+    assert builder.start(_run_with(None))
+    with pytest.raises(RuntimeError, match="dbt docs generate failed"):
+        builder.site()

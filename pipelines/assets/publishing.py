@@ -7,7 +7,7 @@ fatal checks below run once more on exactly the bytes being published.
 
 import dagster as dg
 
-from pipelines.assets.dbt_assets import duckdb_build_path, nq57_dbt_models
+from pipelines.assets.dbt_assets import DocsSiteBuilder, duckdb_build_path, nq57_dbt_models
 from pipelines.paths import raw_tables_dir
 from pipelines.publish import FatalCheck, publish_build
 from pipelines.refresh_state import built_inputs
@@ -41,7 +41,9 @@ FATAL_CHECKS = [
     kinds={"duckdb"},
     description="Bản kho dữ liệu đã công bố (the published warehouse: atomic replace, last versions kept).",
 )
-def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+def published_warehouse(
+    context: dg.AssetExecutionContext, docs_site: DocsSiteBuilder
+) -> dg.MaterializeResult:
     result = publish_build(
         duckdb_build_path(),
         run_id=context.run.run_id,
@@ -50,6 +52,10 @@ def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResu
     )
     for warning in result.warnings:
         context.log.warning(warning)
+    # The build file is free again (the publish works on its own copy): its docs site can be made
+    # now, beside the briefing, instead of after it. The docs site step waits for it.
+    if docs_site.start(context):
+        context.log.info("Đang dựng trang tài liệu dbt song song với bản tin (docs site started)")
     return dg.MaterializeResult(
         metadata={
             "version": result.version,
