@@ -6,7 +6,13 @@
 import dagster as dg
 
 from pipelines.assets.briefing import BriefingKernel, nightly_briefing
-from pipelines.assets.dbt_assets import DBT_ASSETS, dbt_docs_site, dbt_resource, docs_site_builder
+from pipelines.assets.dbt_assets import (
+    DBT_ASSETS,
+    DbtWorkerResource,
+    dbt_docs_site,
+    dbt_resource,
+    docs_site_builder,
+)
 from pipelines.assets.extraction import extracted_documents
 from pipelines.assets.publishing import published_warehouse
 from pipelines.assets.submissions import ingested_submissions
@@ -112,6 +118,7 @@ defs = dg.Definitions(
     sensors=[new_input_sensor, record_refresh_failure],
     resources={
         "dbt": dbt_resource(),
+        "dbt_worker": DbtWorkerResource(),
         "docs_site": docs_site_builder(),
         "briefing_kernel": BriefingKernel(),
     },

@@ -35,3 +35,14 @@ def warehouse_dir() -> Path:
 def raw_tables_dir() -> Path:
     """Parquet raw tables written by the extraction and ingestion assets, read by dbt."""
     return _env_path("NQ57_RAW_DIR", warehouse_dir() / "raw")
+
+
+def duckdb_build_path() -> Path:
+    """The DuckDB file dbt builds into (never the published one: publishing replaces it atomically)."""
+    value = os.environ.get("NQ57_DUCKDB_PATH")
+    return Path(value).resolve() if value else warehouse_dir() / "build" / "warehouse.duckdb"
+
+
+def dbt_environment() -> dict[str, str]:
+    """The environment variables dbt reads (profiles.yml, the sources' external_location)."""
+    return {"NQ57_RAW_DIR": str(raw_tables_dir()), "NQ57_DUCKDB_PATH": str(duckdb_build_path())}

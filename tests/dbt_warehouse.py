@@ -36,12 +36,26 @@ class BuiltWarehouse:
     seconds: float
 
 
+def _without_dbt_worker():
+    from pipelines.assets import dbt_assets
+
+    class WithoutDbtWorker(dbt_assets.DbtWorkerResource):
+        """No worker started ahead: the build runs dbt as dagster-dbt does, the way it does when a
+        worker failed to start or died (every `nq57 refresh` test goes through a worker)."""
+
+        def setup_for_execution(self, context) -> None:
+            return None
+
+    return WithoutDbtWorker
+
+
 @functools.cache
 def built_warehouse() -> BuiltWarehouse:
     import dagster as dg
 
     from pipelines.assets import dbt_assets, extraction, submissions
 
+    WithoutDbtWorker = _without_dbt_worker()
     root = Path(tempfile.mkdtemp(prefix="nq57_dbt_"))
     atexit.register(shutil.rmtree, root, True)
     saved = {name: os.environ.get(name) for name in _ENV_VARS}
@@ -55,7 +69,11 @@ def built_warehouse() -> BuiltWarehouse:
     try:
         result = dg.materialize(
             [extraction.extracted_documents, submissions.ingested_submissions, *dbt_assets.DBT_ASSETS],
-            resources={"dbt": dbt_assets.dbt_resource(), "docs_site": dbt_assets.docs_site_builder()},
+            resources={
+                "dbt": dbt_assets.dbt_resource(),
+                "dbt_worker": WithoutDbtWorker(),
+                "docs_site": dbt_assets.docs_site_builder(),
+            },
             instance=dg.DagsterInstance.ephemeral(),
             raise_on_error=True,
         )

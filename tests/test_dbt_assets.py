@@ -43,7 +43,11 @@ def test_definitions_load_with_the_extraction_assets():
 
     defs = dg.Definitions(
         assets=[extraction.extracted_documents, *dbt_assets.DBT_ASSETS],
-        resources={"dbt": dbt_assets.dbt_resource(), "docs_site": dbt_assets.docs_site_builder()},
+        resources={
+            "dbt": dbt_assets.dbt_resource(),
+            "dbt_worker": dbt_assets.DbtWorkerResource(),
+            "docs_site": dbt_assets.docs_site_builder(),
+        },
     )
     graph = defs.resolve_asset_graph()
     assert (
@@ -81,33 +85,6 @@ def test_published_docs_site_keeps_its_code_stamp(monkeypatch, tmp_path):
     assert not list(published.glob(".*.tmp"))
     # The next refresh with the same code reuses it.
     assert dbt_assets.docs_site_is_current("code-2")
-
-
-def test_each_dbt_run_starts_from_the_last_parse(monkeypatch, tmp_path):
-    monkeypatch.setattr(dbt_assets, "DBT_TARGET_DIR", tmp_path)
-    (tmp_path / dbt_assets.PARTIAL_PARSE_FILE).write_bytes(b"parse 1")
-    first = dbt_assets.run_target_path("0123456789abcdef")
-    assert first.parent == tmp_path and first.name.startswith("run-01234567-")
-    assert (first / dbt_assets.PARTIAL_PARSE_FILE).read_bytes() == b"parse 1"
-    (first / dbt_assets.PARTIAL_PARSE_FILE).write_bytes(b"parse 2")  # what dbt leaves after the run
-    dbt_assets.keep_parse_state(first)
-    assert (tmp_path / dbt_assets.PARTIAL_PARSE_FILE).read_bytes() == b"parse 2"
-    second = dbt_assets.run_target_path("fedcba9876543210")
-    assert second != first and (second / dbt_assets.PARTIAL_PARSE_FILE).read_bytes() == b"parse 2"
-
-
-def test_old_run_target_folders_are_pruned(monkeypatch, tmp_path):
-    import os
-
-    monkeypatch.setattr(dbt_assets, "DBT_TARGET_DIR", tmp_path)
-    folders = [dbt_assets.run_target_path(f"{i:016d}") for i in range(5)]
-    for age, folder in enumerate(reversed(folders)):
-        os.utime(folder, (1_000_000 - age, 1_000_000 - age))
-    (tmp_path / "compiled").mkdir()  # dbt's own folders are never touched
-    dbt_assets.prune_run_targets(keep=3)
-    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == sorted(
-        ["compiled", *(f.name for f in folders[-3:])]
-    )
 
 
 def test_dbt_resource_knows_the_version_without_running_dbt():
@@ -338,3 +315,59 @@ def test_a_docs_site_that_failed_in_the_background_fails_the_docs_site_step(monk
     assert builder.start(_run_with(None))
     with pytest.raises(RuntimeError, match="dbt docs generate failed"):
         builder.site()
+
+
+class FakeWorker:
+    def __init__(self, alive: bool = True) -> None:
+        self.alive, self.discarded = alive, False
+
+    def is_alive(self) -> bool:
+        return self.alive
+
+    def discard(self) -> None:
+        self.discarded = True
+
+
+def test_the_run_takes_the_dbt_worker_the_refresh_started_before_dagster(monkeypatch):
+    early, own = FakeWorker(), FakeWorker()
+    monkeypatch.setattr(dbt_assets, "take_early", lambda: early)
+    monkeypatch.setattr(dbt_assets, "start_for_build", lambda run_id: own)
+    resource = dbt_assets.DbtWorkerResource()
+    resource.setup_for_execution(dg.build_init_resource_context())
+    assert resource.take() is early
+    assert resource.take() is None  # one build per worker
+
+
+def test_a_run_without_an_early_worker_starts_its_own(monkeypatch):
+    own = FakeWorker()
+    monkeypatch.setattr(dbt_assets, "take_early", lambda: None)
+    monkeypatch.setattr(dbt_assets, "start_for_build", lambda run_id: own)
+    resource = dbt_assets.DbtWorkerResource()
+    resource.setup_for_execution(dg.build_init_resource_context())
+    assert resource.take() is own
+
+
+def test_a_worker_that_died_or_never_started_is_not_used(monkeypatch):
+    dead = FakeWorker(alive=False)
+    monkeypatch.setattr(dbt_assets, "take_early", lambda: dead)
+    resource = dbt_assets.DbtWorkerResource()
+    resource.setup_for_execution(dg.build_init_resource_context())
+    assert resource.take() is None and dead.discarded  # the build then runs dbt as dagster-dbt does
+
+    def cannot_start(run_id):
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(dbt_assets, "take_early", lambda: None)
+    monkeypatch.setattr(dbt_assets, "start_for_build", cannot_start)
+    resource.setup_for_execution(dg.build_init_resource_context())
+    assert resource.take() is None
+
+
+def test_a_worker_the_run_never_used_is_ended_with_the_run(monkeypatch):
+    """A run that failed before its build (or ran no build) leaves no dbt process waiting."""
+    unused = FakeWorker()
+    monkeypatch.setattr(dbt_assets, "take_early", lambda: unused)
+    resource = dbt_assets.DbtWorkerResource()
+    resource.setup_for_execution(dg.build_init_resource_context())
+    resource.teardown_after_execution(dg.build_init_resource_context())
+    assert unused.discarded

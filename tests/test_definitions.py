@@ -187,6 +187,8 @@ def test_the_job_the_schedule_launches_runs_in_one_process(tmp_path):
     assert proc.returncode == 0, log[-3000:]
     assert "Executing steps in process" in log and "multiprocess executor" not in log
     assert "RUN_SUCCESS" in log
+    # The run's resources started the dbt worker (no `nq57 refresh` started one before Dagster).
+    assert "warm dbt worker): dbt build" in log and "dbt loaded ahead" in log
     total = read_sql(
         "select sum(amount_mvnd) as t from marts.fct_budget_plan "
         "where appendix = 'I' and funding_source_code = 'NSNN'",

@@ -33,27 +33,20 @@ from dagster_dbt import (
 from packaging import version
 from pydantic import PrivateAttr
 
-from pipelines.dbt_in_process import dbt_cli_in_process
-from pipelines.paths import DBT_PROJECT_DIR, raw_tables_dir, warehouse_dir
+from pipelines.dbt_targets import (
+    DBT_TARGET_DIR,
+    keep_parse_state,
+    prune_run_targets,
+    run_target_path,
+)
+from pipelines.dbt_worker import DbtWorker, dbt_invocation, start_for_build, take_early
+from pipelines.paths import DBT_PROJECT_DIR, dbt_environment, duckdb_build_path, raw_tables_dir
 from pipelines.refresh_state import DOCS_STAMP, docs_site_is_current, published_docs_dir
-
-DBT_TARGET_DIR = DBT_PROJECT_DIR / "target"
-
-
-def duckdb_build_path() -> Path:
-    """The DuckDB file dbt builds into (never the published one: publishing replaces it atomically)."""
-    value = os.environ.get("NQ57_DUCKDB_PATH")
-    return Path(value).resolve() if value else warehouse_dir() / "build" / "warehouse.duckdb"
 
 
 def dbt_docs_dir() -> Path:
     """Where the static dbt docs site is written: beside the built warehouse file."""
     return duckdb_build_path().parent / "dbt_docs"
-
-
-def dbt_environment() -> dict[str, str]:
-    """The environment variables dbt reads (profiles.yml, the sources' external_location)."""
-    return {"NQ57_RAW_DIR": str(raw_tables_dir()), "NQ57_DUCKDB_PATH": str(duckdb_build_path())}
 
 
 def apply_dbt_environment() -> dict[str, str]:
@@ -126,6 +119,38 @@ def prepare_manifest(project: DbtProject = nq57_dbt_project) -> Path:
 prepare_manifest()
 
 
+class DbtWorkerResource(dg.ConfigurableResource):
+    """The dbt process the run's build will use, started before the run's first step.
+
+    ``nq57 refresh`` starts it even before it loads Dagster (pipelines.dbt_worker.start_early);
+    runs the schedule, the sensor or the UI launch start it here, when Dagster sets up the run's
+    resources. Only runs with the dbt build set it up. A worker that failed to start or died is not
+    used: the build then runs dbt as dagster-dbt does.
+    """
+
+    _worker: DbtWorker | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        try:
+            self._worker = take_early() or start_for_build(context.run_id or "worker")
+        except Exception as error:
+            if context.log is not None:
+                context.log.warning(f"Không khởi động trước được dbt (no warm dbt worker): {error}")
+            self._worker = None
+
+    def take(self) -> DbtWorker | None:
+        worker, self._worker = self._worker, None
+        if worker is not None and not worker.is_alive():
+            worker.discard()
+            return None
+        return worker
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._worker is not None:
+            self._worker.discard()
+            self._worker = None
+
+
 class Nq57DbtTranslator(DagsterDbtTranslator):
     """Asset keys ``[schema, name]``; dbt sources map onto the extraction's ``["raw", table]`` assets."""
 
@@ -150,14 +175,14 @@ dbt_translator = Nq57DbtTranslator(settings=DagsterDbtTranslatorSettings(enable_
     project=nq57_dbt_project,
     dagster_dbt_translator=dbt_translator,
 )
-def nq57_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
+def nq57_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, dbt_worker: DbtWorkerResource):
     """`dbt build`: seeds, models, unit tests and data tests (reported as asset checks).
 
     All of them into an empty file; or, when the run selects only some models (only submissions
     changed: see pipelines.definitions.SUBMISSIONS_REBUILD), those into a copy of the published
     warehouse, whose other tables are what a full build would make again from the same inputs.
-    dbt runs inside this process (pipelines.dbt_in_process: ≈1.2 s less than a child process);
-    the other dbt commands (parse, docs generate) go through dagster-dbt's child process.
+    dbt runs in the worker process the run started first thing (pipelines.dbt_worker), dbt loaded
+    and the project parsed while Dagster started and the documents were extracted.
     """
     env = apply_dbt_environment()
     # context.assets_def is already the subset: compare with the whole dbt project's assets.
@@ -167,51 +192,14 @@ def nq57_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
         base = build_on_published()
         context.log.info(f"dbt: {len(context.selected_asset_keys)} mô hình, dựng trên bản đã công bố {base}")
     context.log.info(f"dbt: raw tables {env['NQ57_RAW_DIR']} → {env['NQ57_DUCKDB_PATH']}")
-    target = run_target_path(context.run.run_id)
-    yield from dbt_cli_in_process(dbt, ["build"], context=context, target_path=target).stream()
-    keep_parse_state(target)
+    worker = dbt_worker.take()
+    if worker is not None:
+        invocation = dbt_invocation(worker, dbt, ["build"], context)
+    else:  # no worker (it failed to start or died): dbt as dagster-dbt runs it, loaded and parsed now
+        invocation = dbt.cli(["build"], context=context, target_path=run_target_path(context.run.run_id))
+    yield from invocation.stream()
+    keep_parse_state(invocation.target_path)
     prune_run_targets()
-
-
-# dbt re-parses the whole project (≈5 s of every run) unless it finds the previous parse in its
-# target folder. Each Dagster run gets its own target folder (runs may overlap), so the last good
-# parse is kept in the project's target folder and copied into each new one.
-PARTIAL_PARSE_FILE = "partial_parse.msgpack"
-RUN_TARGETS_KEPT = 3
-
-
-def run_target_path(run_id: str, prefix: str = "run") -> Path:
-    """A fresh target folder for one dbt invocation, seeded with the last parse of the project."""
-    target = DBT_TARGET_DIR / f"{prefix}-{run_id[:8]}-{uuid.uuid4().hex[:6]}"
-    target.mkdir(parents=True, exist_ok=True)
-    kept = DBT_TARGET_DIR / PARTIAL_PARSE_FILE
-    if kept.exists():
-        shutil.copyfile(kept, target / PARTIAL_PARSE_FILE)
-    return target
-
-
-def keep_parse_state(target: Path) -> None:
-    """Keep this invocation's parse as the starting point of the next one (atomic replace)."""
-    produced = target / PARTIAL_PARSE_FILE
-    if produced.exists():
-        tmp = DBT_TARGET_DIR / f".{PARTIAL_PARSE_FILE}.{uuid.uuid4().hex[:6]}"
-        shutil.copyfile(produced, tmp)
-        tmp.replace(DBT_TARGET_DIR / PARTIAL_PARSE_FILE)
-
-
-def prune_run_targets(keep: int = RUN_TARGETS_KEPT) -> None:
-    """Delete all but the newest few per-run target folders (each holds ~2 MB of artifacts)."""
-    runs = sorted(
-        (
-            p
-            for p in DBT_TARGET_DIR.iterdir()
-            if p.is_dir() and p.name.startswith(("run-", "docs-", "nq57_dbt_models-"))
-        ),
-        key=lambda p: p.stat().st_mtime,
-        reverse=True,
-    )
-    for old in runs[keep:]:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def build_on_published() -> Path:

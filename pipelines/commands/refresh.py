@@ -64,6 +64,16 @@ def run(args: argparse.Namespace) -> int:
                 flush=True,
             )
 
+    if scope != "nothing":
+        # dbt loads and parses the project in its own process while this one loads Dagster and
+        # extracts the documents; the run's dbt step takes it (pipelines.dbt_worker).
+        from pipelines.dbt_worker import start_early
+
+        try:
+            start_early()
+        except OSError as error:  # the run then starts its own, or runs dbt as dagster-dbt does
+            print(f"  không khởi động trước được dbt (no early dbt worker): {error}", flush=True)
+
     # Dagster and the dbt manifest load only when there is work (≈4 s of start-up).
     import dagster as dg
 
