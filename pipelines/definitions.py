@@ -15,6 +15,7 @@ from pipelines.assets.dbt_assets import (
 )
 from pipelines.assets.extraction import extracted_documents
 from pipelines.assets.publishing import published_warehouse
+from pipelines.assets.refresh_lock import REFRESH_LOCK_KEY, RefreshLockResource
 from pipelines.assets.submissions import ingested_submissions
 from pipelines.paths import documents_dir, submissions_dir
 from pipelines.refresh_state import (
@@ -121,5 +122,6 @@ defs = dg.Definitions(
         "dbt_worker": DbtWorkerResource(),
         "docs_site": docs_site_builder(),
         "briefing_kernel": BriefingKernel(),
+        REFRESH_LOCK_KEY: RefreshLockResource(),
     },
 )

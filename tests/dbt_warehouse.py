@@ -54,6 +54,7 @@ def built_warehouse() -> BuiltWarehouse:
     import dagster as dg
 
     from pipelines.assets import dbt_assets, extraction, submissions
+    from pipelines.assets.refresh_lock import RefreshLockResource
 
     WithoutDbtWorker = _without_dbt_worker()
     root = Path(tempfile.mkdtemp(prefix="nq57_dbt_"))
@@ -73,6 +74,7 @@ def built_warehouse() -> BuiltWarehouse:
                 "dbt": dbt_assets.dbt_resource(),
                 "dbt_worker": WithoutDbtWorker(),
                 "docs_site": dbt_assets.docs_site_builder(),
+                "refresh_lock": RefreshLockResource(),
             },
             instance=dg.DagsterInstance.ephemeral(),
             raise_on_error=True,

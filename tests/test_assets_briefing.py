@@ -9,6 +9,7 @@ import dagster as dg
 import pytest
 
 from pipelines.assets import briefing as briefing_asset
+from pipelines.assets.refresh_lock import RefreshLockResource
 from pipelines.briefing import BriefingResult
 
 
@@ -35,6 +36,7 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> list[RecordingKernel]:
 def test_the_briefing_gets_the_kernel_started_with_the_run_and_frees_it(
     recorded, monkeypatch, tmp_path
 ) -> None:
+    monkeypatch.setenv("NQ57_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
     handed: list[object] = []
 
     def fake_render(kernel=None) -> BriefingResult:
@@ -46,7 +48,7 @@ def test_the_briefing_gets_the_kernel_started_with_the_run_and_frees_it(
     result = dg.materialize(
         [briefing_asset.nightly_briefing],
         instance=dg.DagsterInstance.ephemeral(),
-        resources={"briefing_kernel": briefing_asset.BriefingKernel()},
+        resources={"briefing_kernel": briefing_asset.BriefingKernel(), "refresh_lock": RefreshLockResource()},
     )
     assert result.success
     assert len(recorded) == 1 and handed == recorded
@@ -67,6 +69,7 @@ def test_a_run_without_the_briefing_starts_no_kernel(recorded, monkeypatch, tmp_
 
 def test_no_warm_kernel_is_no_failure(monkeypatch, tmp_path) -> None:
     """If the kernel cannot be started ahead, the briefing still renders with a kernel of its own."""
+    monkeypatch.setenv("NQ57_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
 
     def broken() -> None:
         raise RuntimeError("no ports left")
@@ -82,6 +85,6 @@ def test_no_warm_kernel_is_no_failure(monkeypatch, tmp_path) -> None:
     result = dg.materialize(
         [briefing_asset.nightly_briefing],
         instance=dg.DagsterInstance.ephemeral(),
-        resources={"briefing_kernel": briefing_asset.BriefingKernel()},
+        resources={"briefing_kernel": briefing_asset.BriefingKernel(), "refresh_lock": RefreshLockResource()},
     )
     assert result.success and handed == [None]

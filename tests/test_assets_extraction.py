@@ -7,6 +7,7 @@ import shutil
 import dagster as dg
 
 from pipelines.assets.extraction import extracted_documents, raw_key
+from pipelines.assets.refresh_lock import RefreshLockResource
 
 
 def test_materialize_writes_raw_tables_and_runs_checks(resolution_txt, slides_txt, tmp_path, monkeypatch):
@@ -17,8 +18,9 @@ def test_materialize_writes_raw_tables_and_runs_checks(resolution_txt, slides_tx
     (docs / "scan.pdf").write_bytes(b"not a pdf")
     monkeypatch.setenv("NQ57_DOCUMENTS_DIR", str(docs))
     monkeypatch.setenv("NQ57_RAW_DIR", str(tmp_path / "raw"))
+    monkeypatch.setenv("NQ57_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
 
-    result = dg.materialize([extracted_documents])
+    result = dg.materialize([extracted_documents], resources={"refresh_lock": RefreshLockResource()})
     assert result.success
     assert (tmp_path / "raw" / "plan_items.parquet").exists()
     rows = {

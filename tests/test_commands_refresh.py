@@ -145,6 +145,29 @@ def test_killed_refresh_during_extraction_leaves_the_published_warehouse_untouch
     assert (path / "dbt_docs" / "index.html").stat().st_size > 100_000
 
 
+def test_two_refreshes_started_at_once_run_one_after_the_other(warehouse):
+    """The schedule, the file sensor and an operator may start refreshes at the same moment: the
+    second waits for the first (and says so) instead of overwriting its raw tables or build file;
+    both succeed and publish."""
+    path, env, first = warehouse
+    assert first.returncode == 0
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "pipelines.cli", "refresh", "--full"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+        )
+        for _ in range(2)
+    ]
+    outputs = [process.communicate(timeout=600)[0] for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], "\n".join(o[-3000:] for o in outputs)
+    assert sum("waiting for another refresh" in output for output in outputs) == 1
+    assert all("new warehouse published after" in output for output in outputs)
+    assert published_state_budget(path) == Decimal("5861734")
+
+
 def test_a_refresh_with_no_new_input_keeps_the_published_warehouse(warehouse):
     path, env, _ = warehouse
     sidecar = path / "warehouse.duckdb.json"

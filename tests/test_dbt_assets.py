@@ -8,6 +8,7 @@ import dagster as dg
 import pytest
 
 from pipelines.assets import dbt_assets
+from pipelines.assets.refresh_lock import RefreshLockResource
 
 
 def _keys(assets_def) -> set[str]:
@@ -47,6 +48,7 @@ def test_definitions_load_with_the_extraction_assets():
             "dbt": dbt_assets.dbt_resource(),
             "dbt_worker": dbt_assets.DbtWorkerResource(),
             "docs_site": dbt_assets.docs_site_builder(),
+            "refresh_lock": RefreshLockResource(),
         },
     )
     graph = defs.resolve_asset_graph()

@@ -8,6 +8,7 @@ publish checks; if the publish is refused, the briefing is not rendered and yest
 import dagster as dg
 from pydantic import PrivateAttr
 
+from pipelines.assets.refresh_lock import RefreshLockResource
 from pipelines.briefing import WarmKernel, render_briefing
 
 
@@ -51,7 +52,7 @@ class BriefingKernel(dg.ConfigurableResource):
     description="Bản tin điều hành (HTML + PDF) từ kho dữ liệu vừa công bố (the nightly briefing).",
 )
 def nightly_briefing(
-    context: dg.AssetExecutionContext, briefing_kernel: BriefingKernel
+    context: dg.AssetExecutionContext, briefing_kernel: BriefingKernel, refresh_lock: RefreshLockResource
 ) -> dg.MaterializeResult:
     try:
         result = render_briefing(kernel=briefing_kernel.warm_kernel())

@@ -33,6 +33,7 @@ from dagster_dbt import (
 from packaging import version
 from pydantic import PrivateAttr
 
+from pipelines.assets.refresh_lock import RefreshLockResource
 from pipelines.dbt_targets import (
     DBT_TARGET_DIR,
     keep_parse_state,
@@ -175,7 +176,12 @@ dbt_translator = Nq57DbtTranslator(settings=DagsterDbtTranslatorSettings(enable_
     project=nq57_dbt_project,
     dagster_dbt_translator=dbt_translator,
 )
-def nq57_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, dbt_worker: DbtWorkerResource):
+def nq57_dbt_models(
+    context: AssetExecutionContext,
+    dbt: DbtCliResource,
+    dbt_worker: DbtWorkerResource,
+    refresh_lock: RefreshLockResource,  # held by Dagster for the whole run: see the resource
+):
     """`dbt build`: seeds, models, unit tests and data tests (reported as asset checks).
 
     All of them into an empty file; or, when the run selects only some models (only submissions
@@ -312,7 +318,9 @@ def docs_site_builder(dbt: DbtCliResource | None = None) -> DocsSiteBuilder:
         "(the site describes code, not data)."
     ),
 )
-def dbt_docs_site(context: AssetExecutionContext, docs_site: DocsSiteBuilder) -> dg.MaterializeResult:
+def dbt_docs_site(
+    context: AssetExecutionContext, docs_site: DocsSiteBuilder, refresh_lock: RefreshLockResource
+) -> dg.MaterializeResult:
     from pipelines.refresh_state import code_fingerprint
     from pipelines.warehouse_access import published_path
 

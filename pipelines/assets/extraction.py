@@ -14,6 +14,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines.assets.refresh_lock import REFRESH_LOCK_KEY
 from pipelines.extract.cache import ExtractionCache
 from pipelines.extract.records import RECORD_TYPES, ExtractionResult
 from pipelines.extract.run import extract_folder, write_raw_tables
@@ -51,6 +52,7 @@ _CHECKS = [
 
 
 @dg.multi_asset(
+    required_resource_keys={REFRESH_LOCK_KEY},
     specs=[
         dg.AssetSpec(
             raw_key(table),

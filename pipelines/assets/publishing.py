@@ -8,6 +8,7 @@ fatal checks below run once more on exactly the bytes being published.
 import dagster as dg
 
 from pipelines.assets.dbt_assets import DocsSiteBuilder, duckdb_build_path, nq57_dbt_models
+from pipelines.assets.refresh_lock import RefreshLockResource
 from pipelines.paths import raw_tables_dir
 from pipelines.publish import FatalCheck, publish_build
 from pipelines.refresh_state import built_inputs
@@ -42,7 +43,7 @@ FATAL_CHECKS = [
     description="Bản kho dữ liệu đã công bố (the published warehouse: atomic replace, last versions kept).",
 )
 def published_warehouse(
-    context: dg.AssetExecutionContext, docs_site: DocsSiteBuilder
+    context: dg.AssetExecutionContext, docs_site: DocsSiteBuilder, refresh_lock: RefreshLockResource
 ) -> dg.MaterializeResult:
     result = publish_build(
         duckdb_build_path(),

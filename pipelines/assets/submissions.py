@@ -8,6 +8,7 @@ when nothing arrived) so dbt's sources always exist.
 
 import dagster as dg
 
+from pipelines.assets.refresh_lock import REFRESH_LOCK_KEY
 from pipelines.extract.records import PlanItem, PlanTable
 from pipelines.extract.tables_io import read_parquet_records
 from pipelines.fault_points import pause_point
@@ -20,6 +21,7 @@ from pipelines.submissions.reference import ReferenceData, build_reference_data
 
 
 @dg.multi_asset(
+    required_resource_keys={REFRESH_LOCK_KEY},
     specs=[
         dg.AssetSpec(
             ["raw", table],
