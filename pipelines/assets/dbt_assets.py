@@ -133,7 +133,8 @@ class DbtWorkerResource(dg.ConfigurableResource):
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         try:
-            self._worker = take_early() or start_for_build(context.run_id or "worker")
+            run_id = context.run.run_id if context.run is not None else "worker"
+            self._worker = take_early() or start_for_build(run_id)
         except Exception as error:
             if context.log is not None:
                 context.log.warning(f"Không khởi động trước được dbt (no warm dbt worker): {error}")
