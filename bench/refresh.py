@@ -22,11 +22,14 @@ raw/submissions, so the project's own warehouse and inputs are untouched. In ord
    dagster-dbt with the dbt-core modules it imports, the project's assets).
 
 Aims (issue 5): no new input ≤ 20% of a full refresh; full refresh ≤ 1.3 × (extraction alone
-+ dbt build alone). The second ratio is printed both ways: against the two bare parts the
-issue names, and against every bare part the refresh does (it also writes the docs site and
-renders the briefing, which the issue's two parts do not include), and for the moment the new
-warehouse is published (analysts query the new data from then on; the docs site and the briefing
-are made after it).
++ dbt build alone). The second ratio is printed several ways: against the two bare parts the
+issue names; without the refresh's briefing step (the briefing, issue 6, is in neither part);
+against every bare part the refresh does (it also writes the docs site and renders the
+briefing); and for the moment the new warehouse is published (analysts query the new data from
+then on; the docs site and the briefing are made after it). The refresh starts dbt in a worker
+process first thing (pipelines.dbt_worker), which loads dbt and parses the project while Dagster
+starts and the documents are extracted, and makes the docs site beside the briefing: on two cores
+it can take less time than its parts one after the other.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ BIN = Path(sys.executable).parent
 
 LAST_OUTPUT: list[str] = [""]  # stdout of the last timed command (the refresh summary)
 PUBLISHED_AFTER = re.compile(r"new warehouse published after\): ([\d.]+) s")
+BRIEFING_STEP = re.compile(r"briefing__nightly: ([\d.]+) s")
 
 
 def timed(command: list[str], env: dict[str, str], cwd: Path = ROOT) -> float:
@@ -65,6 +69,14 @@ def published_after() -> float:
     found = PUBLISHED_AFTER.search(LAST_OUTPUT[0])
     if not found:
         sys.exit(f"no publish time in the refresh summary:\n{LAST_OUTPUT[0][-2000:]}")
+    return float(found.group(1))
+
+
+def briefing_step() -> float:
+    """Seconds the last refresh spent in its briefing step (from its summary's seconds per stage)."""
+    found = BRIEFING_STEP.search(LAST_OUTPUT[0])
+    if not found:
+        sys.exit(f"no briefing step in the refresh summary:\n{LAST_OUTPUT[0][-2000:]}")
     return float(found.group(1))
 
 
@@ -90,6 +102,7 @@ def main() -> None:
         refresh = [str(BIN / "python"), "-m", "pipelines.cli", "refresh"]
         results["full refresh, first ever"] = timed(refresh, env)
         results["  (first ever: new warehouse published after)"] = published_after()
+        results["  (first ever: of which the briefing step)"] = briefing_step()
         results["refresh, no new input"] = timed(refresh, env)
         # One more submission: a copy of a sample under a new version's file name.
         sample = sorted(p for p in submissions.glob("*.xlsx"))[0]
@@ -169,11 +182,17 @@ def main() -> None:
             "  (first ever: new warehouse published after)"
         ]
         / cold,
+        # The briefing (issue 6) is in the refresh but in neither named bare part: the same ratio
+        # without it shows what the rest of the refresh costs beyond the bare parts.
+        "full less its briefing step (first ever) / (extraction + dbt build, first parse)": (
+            first - results["  (first ever: of which the briefing step)"]
+        )
+        / cold,
     }
     print()
     for name, value in ratios.items():
         aim = "≤ 0.20" if name.startswith("no new input") else "≤ 1.30"
-        print(f"{name:<70}  {value:5.2f}  (aim {aim})")
+        print(f"{name:<82}  {value:5.2f}  (aim {aim})")
     if args.json:
         args.json.write_text(json.dumps({"seconds": results, "ratios": ratios}, indent=1), encoding="utf-8")
 
