@@ -43,7 +43,8 @@ BRIEFING_KEY = nightly_briefing.key
 # A refresh when only submissions changed: the documents' raw tables again (from the extraction
 # cache: the submissions' reference data must be today's plan), the submissions and every model
 # downstream of them, built on top of the published warehouse, then publish and briefing. Not the
-# dbt docs site: it describes code, and only files changed.
+# dbt docs site: it describes code, and only files changed (unless the published site is not
+# current: see run_request_for).
 SUBMISSIONS_REBUILD = (
     dg.AssetSelection.assets(extracted_documents)
     | dg.AssetSelection.assets(ingested_submissions).downstream()
@@ -56,14 +57,16 @@ def run_request_for(scope: RebuildScope, run_key: str | None = None, briefing: b
 
     Nothing to rebuild: the briefing (``briefing``: unless today's is already rendered) and the dbt
     docs site when the published one does not describe this code (a refresh published, then failed
-    or was killed making the site)."""
+    or was killed making the site). Only submissions: their models, and the docs site in that same
+    case (the code is the published warehouse's, so the site of this build is the one to publish)."""
+    stale_docs = [] if docs_site_is_current() else [dbt_docs_site.key]
     if scope == "nothing":
-        keys = ([BRIEFING_KEY] if briefing else []) + ([] if docs_site_is_current() else [dbt_docs_site.key])
+        keys = ([BRIEFING_KEY] if briefing else []) + stale_docs
         return dg.RunRequest(run_key=run_key, asset_selection=keys, tags={"nq57/refresh": "briefing_only"})
     if scope == "submissions":
         return dg.RunRequest(
             run_key=run_key,
-            asset_selection=submissions_rebuild_keys(),
+            asset_selection=submissions_rebuild_keys() + stale_docs,
             tags={"nq57/refresh": "submissions"},
         )
     return dg.RunRequest(run_key=run_key, tags={"nq57/refresh": "full"})

@@ -92,7 +92,17 @@ def test_schedule_after_a_changed_file_runs_everything(warehouse_dir):
     assert _tick().asset_selection is None
 
 
+def _current_docs_site(folder: Path) -> None:
+    """What a refresh whose docs site step succeeded leaves: the site, stamped with this code."""
+    from pipelines.refresh_state import DOCS_STAMP, code_fingerprint
+
+    (folder / "dbt_docs").mkdir()
+    (folder / "dbt_docs" / "index.html").write_text("<html>site</html>", encoding="utf-8")
+    (folder / "dbt_docs" / DOCS_STAMP).write_text(code_fingerprint() + "\n", encoding="utf-8")
+
+
 def test_schedule_after_a_new_submission_rebuilds_only_the_submission_models(warehouse_dir):
+    _current_docs_site(warehouse_dir)
     inputs = current_inputs()
     without_one = {k: v for k, v in inputs.items() if not k.startswith("submissions/")}
     _publish_record(warehouse_dir, without_one)
@@ -106,6 +116,16 @@ def test_schedule_after_a_new_submission_rebuilds_only_the_submission_models(war
     # Nothing built from the documents alone, and not the docs site (same code).
     assert not {"marts/dim_task", "marts/fct_budget_plan", "marts/rpt_reconciliation"} & selected
     assert "docs/dbt_docs_site" not in selected
+
+
+def test_a_new_submission_also_remakes_a_docs_site_that_failed_after_the_last_publish(warehouse_dir):
+    inputs = current_inputs()
+    _publish_record(warehouse_dir, {k: v for k, v in inputs.items() if not k.startswith("submissions/")})
+    request = _tick()  # no docs site stamped with this code: the last refresh's docs step failed
+    assert request.tags["nq57/refresh"] == "submissions"
+    selected = {key.to_user_string() for key in request.asset_selection}
+    assert {"marts/dim_submission", "warehouse/published", "docs/dbt_docs_site"} <= selected
+    assert "marts/dim_task" not in selected
 
 
 def test_publish_waits_for_every_dbt_model():
