@@ -373,3 +373,15 @@ def test_a_worker_the_run_never_used_is_ended_with_the_run(monkeypatch):
     resource.setup_for_execution(dg.build_init_resource_context())
     resource.teardown_after_execution(dg.build_init_resource_context())
     assert unused.discarded
+
+
+def test_every_dbt_data_test_is_an_asset_check_on_a_model():
+    """A singular test that reads several models becomes a bare observation in Dagster (a warning
+    in every night's log, not listed among the checks) unless it names its model in
+    meta.dagster.ref; this fails when a new one forgets."""
+    import json
+
+    manifest = json.loads(dbt_assets.nq57_dbt_project.manifest_path.read_text(encoding="utf-8"))
+    tests = {node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "test"}
+    checks = {spec.name for spec in dbt_assets.nq57_dbt_models.check_specs}
+    assert tests and tests <= checks, sorted(tests - checks)

@@ -1,6 +1,7 @@
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'map_task_classification'}}}) }}
 -- Every extracted task / unit / item has a row in map_task_classification and every mapping row
 -- names an extracted item (a mapping row without an item usually means the numbering changed).
+-- Shown in Dagster as a check on the mapping seed (it reads two nodes: dagster-dbt needs telling).
 with items as (
     select appendix, item_no from {{ ref('stg_extraction__plan_items') }}
 ),

@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_budget_plan'}}}) }}
+-- A check on fct_budget_plan in Dagster (the test reads two models: dagster-dbt needs telling which).
 -- A '-' in the amount column means "to be determined", never zero: such a task has no planned
 -- money in fct_budget_plan for that column (it stays visible through dim_task.budget_status).
 select plan.*

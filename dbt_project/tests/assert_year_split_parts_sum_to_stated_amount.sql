@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_budget_plan'}}}) }}
+-- A check on fct_budget_plan in Dagster (the test reads two models: dagster-dbt needs telling which).
 -- The year split never loses or invents money: for every printed amount the parts over the years
 -- add up to it exactly, and every line has one part for each of its years.
 select
