@@ -95,6 +95,18 @@ import pipelines.as_of_sql, pipelines.formatting, pipelines.warehouse_access
 WARM_UP_TIMEOUT_S = 60
 
 
+def private_kernel_manager() -> tuple[AsyncKernelManager, Path]:
+    """A kernel manager whose kernel talks over Unix sockets in a folder only this user can open;
+    returns it with that folder (remove it after the kernel's shutdown).
+
+    Jupyter's default is localhost TCP in plain text, which any local user can listen to, and
+    which ipykernel warns about in every night's log."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    folder = Path(tempfile.mkdtemp(prefix="nq57_kernel_"))  # mode 0700
+    return AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(folder / "kernel")), folder
+
+
 class WarmKernel:
     """A Jupyter kernel started ahead of the briefing, the briefing's imports already loaded.
 
@@ -106,11 +118,10 @@ class WarmKernel:
 
     def __init__(self, cwd: Path = NOTEBOOKS_DIR) -> None:
         from jupyter_client.blocking import BlockingKernelClient
-        from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
         self._run_sync = run_sync
-        self._manager = AsyncKernelManager(kernel_name="python3")
+        self._manager, self._sockets = private_kernel_manager()
         run_sync(self._manager.start_kernel)(cwd=str(cwd))
         # A client of our own for the warm-up, sent now and answered by the time the briefing
         # takes the kernel (take() waits for the answer); nbclient ignores messages that answer
@@ -153,6 +164,7 @@ class WarmKernel:
         self._warmer.stop_channels()
         if self._manager.has_kernel:
             self._run_sync(self._manager.shutdown_kernel)(now=True)
+        shutil.rmtree(self._sockets, ignore_errors=True)
 
 
 def execute_notebook(
@@ -166,9 +178,11 @@ def execute_notebook(
     The values go into a new cell right after the cell tagged ``parameters`` (the notebook's
     defaults stay visible above them, as papermill does), so a notebook also runs unchanged by hand.
     ``kernel_manager``: a kernel already running (``WarmKernel.take()``); the caller shuts it down.
+    Without one, a kernel of its own (private_kernel_manager), shut down here.
     """
     import jupytext
     import nbformat
+    from jupyter_core.utils import run_sync
     from nbclient import NotebookClient
 
     nb = jupytext.read(source)
@@ -182,6 +196,9 @@ def execute_notebook(
     )
     nb.cells.insert(index, injected)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    own_sockets = None
+    if kernel_manager is None:
+        kernel_manager, own_sockets = private_kernel_manager()
     client = NotebookClient(
         nb,
         km=kernel_manager,
@@ -189,9 +206,15 @@ def execute_notebook(
         kernel_name="python3",
         resources={"metadata": {"path": str(cwd or source.parent)}},
     )
-    client.execute()
-    if kernel_manager is not None and client.kc is not None:
-        client.kc.stop_channels()  # nbclient closes only the clients of kernels it started
+    try:
+        client.execute()  # starts the kernel when it is not running yet
+    finally:
+        if client.kc is not None:
+            client.kc.stop_channels()  # nbclient closes only the clients of kernels it manages itself
+        if own_sockets is not None:
+            if kernel_manager.has_kernel:
+                run_sync(kernel_manager.shutdown_kernel)(now=True)
+            shutil.rmtree(own_sockets, ignore_errors=True)
     return nb
 
 

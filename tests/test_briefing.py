@@ -192,6 +192,33 @@ def test_warm_kernel_runs_the_briefing_imports_before_the_notebook(tmp_path: Pat
     kernel.shutdown()  # twice is harmless (the run's teardown after the asset's own release)
 
 
+def test_kernels_talk_over_private_unix_sockets_not_localhost_tcp(tmp_path: Path, capfd) -> None:
+    """Any local user can listen to a kernel on localhost TCP (plain text, and a warning from
+    ipykernel in every night's log); the briefing's kernels use sockets in a 0700 folder."""
+    import stat
+    import tempfile
+
+    def private_folders() -> set[Path]:
+        return set(Path(tempfile.gettempdir()).glob("nq57_kernel_*"))
+
+    before = private_folders()
+    kernel = WarmKernel()
+    try:
+        manager = kernel.take()
+        assert manager is not None
+        info = manager.get_connection_info()
+        assert info["transport"] == "ipc"
+        folder = Path(info["ip"]).parent
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert "pandas loaded before this cell: True" in _probe(tmp_path, manager)
+    finally:
+        kernel.shutdown()
+    assert not folder.exists()
+    assert "pandas loaded before this cell: False" in _probe(tmp_path)  # a kernel of its own
+    assert private_folders() == before  # its socket folder went with it
+    assert "without encryption" not in capfd.readouterr().err
+
+
 def test_a_dead_warm_kernel_is_not_handed_out_and_the_briefing_starts_its_own(tmp_path: Path) -> None:
     kernel = WarmKernel()
     try:
