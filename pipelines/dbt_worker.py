@@ -11,9 +11,9 @@ same materializations, asset checks, console lines and errors. Exit codes are th
 success, 1 dbt failed, 2 dbt could not run.
 
 Run as ``python -m pipelines.dbt_worker --project-dir D --profiles-dir P --target-path T``; the
-command is one JSON line on stdin: ``{"args": [...], "env": {...}}``. An empty stdin (the run
-ended without a build, or the refresh died) ends the worker without running anything, and on
-Linux the kernel stops it if the refresh process dies mid-build.
+command is one JSON line on stdin: ``{"args": [...], "env": {...}, "project_dir": ...}``. An
+empty stdin (the run ended without a build, or the refresh died) ends the worker without running
+anything, and on Linux the kernel stops it if the refresh process dies mid-build.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ PRINTED_LEVELS = frozenset({"info", "warn", "error"})
 # The environment variables the project's dbt reads (profiles.yml, the sources): a parse made
 # under other values is not the build's parse.
 PARSE_ENV_KEYS = ("NQ57_RAW_DIR", "NQ57_DUCKDB_PATH")
-READY_TIMEOUT_S = 120
 
 
 class DbtWorker:

@@ -262,7 +262,7 @@ class DocsSiteBuilder(dg.ConfigurableResource):
 
     dbt: dg.ResourceDependency[DbtCliResource]
 
-    _worker: threading.Thread | None = PrivateAttr(default=None)
+    _thread: threading.Thread | None = PrivateAttr(default=None)
     _outcome: list[Path | BaseException] = PrivateAttr(default_factory=list)
 
     def start(self, context: AssetExecutionContext) -> bool:
@@ -271,9 +271,9 @@ class DocsSiteBuilder(dg.ConfigurableResource):
         selection = context.run.asset_selection
         if (selection and dbt_docs_site.key not in selection) or docs_site_is_current():
             return False
-        if self._worker is None:
-            self._worker = threading.Thread(target=self._make, name="nq57-docs-site", daemon=True)
-            self._worker.start()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._make, name="nq57-docs-site", daemon=True)
+            self._thread.start()
         return True
 
     def _make(self) -> None:
@@ -285,10 +285,10 @@ class DocsSiteBuilder(dg.ConfigurableResource):
     def site(self, copy_of: Path | None = None) -> Path:
         """The site the publish started, once made; or, when none was started, make it now (of the
         build, or of a copy of ``copy_of`` put in its place: see write_dbt_docs)."""
-        if self._worker is None:
+        if self._thread is None:
             return write_dbt_docs(self.dbt, copy_of=copy_of)
-        self._worker.join()
-        self._worker = None
+        self._thread.join()
+        self._thread = None
         outcome = self._outcome.pop()
         if isinstance(outcome, BaseException):
             raise outcome
@@ -297,8 +297,8 @@ class DocsSiteBuilder(dg.ConfigurableResource):
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         # A run that ended before its docs site step (failed or stopped): let the site's dbt finish
         # rather than leave it writing into a folder the next run cleans up.
-        if self._worker is not None:
-            self._worker.join(timeout=120)
+        if self._thread is not None:
+            self._thread.join(timeout=120)
 
 
 def docs_site_builder(dbt: DbtCliResource | None = None) -> DocsSiteBuilder:
