@@ -198,6 +198,7 @@ def _common_flags(options: argparse.Namespace) -> list[str]:
         *("--project-dir", options.project_dir, "--profiles-dir", options.profiles_dir),
         *("--target-path", options.target_path, "--log-path", options.target_path),
         *("--log-level", "none"),  # dbt's own console stays silent: the events go out as JSON lines
+        "--no-use-colors",  # their messages end up in log files too: no terminal escape codes
         "--no-send-anonymous-usage-stats",
     ]
 

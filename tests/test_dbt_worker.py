@@ -83,6 +83,7 @@ def test_the_worker_builds_on_the_parse_it_made_ahead_and_closes_the_file(tmp_pa
     results = [e for e in events if e["info"]["name"] == "LogModelResult"]
     assert [e["data"]["node_info"]["unique_id"] for e in results] == ["model.tiny.plan"]
     assert {e["info"]["level"] for e in events} <= {"info", "warn", "error"}  # what `dbt` prints
+    assert not any("\x1b[" in e["info"]["msg"] for e in events)  # no colour codes in the logs
     assert dict(os.environ) == environment
     # Closed and checkpointed: another process opens it for writing, this one reads the table.
     writer = subprocess.run(
