@@ -95,6 +95,21 @@ import pipelines.as_of_sql, pipelines.formatting, pipelines.warehouse_access
 WARM_UP_TIMEOUT_S = 60
 
 
+SOCKET_FOLDER_PREFIX = "nq57_kernel_"
+STALE_SOCKET_FOLDER_S = 24 * 3600  # a kernel lives for one briefing: minutes, never a day
+
+
+def _remove_stale_socket_folders() -> None:
+    """Remove the socket folders of kernels whose refresh was killed (kill -9 leaves no chance to)."""
+    cutoff = time.time() - STALE_SOCKET_FOLDER_S
+    for folder in Path(tempfile.gettempdir()).glob(SOCKET_FOLDER_PREFIX + "*"):
+        try:
+            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue  # another user's, or gone meanwhile
+
+
 def private_kernel_manager() -> tuple[AsyncKernelManager, Path]:
     """A kernel manager whose kernel talks over Unix sockets in a folder only this user can open;
     returns it with that folder (remove it after the kernel's shutdown).
@@ -103,7 +118,8 @@ def private_kernel_manager() -> tuple[AsyncKernelManager, Path]:
     which ipykernel warns about in every night's log."""
     from jupyter_client.manager import AsyncKernelManager
 
-    folder = Path(tempfile.mkdtemp(prefix="nq57_kernel_"))  # mode 0700
+    _remove_stale_socket_folders()
+    folder = Path(tempfile.mkdtemp(prefix=SOCKET_FOLDER_PREFIX))  # mode 0700
     return AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(folder / "kernel")), folder
 
 
@@ -162,9 +178,11 @@ class WarmKernel:
     def shutdown(self) -> None:
         """Stop the kernel (idempotent)."""
         self._warmer.stop_channels()
-        if self._manager.has_kernel:
-            self._run_sync(self._manager.shutdown_kernel)(now=True)
-        shutil.rmtree(self._sockets, ignore_errors=True)
+        try:
+            if self._manager.has_kernel:
+                self._run_sync(self._manager.shutdown_kernel)(now=True)
+        finally:
+            shutil.rmtree(self._sockets, ignore_errors=True)
 
 
 def execute_notebook(
@@ -212,9 +230,11 @@ def execute_notebook(
         if client.kc is not None:
             client.kc.stop_channels()  # nbclient closes only the clients of kernels it manages itself
         if own_sockets is not None:
-            if kernel_manager.has_kernel:
-                run_sync(kernel_manager.shutdown_kernel)(now=True)
-            shutil.rmtree(own_sockets, ignore_errors=True)
+            try:
+                if kernel_manager.has_kernel:
+                    run_sync(kernel_manager.shutdown_kernel)(now=True)
+            finally:
+                shutil.rmtree(own_sockets, ignore_errors=True)
     return nb
 
 

@@ -219,6 +219,21 @@ def test_kernels_talk_over_private_unix_sockets_not_localhost_tcp(tmp_path: Path
     assert "without encryption" not in capfd.readouterr().err
 
 
+def test_socket_folders_left_by_a_killed_refresh_are_removed_the_next_day(tmp_path, monkeypatch) -> None:
+    import tempfile
+
+    from pipelines import briefing
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    stale, recent = tmp_path / "nq57_kernel_old", tmp_path / "nq57_kernel_new"
+    for folder in (stale, recent):
+        folder.mkdir()
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(stale, (two_days_ago, two_days_ago))
+    _manager, folder = briefing.private_kernel_manager()
+    assert not stale.exists() and recent.exists() and folder.parent == tmp_path
+
+
 def test_a_dead_warm_kernel_is_not_handed_out_and_the_briefing_starts_its_own(tmp_path: Path) -> None:
     kernel = WarmKernel()
     try:
