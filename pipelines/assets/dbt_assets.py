@@ -15,6 +15,7 @@ import os
 import shutil
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from functools import cached_property
@@ -264,6 +265,12 @@ class DocsSiteBuilder(dg.ConfigurableResource):
 
     _thread: threading.Thread | None = PrivateAttr(default=None)
     _outcome: list[Path | BaseException] = PrivateAttr(default_factory=list)
+    _seconds: float | None = PrivateAttr(default=None)
+
+    @property
+    def seconds(self) -> float | None:
+        """How long the last site took to make (in the background or not), or None."""
+        return self._seconds
 
     def start(self, context: AssetExecutionContext) -> bool:
         """Start the site of this run's build, when the run makes the docs site and it is not
@@ -276,18 +283,22 @@ class DocsSiteBuilder(dg.ConfigurableResource):
             self._thread.start()
         return True
 
-    def _make(self) -> None:
+    def _make(self, copy_of: Path | None = None) -> None:
+        started = time.perf_counter()
         try:
-            self._outcome.append(write_dbt_docs(self.dbt))
+            self._outcome.append(write_dbt_docs(self.dbt, copy_of=copy_of))
         except BaseException as error:  # raised again in the docs site step
             self._outcome.append(error)
+        finally:
+            self._seconds = time.perf_counter() - started
 
     def site(self, copy_of: Path | None = None) -> Path:
         """The site the publish started, once made; or, when none was started, make it now (of the
         build, or of a copy of ``copy_of`` put in its place: see write_dbt_docs)."""
         if self._thread is None:
-            return write_dbt_docs(self.dbt, copy_of=copy_of)
-        self._thread.join()
+            self._make(copy_of)
+        else:
+            self._thread.join()
         self._thread = None
         outcome = self._outcome.pop()
         if isinstance(outcome, BaseException):
@@ -341,7 +352,15 @@ def dbt_docs_site(
     path = docs_site.site(copy_of=None if built_here else published_path())
     (path.parent / DOCS_STAMP).write_text(fingerprint + "\n", encoding="utf-8")
     site = publish_dbt_docs()
-    return dg.MaterializeResult(metadata={"path": str(path), "published": site or "—", "reused": False})
+    return dg.MaterializeResult(
+        metadata={
+            "path": str(path),
+            "published": site or "—",
+            "reused": False,
+            # The step itself may take no time: the site was made beside the briefing.
+            "seconds": round(docs_site.seconds or 0.0, 2),
+        }
+    )
 
 
 def publish_dbt_docs() -> str | None:

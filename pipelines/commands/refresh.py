@@ -179,7 +179,13 @@ def summary(
     if "reused" in docs:
         lines.append(
             "  trang tài liệu dbt (docs site): "
-            + ("dùng lại, mã nguồn không đổi (reused)" if docs["reused"].value else "dựng lại (generated)")
+            + (
+                "dùng lại, mã nguồn không đổi (reused)"
+                if docs["reused"].value
+                else f"dựng lại trong {docs['seconds'].value:.1f} s (generated)"
+                if "seconds" in docs
+                else "dựng lại (generated)"
+            )
         )
     published = metadata.get("warehouse/published")
     if published:
