@@ -9,6 +9,7 @@ import dagster as dg
 from pydantic import PrivateAttr
 
 from pipelines.assets.refresh_lock import RefreshLockResource
+from pipelines.assets.resource_setup import run_is_over
 from pipelines.briefing import WarmKernel, render_briefing
 
 
@@ -23,6 +24,8 @@ class BriefingKernel(dg.ConfigurableResource):
     _kernel: WarmKernel | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        if run_is_over(context):
+            return
         try:
             self._kernel = WarmKernel()
         except Exception as error:  # the briefing then starts its own kernel, as it would by hand

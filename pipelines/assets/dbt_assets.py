@@ -35,6 +35,7 @@ from packaging import version
 from pydantic import PrivateAttr
 
 from pipelines.assets.refresh_lock import RefreshLockResource
+from pipelines.assets.resource_setup import run_is_over
 from pipelines.dbt_targets import (
     DBT_TARGET_DIR,
     keep_parse_state,
@@ -133,6 +134,8 @@ class DbtWorkerResource(dg.ConfigurableResource):
     _worker: DbtWorker | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        if run_is_over(context):
+            return
         try:
             run_id = context.run.run_id if context.run is not None else "worker"
             self._worker = take_early() or start_for_build(run_id)

@@ -8,6 +8,7 @@ log says so) instead of overwriting the other's raw tables or build file.
 import dagster as dg
 from pydantic import PrivateAttr
 
+from pipelines.assets.resource_setup import run_is_over
 from pipelines.refresh_lock import RefreshLock
 
 REFRESH_LOCK_KEY = "refresh_lock"
@@ -19,6 +20,8 @@ class RefreshLockResource(dg.ConfigurableResource):
     _lock: RefreshLock | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        if run_is_over(context):
+            return
         lock = RefreshLock()
         waited = lock.acquire(on_wait=context.log.warning if context.log is not None else None)
         if waited >= 1 and context.log is not None:
