@@ -338,7 +338,7 @@ def render_briefing(
         if chromium:
             print_pdf(html, staging / "briefing.pdf", chromium)
         (staging / SOURCE_STAMP).write_text(
-            json.dumps(_source_of(as_of, warehouse_file, notebook), ensure_ascii=False, indent=1) + "\n",
+            json.dumps(briefing_source(as_of, warehouse_file, notebook), ensure_ascii=False, indent=1) + "\n",
             encoding="utf-8",
         )
         if folder.exists():
@@ -363,7 +363,8 @@ def render_briefing(
 SOURCE_STAMP = "source.json"
 
 
-def _source_of(as_of: dt.date, warehouse_file: Path, notebook: Path) -> dict[str, str]:
+def briefing_source(as_of: dt.date, warehouse_file: Path, notebook: Path) -> dict[str, str]:
+    """What a briefing is rendered from, as its SOURCE_STAMP records it."""
     from pipelines.manifest import sha256_of
 
     return {
@@ -386,7 +387,7 @@ def briefing_is_current(
     folder = (out_root or paths.warehouse_dir() / "briefings") / as_of.isoformat()
     try:
         recorded = json.loads((folder / SOURCE_STAMP).read_text(encoding="utf-8"))
-        if not warehouse_file.is_file() or recorded != _source_of(as_of, warehouse_file, notebook):
+        if not warehouse_file.is_file() or recorded != briefing_source(as_of, warehouse_file, notebook):
             return False
     except (OSError, ValueError):
         return False

@@ -24,7 +24,9 @@ from pipelines.refresh_state import (
     fingerprint,
     rebuild_scope,
     record_failure,
+    record_success,
 )
+from pipelines.run_failure import describe_failure
 
 ALL_ASSETS = [extracted_documents, ingested_submissions, *DBT_ASSETS, published_warehouse, nightly_briefing]
 
@@ -107,19 +109,41 @@ def new_input_sensor(context: dg.SensorEvaluationContext):
 @dg.run_failure_sensor(monitored_jobs=[refresh_job], default_status=dg.DefaultSensorStatus.RUNNING)
 def record_refresh_failure(context: dg.RunFailureSensorContext):
     """Write down why a refresh failed (warehouse/state/refresh_failures.jsonl)."""
-    failed_steps = [event.step_key for event in context.get_step_failure_events()]
-    record_failure(
-        context.dagster_run.run_id,
-        ", ".join(s for s in failed_steps if s) or "run",
-        context.failure_event.message or "unknown",
-    )
+    run_id = context.dagster_run.run_id
+    events = [entry.dagster_event for entry in context.instance.all_logs(run_id) if entry.dagster_event]
+    stage, reason = describe_failure(events or [context.failure_event])
+    record_failure(run_id, stage, reason)
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[refresh_job],
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def record_refresh_success(context: dg.RunStatusSensorContext):
+    """Write down that a refresh worked (warehouse/state/refresh_successes.jsonl), for `nq57 status`."""
+    run = context.dagster_run
+    record_success(run.run_id, run.tags.get("nq57/refresh", "full"), published_version(context))
+
+
+def published_version(context: dg.RunStatusSensorContext) -> str | None:
+    """The version a finished run published (its warehouse/published materialization), or None."""
+    records = context.instance.get_records_for_run(
+        context.dagster_run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION
+    ).records
+    for record in records:
+        materialization = record.event_log_entry.asset_materialization
+        if materialization is not None and materialization.asset_key == published_warehouse.key:
+            version = materialization.metadata.get("version")
+            return None if version is None else version.value
+    return None
 
 
 defs = dg.Definitions(
     assets=ALL_ASSETS,
     jobs=[refresh_job],
     schedules=[nightly_schedule],
-    sensors=[new_input_sensor, record_refresh_failure],
+    sensors=[new_input_sensor, record_refresh_failure, record_refresh_success],
     resources={
         "dbt": dbt_resource(),
         "dbt_worker": DbtWorkerResource(),

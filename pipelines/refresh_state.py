@@ -10,6 +10,8 @@
   can publish and then fail making the site; the next one must remake it even with no new input).
 - ``record_failure``: why a refresh failed, appended to warehouse/state/refresh_failures.jsonl
   so that the morning after, somebody can read it without digging in logs.
+- ``record_success``: that a refresh ended well, appended to warehouse/state/refresh_successes.jsonl
+  (``nq57 status`` tells from the two logs whether last night's refresh ran and worked).
 """
 
 from __future__ import annotations
@@ -62,10 +64,46 @@ def state_dir() -> Path:
     return warehouse_dir() / "state"
 
 
+FAILURES_LOG = "refresh_failures.jsonl"
+SUCCESSES_LOG = "refresh_successes.jsonl"
+
+
 def record_failure(run_id: str, stage: str, reason: str) -> Path:
-    path = state_dir() / "refresh_failures.jsonl"
+    """Append why a refresh failed (run id, the failed steps, the error) to the failures log."""
+    return _append(FAILURES_LOG, {"run_id": run_id, "stage": stage, "reason": reason})
+
+
+def record_success(run_id: str | None, kind: str, version: str | None = None) -> Path:
+    """Append that a refresh ended well to the successes log.
+
+    ``kind``: what it did, in the words of the run's ``nq57/refresh`` tag (full, submissions,
+    briefing_only) or ``nothing_to_do`` (no new input and today's briefing already rendered: the
+    command line then starts no run, hence no run id). ``version``: the version it published."""
+    return _append(SUCCESSES_LOG, {"run_id": run_id, "kind": kind, "version": version})
+
+
+def read_log(name: str) -> list[dict]:
+    """The entries of one of the state logs, oldest first; a line that is not JSON (a write cut off
+    by a full disk or a kill) is skipped rather than hiding the entries after it."""
+    try:
+        lines = (state_dir() / name).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    entries = []
+    for line in lines:
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and isinstance(entry.get("at"), str):
+            entries.append(entry)
+    return entries
+
+
+def _append(name: str, fields: dict) -> Path:
+    path = state_dir() / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    entry = {"at": datetime.now(UTC).isoformat(), "run_id": run_id, "stage": stage, "reason": reason}
+    entry = {"at": datetime.now(UTC).isoformat(), **fields}
     with path.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
     return path

@@ -216,3 +216,43 @@ def test_the_job_the_schedule_launches_runs_in_one_process(tmp_path):
     )["t"][0]
     assert total == 5861734  # Appendix I's state-budget rows (GUIDE §1), from the published file
     assert (tmp_path / "warehouse" / "briefings" / "latest" / "briefing.html").is_file()
+
+
+def test_runs_the_daemon_launches_write_down_how_they_ended(warehouse_dir):
+    """The daemon's run-status sensors record every refresh's end for `nq57 status`: a success with
+    what it did and the version it published, a failure with the step and its error."""
+    from pipelines.refresh_state import FAILURES_LOG, SUCCESSES_LOG, read_log
+
+    @dg.asset(key=definitions.published_warehouse.key)
+    def published() -> dg.MaterializeResult:
+        return dg.MaterializeResult(metadata={"version": "20261202T020014Z-abc"})
+
+    @dg.asset
+    def marts() -> None:
+        raise RuntimeError("dbt build: không đọc được bảng thô")
+
+    with dg.instance_for_test() as instance:
+        good = dg.materialize([published], instance=instance, tags={"nq57/refresh": "submissions"})
+        definitions.record_refresh_success(
+            dg.build_run_status_sensor_context(
+                sensor_name="record_refresh_success",
+                dagster_event=good.get_run_success_event(),
+                dagster_instance=instance,
+                dagster_run=good.dagster_run,
+            )
+        )
+        bad = dg.materialize([marts], instance=instance, raise_on_error=False)
+        definitions.record_refresh_failure(
+            dg.build_run_status_sensor_context(
+                sensor_name="record_refresh_failure",
+                dagster_event=bad.get_run_failure_event(),
+                dagster_instance=instance,
+                dagster_run=bad.dagster_run,
+            ).for_run_failure()
+        )
+    (success,) = read_log(SUCCESSES_LOG)
+    assert success["run_id"] == good.run_id
+    assert success["kind"] == "submissions" and success["version"] == "20261202T020014Z-abc"
+    (failure,) = read_log(FAILURES_LOG)
+    assert failure["run_id"] == bad.run_id and failure["stage"] == "marts"
+    assert failure["reason"] == "marts: RuntimeError: dbt build: không đọc được bảng thô"

@@ -106,3 +106,32 @@ def test_docs_site_is_current_only_with_its_site_and_this_codes_stamp(tmp_path: 
     assert not refresh_state.docs_site_is_current("another code version")
     (site / refresh_state.DOCS_STAMP).write_text("the code before\n")  # the site step failed after a publish
     assert not refresh_state.docs_site_is_current()
+
+
+def test_refresh_logs_keep_every_end_and_skip_a_line_cut_off(tmp_path, monkeypatch):
+    from pipelines.refresh_state import (
+        FAILURES_LOG,
+        SUCCESSES_LOG,
+        read_log,
+        record_failure,
+        record_success,
+        state_dir,
+    )
+
+    monkeypatch.setenv("NQ57_WAREHOUSE_DIR", str(tmp_path))
+    assert read_log(SUCCESSES_LOG) == []  # no refresh yet
+    record_success("run-1", "full", "V1")
+    with (state_dir() / SUCCESSES_LOG).open("a", encoding="utf-8") as handle:
+        handle.write('{"at": "2026-12-02T02:00:0')  # a write cut off by a kill or a full disk
+    with (state_dir() / SUCCESSES_LOG).open("a", encoding="utf-8") as handle:
+        handle.write("\n")
+    record_success(None, "nothing_to_do")
+    record_failure("run-2", "nq57_dbt_models", "lý do")
+    entries = read_log(SUCCESSES_LOG)
+    assert [(e["run_id"], e["kind"], e["version"]) for e in entries] == [
+        ("run-1", "full", "V1"),
+        (None, "nothing_to_do", None),
+    ]
+    assert entries[0]["at"] <= entries[1]["at"]
+    (failure,) = read_log(FAILURES_LOG)
+    assert failure["stage"] == "nq57_dbt_models" and failure["reason"] == "lý do"

@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pipelines.briefing import briefing_is_current
     from pipelines.publish import repair_published
-    from pipelines.refresh_state import docs_site_is_current, rebuild_scope, record_failure
+    from pipelines.refresh_state import docs_site_is_current, rebuild_scope, record_failure, record_success
 
     started = time.monotonic()
     started_wall = time.time()  # the run's event log stamps events with wall-clock time
@@ -57,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
                 "  bản tin hôm nay đã có, dựng từ đúng kho này: không cần làm lại "
                 f"(today's briefing is current; nothing to redo) — {time.monotonic() - started:.1f} s"
             )
+            record_success(None, "nothing_to_do")
             return 0
         if docs_needed:
             print(
@@ -78,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
     import dagster as dg
 
     from pipelines.definitions import defs, run_request_for
+    from pipelines.run_failure import describe_failure
 
     job = defs.resolve_job_def("refresh")
     if scope == "submissions":
@@ -87,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
             flush=True,
         )
     # The same run the 02:00 schedule would start for this scope.
-    selection = run_request_for(scope, briefing=briefing_needed).asset_selection
+    request = run_request_for(scope, briefing=briefing_needed)
+    selection = request.asset_selection
     with dg.DagsterInstance.ephemeral() as instance:
         # Dagster's DEBUG events (≈400 lines: every output, every check) are kept in the run's event
         # log for the summary; the console shows what an operator reads: info, warnings, dbt progress.
@@ -104,19 +107,25 @@ def run(args: argparse.Namespace) -> int:
     published_after = None if published is None else published - started_wall
     print(summary(result, stage_seconds, time.monotonic() - started, published_after))
     if not result.success:
-        failed = [e.step_key for e in result.all_events if e.is_step_failure]
-        reason = "; ".join(
-            f"{e.step_key}: {e.event_specific_data.error.message.strip()[:500]}"
-            for e in result.all_events
-            if e.is_step_failure and e.event_specific_data and e.event_specific_data.error
-        )
-        path = record_failure(result.run_id, ", ".join(failed) or "run", reason or "unknown")
+        stage, reason = describe_failure(result.all_events)
+        path = record_failure(result.run_id, stage, reason)
         print(
             f"Làm mới thất bại; kho dữ liệu đã công bố trước đó được giữ nguyên. Lý do ghi tại {path}",
             file=sys.stderr,
         )
         return 1
+    record_success(result.run_id, request.tags["nq57/refresh"], _published_version(result))
     return 0
+
+
+def _published_version(result) -> str | None:
+    """The version the run published, or None (a run that only rendered the briefing)."""
+    for event in result.all_events:
+        if event.is_step_materialization:
+            materialization = event.event_specific_data.materialization
+            if materialization.asset_key.to_user_string() == "warehouse/published":
+                return materialization.metadata["version"].value
+    return None
 
 
 def _stage_seconds(log_entries) -> dict[str, float]:

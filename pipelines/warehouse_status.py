@@ -1,0 +1,359 @@
+"""The morning check: is the warehouse analysts read sound, and did last night's refresh work?
+
+The refresh runs at 02:00 with nobody watching. ``check_status`` gathers what an operator (or a
+monitoring cron job) needs to know the next morning, from what the refresh leaves behind:
+
+- the published file: present, matching its recorded checksum, opening (``verify_published``);
+  its version, when it was published, from which code; the versions kept for a restore;
+- the refresh logs in warehouse/state (``record_success`` / ``record_failure``): the last refresh
+  that worked and the last that failed, with why;
+- input files added or changed since the published build (not loaded yet);
+- whether the dbt docs site describes this code and the newest briefing is today's;
+- whether the published warehouse carries sample submissions; whether a refresh is running now.
+
+Each finding comes from a rule of ``STATUS_RULES`` (ID, severity, Vietnamese message for the
+civil servant on duty, English line for the warehouse team). Severity ``error``: somebody must act
+(``nq57 status`` exits 1, so a cron job can send a mail); ``warning``: the next refresh will fix it
+by itself; ``info``: worth knowing when reading the figures.
+
+Read-only: it opens the published file read-only and takes no lock a refresh waits for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pipelines import paths
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+SEVERITY_VI = {ERROR: "lỗi", WARNING: "cảnh báo", INFO: "lưu ý"}
+
+# A nightly refresh plus two hours' slack: past this, the 02:00 run was missed.
+DEFAULT_MAX_AGE_HOURS = 26.0
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@dataclass(frozen=True)
+class StatusRule:
+    rule_id: str
+    severity: str
+    message_vi: str
+    message_en: str
+
+
+_RULES = (
+    StatusRule(
+        "ST-01",
+        ERROR,
+        "Chưa có kho dữ liệu nào được công bố. Hãy chạy `nq57 refresh` (hoặc chờ lần làm mới hằng đêm).",
+        "Nothing is published yet.",
+    ),
+    StatusRule(
+        "ST-02",
+        ERROR,
+        "Tệp kho dữ liệu đang công bố bị hỏng hoặc không khớp mã kiểm tra đã ghi. Lần làm mới tới sẽ tự "
+        "khôi phục bản tốt gần nhất; muốn khôi phục ngay, hãy chạy `nq57 refresh`.",
+        "The published file is damaged or does not match its recorded checksum.",
+    ),
+    StatusRule(
+        "ST-03",
+        ERROR,
+        "Lần làm mới gần nhất bị lỗi; người dùng vẫn đang xem kho dữ liệu công bố trước đó. "
+        "Xem lý do bên dưới, sửa rồi chạy lại `nq57 refresh`.",
+        "The last refresh failed; analysts still read the warehouse published before it.",
+    ),
+    StatusRule(
+        "ST-04",
+        ERROR,
+        "Không có lần làm mới nào thành công trong {hours} giờ qua: lịch chạy hằng đêm có thể đã dừng "
+        "(dịch vụ Dagster không chạy). Hãy kiểm tra `make dev` hoặc chạy `nq57 refresh`.",
+        "No refresh succeeded within the allowed age: the nightly schedule may not be running.",
+    ),
+    StatusRule(
+        "ST-05",
+        WARNING,
+        "Có {count} tệp (hoặc mã nguồn) mới, đã sửa hay đã xoá kể từ lần công bố, chưa vào kho; "
+        "lần làm mới tới sẽ nạp.",
+        "Input files (or the code) added, changed or removed since the published build: not loaded yet.",
+    ),
+    StatusRule(
+        "ST-06",
+        WARNING,
+        "Trang tài liệu dbt chưa khớp mã nguồn hiện tại; lần làm mới tới sẽ dựng lại.",
+        "The dbt docs site does not describe the current code.",
+    ),
+    StatusRule(
+        "ST-07",
+        WARNING,
+        "Chưa có bản tin của hôm nay ({today}) dựng từ kho đang công bố (bản tin mới nhất: {latest}); "
+        "lần làm mới tới sẽ dựng.",
+        "Today's briefing, rendered from the published warehouse, is not there yet.",
+    ),
+    StatusRule(
+        "ST-08",
+        INFO,
+        "Kho dữ liệu đang công bố có {count} báo cáo MẪU (không phải số liệu thật của sở, ngành).",
+        "The published warehouse includes sample submissions.",
+    ),
+    StatusRule(
+        "ST-09",
+        INFO,
+        "Đang có một lần làm mới chạy trên kho này.",
+        "A refresh of this warehouse is running now.",
+    ),
+)
+STATUS_RULES = {rule.rule_id: rule for rule in _RULES}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    severity: str
+    message_vi: str
+    message_en: str
+    details: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WarehouseStatus:
+    checked_at: dt.datetime
+    warehouse_dir: Path
+    published: dict[str, Any] | None  # version, publish_no, published_at, code_version, file status
+    kept_versions: list[str]
+    last_success: dict[str, Any] | None
+    last_failure: dict[str, Any] | None
+    pending_inputs: list[str]
+    docs_site_current: bool
+    latest_briefing: str | None
+    todays_briefing_current: bool
+    sample_submissions: int | None
+    refresh_running: bool
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def needs_attention(self) -> bool:
+        return any(f.severity == ERROR for f in self.findings)
+
+
+def finding(rule_id: str, *details: str, **values: object) -> Finding:
+    rule = STATUS_RULES[rule_id]
+    return Finding(rule_id, rule.severity, rule.message_vi.format(**values), rule.message_en, details)
+
+
+def check_status(
+    *,
+    now: dt.datetime | None = None,
+    max_age_hours: float = DEFAULT_MAX_AGE_HOURS,
+) -> WarehouseStatus:
+    """Everything ``nq57 status`` reports on the warehouse of ``NQ57_WAREHOUSE_DIR`` (and the inputs of
+    ``NQ57_DOCUMENTS_DIR`` / ``NQ57_SUBMISSIONS_DIR``), with the findings of the rules that apply."""
+    from pipelines.briefing import briefing_is_current
+    from pipelines.publish import list_versions, verify_published
+    from pipelines.refresh_state import (
+        FAILURES_LOG,
+        SUCCESSES_LOG,
+        current_inputs,
+        docs_site_is_current,
+        published_inputs,
+        read_log,
+    )
+    from pipelines.warehouse_access import published_path
+
+    warehouse = paths.warehouse_dir()
+    now = now or dt.datetime.now(dt.UTC)
+    findings: list[Finding] = []
+
+    file_status = verify_published(warehouse)
+    sidecar = _read_sidecar(published_path(warehouse))
+    published = None
+    if file_status.status != "missing":
+        published = {
+            "version": file_status.version or sidecar.get("version"),
+            "publish_no": sidecar.get("publish_no"),
+            "published_at": sidecar.get("published_at"),
+            "code_version": sidecar.get("code_version"),
+            "restored_from": sidecar.get("restored_from"),
+            "file_status": file_status.status,
+            "problem": file_status.problem,
+        }
+    if file_status.status == "missing":
+        findings.append(finding("ST-01"))
+    elif file_status.status == "corrupt":
+        findings.append(finding("ST-02", file_status.problem or ""))
+
+    successes, failures = read_log(SUCCESSES_LOG), read_log(FAILURES_LOG)
+    last_success = max(successes, key=_at, default=None)
+    last_failure = max(failures, key=_at, default=None)
+    if last_failure is not None and (last_success is None or _at(last_failure) > _at(last_success)):
+        findings.append(
+            finding(
+                "ST-03",
+                f"lúc {vn_time(_at(last_failure))}, bước {last_failure.get('stage', '?')}: "
+                f"{last_failure.get('reason', '?')}",
+            )
+        )
+    # The newest sign of a refresh that worked: its log entry, or the publish itself (a warehouse
+    # published before this log existed).
+    evidence = [_at(last_success)] if last_success else []
+    if published and published.get("published_at"):
+        evidence.append(parse_time(published["published_at"]))
+    newest = max(evidence, default=None)
+    if published is not None and (newest is None or now - newest > dt.timedelta(hours=max_age_hours)):
+        findings.append(
+            finding(
+                "ST-04",
+                f"lần gần nhất: {vn_time(newest) if newest else 'không rõ'}",
+                hours=_number(max_age_hours),
+            )
+        )
+
+    pending: list[str] = []
+    recorded_inputs = published_inputs() if published is not None else None
+    if recorded_inputs is not None:
+        current = current_inputs()
+        pending = sorted(
+            key
+            for key in recorded_inputs.keys() | current.keys()
+            if recorded_inputs.get(key) != current.get(key)
+        )
+        if pending:
+            findings.append(
+                finding(
+                    "ST-05",
+                    *(_pending_change(key, recorded_inputs, current) for key in pending),
+                    count=len(pending),
+                )
+            )
+
+    docs_current = docs_site_is_current()
+    if published is not None and not docs_current:
+        findings.append(finding("ST-06"))
+
+    today = now.astimezone(VN).date()
+    latest = _latest_briefing(warehouse / "briefings")
+    todays_current = file_status.ok and briefing_is_current(
+        today, published_path(warehouse), warehouse / "briefings"
+    )
+    if file_status.ok and not todays_current:
+        findings.append(finding("ST-07", today=today.isoformat(), latest=latest or "chưa có"))
+
+    samples = _sample_submissions(published_path(warehouse)) if file_status.ok else None
+    if samples:
+        findings.append(finding("ST-08", count=samples))
+
+    running = refresh_running(warehouse)
+    if running:
+        findings.append(finding("ST-09"))
+
+    return WarehouseStatus(
+        checked_at=now,
+        warehouse_dir=warehouse,
+        published=published,
+        kept_versions=[record["version"] for record in list_versions(warehouse)],
+        last_success=last_success,
+        last_failure=last_failure,
+        pending_inputs=pending,
+        docs_site_current=docs_current,
+        latest_briefing=latest,
+        todays_briefing_current=todays_current,
+        sample_submissions=samples,
+        refresh_running=running,
+        findings=findings,
+    )
+
+
+def refresh_running(warehouse_dir: Path) -> bool:
+    """True when a refresh holds this warehouse's refresh lock (pipelines.refresh_lock).
+
+    A shared flock, tried and dropped at once: it conflicts with the refresh's exclusive lock
+    and creates nothing (no lock file means no refresh ever ran here)."""
+    from pipelines.refresh_lock import LOCK_FILE
+
+    try:
+        fd = os.open(warehouse_dir / LOCK_FILE, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # closing drops the shared lock if it was taken
+    return False
+
+
+def _pending_change(key: str, published: dict[str, str], current: dict[str, str]) -> str:
+    from pipelines.refresh_state import CODE_KEY
+
+    if key == CODE_KEY:
+        return "mã nguồn đã sửa (the code changed)"
+    if key not in published:
+        return f"{key}: tệp mới (new)"
+    if key not in current:
+        return f"{key}: đã xoá (removed)"
+    return f"{key}: đã sửa (changed)"
+
+
+def vn_time(moment: dt.datetime) -> str:
+    return moment.astimezone(VN).strftime("%d/%m/%Y %H:%M")
+
+
+def _at(entry: dict[str, Any]) -> dt.datetime:
+    return parse_time(entry["at"])
+
+
+def parse_time(text: str) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _number(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def _read_sidecar(published: Path) -> dict[str, Any]:
+    import json
+
+    try:
+        data = json.loads(published.with_name(published.name + ".json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _latest_briefing(briefings: Path) -> str | None:
+    try:
+        dated = [p.name for p in briefings.iterdir() if p.is_dir() and _is_date(p.name)]
+    except OSError:
+        return None
+    return max(dated, default=None)
+
+
+def _is_date(name: str) -> bool:
+    try:
+        dt.date.fromisoformat(name)
+    except ValueError:
+        return False
+    return True
+
+
+def _sample_submissions(published: Path) -> int | None:
+    """How many of the published warehouse's submission files are samples (None: unknown)."""
+    import duckdb
+
+    from pipelines.warehouse_access import WarehouseUnavailableError, connect_readonly
+
+    try:
+        with connect_readonly(published) as con:
+            row = con.execute("select count(*) filter (where is_sample) from marts.dim_submission").fetchone()
+    except (WarehouseUnavailableError, duckdb.Error):
+        return None
+    return int(row[0]) if row else None

@@ -1,0 +1,95 @@
+"""`nq57 status` after real refreshes: a real `nq57 refresh` on the shipped documents and samples,
+then the morning check as an operator or a cron job runs it (a process, its exit code, its text)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipelines.refresh_lock import RefreshLock
+
+pytestmark = pytest.mark.slow
+
+
+def nq57(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args], capture_output=True, text=True, timeout=600, env=env
+    )
+
+
+@pytest.fixture(scope="module")
+def refreshed(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    root = tmp_path_factory.mktemp("status")
+    env = {**os.environ, "NQ57_WAREHOUSE_DIR": str(root / "warehouse")}
+    proc = nq57(env, "refresh")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return root / "warehouse", env
+
+
+def test_status_before_anything_is_published_asks_for_a_refresh(tmp_path):
+    env = {**os.environ, "NQ57_WAREHOUSE_DIR": str(tmp_path / "warehouse")}
+    proc = nq57(env, "status")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "CẦN XỬ LÝ" in proc.stdout and "ST-01" in proc.stdout
+
+
+def test_status_after_a_good_refresh_is_ok_and_names_the_samples(refreshed):
+    warehouse, env = refreshed
+    proc = nq57(env, "status")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Kết luận: ỔN (OK)" in proc.stdout
+    assert "nguyên vẹn" in proc.stdout  # the published file matches its checksum
+    # The shipped submissions are samples: the status says so, as every table carrying them does.
+    assert "ST-08" in proc.stdout and "15 báo cáo MẪU" in proc.stdout
+    report = json.loads(nq57(env, "status", "--json").stdout)
+    sidecar = json.loads((warehouse / "warehouse.duckdb.json").read_text(encoding="utf-8"))
+    assert report["published"]["version"] == sidecar["version"]
+    # The refresh wrote down that it worked, with what it did and the version it published.
+    assert report["last_success"]["kind"] == "full"
+    assert report["last_success"]["version"] == sidecar["version"]
+    assert report["last_failure"] is None
+    assert report["todays_briefing_current"] and report["docs_site_current"]
+    assert report["pending_inputs"] == []
+    assert [f["rule_id"] for f in report["findings"]] == ["ST-08"]
+
+
+def test_a_failed_refresh_makes_status_fail_until_a_refresh_works(refreshed):
+    warehouse, env = refreshed
+    holder = RefreshLock(warehouse)  # another refresh, as far as the next one can tell
+    holder.acquire(timeout=0)
+    try:
+        running = nq57(env, "status")
+        assert "ST-09" in running.stdout  # status sees the refresh in progress
+        failed = nq57({**env, "NQ57_REFRESH_LOCK_TIMEOUT_S": "1"}, "refresh", "--full")
+        assert failed.returncode == 1, failed.stdout[-2000:] + failed.stderr[-2000:]
+    finally:
+        holder.release()
+    proc = nq57(env, "status")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "CẦN XỬ LÝ" in proc.stdout and "ST-03" in proc.stdout
+    assert "another refresh is still running" in proc.stdout  # the reason the refresh recorded
+    # The next refresh has nothing new to do: it still counts as a refresh that worked.
+    again = nq57(env, "refresh")
+    assert again.returncode == 0 and "nothing to redo" in again.stdout
+    report = json.loads(nq57(env, "status", "--json").stdout)
+    assert report["last_success"]["kind"] == "nothing_to_do"
+    assert "ST-03" not in [f["rule_id"] for f in report["findings"]]
+    assert not report["needs_attention"]
+
+
+def test_a_new_submission_shows_as_not_loaded_yet(refreshed, tmp_path):
+    _, env = refreshed
+    inbox = tmp_path / "submissions"
+    import shutil
+
+    shutil.copytree(Path(__file__).resolve().parents[1] / "raw" / "submissions", inbox)
+    sample = sorted(inbox.glob("*.xlsx"))[0]
+    shutil.copy(sample, inbox / f"{sample.stem}_v9{sample.suffix}")
+    proc = nq57({**env, "NQ57_SUBMISSIONS_DIR": str(inbox)}, "status")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "ST-05" in proc.stdout and f"submissions/{sample.stem}_v9{sample.suffix}: tệp mới" in proc.stdout

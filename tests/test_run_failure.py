@@ -1,0 +1,47 @@
+"""The reason a failed refresh records, from the events of real (small) Dagster runs."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.run_failure import describe_failure
+
+
+@dg.asset
+def raw_tables() -> None:
+    raise RuntimeError("Không đọc được bảng thô plan_items.parquet")
+
+
+class Lock(dg.ConfigurableResource):
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        raise RuntimeError("Một lần làm mới khác vẫn đang chạy (another refresh is still running)")
+
+
+@dg.asset
+def briefing(lock: Lock) -> None:
+    return None
+
+
+def test_a_failed_step_names_the_step_and_its_error():
+    result = dg.materialize([raw_tables], raise_on_error=False)
+    assert not result.success
+    stage, reason = describe_failure(result.all_events)
+    assert stage == "raw_tables"
+    assert reason == "raw_tables: RuntimeError: Không đọc được bảng thô plan_items.parquet"
+
+
+def test_a_resource_that_cannot_start_is_named_with_its_error_not_unknown():
+    """The run fails before any step: no STEP_FAILURE, and the run's own message says nothing useful."""
+    result = dg.materialize([briefing], resources={"lock": Lock()}, raise_on_error=False)
+    assert not result.success
+    assert not any(e.is_step_failure for e in result.all_events)
+    stage, reason = describe_failure(result.all_events)
+    assert stage == "briefing (khởi tạo tài nguyên, resources)"
+    assert "another refresh is still running" in reason
+    # The run failure event alone (what a sensor always has) gives the innermost cause too.
+    (run_failure,) = [e for e in result.all_events if e.event_type_value == "PIPELINE_FAILURE"]
+    assert describe_failure([run_failure]) == ("run", reason.split(": ", 1)[1])
+
+
+def test_no_failure_event_at_all_says_unknown():
+    assert describe_failure([]) == ("run", "unknown")

@@ -1,0 +1,220 @@
+"""The morning check's rules, each on a real published warehouse file in a temporary folder.
+
+The warehouse is a small DuckDB build published by the real publish code, with the files a good
+refresh leaves beside it (today's briefing stamp, the docs site stamp, the successes log); each
+test then breaks one thing and checks that exactly its rule speaks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.briefing import BRIEFING_NOTEBOOK, SOURCE_STAMP, briefing_source
+from pipelines.publish import publish_build
+from pipelines.refresh_lock import LOCK_FILE, RefreshLock
+from pipelines.refresh_state import (
+    DOCS_STAMP,
+    code_fingerprint,
+    current_inputs,
+    record_failure,
+    record_success,
+)
+from pipelines.warehouse_status import ERROR, INFO, STATUS_RULES, WARNING, check_status
+
+VN = dt.timezone(dt.timedelta(hours=7))
+# 09:00 in Hà Nội on the day of the test's briefing: the morning after a 02:00 refresh.
+MORNING = dt.datetime(2026, 12, 2, 9, 0, tzinfo=VN)
+
+
+def make_build(path: Path, samples: int = 0) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    con.execute("create schema marts")
+    con.execute(
+        "create table marts.fct_budget_plan as select 'NV' || i as task_id, cast(i as decimal(18, 3)) "
+        "as amount_mvnd from range(10) t(i)"
+    )
+    con.execute(
+        "create table marts.dim_submission as "
+        "select 'F' || i as file_id, i < ? as is_sample from range(4) t(i)",
+        [samples],
+    )
+    con.close()
+    return path
+
+
+@pytest.fixture
+def warehouse(tmp_path, monkeypatch) -> Path:
+    """A warehouse as a good refresh at 02:00 leaves it: published, briefing and docs site current."""
+    folder = tmp_path / "warehouse"
+    documents, submissions = tmp_path / "documents", tmp_path / "submissions"
+    documents.mkdir()
+    submissions.mkdir()
+    (documents / "plan.txt").write_text("Đề án Nghị quyết 57", encoding="utf-8")
+    (submissions / "SYT_2026-Q1.xlsx").write_bytes(b"workbook bytes")
+    monkeypatch.setenv("NQ57_WAREHOUSE_DIR", str(folder))
+    monkeypatch.setenv("NQ57_DOCUMENTS_DIR", str(documents))
+    monkeypatch.setenv("NQ57_SUBMISSIONS_DIR", str(submissions))
+    publish(folder, tmp_path / "build.duckdb")
+    return folder
+
+
+def publish(folder: Path, build: Path, samples: int = 0) -> None:
+    publish_build(
+        make_build(build, samples),
+        run_id="run-status-test",
+        input_hashes=current_inputs(),
+        warehouse_dir=folder,
+        code_version="abc1234",
+    )
+    record_success("run-status-test", "full")
+    docs = folder / "dbt_docs"
+    docs.mkdir(exist_ok=True)
+    (docs / "index.html").write_text("<html></html>", encoding="utf-8")
+    (docs / DOCS_STAMP).write_text(code_fingerprint() + "\n", encoding="utf-8")
+    render_briefing_stamp(folder, MORNING.date())
+
+
+def render_briefing_stamp(folder: Path, day: dt.date) -> Path:
+    """The files a rendered briefing leaves (their contents do not matter to the check)."""
+    dated = folder / "briefings" / day.isoformat()
+    dated.mkdir(parents=True, exist_ok=True)
+    for name in ("briefing.html", "briefing.ipynb", "briefing.pdf"):
+        (dated / name).write_text("rendered", encoding="utf-8")
+    source = briefing_source(day, folder / "warehouse.duckdb", BRIEFING_NOTEBOOK)
+    (dated / SOURCE_STAMP).write_text(json.dumps(source), encoding="utf-8")
+    return dated
+
+
+def now_after_publish(hours: float = 1) -> dt.datetime:
+    return dt.datetime.now(dt.UTC) + dt.timedelta(hours=hours)
+
+
+def fired(status) -> list[str]:
+    return [f.rule_id for f in status.findings]
+
+
+def test_every_rule_has_an_id_a_severity_and_both_messages():
+    assert list(STATUS_RULES) == [f"ST-{n:02d}" for n in range(1, len(STATUS_RULES) + 1)]
+    for rule in STATUS_RULES.values():
+        assert rule.severity in (ERROR, WARNING, INFO)
+        assert rule.message_vi and rule.message_en
+
+
+def test_a_warehouse_a_good_refresh_left_needs_nobody(warehouse):
+    status = check_status(now=MORNING)
+    assert fired(status) == []
+    assert not status.needs_attention
+    assert status.published["file_status"] == "ok"
+    assert status.published["code_version"] == "abc1234"
+    assert status.last_success["kind"] == "full"
+    assert status.todays_briefing_current and status.docs_site_current
+    assert status.sample_submissions == 0
+    assert len(status.kept_versions) == 1
+
+
+def test_st01_nothing_published(tmp_path, monkeypatch):
+    monkeypatch.setenv("NQ57_WAREHOUSE_DIR", str(tmp_path / "empty"))
+    status = check_status(now=MORNING)
+    assert fired(status) == ["ST-01"]
+    assert status.needs_attention and status.published is None
+    assert not (tmp_path / "empty").exists()  # the check creates nothing
+
+
+def test_st02_a_damaged_published_file(warehouse):
+    target = warehouse / "warehouse.duckdb"
+    os.chmod(target, 0o644)  # published read-only
+    with target.open("r+b") as handle:
+        handle.seek(5000)
+        handle.write(b"\0damaged\0" * 100)
+    status = check_status(now=MORNING)
+    assert "ST-02" in fired(status)
+    assert status.needs_attention
+    assert status.published["file_status"] == "corrupt"
+    (damaged,) = [f for f in status.findings if f.rule_id == "ST-02"]
+    assert "checksum" in damaged.details[0]
+
+
+def test_st03_the_last_refresh_failed_until_one_works_again(warehouse):
+    record_failure("run-bad", "nq57_dbt_models", "dbt build: không đọc được bảng thô")
+    status = check_status(now=MORNING)
+    assert fired(status) == ["ST-03"]
+    assert status.needs_attention
+    (detail,) = status.findings[0].details
+    assert "nq57_dbt_models" in detail and "không đọc được bảng thô" in detail
+    record_success("run-good", "briefing_only")
+    assert fired(check_status(now=MORNING)) == []
+
+
+def test_st04_no_good_refresh_for_longer_than_allowed(warehouse):
+    a_day_and_more = now_after_publish(hours=27)
+    status = check_status(now=a_day_and_more)
+    assert "ST-04" in fired(status)
+    assert status.needs_attention
+    assert "ST-04" not in fired(check_status(now=a_day_and_more, max_age_hours=48))
+
+
+def test_st05_inputs_added_changed_or_removed_since_the_publish(warehouse, tmp_path):
+    (tmp_path / "submissions" / "STC_2026-Q1.xlsx").write_bytes(b"a new report")
+    (tmp_path / "documents" / "plan.txt").write_text("Đề án Nghị quyết 57, sửa", encoding="utf-8")
+    (tmp_path / "submissions" / "SYT_2026-Q1.xlsx").unlink()
+    status = check_status(now=MORNING)
+    assert fired(status) == ["ST-05"]
+    assert not status.needs_attention  # the next refresh loads them by itself
+    assert status.findings[0].details == (
+        "documents/plan.txt: đã sửa (changed)",
+        "submissions/STC_2026-Q1.xlsx: tệp mới (new)",
+        "submissions/SYT_2026-Q1.xlsx: đã xoá (removed)",
+    )
+
+
+def test_st06_a_docs_site_of_other_code(warehouse):
+    (warehouse / "dbt_docs" / DOCS_STAMP).write_text("fingerprint of older code\n", encoding="utf-8")
+    status = check_status(now=MORNING)
+    assert fired(status) == ["ST-06"]
+    assert not status.needs_attention
+
+
+def test_st07_todays_briefing_not_rendered_yet(warehouse):
+    tomorrow_morning = MORNING + dt.timedelta(days=1)
+    status = check_status(now=tomorrow_morning, max_age_hours=48)
+    assert fired(status) == ["ST-07"]
+    assert "2026-12-03" in status.findings[0].message_vi and "2026-12-02" in status.findings[0].message_vi
+    assert status.latest_briefing == "2026-12-02"
+
+
+def test_st08_sample_submissions_in_the_published_warehouse(warehouse, tmp_path):
+    publish(warehouse, tmp_path / "build2.duckdb", samples=3)
+    status = check_status(now=MORNING)
+    assert fired(status) == ["ST-08"]
+    assert status.sample_submissions == 3
+    assert "3 báo cáo MẪU" in status.findings[0].message_vi
+    assert not status.needs_attention
+
+
+def test_st09_a_refresh_running_now(warehouse):
+    lock = RefreshLock(warehouse)
+    lock.acquire(timeout=0)
+    try:
+        status = check_status(now=MORNING)
+        assert fired(status) == ["ST-09"]
+        assert status.refresh_running
+    finally:
+        lock.release()
+    # The check's own probe does not keep the lock: a refresh gets it at once.
+    after = RefreshLock(warehouse)
+    after.acquire(timeout=0)  # raises RefreshBusyError if the probe had kept it
+    after.release()
+    assert not check_status(now=MORNING).refresh_running
+
+
+def test_no_lock_file_means_no_refresh_and_none_is_created(warehouse):
+    (warehouse / LOCK_FILE).unlink(missing_ok=True)
+    assert not check_status(now=MORNING).refresh_running
+    assert not (warehouse / LOCK_FILE).exists()
