@@ -509,6 +509,17 @@ def list_versions(warehouse_dir: Path | None = None) -> list[dict[str, Any]]:
     )
 
 
+def damaged_kept_versions(warehouse_dir: Path | None = None) -> list[str]:
+    """The kept versions whose copy in ``published/`` is gone, changed or does not open: a restore
+    skips them (``restore_previous`` takes the newest intact one)."""
+    layout = _Layout(Path(warehouse_dir) if warehouse_dir is not None else paths.warehouse_dir())
+    return [
+        record["version"]
+        for record in _archived_records(layout)
+        if not _intact(layout.archive_dir / f"{record['version']}.duckdb", record)
+    ]
+
+
 # ------------------------------------------------------------------------ internals
 
 

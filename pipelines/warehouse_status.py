@@ -9,7 +9,10 @@ monitoring cron job) needs to know the next morning, from what the refresh leave
   that worked and the last that failed, with why;
 - input files added or changed since the published build (not loaded yet);
 - whether the dbt docs site describes this code and the newest briefing is today's;
-- whether the published warehouse carries sample submissions; whether a refresh is running now.
+- whether the published warehouse carries sample submissions; whether a refresh is running now;
+- whether every received submission still has its archived copy (the archive is the record of
+  what departments sent; the refresh checks a copy only when it reads it again), and whether the
+  kept published versions a restore would use are intact.
 
 Each finding comes from a rule of ``STATUS_RULES`` (ID, severity, Vietnamese message for the
 civil servant on duty, English line for the warehouse team). Severity ``error``: somebody must act
@@ -109,6 +112,28 @@ _RULES = (
         "Đang có một lần làm mới chạy trên kho này.",
         "A refresh of this warehouse is running now.",
     ),
+    StatusRule(
+        "ST-10",
+        WARNING,
+        "Bản lưu của {count} tệp báo cáo bị mất hoặc bị thay đổi, nhưng thư mục nhận vẫn còn đúng tệp gốc; "
+        "lần làm mới tới sẽ tự chép lại.",
+        "Archived submission copies missing or changed; the inbox still holds the received bytes.",
+    ),
+    StatusRule(
+        "ST-11",
+        ERROR,
+        "Bản lưu của {count} tệp báo cáo bị mất hoặc bị thay đổi và thư mục nhận không còn tệp gốc: số liệu "
+        "của các tệp này sẽ không nạp lại được. Hãy khôi phục thư mục lưu trữ từ bản sao lưu, hoặc đề nghị "
+        "đơn vị gửi lại đúng tệp (danh sách bên dưới).",
+        "Archived submission copies missing or changed, and the inbox no longer holds them: data lost.",
+    ),
+    StatusRule(
+        "ST-12",
+        WARNING,
+        "Bản sao của {count} phiên bản kho dữ liệu giữ lại bị mất hoặc hỏng; khi cần khôi phục, kho sẽ dùng "
+        "các bản còn tốt.",
+        "Kept published versions whose copy is missing or damaged: a restore skips them.",
+    ),
 )
 STATUS_RULES = {rule.rule_id: rule for rule in _RULES}
 
@@ -136,6 +161,9 @@ class WarehouseStatus:
     todays_briefing_current: bool
     sample_submissions: int | None
     refresh_running: bool
+    archived_files: int
+    damaged_archive_copies: list[str]
+    damaged_kept_versions: list[str]
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -245,6 +273,20 @@ def check_status(
     if file_status.ok and not todays_current:
         findings.append(finding("ST-07", today=today.isoformat(), latest=latest or "chưa có"))
 
+    from pipelines.publish import damaged_kept_versions
+    from pipelines.submissions.archive import archive_dir, damaged_copies, load_registry
+
+    damaged = damaged_copies(archive_dir(), paths.submissions_dir())
+    recoverable = [d for d in damaged if d.in_inbox]
+    lost = [d for d in damaged if not d.in_inbox]
+    if recoverable:
+        findings.append(finding("ST-10", *map(_damage, recoverable), count=len(recoverable)))
+    if lost:
+        findings.append(finding("ST-11", *map(_damage, lost), count=len(lost)))
+    damaged_versions = damaged_kept_versions(warehouse)
+    if damaged_versions:
+        findings.append(finding("ST-12", *damaged_versions, count=len(damaged_versions)))
+
     samples = _sample_submissions(published_path(warehouse)) if file_status.ok else None
     if samples:
         findings.append(finding("ST-08", count=samples))
@@ -266,6 +308,9 @@ def check_status(
         todays_briefing_current=todays_current,
         sample_submissions=samples,
         refresh_running=running,
+        archived_files=len(load_registry(archive_dir())),
+        damaged_archive_copies=[d.entry.archive_path for d in damaged],
+        damaged_kept_versions=damaged_versions,
         findings=findings,
     )
 
@@ -300,6 +345,12 @@ def _pending_change(key: str, published: dict[str, str], current: dict[str, str]
     if key not in current:
         return f"{key}: đã xoá (removed)"
     return f"{key}: đã sửa (changed)"
+
+
+def _damage(copy: Any) -> str:
+    what = "mất (missing)" if copy.problem == "missing" else "bị thay đổi (changed)"
+    entry = copy.entry
+    return f"{entry.file_name}, nhận {entry.received_at[:10]}: bản lưu {entry.archive_path} {what}"
 
 
 def vn_time(moment: dt.datetime) -> str:

@@ -44,6 +44,8 @@ def test_status_after_a_good_refresh_is_ok_and_names_the_samples(refreshed):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Kết luận: ỔN (OK)" in proc.stdout
     assert "nguyên vẹn" in proc.stdout  # the published file matches its checksum
+    # Every received file still has its archived copy, checked against the registry's sha256.
+    assert "(submission archive): 15 tệp, đủ" in proc.stdout
     # The shipped submissions are samples: the status says so, as every table carrying them does.
     assert "ST-08" in proc.stdout and "15 báo cáo MẪU" in proc.stdout
     report = json.loads(nq57(env, "status", "--json").stdout)

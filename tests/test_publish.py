@@ -20,6 +20,7 @@ from pipelines.publish import (
     FatalCheck,
     PublishError,
     WarehouseDirError,
+    damaged_kept_versions,
     git_code_version,
     list_versions,
     publish_build,
@@ -347,3 +348,14 @@ def test_a_build_still_open_for_writing_is_rejected(tmp_path: Path) -> None:
         holder.wait()
     assert not (tmp_path / "wh").exists()
     assert publish_build(build, run_id="r", input_hashes={}, warehouse_dir=tmp_path / "wh").publish_no == 1
+
+
+def test_damaged_kept_versions_names_the_copies_a_restore_would_skip(tmp_path):
+    first, second = publish(tmp_path, 1), publish(tmp_path, 2)
+    wh = tmp_path / "wh"
+    assert damaged_kept_versions(wh) == []
+    os.chmod(first.archive_path, 0o644)
+    first.archive_path.write_bytes(b"not a warehouse")
+    assert damaged_kept_versions(wh) == [first.version]
+    second.archive_path.unlink()
+    assert damaged_kept_versions(wh) == [first.version, second.version]

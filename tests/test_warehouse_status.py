@@ -25,6 +25,7 @@ from pipelines.refresh_state import (
     record_failure,
     record_success,
 )
+from pipelines.submissions.archive import archive_inbox, load_registry
 from pipelines.warehouse_status import ERROR, INFO, STATUS_RULES, WARNING, check_status
 
 VN = dt.timezone(dt.timedelta(hours=7))
@@ -61,6 +62,7 @@ def warehouse(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("NQ57_WAREHOUSE_DIR", str(folder))
     monkeypatch.setenv("NQ57_DOCUMENTS_DIR", str(documents))
     monkeypatch.setenv("NQ57_SUBMISSIONS_DIR", str(submissions))
+    archive_inbox(submissions, folder / "submissions")  # what the refresh's ingestion does first
     publish(folder, tmp_path / "build.duckdb")
     return folder
 
@@ -117,6 +119,7 @@ def test_a_warehouse_a_good_refresh_left_needs_nobody(warehouse):
     assert status.todays_briefing_current and status.docs_site_current
     assert status.sample_submissions == 0
     assert len(status.kept_versions) == 1
+    assert status.archived_files == 1 and status.damaged_archive_copies == []
 
 
 def test_st01_nothing_published(tmp_path, monkeypatch):
@@ -218,3 +221,40 @@ def test_no_lock_file_means_no_refresh_and_none_is_created(warehouse):
     (warehouse / LOCK_FILE).unlink(missing_ok=True)
     assert not check_status(now=MORNING).refresh_running
     assert not (warehouse / LOCK_FILE).exists()
+
+
+def test_st10_an_archived_copy_gone_while_the_inbox_still_has_the_file(warehouse):
+    (entry,) = load_registry(warehouse / "submissions")
+    (warehouse / "submissions" / entry.archive_path).unlink()
+    status = check_status(now=MORNING)
+    assert fired(status) == ["ST-10"]
+    assert not status.needs_attention  # the next read restores it from the inbox
+    assert "SYT_2026-Q1.xlsx" in status.findings[0].details[0] and "mất" in status.findings[0].details[0]
+    assert status.damaged_archive_copies == [entry.archive_path]
+
+
+def test_st11_an_archived_copy_changed_and_the_inbox_emptied(warehouse, tmp_path):
+    (entry,) = load_registry(warehouse / "submissions")
+    (warehouse / "submissions" / entry.archive_path).write_bytes(b"edited by hand")
+    (tmp_path / "submissions" / entry.source_path).unlink()  # the inbox is cleaned after archiving
+    status = check_status(now=MORNING)
+    assert "ST-11" in fired(status) and "ST-10" not in fired(status)
+    assert status.needs_attention  # what the department sent is lost unless somebody acts
+    (lost,) = [f for f in status.findings if f.rule_id == "ST-11"]
+    assert lost.details == (
+        f"SYT_2026-Q1.xlsx, nhận {entry.received_at[:10]}: bản lưu {entry.archive_path} "
+        "bị thay đổi (changed)",
+    )
+
+
+def test_st12_a_kept_version_that_could_not_be_restored(warehouse, tmp_path):
+    publish(warehouse, tmp_path / "build2.duckdb")
+    oldest = check_status(now=MORNING).kept_versions[0]
+    copy = warehouse / "published" / f"{oldest}.duckdb"
+    os.chmod(copy, 0o644)
+    copy.write_bytes(b"not a warehouse any more")
+    status = check_status(now=MORNING)
+    assert fired(status) == ["ST-12"]
+    assert status.damaged_kept_versions == [oldest]
+    assert status.findings[0].details == (oldest,)
+    assert not status.needs_attention  # the published file and the newer copy are intact

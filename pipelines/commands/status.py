@@ -96,6 +96,7 @@ def as_text(status: WarehouseStatus) -> str:
     lines.append(
         f"  các bản giữ lại (kept versions): {len(status.kept_versions)}"
         + (f" — cũ nhất {status.kept_versions[0]}" if status.kept_versions else "")
+        + (f", {len(status.damaged_kept_versions)} hỏng" if status.damaged_kept_versions else "")
     )
     lines.append("  làm mới thành công gần nhất (last good refresh): " + _entry(status.last_success, "kind"))
     lines.append("  làm mới lỗi gần nhất (last failed refresh): " + _entry(status.last_failure, "stage"))
@@ -103,6 +104,14 @@ def as_text(status: WarehouseStatus) -> str:
         f"  tệp chưa nạp (inputs not loaded yet): {len(status.pending_inputs)}"
         if status.published is not None
         else "  tệp chưa nạp (inputs not loaded yet): —"
+    )
+    lines.append(
+        f"  bản lưu báo cáo của sở, ngành (submission archive): {status.archived_files} tệp"
+        + (
+            f", {len(status.damaged_archive_copies)} mất hoặc hỏng"
+            if status.damaged_archive_copies
+            else ", đủ"
+        )
     )
     lines.append(f"  bản tin mới nhất (latest briefing): {status.latest_briefing or 'chưa có (none)'}")
     lines.append(

@@ -137,3 +137,39 @@ def archive_new_files(inbox: Path, folder: Path, writer: FileWriter) -> tuple[li
         known.add((sha, relative))
         added += 1
     return entries, added
+
+
+@dataclass(frozen=True)
+class DamagedCopy:
+    entry: ArchiveEntry
+    problem: str  # 'missing' | 'changed'
+    in_inbox: bool  # the inbox still holds the received bytes: the next read restores the copy
+
+
+def damaged_copies(folder: Path, inbox: Path) -> list[DamagedCopy]:
+    """Archived copies that are gone or no longer the received bytes (their registry sha256).
+
+    The refresh checks a copy only when it reads it again (a validation-cache miss), so damage to
+    a file nobody changed would otherwise go unseen until the day it is needed."""
+    damaged = []
+    for entry in load_registry(folder):
+        copy = folder / entry.archive_path
+        if not copy.is_file():
+            problem = "missing"
+        elif _sha256_of(copy) != entry.sha256:
+            problem = "changed"
+        else:
+            continue
+        original = inbox / entry.source_path
+        in_inbox = original.is_file() and _sha256_of(original) == entry.sha256
+        damaged.append(DamagedCopy(entry, problem, in_inbox))
+    return damaged
+
+
+def _sha256_of(path: Path) -> str | None:
+    from pipelines.manifest import sha256_of
+
+    try:
+        return sha256_of(path)
+    except OSError:
+        return None
