@@ -419,6 +419,16 @@ def _update_latest(out_root: Path, folder: Path) -> Path:
     return latest
 
 
+def latest_briefing_date(out_root: Path | None = None) -> str | None:
+    """The date (YYYY-MM-DD) of the newest rendered briefing folder, or None when there is none."""
+    try:
+        folder = out_root or paths.warehouse_dir() / "briefings"
+        dated = [p.name for p in folder.iterdir() if p.is_dir() and _is_date(p.name)]
+    except OSError:
+        return None
+    return max(dated, default=None)
+
+
 def _is_date(name: str) -> bool:
     try:
         dt.date.fromisoformat(name)

@@ -183,7 +183,7 @@ def check_status(
 ) -> WarehouseStatus:
     """Everything ``nq57 status`` reports on the warehouse of ``NQ57_WAREHOUSE_DIR`` (and the inputs of
     ``NQ57_DOCUMENTS_DIR`` / ``NQ57_SUBMISSIONS_DIR``), with the findings of the rules that apply."""
-    from pipelines.briefing import briefing_is_current
+    from pipelines.briefing import briefing_is_current, latest_briefing_date
     from pipelines.publish import list_versions, verify_published
     from pipelines.refresh_state import (
         FAILURES_LOG,
@@ -266,7 +266,7 @@ def check_status(
         findings.append(finding("ST-06"))
 
     today = now.astimezone(VN).date()
-    latest = _latest_briefing(warehouse / "briefings")
+    latest = latest_briefing_date(warehouse / "briefings")
     todays_current = file_status.ok and briefing_is_current(
         today, published_path(warehouse), warehouse / "briefings"
     )
@@ -378,22 +378,6 @@ def _read_sidecar(published: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
-
-
-def _latest_briefing(briefings: Path) -> str | None:
-    try:
-        dated = [p.name for p in briefings.iterdir() if p.is_dir() and _is_date(p.name)]
-    except OSError:
-        return None
-    return max(dated, default=None)
-
-
-def _is_date(name: str) -> bool:
-    try:
-        dt.date.fromisoformat(name)
-    except ValueError:
-        return False
-    return True
 
 
 def _sample_submissions(published: Path) -> int | None:
