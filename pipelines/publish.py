@@ -423,6 +423,7 @@ def restore_previous(
     *,
     reason: str = "",
     skip_current: bool = False,
+    version: str | None = None,
     lock_timeout: float = 600.0,
 ) -> RestoreResult:
     """Put back the newest intact published version from ``published/``, atomically.
@@ -431,7 +432,8 @@ def restore_previous(
     when the published file is damaged, the first candidate is the intact copy of the same
     version (no data is lost); if that copy is damaged too, the version before it, and so
     on. ``skip_current=True`` rolls back to the version before the current one (an
-    operator undoing a bad publish). The damaged file is kept in ``corrupt/``.
+    operator undoing a bad publish); ``version`` puts back that kept version, and only it.
+    The damaged file is kept in ``corrupt/``.
     """
     layout = _Layout(Path(warehouse_dir) if warehouse_dir is not None else paths.warehouse_dir())
     layout.make_dirs()
@@ -440,11 +442,19 @@ def restore_previous(
         status = verify_published(layout.dir)
         pointer = _read_json(layout.sidecar)
         current = status.version or (pointer.get("version") if pointer else None)
-        candidates = [
-            r
-            for r in _archived_records(layout)
-            if (current is None or r["version"] <= current) and not (skip_current and r["version"] == current)
-        ]
+        if version is not None:
+            candidates = [r for r in _archived_records(layout) if r["version"] == version]
+            if not candidates:
+                raise PublishError(
+                    f"Không có phiên bản {version} trong {layout.archive_dir} (no such kept version)"
+                )
+        else:
+            candidates = [
+                r
+                for r in _archived_records(layout)
+                if (current is None or r["version"] <= current)
+                and not (skip_current and r["version"] == current)
+            ]
         chosen = None
         for record in reversed(candidates):
             path = layout.archive_dir / f"{record['version']}.duckdb"

@@ -247,16 +247,12 @@ def check_status(
     recorded_inputs = published_inputs() if published is not None else None
     if recorded_inputs is not None:
         current = current_inputs()
-        pending = sorted(
-            key
-            for key in recorded_inputs.keys() | current.keys()
-            if recorded_inputs.get(key) != current.get(key)
-        )
+        pending = changed_inputs(recorded_inputs, current)
         if pending:
             findings.append(
                 finding(
                     "ST-05",
-                    *(_pending_change(key, recorded_inputs, current) for key in pending),
+                    *(describe_input_change(key, recorded_inputs, current) for key in pending),
                     count=len(pending),
                 )
             )
@@ -335,7 +331,12 @@ def refresh_running(warehouse_dir: Path) -> bool:
     return False
 
 
-def _pending_change(key: str, published: dict[str, str], current: dict[str, str]) -> str:
+def changed_inputs(recorded: dict[str, str], current: dict[str, str]) -> list[str]:
+    """The input keys (``current_inputs``) added, changed or removed between two sets of hashes."""
+    return sorted(key for key in recorded.keys() | current.keys() if recorded.get(key) != current.get(key))
+
+
+def describe_input_change(key: str, published: dict[str, str], current: dict[str, str]) -> str:
     from pipelines.refresh_state import CODE_KEY
 
     if key == CODE_KEY:

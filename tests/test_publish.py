@@ -284,6 +284,21 @@ def test_rollback_to_the_version_before(tmp_path: Path) -> None:
     assert json.loads((wh / "warehouse.duckdb.json").read_text())["restore_reason"] == "bản 2 sai số liệu"
 
 
+def test_rollback_to_a_named_version_and_only_that_one(tmp_path: Path) -> None:
+    wh = tmp_path / "wh"
+    first = publish(tmp_path, 1)
+    publish(tmp_path, 2)
+    publish(tmp_path, 3)
+    assert restore_previous(wh, version=first.version).version == first.version
+    assert published_answer(wh)["v_min"] == 1
+    with pytest.raises(PublishError, match="no such kept version"):
+        restore_previous(wh, version="20200101T000000000000Z-none")
+    _damage(first.archive_path)
+    # A damaged copy of the version asked for is not swapped for another version.
+    with pytest.raises(PublishError, match="Không còn bản sao tốt nào"):
+        restore_previous(wh, version=first.version)
+
+
 def test_no_intact_copy_left_is_a_clear_error(tmp_path: Path) -> None:
     wh = tmp_path / "wh"
     only = publish(tmp_path, 1)

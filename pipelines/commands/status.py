@@ -94,10 +94,20 @@ def as_text(status: WarehouseStatus) -> str:
         if published.get("restored_from"):
             lines.append(f"    đã khôi phục từ (restored from): {published['restored_from']}")
     lines.append(
-        f"  các bản giữ lại (kept versions): {len(status.kept_versions)}"
-        + (f" — cũ nhất {status.kept_versions[0]}" if status.kept_versions else "")
-        + (f", {len(status.damaged_kept_versions)} hỏng" if status.damaged_kept_versions else "")
+        f"  các bản giữ lại (kept versions, for `nq57 rollback --to`): {len(status.kept_versions)}"
+        + (f", {len(status.damaged_kept_versions)} hỏng (damaged)" if status.damaged_kept_versions else "")
     )
+    current = published.get("version") if published else None
+    for version in reversed(status.kept_versions):
+        marks = [
+            m
+            for m, on in (
+                ("đang dùng", version == current),
+                ("hỏng", version in status.damaged_kept_versions),
+            )
+            if on
+        ]
+        lines.append(f"    {version}" + (f" ({', '.join(marks)})" if marks else ""))
     lines.append("  làm mới thành công gần nhất (last good refresh): " + _entry(status.last_success, "kind"))
     lines.append("  làm mới lỗi gần nhất (last failed refresh): " + _entry(status.last_failure, "stage"))
     lines.append(

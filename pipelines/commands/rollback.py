@@ -1,0 +1,101 @@
+"""``nq57 rollback [--to VERSION] [--reason TEXT]``: put back a kept published version (undo a bad publish).
+
+The refresh keeps the last few published versions (``warehouse/published``). When a night
+published wrong figures (a wrong document or report dropped in raw/), an operator puts the version
+before it back, atomically, as the nightly restore of a damaged file does, and re-renders today's
+briefing from it so the briefing and the warehouse agree again.
+
+A rollback changes the warehouse, not raw/: the next refresh compares raw/ with the restored
+version's inputs and rebuilds from what it finds. So the command lists the inputs that differ and
+says to move the file at fault out of raw/ first; otherwise the 02:00 run publishes it again.
+Exit 0 done, 2 not done (a refresh is running, no such version, nothing intact to restore).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+EXIT_NOT_DONE = 2
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "rollback",
+        help="quay lại một phiên bản kho đã công bố trước đó (put back a kept published version)",
+        description=(
+            "Thay kho dữ liệu đang công bố bằng phiên bản trước đó (hoặc phiên bản --to) và dựng lại bản tin "
+            "hôm nay từ nó (undo a bad publish: put back the previous kept version, re-render the briefing)."
+        ),
+    )
+    parser.add_argument(
+        "--to", metavar="VERSION", help="phiên bản cần quay lại (a kept version; see nq57 status)"
+    )
+    parser.add_argument(
+        "--reason", default="", help="lý do, ghi vào hồ sơ công bố (why; recorded in the sidecar)"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pipelines.briefing import render_briefing
+    from pipelines.publish import PublishError, list_versions, restore_previous
+    from pipelines.refresh_lock import RefreshBusyError, RefreshLock
+    from pipelines.refresh_state import current_inputs
+    from pipelines.warehouse_status import changed_inputs, describe_input_change
+
+    lock = RefreshLock()
+    try:
+        lock.acquire(timeout=0)
+    except RefreshBusyError:
+        print(
+            "Đang có lần làm mới chạy trên kho này; hãy quay lại sau khi nó kết thúc "
+            "(a refresh is running: roll back after it ends).",
+            file=sys.stderr,
+        )
+        return EXIT_NOT_DONE
+    try:
+        reason = args.reason or "quay lại phiên bản trước (rollback by an operator)"
+        try:
+            restored = restore_previous(
+                reason=reason, skip_current=args.to is None, version=args.to, lock_timeout=60
+            )
+        except PublishError as error:
+            print(f"Không quay lại được (rollback not done): {error}", file=sys.stderr)
+            return EXIT_NOT_DONE
+        replaced = restored.previous_status.version
+        print(f"Đã quay lại phiên bản {restored.version} (rolled back), thay cho {replaced}.")
+        kept = list_versions()
+        record = next((r for r in kept if r["version"] == restored.version), {})
+        dropped = [r["version"] for r in kept if r["version"] > restored.version]
+        if dropped:
+            # pipelines.publish drops them at its next publish or restore: after a rollback they are
+            # the same as copies of a publish killed before its replace, and a refresh makes them again.
+            print(
+                "Các phiên bản mới hơn sẽ bị bỏ ở lần công bố tới (newer versions are dropped): "
+                + ", ".join(dropped)
+            )
+        recorded_inputs = record.get("input_hashes") or {}
+        current = current_inputs()
+        changed = changed_inputs(recorded_inputs, current)
+        if changed:
+            print(
+                f"Lưu ý: {len(changed)} tệp (hoặc mã nguồn) hiện có khác với phiên bản này. "
+                "Lần làm mới tới sẽ dựng lại kho từ chúng; nếu một tệp dưới đây gây ra số liệu sai, "
+                "hãy chuyển nó ra khỏi raw/ trước lần làm mới tới (02:00) "
+                "(the next refresh rebuilds from these; move the file at fault out of raw/ first):"
+            )
+            for key in changed:
+                print(f"  · {describe_input_change(key, recorded_inputs, current)}")
+        try:
+            briefing = render_briefing()
+        except Exception as error:  # the warehouse is rolled back either way; say what is left to do
+            print(
+                f"Chưa dựng lại được bản tin (briefing not re-rendered): {error}. Chạy `nq57 briefing`.",
+                file=sys.stderr,
+            )
+            return 0
+        print(f"Bản tin hôm nay đã dựng lại từ phiên bản này (briefing re-rendered): {briefing.folder}")
+        return 0
+    finally:
+        lock.release()

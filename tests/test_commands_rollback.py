@@ -1,0 +1,114 @@
+"""`nq57 rollback` on a real warehouse: three real refreshes (the 2nd and 3rd after a new report),
+then the operator undoes them: one version back, then to a named older version."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipelines.refresh_lock import RefreshLock
+from pipelines.warehouse_access import read_sql
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def nq57(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args], capture_output=True, text=True, timeout=600, env=env
+    )
+
+
+def published_version(warehouse: Path) -> str:
+    return json.loads((warehouse / "warehouse.duckdb.json").read_text(encoding="utf-8"))["version"]
+
+
+def submission_files(warehouse: Path) -> int:
+    return int(
+        read_sql("select count(*) as n from marts.dim_submission", path=warehouse / "warehouse.duckdb")["n"][
+            0
+        ]
+    )
+
+
+@pytest.fixture(scope="module")
+def three_publishes(tmp_path_factory) -> tuple[Path, dict[str, str], list[str], list[str]]:
+    """(warehouse, env, the three versions oldest first, the reports the 2nd and 3rd refresh added)."""
+    root = tmp_path_factory.mktemp("rollback")
+    inbox = root / "submissions"
+    shutil.copytree(ROOT / "raw" / "submissions", inbox)
+    env = {**os.environ, "NQ57_WAREHOUSE_DIR": str(root / "warehouse"), "NQ57_SUBMISSIONS_DIR": str(inbox)}
+    samples = sorted(inbox.glob("*.xlsx"))[:2]
+    versions, added = [], []
+    for step in range(3):
+        if step:  # a report dropped in by mistake, then another
+            sample = samples[step - 1]
+            added.append(f"{sample.stem}_v9{sample.suffix}")
+            shutil.copy(sample, inbox / added[-1])
+        proc = nq57(env, "refresh")
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+        versions.append(published_version(root / "warehouse"))
+    assert len(set(versions)) == 3
+    return root / "warehouse", env, versions, added
+
+
+def test_rollback_puts_back_an_earlier_version_and_its_briefing(three_publishes):
+    warehouse, env, (first, second, third), (report_a, report_b) = three_publishes
+    assert submission_files(warehouse) == 17
+    status_text = nq57(env, "status").stdout
+    assert all(v in status_text for v in (first, second, third))  # the versions one can go back to
+
+    back_one = nq57(env, "rollback", "--reason", "báo cáo gửi nhầm")
+    assert back_one.returncode == 0, back_one.stdout + back_one.stderr
+    assert published_version(warehouse) == second and submission_files(warehouse) == 16
+    assert f"rolled back), thay cho {third}" in back_one.stdout
+    sidecar = json.loads((warehouse / "warehouse.duckdb.json").read_text(encoding="utf-8"))
+    assert sidecar["restore_reason"] == "báo cáo gửi nhầm"
+    # The report behind the bad night is still in raw/: the operator is told the next refresh loads it.
+    assert f"submissions/{report_b}: tệp mới (new)" in back_one.stdout
+    assert f"submissions/{report_a}" not in back_one.stdout  # the version put back has it already
+    assert "briefing re-rendered" in back_one.stdout
+
+    back_to_first = nq57(env, "rollback", "--to", first)
+    assert back_to_first.returncode == 0, back_to_first.stdout + back_to_first.stderr
+    assert published_version(warehouse) == first and submission_files(warehouse) == 15
+    assert f"submissions/{report_a}: tệp mới" in back_to_first.stdout
+    assert f"submissions/{report_b}: tệp mới" in back_to_first.stdout
+    status = json.loads(nq57(env, "status", "--json").stdout)
+    assert status["published"]["version"] == first and status["published"]["file_status"] == "ok"
+    assert status["todays_briefing_current"]  # today's briefing is rendered from the version put back
+    assert [f["rule_id"] for f in status["findings"] if f["severity"] == "error"] == []
+    assert status["pending_inputs"] == sorted(f"submissions/{r}" for r in (report_a, report_b))
+
+    # Nothing older is kept: the command says so and changes nothing.
+    nothing_older = nq57(env, "rollback")
+    assert nothing_older.returncode == 2 and "no intact published version left" in nothing_older.stderr
+    assert published_version(warehouse) == first
+
+
+def test_rollback_to_a_version_not_kept_changes_nothing(three_publishes):
+    warehouse, env, *_ = three_publishes
+    before = published_version(warehouse)
+    proc = nq57(env, "rollback", "--to", "20200101T000000000000Z-nothing")
+    assert proc.returncode == 2
+    assert "no such kept version" in proc.stderr
+    assert published_version(warehouse) == before
+
+
+def test_rollback_waits_for_no_refresh(three_publishes):
+    warehouse, env, *_ = three_publishes
+    before = published_version(warehouse)
+    refresh = RefreshLock(warehouse)
+    refresh.acquire(timeout=0)
+    try:
+        proc = nq57(env, "rollback")
+    finally:
+        refresh.release()
+    assert proc.returncode == 2 and "a refresh is running" in proc.stderr
+    assert published_version(warehouse) == before
