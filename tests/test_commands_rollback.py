@@ -88,7 +88,7 @@ def test_rollback_puts_back_an_earlier_version_and_its_briefing(three_publishes)
 
     # Nothing older is kept: the command says so and changes nothing.
     nothing_older = nq57(env, "rollback")
-    assert nothing_older.returncode == 2 and "no intact published version left" in nothing_older.stderr
+    assert nothing_older.returncode == 2 and "no older kept version" in nothing_older.stderr
     assert published_version(warehouse) == first
 
 

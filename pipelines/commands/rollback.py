@@ -39,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pipelines.briefing import render_briefing
-    from pipelines.publish import PublishError, list_versions, restore_previous
+    from pipelines.publish import PublishError, list_versions, restore_previous, verify_published
     from pipelines.refresh_lock import RefreshBusyError, RefreshLock
     from pipelines.refresh_state import current_inputs
     from pipelines.warehouse_status import changed_inputs, describe_input_change
@@ -55,6 +55,14 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_NOT_DONE
     try:
+        current = verify_published().version
+        if args.to is None and not any(current is None or r["version"] < current for r in list_versions()):
+            print(
+                f"Không có phiên bản nào cũ hơn phiên bản đang dùng {current} để quay lại "
+                "(no older kept version to roll back to).",
+                file=sys.stderr,
+            )
+            return EXIT_NOT_DONE
         reason = args.reason or "quay lại phiên bản trước (rollback by an operator)"
         try:
             restored = restore_previous(
