@@ -134,6 +134,13 @@ _RULES = (
         "các bản còn tốt.",
         "Kept published versions whose copy is missing or damaged: a restore skips them.",
     ),
+    StatusRule(
+        "ST-13",
+        ERROR,
+        "Tệp kho dữ liệu đang công bố đang bị một chương trình mở để ghi (thường là ai đó mở DuckDB mà quên "
+        "chế độ chỉ đọc); trong lúc đó không ai đọc được kho. Hãy tìm và đóng chương trình đó.",
+        "The published file is held open for writing by another program: nobody can read it meanwhile.",
+    ),
 )
 STATUS_RULES = {rule.rule_id: rule for rule in _RULES}
 
@@ -216,6 +223,8 @@ def check_status(
         findings.append(finding("ST-01"))
     elif file_status.status == "corrupt":
         findings.append(finding("ST-02", file_status.problem or ""))
+    elif file_status.status == "locked":
+        findings.append(finding("ST-13", file_status.problem or ""))
 
     successes, failures = read_log(SUCCESSES_LOG), read_log(FAILURES_LOG)
     last_success = max(successes, key=_at, default=None)

@@ -258,3 +258,24 @@ def test_st12_a_kept_version_that_could_not_be_restored(warehouse, tmp_path):
     assert status.damaged_kept_versions == [oldest]
     assert status.findings[0].details == (oldest,)
     assert not status.needs_attention  # the published file and the newer copy are intact
+
+
+def test_st13_a_program_holding_the_published_file_for_writing(warehouse, tmp_path):
+    import subprocess
+    import sys
+
+    from publish_helpers import HELPER, wait_for
+
+    ready = tmp_path / "ready"
+    holder = subprocess.Popen(
+        [sys.executable, str(HELPER), "hold-rw", str(warehouse / "warehouse.duckdb"), str(ready)]
+    )
+    try:
+        wait_for(ready.exists, message="read-write holder")
+        status = check_status(now=MORNING)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert fired(status) == ["ST-13"]  # not ST-02: nothing is damaged, nothing to restore
+    assert status.needs_attention and status.published["file_status"] == "locked"
+    assert fired(check_status(now=MORNING)) == []  # closed: readable again
