@@ -3,6 +3,8 @@
 `make dev` serves it (`dagster dev -m pipelines.definitions -h 127.0.0.1`).
 """
 
+from collections.abc import Iterable
+
 import dagster as dg
 
 from pipelines.assets.briefing import BriefingKernel, nightly_briefing
@@ -109,10 +111,8 @@ def new_input_sensor(context: dg.SensorEvaluationContext):
 @dg.run_failure_sensor(monitored_jobs=[refresh_job], default_status=dg.DefaultSensorStatus.RUNNING)
 def record_refresh_failure(context: dg.RunFailureSensorContext):
     """Write down why a refresh failed (warehouse/state/refresh_failures.jsonl)."""
-    run_id = context.dagster_run.run_id
-    events = [entry.dagster_event for entry in context.instance.all_logs(run_id) if entry.dagster_event]
-    stage, reason = describe_failure(events or [context.failure_event])
-    record_failure(run_id, stage, reason)
+    stage, reason = describe_failure(_run_events(context) or [context.failure_event])
+    record_failure(context.dagster_run.run_id, stage, reason)
 
 
 @dg.run_status_sensor(
@@ -123,20 +123,22 @@ def record_refresh_failure(context: dg.RunFailureSensorContext):
 def record_refresh_success(context: dg.RunStatusSensorContext):
     """Write down that a refresh worked (warehouse/state/refresh_successes.jsonl), for `nq57 status`."""
     run = context.dagster_run
-    record_success(run.run_id, run.tags.get("nq57/refresh", "full"), published_version(context))
+    record_success(run.run_id, run.tags.get("nq57/refresh", "full"), published_version(_run_events(context)))
 
 
-def published_version(context: dg.RunStatusSensorContext) -> str | None:
+def published_version(events: Iterable[dg.DagsterEvent]) -> str | None:
     """The version a finished run published (its warehouse/published materialization), or None."""
-    records = context.instance.get_records_for_run(
-        context.dagster_run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION
-    ).records
-    for record in records:
-        materialization = record.event_log_entry.asset_materialization
-        if materialization is not None and materialization.asset_key == published_warehouse.key:
-            version = materialization.metadata.get("version")
-            return None if version is None else version.value
+    for event in events:
+        if event.is_step_materialization:
+            materialization = event.event_specific_data.materialization
+            if materialization.asset_key == published_warehouse.key and "version" in materialization.metadata:
+                return materialization.metadata["version"].value
     return None
+
+
+def _run_events(context: dg.RunStatusSensorContext) -> list[dg.DagsterEvent]:
+    run_id = context.dagster_run.run_id
+    return [entry.dagster_event for entry in context.instance.all_logs(run_id) if entry.dagster_event]
 
 
 defs = dg.Definitions(

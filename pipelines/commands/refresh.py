@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     # Dagster and the dbt manifest load only when there is work (≈4 s of start-up).
     import dagster as dg
 
-    from pipelines.definitions import defs, run_request_for
+    from pipelines.definitions import defs, published_version, run_request_for
     from pipelines.run_failure import describe_failure
 
     job = defs.resolve_job_def("refresh")
@@ -114,18 +114,8 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    record_success(result.run_id, request.tags["nq57/refresh"], _published_version(result))
+    record_success(result.run_id, request.tags["nq57/refresh"], published_version(result.all_events))
     return 0
-
-
-def _published_version(result) -> str | None:
-    """The version the run published, or None (a run that only rendered the briefing)."""
-    for event in result.all_events:
-        if event.is_step_materialization:
-            materialization = event.event_specific_data.materialization
-            if materialization.asset_key.to_user_string() == "warehouse/published":
-                return materialization.metadata["version"].value
-    return None
 
 
 def _stage_seconds(log_entries) -> dict[str, float]:

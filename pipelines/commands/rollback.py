@@ -2,8 +2,9 @@
 
 The refresh keeps the last few published versions (``warehouse/published``). When a night
 published wrong figures (a wrong document or report dropped in raw/), an operator puts the version
-before it back, atomically, as the nightly restore of a damaged file does, and re-renders today's
-briefing from it so the briefing and the warehouse agree again.
+before it (or an older one) back, atomically, as the nightly restore of a damaged file does, and
+re-renders today's briefing from it so the briefing and the warehouse agree again. The versions
+newer than the one put back are dropped (a refresh makes them again from raw/).
 
 A rollback changes the warehouse, not raw/: the next refresh compares raw/ with the restored
 version's inputs and rebuilds from what it finds. So the command lists the inputs that differ and
@@ -29,7 +30,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument(
-        "--to", metavar="VERSION", help="phiên bản cần quay lại (a kept version; see nq57 status)"
+        "--to",
+        metavar="VERSION",
+        help="phiên bản cũ hơn cần quay lại (an older kept version; `nq57 status` lists them)",
     )
     parser.add_argument(
         "--reason", default="", help="lý do, ghi vào hồ sơ công bố (why; recorded in the sidecar)"
@@ -55,10 +58,10 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_NOT_DONE
     try:
-        current = verify_published().version
-        if args.to is None and not any(current is None or r["version"] < current for r in list_versions()):
+        in_use = verify_published().version
+        if args.to is None and not any(in_use is None or r["version"] < in_use for r in list_versions()):
             print(
-                f"Không có phiên bản nào cũ hơn phiên bản đang dùng {current} để quay lại "
+                f"Không có phiên bản nào cũ hơn phiên bản đang dùng {in_use} để quay lại "
                 "(no older kept version to roll back to).",
                 file=sys.stderr,
             )
