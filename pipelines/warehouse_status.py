@@ -115,9 +115,11 @@ _RULES = (
     StatusRule(
         "ST-10",
         WARNING,
-        "Bản lưu của {count} tệp báo cáo bị mất hoặc bị thay đổi, nhưng thư mục nhận vẫn còn đúng tệp gốc; "
-        "lần làm mới tới sẽ tự chép lại.",
-        "Archived submission copies missing or changed; the inbox still holds the received bytes.",
+        "Bản lưu của {count} tệp báo cáo bị mất hoặc bị thay đổi, nhưng thư mục nhận vẫn còn đúng tệp gốc "
+        "nên chưa mất gì. Lần làm mới có nạp báo cáo tới (khi có tệp mới, hoặc chạy `nq57 refresh --full` "
+        "ngay) sẽ tự chép lại.",
+        "Archived submission copies missing or changed; the inbox still holds the received bytes: the next "
+        "refresh that reads the submissions (a new file, or `nq57 refresh --full`) mends them.",
     ),
     StatusRule(
         "ST-11",
@@ -191,15 +193,15 @@ def check_status(
     """Everything ``nq57 status`` reports on the warehouse of ``NQ57_WAREHOUSE_DIR`` (and the inputs of
     ``NQ57_DOCUMENTS_DIR`` / ``NQ57_SUBMISSIONS_DIR``), with the findings of the rules that apply."""
     from pipelines.briefing import briefing_is_current, latest_briefing_date
-    from pipelines.publish import list_versions, verify_published
+    from pipelines.publish import damaged_kept_versions, list_versions, verify_published
     from pipelines.refresh_state import (
         FAILURES_LOG,
         SUCCESSES_LOG,
         current_inputs,
         docs_site_is_current,
-        published_inputs,
         read_log,
     )
+    from pipelines.submissions.archive import archive_dir, damaged_copies, load_registry
     from pipelines.warehouse_access import published_path
 
     warehouse = paths.warehouse_dir()
@@ -253,7 +255,7 @@ def check_status(
         )
 
     pending: list[str] = []
-    recorded_inputs = published_inputs() if published is not None else None
+    recorded_inputs = sidecar.get("input_hashes") if published is not None else None
     if recorded_inputs is not None:
         current = current_inputs()
         pending = changed_inputs(recorded_inputs, current)
@@ -277,9 +279,6 @@ def check_status(
     )
     if file_status.ok and not todays_current:
         findings.append(finding("ST-07", today=today.isoformat(), latest=latest or "chưa có"))
-
-    from pipelines.publish import damaged_kept_versions
-    from pipelines.submissions.archive import archive_dir, damaged_copies, load_registry
 
     damaged = damaged_copies(archive_dir(), paths.submissions_dir())
     recoverable = [d for d in damaged if d.in_inbox]

@@ -23,3 +23,20 @@ def test_damaged_copies_names_missing_and_changed_copies_and_whether_the_inbox_c
         "SYT_2026-Q1.xlsx": ("missing", True),  # the inbox still has the received bytes
         "STC_2026-Q1.xlsx": ("changed", False),  # the inbox file is not what was received
     }
+
+
+def test_archiving_again_mends_a_damaged_copy_from_the_inbox(tmp_path: Path):
+    inbox, archive = tmp_path / "inbox", tmp_path / "archive"
+    inbox.mkdir()
+    (inbox / "SYT_2026-Q1.xlsx").write_bytes(b"the workbook as received")
+    (inbox / "STC_2026-Q1.xlsx").write_bytes(b"another workbook")
+    entries = {e.file_name: e for e in archive_inbox(inbox, archive)}
+    changed = archive / entries["SYT_2026-Q1.xlsx"].archive_path
+    missing = archive / entries["STC_2026-Q1.xlsx"].archive_path
+    changed.write_bytes(b"the workbook edited")  # same name, other bytes
+    missing.unlink()
+    again = archive_inbox(inbox, archive)
+    assert [e.archive_path for e in again] == [e.archive_path for e in entries.values()]  # nothing new
+    assert changed.read_bytes() == b"the workbook as received"
+    assert missing.read_bytes() == b"another workbook"
+    assert damaged_copies(archive, inbox) == []

@@ -112,7 +112,7 @@ def archive_new_files(inbox: Path, folder: Path, writer: FileWriter) -> tuple[li
     once every copy is on disk, so the registry never lists a file the archive does not hold.
     """
     entries = load_registry(folder)
-    known = {(e.sha256, e.source_path) for e in entries}
+    known = {(e.sha256, e.source_path): e for e in entries}
     queued: set[str] = set()  # copies queued in this run (two inbox paths may hold the same bytes)
     manifest = load_inbox_manifest(inbox)
     added = 0
@@ -120,7 +120,13 @@ def archive_new_files(inbox: Path, folder: Path, writer: FileWriter) -> tuple[li
         data = path.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
         relative = path.relative_to(inbox).as_posix()
-        if (sha, relative) in known:
+        archived = known.get((sha, relative))
+        if archived is not None:
+            # Received before. The archive is the record: a copy gone or changed since (disk damage,
+            # a hand edit) is mended now, from these very bytes, whether or not the file is read again.
+            if archived.archive_path not in queued and _sha256_of(folder / archived.archive_path) != sha:
+                writer.write(folder / archived.archive_path, data, atomic=True)
+                queued.add(archived.archive_path)
             continue
         listed = manifest.get(relative)  # paths relative to the inbox: a name alone means the top folder
         if listed:
@@ -134,7 +140,7 @@ def archive_new_files(inbox: Path, folder: Path, writer: FileWriter) -> tuple[li
             queued.add(target)
         entry = ArchiveEntry(sha, path.name, relative, received.isoformat(), source, target, len(data))
         entries.append(entry)
-        known.add((sha, relative))
+        known[(sha, relative)] = entry
         added += 1
     return entries, added
 
@@ -149,8 +155,8 @@ class DamagedCopy:
 def damaged_copies(folder: Path, inbox: Path) -> list[DamagedCopy]:
     """Archived copies that are gone or no longer the received bytes (their registry sha256).
 
-    The refresh checks a copy only when it reads it again (a validation-cache miss), so damage to
-    a file nobody changed would otherwise go unseen until the day it is needed."""
+    The refresh mends such a copy while the inbox still holds the file (``archive_new_files``); once
+    the inbox is cleaned, nothing can, and the damage would go unseen until the day the copy is read."""
     damaged = []
     for entry in load_registry(folder):
         copy = folder / entry.archive_path
