@@ -228,22 +228,17 @@ def _archived_bytes(
 
     A copy made in this run may still be on its way to disk (and its folder busy with other new
     files): the inbox file is read instead when it still has the same sha256. An older copy found
-    missing or changed (disk damage, a hand edit) is never validated as if it were the file received:
-    it is restored from the inbox when the inbox still holds the same bytes, else None (SUB-A01).
+    missing or changed (disk damage, a hand edit) was queued for mending by ``archive_new_files``
+    when the inbox still holds the same bytes; one that could not be mended is never validated as
+    if it were the file received: None (SUB-A01).
     """
-    inbox_file = inbox / entry.source_path
     if entry.archive_path in new:
-        data = _bytes_if(inbox_file, entry.sha256)
+        data = _bytes_if(inbox / entry.source_path, entry.sha256)
         if data is not None:
             return data  # else: removed or replaced since, the archived copy is the record
     path = archive_folder / entry.archive_path
     writer.wait(path)
-    data = _bytes_if(path, entry.sha256)
-    if data is None:
-        data = _bytes_if(inbox_file, entry.sha256)
-        if data is not None:
-            writer.write(path, data, atomic=True)  # the archive is the record: mend it
-    return data
+    return _bytes_if(path, entry.sha256)
 
 
 def _bytes_if(path: Path, sha256: str) -> bytes | None:
