@@ -519,6 +519,13 @@ def list_versions(warehouse_dir: Path | None = None) -> list[dict[str, Any]]:
     )
 
 
+def published_record(warehouse_dir: Path | None = None) -> dict[str, Any] | None:
+    """The published file's sidecar (version, publish time, code version, inputs), or None."""
+    return _read_json(
+        _Layout(Path(warehouse_dir) if warehouse_dir is not None else paths.warehouse_dir()).sidecar
+    )
+
+
 def damaged_kept_versions(warehouse_dir: Path | None = None) -> list[str]:
     """The kept versions whose copy in ``published/`` is gone, changed or does not open: a restore
     skips them (``restore_previous`` takes the newest intact one)."""

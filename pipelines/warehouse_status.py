@@ -193,7 +193,7 @@ def check_status(
     """Everything ``nq57 status`` reports on the warehouse of ``NQ57_WAREHOUSE_DIR`` (and the inputs of
     ``NQ57_DOCUMENTS_DIR`` / ``NQ57_SUBMISSIONS_DIR``), with the findings of the rules that apply."""
     from pipelines.briefing import briefing_is_current, latest_briefing_date
-    from pipelines.publish import damaged_kept_versions, list_versions, verify_published
+    from pipelines.publish import damaged_kept_versions, list_versions, published_record, verify_published
     from pipelines.refresh_state import (
         FAILURES_LOG,
         SUCCESSES_LOG,
@@ -209,7 +209,7 @@ def check_status(
     findings: list[Finding] = []
 
     file_status = verify_published(warehouse)
-    sidecar = _read_sidecar(published_path(warehouse))
+    sidecar = published_record(warehouse) or {}
     published = None
     if file_status.status != "missing":
         published = {
@@ -377,16 +377,6 @@ def parse_time(text: str) -> dt.datetime:
 
 def _number(value: float) -> str:
     return f"{value:g}".replace(".", ",")
-
-
-def _read_sidecar(published: Path) -> dict[str, Any]:
-    import json
-
-    try:
-        data = json.loads(published.with_name(published.name + ".json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _sample_submissions(published: Path) -> int | None:
