@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format dev clean
+.PHONY: install run test lint format dev daemon webserver dagster-home clean
 
 # Install into a local venv when missing or when the pins changed.
 $(STAMP): pyproject.toml requirements.lock
@@ -26,10 +26,24 @@ test: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-## The Dagster UI on http://127.0.0.1:3000 (schedule, sensor, asset graph, checks).
-dev: install
-	mkdir -p .dagster_home
-	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -m pipelines.definitions -h 127.0.0.1 -p 3000
+DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+
+## The Dagster instance: run history, schedule and sensor state; its settings are deploy/dagster.yaml.
+dagster-home:
+	mkdir -p $(DAGSTER_HOME)
+	ln -sfn $(CURDIR)/deploy/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+
+## The Dagster UI on http://127.0.0.1:3000 with the daemon (schedule, sensor, asset graph, checks).
+dev: install dagster-home
+	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev -m pipelines.definitions -h 127.0.0.1 -p 3000
+
+## Unattended: the daemon alone (02:00 schedule, input sensor, run queue, retries), and the UI alone.
+## deploy/systemd/ runs these two as services.
+daemon: install dagster-home
+	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster-daemon run -m pipelines.definitions
+
+webserver: install dagster-home
+	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster-webserver -m pipelines.definitions -h 127.0.0.1 -p 3000
 
 lint: install
 	$(BIN)/ruff check .

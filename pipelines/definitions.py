@@ -1,9 +1,11 @@
 """The Dagster code location: every asset, check, job, schedule and sensor of the warehouse.
 
-`make dev` serves it (`dagster dev -m pipelines.definitions -h 127.0.0.1`).
+`make dev` serves it (`dagster dev -m pipelines.definitions -h 127.0.0.1`); unattended, the
+services in deploy/systemd run the daemon and the UI on the instance settings of deploy/dagster.yaml.
 """
 
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Mapping
 
 import dagster as dg
 
@@ -40,9 +42,29 @@ refresh_job = dg.define_asset_job(
     # schedule, the sensor or the UI launch is one process per step, each loading this code location
     # again (≈4 s each): 50 s for the 25 s refresh, and the briefing's warm kernel would go unused.
     executor_def=dg.in_process_executor,
+    # A run the instance retries (its process was killed: deploy/dagster.yaml) is a whole refresh
+    # again, inputs read afresh, not a resume of the killed one's remaining steps.
+    tags={"dagster/retry_strategy": "ALL_STEPS"},
 )
 
 BRIEFING_KEY = nightly_briefing.key
+
+DEFAULT_SENSOR_INTERVAL_S = 30
+
+
+def sensor_interval_seconds(environ: Mapping[str, str] = os.environ) -> int:
+    """How often the daemon evaluates the sensors: $NQ57_SENSOR_INTERVAL_S, default 30 s.
+
+    A value that is not a whole number of seconds ≥ 1 falls back to the default: a typo in a
+    service file must not stop the code location from loading (no schedule, no sensor at all)."""
+    try:
+        seconds = int(environ.get("NQ57_SENSOR_INTERVAL_S", DEFAULT_SENSOR_INTERVAL_S))
+    except ValueError:
+        return DEFAULT_SENSOR_INTERVAL_S
+    return seconds if seconds >= 1 else DEFAULT_SENSOR_INTERVAL_S
+
+
+SENSOR_INTERVAL_S = sensor_interval_seconds()
 
 # A refresh when only submissions changed: the documents' raw tables again (from the extraction
 # cache: the submissions' reference data must be today's plan), the submissions and every model
@@ -94,7 +116,9 @@ def nightly_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     return run_request_for(rebuild_scope())
 
 
-@dg.sensor(job=refresh_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
+@dg.sensor(
+    job=refresh_job, minimum_interval_seconds=SENSOR_INTERVAL_S, default_status=dg.DefaultSensorStatus.RUNNING
+)
 def new_input_sensor(context: dg.SensorEvaluationContext):
     """Start a refresh when a file in raw/documents or raw/submissions is added or changed."""
     current = fingerprint(documents_dir(), submissions_dir())
@@ -108,7 +132,11 @@ def new_input_sensor(context: dg.SensorEvaluationContext):
     return run_request_for(scope, run_key=f"inputs-{current}")
 
 
-@dg.run_failure_sensor(monitored_jobs=[refresh_job], default_status=dg.DefaultSensorStatus.RUNNING)
+@dg.run_failure_sensor(
+    monitored_jobs=[refresh_job],
+    minimum_interval_seconds=SENSOR_INTERVAL_S,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
 def record_refresh_failure(context: dg.RunFailureSensorContext):
     """Write down why a refresh failed (warehouse/state/refresh_failures.jsonl)."""
     stage, reason = describe_failure(_run_events(context) or [context.failure_event])
@@ -118,6 +146,7 @@ def record_refresh_failure(context: dg.RunFailureSensorContext):
 @dg.run_status_sensor(
     run_status=dg.DagsterRunStatus.SUCCESS,
     monitored_jobs=[refresh_job],
+    minimum_interval_seconds=SENSOR_INTERVAL_S,
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
 def record_refresh_success(context: dg.RunStatusSensorContext):

@@ -4,7 +4,9 @@ A step that raised says so in its STEP_FAILURE event. A run can also fail before
 runs: a resource that cannot start (the refresh lock still held by another refresh, the dbt
 worker) leaves only a RESOURCE_INIT_FAILURE and the run's own failure, whose message alone
 ("An exception was thrown during execution") tells nobody anything. Both the command line and
-the daemon's run-failure sensor record what this returns.
+the daemon's run-failure sensor record what this returns. A run whose process was killed has
+neither: Dagster's code server notices the dead process and logs why (an ENGINE_EVENT), which
+names the signal.
 """
 
 from __future__ import annotations
@@ -25,11 +27,36 @@ def describe_failure(events: Iterable[Any]) -> tuple[str, str]:
     resources = [e for e in events if e.event_type_value == "RESOURCE_INIT_FAILURE"]
     if resources:
         return _joined(resources, lambda e: f"{e.step_key or 'run'} (khởi tạo tài nguyên, resources)")
+    crash = next((e for e in events if _is_crash_report(e)), None)
+    if crash is not None:
+        return _crash(events, crash)
     for event in events:
         if event.event_type_value == "PIPELINE_FAILURE":
             error = _error(event)
             return "run", (_innermost(error) if error is not None else event.message or "unknown")
     return "run", "unknown"
+
+
+# What Dagster's code server logs when the process of a run it launched died without ending the
+# run (kill -9, the kernel's out-of-memory killer): the run's own failure then only says it "has
+# been marked as failed from outside the execution context".
+_CRASH_MARKER = "Run execution process for"
+
+
+def _is_crash_report(event: Any) -> bool:
+    return event.event_type_value == "ENGINE_EVENT" and _CRASH_MARKER in (event.message or "")
+
+
+def _crash(events: list[Any], crash: Any) -> tuple[str, str]:
+    """The step the dead process was in (started, never ended), and the code server's explanation."""
+    ended = {e.step_key for e in events if e.is_step_success or e.is_step_failure or e.is_step_skipped}
+    running = [e.step_key for e in events if e.is_step_start and e.step_key not in ended]
+    explanation = crash.message[crash.message.index(_CRASH_MARKER) :].strip()
+    reason = (
+        "Tiến trình của lần làm mới bị dừng đột ngột, giữa chừng (thường do hết bộ nhớ hoặc bị tắt); "
+        f"kho dữ liệu công bố trước đó vẫn nguyên vẹn (the run's process died): {explanation}"
+    )
+    return (running[-1] if running else "run"), reason[:REASON_LIMIT]
 
 
 def _joined(events: list[Any], stage_of) -> tuple[str, str]:

@@ -77,7 +77,8 @@ _RULES = (
         "ST-04",
         ERROR,
         "Không có lần làm mới nào thành công trong {hours} giờ qua: lịch chạy hằng đêm có thể đã dừng "
-        "(dịch vụ Dagster không chạy). Hãy kiểm tra `make dev` hoặc chạy `nq57 refresh`.",
+        "(dịch vụ Dagster không chạy). Hãy kiểm tra dịch vụ nq57-dagster-daemon (`make daemon`) "
+        "hoặc chạy `nq57 refresh`.",
         "No refresh succeeded within the allowed age: the nightly schedule may not be running.",
     ),
     StatusRule(

@@ -46,6 +46,28 @@ def test_schedule_runs_at_two_in_the_morning_in_vietnam():
     assert schedule.job_name == "refresh"
 
 
+@pytest.mark.parametrize(
+    ("value", "seconds"), [(None, 30), ("5", 5), ("half a minute", 30), ("0", 30), ("-3", 30)]
+)
+def test_the_sensors_look_every_30_seconds_unless_the_service_says_otherwise(value, seconds):
+    """A typo in a service file must not stop the code location from loading (no sensor at all)."""
+    environ = {} if value is None else {"NQ57_SENSOR_INTERVAL_S": value}
+    assert definitions.sensor_interval_seconds(environ) == seconds
+
+
+def test_every_sensor_uses_the_interval():
+    for name in ("new_input_sensor", "record_refresh_failure", "record_refresh_success"):
+        sensor = definitions.defs.resolve_sensor_def(name)
+        assert sensor.minimum_interval_seconds == definitions.SENSOR_INTERVAL_S
+
+
+def test_a_retried_refresh_runs_every_step_again():
+    """A run the instance retries after its process was killed (deploy/dagster.yaml) is a new
+    refresh that reads its inputs again, not the killed run's remaining steps."""
+    job = definitions.defs.resolve_job_def("refresh")
+    assert job.tags["dagster/retry_strategy"] == "ALL_STEPS"
+
+
 def test_schedule_without_a_published_warehouse_runs_everything(warehouse_dir):
     request = _tick()
     assert request.asset_selection is None

@@ -45,3 +45,49 @@ def test_a_resource_that_cannot_start_is_named_with_its_error_not_unknown():
 
 def test_no_failure_event_at_all_says_unknown():
     assert describe_failure([]) == ("run", "unknown")
+
+
+@dg.asset
+def documents() -> None:
+    return None
+
+
+@dg.asset(deps=[documents])
+def marts() -> None:
+    return None
+
+
+def test_a_killed_run_names_the_step_it_died_in_and_the_signal():
+    """kill -9 or the out-of-memory killer: no step failed, the run's own failure says only that it
+    was "marked as failed from outside"; Dagster's code server logs which signal ended the process,
+    with the same calls made here on a real run's event log."""
+    with dg.instance_for_test() as instance:
+        result = dg.materialize([documents, marts], instance=instance)
+        run = result.dagster_run
+        instance.report_engine_event(
+            f"[DagsterApiServer] Run execution process for {run.run_id} was terminated by signal 9 "
+            "(SIGKILL). This usually indicates that the process was killed by the operating system "
+            "due to running out of memory.",
+            run,
+        )
+        instance.report_run_failed(run)
+        events = [record.dagster_event for record in instance.all_logs(run.run_id) if record.dagster_event]
+    # The process died inside `marts`: its step started and never ended.
+    events = [e for e in events if not (e.step_key == "marts" and e.is_step_success)]
+    stage, reason = describe_failure(events)
+    assert stage == "marts"
+    assert reason.startswith("Tiến trình của lần làm mới bị dừng đột ngột")
+    assert f"Run execution process for {run.run_id} was terminated by signal 9 (SIGKILL)" in reason
+    assert "[DagsterApiServer]" not in reason
+
+
+def test_a_killed_run_before_any_step_is_a_run_failure_with_the_signal():
+    with dg.instance_for_test() as instance:
+        result = dg.materialize([documents], instance=instance)
+        run = result.dagster_run
+        instance.report_engine_event(
+            f"Run execution process for {run.run_id} was terminated by signal 9 (SIGKILL).", run
+        )
+        events = [record.dagster_event for record in instance.all_logs(run.run_id) if record.dagster_event]
+    stage, reason = describe_failure([e for e in events if not e.is_step_event])
+    assert stage == "run" and "SIGKILL" in reason
