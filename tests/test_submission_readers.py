@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +15,7 @@ from pipelines.submissions.readers import (
     is_encrypted_ooxml,
     ole_stream_names,
     read_submission,
+    wide_encoding,
 )
 from pipelines.submissions.reference import default_reference_data
 from pipelines.submissions.rules import RULES
@@ -215,3 +217,55 @@ def test_formula_cells_are_found_in_a_compressed_workbook(tmp_path: Path) -> Non
     with pytest.raises(SubmissionReadError) as error:
         read_submission("x.xlsx", data[:-10])
     assert error.value.rule_id == "SUB-F01"
+
+
+# ── CSV saved in the wrong encoding or with the wrong extension ──────────────────────────────────
+def _csv_text() -> str:
+    buffer = io.BytesIO()
+    write_csv(_content(), buffer, "utf-8")
+    return buffer.getvalue().decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("codec", "bom", "wide"),
+    [
+        ("utf-16-le", codecs.BOM_UTF16_LE, "UTF-16"),  # Excel 'Unicode Text'
+        ("utf-16-be", codecs.BOM_UTF16_BE, "UTF-16"),
+        ("utf-16-le", b"", "UTF-16"),  # no byte order mark: found by its NUL bytes
+        ("utf-16-be", b"", "UTF-16"),
+        ("utf-32-le", codecs.BOM_UTF32_LE, "UTF-32"),
+        ("utf-32-le", b"", "UTF-32"),
+    ],
+)
+def test_utf16_and_utf32_csv_are_refused_with_sub_e01(codec: str, bom: bytes, wide: str) -> None:
+    data = bom + _csv_text().encode(codec)
+    assert wide_encoding(data) == wide
+    with pytest.raises(SubmissionReadError) as error:
+        read_submission("SNNMT_2026-Q1.csv", data)
+    assert error.value.rule_id == "SUB-E01" and wide in error.value.detail
+    # one clear answer, not four 'missing sheet' findings from reading it as Windows-1258
+    result = validate_bytes("SNNMT_2026-Q1.csv", data, default_reference_data())
+    (finding,) = result.findings
+    assert finding.rule_id == "SUB-E01" and "'CSV UTF-8'" in finding.message_vi
+    assert "CSV UTF-8" in (finding.value or "")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1258"])
+def test_utf8_and_windows_1258_are_not_taken_for_wide_text(encoding: str) -> None:
+    buffer = io.BytesIO()
+    write_csv(_content(), buffer, encoding)
+    assert wide_encoding(buffer.getvalue()) is None
+    assert wide_encoding(codecs.BOM_UTF8 + buffer.getvalue()) is None
+
+
+def test_an_xlsx_named_csv_is_answered_as_a_wrong_extension() -> None:
+    workbook = io.BytesIO()
+    write_plain_xlsx(_content(), workbook)
+    with pytest.raises(SubmissionReadError) as error:
+        read_submission("SNNMT_2026-Q1.csv", workbook.getvalue())
+    assert error.value.rule_id == "SUB-F03" and ".xlsx" in error.value.detail
+    result = validate_bytes("SNNMT_2026-Q1.csv", workbook.getvalue(), default_reference_data())
+    assert result.rule_ids() == ["SUB-F03"]
+    assert "đổi đuôi thành .csv" in result.findings[0].message_vi
+    # the same bytes named .xlsx are a clean workbook
+    assert validate_bytes("SNNMT_2026-Q1.xlsx", workbook.getvalue(), default_reference_data()).findings == []

@@ -10,14 +10,23 @@ import dataclasses
 from decimal import Decimal
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from pipelines.submissions.ingest import ingest_submissions
 from pipelines.submissions.layout import Period
+from pipelines.submissions.raw_tables import AMOUNT, SCHEMAS
+from pipelines.submissions.readers import read_submission
 from pipelines.submissions.reference import default_reference_data
-from pipelines.submissions.rules import RULES, catalogue_markdown
+from pipelines.submissions.rules import (
+    RULES,
+    STORED_DECIMALS,
+    STORED_DIGITS,
+    STORED_INTEGER_DIGITS,
+    catalogue_markdown,
+)
 from pipelines.submissions.samples import filled_content
-from pipelines.submissions.template import write_plain_xlsx
+from pipelines.submissions.template import write_csv, write_plain_xlsx
 from pipelines.submissions.validator import validate_file
 
 CORPUS = Path(__file__).parent / "submissions_corpus"
@@ -158,3 +167,147 @@ def test_indicator_check_follows_the_mapping_in_the_reference_data() -> None:
     assert validate_file(bad_file, moved).findings == []
     unmapped = {k: v for k, v in reference.indicator_agency.items() if k != "TFP_CONTRIBUTION"}
     assert validate_file(bad_file, dataclasses.replace(reference, indicator_agency=unmapped)).findings == []
+
+
+# ── SUB-V11 / SUB-V12: a figure must fit the raw tables' decimal(18,3), never rounded to fit ─────────
+def _validate(tmp_path: Path, change, agency: str = "SYT", suffix: str = ".xlsx"):
+    reference = default_reference_data()
+    content = filled_content(reference, agency, Period(2026, 2))
+    change(content)
+    path = tmp_path / f"{agency}_2026-Q2{suffix}"
+    if suffix == ".csv":
+        write_csv(content, path)
+    else:
+        write_plain_xlsx(content, path)
+    return validate_file(path, reference)
+
+
+def test_storage_limits_are_the_raw_column_and_the_messages_say_them() -> None:
+    decimal_fields = [f for schema in SCHEMAS.values() for f in schema if pa.types.is_decimal(f.type)]
+    # every figure a department reports: two amounts, percent complete, the KPI value
+    assert {f.name for f in decimal_fields} == {
+        "allocated_mvnd",
+        "disbursed_cumulative_mvnd",
+        "percent_complete",
+        "value",
+    }
+    assert all(f.type == AMOUNT for f in decimal_fields)
+    assert (AMOUNT.precision, AMOUNT.scale) == (STORED_DIGITS, STORED_DECIMALS) == (18, 3)
+    assert f"tối đa {STORED_DECIMALS} chữ số thập phân (đến nghìn đồng)" in RULES["SUB-V11"].message_vi
+    assert f"vượt quá {STORED_INTEGER_DIGITS} chữ số" in RULES["SUB-V12"].message_vi
+    assert RULES["SUB-V11"].severity == RULES["SUB-V12"].severity == "fatal"
+
+
+def test_too_many_decimals_is_rejected_and_kept_as_text_never_rounded() -> None:
+    result = validate_file(CORPUS / "SUB-V11" / "SYT_2026-Q2.xlsx", default_reference_data())
+    (finding,) = result.findings
+    assert (finding.sheet, finding.row_no, finding.column, finding.cell_ref) == (
+        "KinhPhi",
+        3,
+        "disbursed_cumulative_mvnd",
+        "F3",
+    )
+    assert finding.value == "698.0125"
+    assert finding.expected == "tối đa 3 chữ số thập phân (triệu đồng, đến nghìn đồng)"
+    row = result.budget_rows[0]
+    assert row.disbursed_cumulative_mvnd is None and row.disbursed_status == "invalid"
+    assert row.disbursed_text == "698.0125" and row.has_fatal
+    assert row.allocated_mvnd is not None  # the other figure of the row is still read
+
+
+def test_too_large_is_the_only_finding_on_its_cell() -> None:
+    result = validate_file(CORPUS / "SUB-V12" / "SYT_2026-Q2.xlsx", default_reference_data())
+    (finding,) = result.findings  # not also SUB-V04 (đồng?) or SUB-X03 (above plan)
+    assert (finding.rule_id, finding.cell_ref, finding.value) == ("SUB-V12", "E3", "73630000000000000")
+    assert finding.expected == "< 1.000.000.000.000.000 triệu đồng"
+    row = result.budget_rows[0]
+    assert row.allocated_mvnd is None and row.allocated_status == "invalid" and row.has_fatal
+
+
+def _set_progress(c) -> None:
+    c.progress[0].update(status="Đang thực hiện", percent_complete=Decimal("33.3333"))
+
+
+def _set_pii(c) -> None:
+    (row,) = [r for r in c.kpi if r["indicator_code"] == "PII_SCORE"]
+    row["value"] = Decimal("45.1234")
+
+
+@pytest.mark.parametrize(
+    ("agency", "suffix", "change", "column"),
+    [
+        ("SYT", ".xlsx", _set_progress, "percent_complete"),
+        ("SKHCN", ".xlsx", _set_pii, "value"),
+        # typed text (CSV) is read exactly: '698,0125' has 4 decimals
+        (
+            "SYT",
+            ".csv",
+            lambda c: c.budget[0].update(disbursed_cumulative_mvnd=Decimal("698.0125")),
+            "disbursed_cumulative_mvnd",
+        ),
+    ],
+)
+def test_too_many_decimals_in_every_stored_figure(tmp_path: Path, agency, suffix, change, column) -> None:
+    result = _validate(tmp_path, change, agency, suffix)
+    (finding,) = result.findings
+    assert (finding.rule_id, finding.column) == ("SUB-V11", column)
+    assert result.status == "rejected"
+
+
+def test_binary_float_noise_is_read_as_excel_shows_it(tmp_path: Path) -> None:
+    """0.1 + 0.2 pasted from a computation is 0.3 in Excel's 15 digits, not a figure to the 10^-17."""
+
+    def noisy(c) -> None:
+        c.budget[0]["disbursed_cumulative_mvnd"] = 698.0120000000001
+        c.progress[0].update(status="Đang thực hiện", percent_complete=0.1 + 0.2)
+
+    result = _validate(tmp_path, noisy)
+    raw = read_submission("x.xlsx", (tmp_path / "SYT_2026-Q2.xlsx").read_bytes())
+    assert raw.sheets["KinhPhi"].rows[2][1][5] == 698.0120000000001  # the double really is in the file
+    assert raw.sheets["TienDo"].rows[2][1][4] == 0.30000000000000004
+    assert result.findings == []
+    assert result.budget_rows[0].disbursed_cumulative_mvnd == Decimal("698.012")
+    assert result.progress_rows[0].percent_complete == Decimal("0.3")
+
+
+def test_trailing_zeros_and_the_largest_storable_amount_are_accepted(tmp_path: Path) -> None:
+    def edge(c) -> None:
+        c.budget[0]["disbursed_cumulative_mvnd"] = Decimal("1250.5000")  # '1250,5000': 1250.5
+        c.budget[1]["allocated_mvnd"] = Decimal("999999999999999.999")  # 15 + 3 digits: fits
+
+    result = _validate(tmp_path, edge, suffix=".csv")
+    # warnings about the size (in đồng? above the plan?), not a storage problem
+    assert result.rule_ids() == ["SUB-V04", "SUB-X03"] and result.fatal_count == 0
+    assert result.budget_rows[0].disbursed_cumulative_mvnd == Decimal("1250.5")
+    assert result.budget_rows[1].allocated_mvnd == Decimal("999999999999999.999")
+
+
+def test_a_cell_both_negative_and_too_precise_names_both(tmp_path: Path) -> None:
+    result = _validate(tmp_path, lambda c: c.budget[0].update(allocated_mvnd=Decimal("-698.0125")))
+    assert result.rule_ids() == ["SUB-V02", "SUB-V11"]
+    assert {f.cell_ref for f in result.findings} == {"E3"}
+
+
+def test_a_file_with_a_figure_that_does_not_fit_does_not_stop_the_refresh(tmp_path: Path) -> None:
+    """The probe's case: one such file used to stop every refresh (pyarrow: 'would cause data loss')."""
+    inbox = tmp_path / "inbox"
+    for folder in ("SUB-V11", "SUB-V12", "SUB-F04"):
+        (inbox / folder).mkdir(parents=True)
+        (inbox / folder / "SYT_2026-Q2.xlsx").write_bytes((CORPUS / folder / "SYT_2026-Q2.xlsx").read_bytes())
+    clean = inbox / "clean" / "SYT_2026-Q1.xlsx"
+    clean.parent.mkdir()
+    write_plain_xlsx(filled_content(default_reference_data(), "SYT", Period(2026, 1)), clean)
+    ingest_submissions(inbox, tmp_path / "raw", tmp_path / "archive", default_reference_data())
+    import pyarrow.parquet as pq
+
+    files = {
+        r["source_path"]: r for r in pq.read_table(tmp_path / "raw" / "submission_files.parquet").to_pylist()
+    }
+    assert files["SUB-V11/SYT_2026-Q2.xlsx"]["status"] == "rejected"
+    assert files["SUB-V11/SYT_2026-Q2.xlsx"]["rule_ids"] == "SUB-V11"
+    assert files["SUB-V12/SYT_2026-Q2.xlsx"]["rule_ids"] == "SUB-V12"
+    assert files["SUB-F04/SYT_2026-Q2.xlsx"]["status"] == "accepted"
+    assert files["clean/SYT_2026-Q1.xlsx"]["status"] == "accepted"
+    budget = pq.read_table(tmp_path / "raw" / "submission_budget_rows.parquet").to_pylist()
+    (kept,) = [r for r in budget if r["disbursed_text"] == "698.0125"]
+    assert kept["disbursed_cumulative_mvnd"] is None and kept["file_status"] == "rejected"

@@ -20,6 +20,9 @@ SAMPLES = Path(__file__).resolve().parents[1] / "raw" / "submissions"
         (SAMPLES / "SYT_2026-Q2.xlsx", 1),
         (CORPUS / "SUB-V02" / "SYT_2026-Q2.xlsx", 2),
         (CORPUS / "SUB-F02" / "SYT_2026-Q2.xlsx", 2),
+        # a figure decimal(18,3) cannot hold: once called accepted, then stopped the refresh
+        (CORPUS / "SUB-V11" / "SYT_2026-Q2.xlsx", 2),
+        (CORPUS / "SUB-V12" / "SYT_2026-Q2.xlsx", 2),
     ],
 )
 def test_exit_codes(path: Path, code: int, tmp_path: Path, monkeypatch, capsys) -> None:
@@ -37,6 +40,13 @@ def test_report_written_on_request(tmp_path: Path, monkeypatch, capsys) -> None:
     csv_text = (tmp_path / "SYT_2026-Q2.xlsx.errors.csv").read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in csv_text  # neutralised: never a live formula in the report
     assert (tmp_path / "SYT_2026-Q2.xlsx.errors.xlsx").exists()
+
+
+def test_too_many_decimals_is_named_in_the_printed_report(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("NQ57_RAW_DIR", str(tmp_path / "raw"))
+    assert main(["validate", str(CORPUS / "SUB-V11" / "SYT_2026-Q2.xlsx")]) == 2
+    out = capsys.readouterr().out
+    assert "SUB-V11" in out and "F3" in out and "698.0125" in out
 
 
 def test_missing_file(tmp_path: Path) -> None:

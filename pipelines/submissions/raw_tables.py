@@ -5,11 +5,19 @@ status, is_current, is_sample and received_at, so dbt can filter without joining
 rejected files are kept (file_status 'rejected'): nothing a department sent is lost, and the facts
 simply leave them out. Amounts are decimal(18,3) million VND; a value that could not be read is NULL
 with its status and the text as provided.
+
+The validator rejects any figure decimal(18,3) cannot hold exactly (SUB-V11, SUB-V12). Should one
+reach ``write_table`` anyway (a check missed), it is written as NULL with the status ``unstorable`` (its
+text column keeps it as provided, the archive keeps the file) and logged: one bad value never stops
+the refresh, and is never rounded into a wrong figure.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Mapping
+from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -17,7 +25,12 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-AMOUNT = pa.decimal128(18, 3)
+from pipelines.submissions.rules import STORED_DECIMALS, STORED_DIGITS
+
+log = logging.getLogger(__name__)
+
+AMOUNT = pa.decimal128(STORED_DIGITS, STORED_DECIMALS)
+VALUE_UNSTORABLE = "unstorable"
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 
 _FILE_CONTEXT = [
@@ -140,6 +153,88 @@ SCHEMAS: dict[str, pa.Schema] = {
     ),
 }
 TABLES = tuple(SCHEMAS)
+# The status column that says why a value column is NULL.
+_STATUS_OF = {
+    "allocated_mvnd": "allocated_status",
+    "disbursed_cumulative_mvnd": "disbursed_status",
+    "percent_complete": "percent_status",
+    "value": "value_status",
+}
+_DECIMAL_FIELDS = {
+    name: [f for f in schema if pa.types.is_decimal(f.type)] for name, schema in SCHEMAS.items()
+}
+_ARROW_ERRORS = (pa.ArrowException, ValueError, TypeError, OverflowError)
+
+
+def fits_decimal(value: Any, decimal_type: pa.Decimal128Type) -> bool:
+    """True when ``value`` (Decimal or int; None is NULL) is held exactly by ``decimal_type``."""
+    if value is None:
+        return True
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        return False  # pyarrow refuses floats for a decimal column: exactness is not guessed
+    number = Decimal(value)
+    if not number.is_finite() or abs(number) >= Decimal(10) ** (decimal_type.precision - decimal_type.scale):
+        return False
+    return number == number.quantize(Decimal(1).scaleb(-decimal_type.scale))
+
+
+def unstorable_values(name: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    """The decimal columns of a row of table ``name`` whose value the column cannot hold exactly.
+
+    Cheap (Decimal arithmetic, decimal columns only): ingestion can ask it per file, before writing.
+    """
+    return {
+        f.name: row[f.name]
+        for f in _DECIMAL_FIELDS[name]
+        if row.get(f.name) is not None and not fits_decimal(row[f.name], f.type)
+    }
+
+
+def _storable(value: Any, field: pa.Field) -> bool:
+    if pa.types.is_decimal(field.type):
+        return fits_decimal(value, field.type)
+    try:
+        pa.array([value], field.type)
+    except _ARROW_ERRORS:
+        return False
+    return True
+
+
+def _arrays(name: str, columns: list[Any], rows: list[dict[str, Any]]) -> list[pa.Array]:
+    """Every column as Arrow. A value Arrow cannot hold exactly becomes NULL (status ``unstorable``)."""
+    schema = SCHEMAS[name]
+    arrays: list[pa.Array] = []
+    dropped: dict[str, list[int]] = {}
+    for values, field in zip(columns, schema, strict=True):
+        try:
+            arrays.append(pa.array(list(values), field.type))
+        except _ARROW_ERRORS:  # rare: find the culprits one by one
+            bad = {i for i, value in enumerate(values) if not _storable(value, field)}
+            dropped[field.name] = sorted(bad)
+            arrays.append(pa.array([None if i in bad else v for i, v in enumerate(values)], field.type))
+    for column, indexes in dropped.items():
+        values = columns[schema.get_field_index(column)]
+        for index in indexes:
+            row = rows[index]
+            log.error(
+                "%s.%s: %r does not fit %s; written as NULL, status %r (file %s, sheet %s, row %s)",
+                name,
+                column,
+                values[index],
+                schema.field(column).type,
+                VALUE_UNSTORABLE,
+                row.get("file_name"),
+                row.get("sheet"),
+                row.get("row_no"),
+            )
+        status = _STATUS_OF.get(column)
+        if status in schema.names:
+            position = schema.get_field_index(status)
+            statuses = list(columns[position])
+            for index in indexes:
+                statuses[index] = VALUE_UNSTORABLE
+            arrays[position] = pa.array(statuses, schema.field(status).type)
+    return arrays
 
 
 def write_table(name: str, rows: list[dict[str, Any]], raw_dir: Path) -> int:
@@ -150,7 +245,7 @@ def write_table(name: str, rows: list[dict[str, Any]], raw_dir: Path) -> int:
         columns = list(zip(*map(itemgetter(*names), rows), strict=True)) if rows else [() for _ in names]
     except KeyError:  # a row without some column: NULL there
         columns = [[row.get(name) for row in rows] for name in names]
-    table = pa.table([pa.array(list(c), f.type) for c, f in zip(columns, schema, strict=True)], schema=schema)
+    table = pa.table(_arrays(name, columns, rows), schema=schema)
     raw_dir.mkdir(parents=True, exist_ok=True)
     path = raw_dir / f"{name}.parquet"
     tmp = path.with_suffix(".parquet.tmp")

@@ -11,6 +11,7 @@ reported (SUB-V03), not loaded as if typed.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -29,6 +30,7 @@ from pipelines.submissions.layout import fold_key
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: legacy .xls, or an encrypted .xlsx
 ZIP_MAGIC = b"PK"
+ZIP_LOCAL_HEADER = b"PK\x03\x04"  # what every xlsx (a zip) starts with
 SUPPORTED_SUFFIXES = (".xlsx", ".csv")
 _SECTION = re.compile(r"^\[\s*([A-Za-z]+)\s*\]$")
 
@@ -73,6 +75,12 @@ def read_submission(name: str, data: bytes, sheet_names: tuple[str, ...] | None 
     if suffix == ".xlsx":
         return read_xlsx(data, sheet_names)
     if suffix == ".csv":
+        if data.startswith(ZIP_LOCAL_HEADER):  # a workbook renamed, or saved with the wrong extension
+            raise SubmissionReadError(
+                "SUB-F03",
+                "tệp là bảng tính Excel (.xlsx) nhưng đặt đuôi .csv: lưu lại với đuôi .xlsx "
+                "/ an xlsx workbook (zip) named .csv",
+            )
         return read_csv(data)
     raise SubmissionReadError("SUB-F03", f"đuôi tệp '{suffix or '(không có)'}' / unsupported file type")
 
@@ -249,8 +257,49 @@ def read_xlsx(data: bytes, sheet_names: tuple[str, ...] | None = None) -> RawSub
 
 
 # ── csv ──────────────────────────────────────────────────────────────────────────────────────
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),  # before UTF-16: it starts with the UTF-16 LE mark
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+def wide_encoding(data: bytes) -> str | None:
+    """'UTF-16' or 'UTF-32' when the bytes are text in one of them (Excel's 'Unicode Text'), else None.
+
+    By the byte order mark, or without one by the NUL bytes of such text: in the form's CSV most
+    characters are below U+0100 (digits, separators, codes), and each has a zero byte in the same place.
+    Text in UTF-8 or Windows-1258 has no NUL at all.
+    """
+    for bom, name in _WIDE_BOMS:
+        if data.startswith(bom):
+            return name
+    sample = data[:4096]
+    if b"\x00" not in sample:
+        return None
+    half = max(1, len(sample) // 2)
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if min(even, odd) > half // 4:  # ASCII in UTF-32: three zero bytes in four, on both sides
+        return "UTF-32"
+    if max(even, odd) > half // 4:  # ASCII in UTF-16: one zero byte in two, always on the same side
+        return "UTF-16"
+    return None
+
+
 def decode_csv(data: bytes) -> tuple[str, str]:
-    """UTF-8 (with or without BOM) first, else Windows-1258 (what Vietnamese Excel saves)."""
+    """UTF-8 (with or without BOM) first, else Windows-1258 (what Vietnamese Excel saves).
+
+    UTF-16/UTF-32 are refused first (SUB-E01): Windows-1258 decodes almost any bytes, so such a file
+    would otherwise be read as garbage and answered with misleading "missing sheet" findings.
+    """
+    wide = wide_encoding(data)
+    if wide:
+        raise SubmissionReadError(
+            "SUB-E01",
+            f"tệp lưu dạng {wide} (Unicode Text), không phải CSV UTF-8: trong Excel chọn Save As > "
+            f"'CSV UTF-8 (Comma delimited)' / saved as {wide}",
+        )
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:

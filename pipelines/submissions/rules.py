@@ -16,6 +16,14 @@ from dataclasses import dataclass
 FATAL = "fatal"
 WARNING = "warning"
 
+# How every figure of a submission is stored (raw tables: decimal(18,3); amounts are million VND, so
+# 3 decimals is 1,000 VND). raw_tables.AMOUNT is built from these and SUB-V11/V12 check against them,
+# so the column, the checks and the messages below ("3 chữ số thập phân", "15 chữ số") cannot drift
+# apart unnoticed (tests/test_submission_rules.py compares them).
+STORED_DIGITS = 18
+STORED_DECIMALS = 3
+STORED_INTEGER_DIGITS = STORED_DIGITS - STORED_DECIMALS
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -46,9 +54,11 @@ _RULES = (
         "SUB-F03",
         FATAL,
         "file",
-        "Tệp không phải bảng tính Excel (.xlsx) hay tệp CSV theo biểu mẫu. Vui lòng dùng biểu mẫu "
-        "của Sở Khoa học và Công nghệ và lưu dạng .xlsx.",
-        "Not an xlsx workbook or CSV (wrong format, legacy .xls, or another kind of file).",
+        "Tệp không phải bảng tính Excel (.xlsx) hay tệp CSV theo biểu mẫu, hoặc đuôi tệp không khớp "
+        "nội dung (ví dụ bảng tính .xlsx bị đổi đuôi thành .csv). Vui lòng dùng biểu mẫu của Sở Khoa "
+        "học và Công nghệ và lưu dạng .xlsx.",
+        "Not an xlsx workbook or CSV (wrong format, legacy .xls, another kind of file, or an extension "
+        "that does not match the content, e.g. an xlsx named .csv).",
     ),
     Rule(
         "SUB-F04",
@@ -73,9 +83,9 @@ _RULES = (
         "SUB-E01",
         FATAL,
         "encoding",
-        "Tệp CSV không đọc được tiếng Việt (không phải mã UTF-8 hay Windows-1258). Vui lòng lưu lại "
-        "bằng 'CSV UTF-8'.",
-        "CSV is neither valid UTF-8 nor Windows-1258.",
+        "Tệp CSV không đọc được tiếng Việt (không phải mã UTF-8 hay Windows-1258, ví dụ tệp lưu dạng "
+        "'Unicode Text'). Vui lòng lưu lại bằng 'CSV UTF-8'.",
+        "CSV is neither valid UTF-8 nor Windows-1258 (undecodable bytes, or UTF-16/UTF-32 text).",
     ),
     Rule(
         "SUB-E02",
@@ -274,6 +284,25 @@ _RULES = (
         "Nội dung bắt đầu bằng =, +, - hoặc @ sẽ bị Excel hiểu là công thức; hệ thống đã thêm dấu ' "
         "phía trước khi xuất ra.",
         "Text would run as a formula in Excel; neutralised wherever exported.",
+    ),
+    Rule(
+        "SUB-V11",
+        FATAL,
+        "value",
+        "Số có quá 3 chữ số thập phân. Số tiền ghi theo đơn vị triệu đồng, tối đa 3 chữ số thập phân "
+        "(đến nghìn đồng), ví dụ 1.250,125; tỷ lệ hoàn thành (%) và giá trị chỉ tiêu cũng ghi tối đa 3 "
+        "chữ số thập phân. Hệ thống không tự làm tròn số liệu: vui lòng sửa lại ô này rồi gửi lại.",
+        "More than 3 decimal places (read as Excel shows the cell, 15 significant digits): does not fit "
+        "decimal(18,3), i.e. finer than 1,000 VND for an amount; never rounded silently.",
+    ),
+    Rule(
+        "SUB-V12",
+        FATAL,
+        "value",
+        "Số quá lớn: phần nguyên vượt quá 15 chữ số nên không lưu được. Số tiền ghi theo đơn vị triệu "
+        "đồng, không ghi bằng đồng. Vui lòng kiểm tra lại ô này (số dán nhầm, hoặc số hiện dạng "
+        "7,363E+16) rồi gửi lại.",
+        "Number too large for decimal(18,3) (more than 15 digits before the decimal point).",
     ),
     # ── consistency with other figures ──
     Rule(

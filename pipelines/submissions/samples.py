@@ -377,6 +377,10 @@ def corpus_files(reference: ReferenceData) -> dict[str, dict[str, bytes]]:
 
     case("SUB-V09", pii_out_of_range, name="SKHCN_2026-Q2.xlsx", agency="SKHCN")
     case("SUB-V10", lambda c: _set(c.budget, 0, note='=HYPERLINK("http://example.invalid","Bấm vào đây")'))
+    # Typed to the đồng: 698.0125 million VND is finer than the 1,000 VND a figure is kept to.
+    case("SUB-V11", lambda c: _set(c.budget, 0, disbursed_cumulative_mvnd=Decimal("698.0125")))
+    # 7.363E+16: a pasted figure no column of the warehouse (15 integer digits) can hold.
+    case("SUB-V12", lambda c: _set(c.budget, 0, allocated_mvnd=Decimal("7.363E+16")))
 
     earlier = _base(reference, "SYT", "2026-Q1")
     later = _base(reference, "SYT", "2026-Q2")

@@ -19,11 +19,17 @@ from pipelines.submissions import layout
 from pipelines.submissions.layout import Period, fold_key
 from pipelines.submissions.readers import RawSubmission, SheetData, SubmissionReadError, read_submission
 from pipelines.submissions.reference import SHARED_LEAD_CODES, ReferenceData
-from pipelines.submissions.rules import FATAL, RULES
+from pipelines.submissions.rules import FATAL, RULES, STORED_DECIMALS, STORED_INTEGER_DIGITS
 
 # An amount this large (1.000 billion VND for one task in one year) is far above any task in the plan
 # (the largest is 930.000 million over six years): it was almost surely typed in đồng.
 VND_SUSPECT_MVND = Decimal(1_000_000)
+# What the raw tables' decimal(18,3) can hold (SUB-V11, SUB-V12): a figure beyond it is never rounded
+# or truncated to fit; the department is asked to correct it.
+STORED_QUANTUM = Decimal(1).scaleb(-STORED_DECIMALS)  # 0.001: 1,000 VND for an amount
+STORED_LIMIT = Decimal(10) ** STORED_INTEGER_DIGITS  # 10^15: the first number with 16 integer digits
+# Excel keeps and shows 15 significant digits; a binary double carries ~17, the last ones noise.
+EXCEL_SIGNIFICANT_DIGITS = 15
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d[\d.,]*%?$")
 # UTF-8 read as a single-byte code page: 'Sá»Ÿ', 'Ä‘', 'Æ°', 'Ã¡'; U+FFFD from a lossy conversion.
@@ -223,10 +229,18 @@ def _number(value: Any, percent: bool = False) -> Decimal:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        return Decimal(repr(value))
+        # A workbook stores numbers as binary doubles: 0.1 + 0.2 is 0.30000000000000004, a typed
+        # 698.012 may come back from a pasted computation as 698.0120000000001. Excel shows (and keeps
+        # from typing) 15 significant digits, so that is the number the department sees and means;
+        # the digits past it are float noise, not money. Typed precision (698.0125) is kept.
+        number = Decimal(format(value, f".{EXCEL_SIGNIFICANT_DIGITS}g"))
+        if not number.is_finite():  # no workbook holds one, but a NaN must not reach the comparisons
+            raise ValueError("not a finite number")
+        return number
     text = str(value).replace("\u00a0", " ").replace(" ", "").strip()
     if percent and text.endswith("%"):
         text = text[:-1]
+    # Text (a CSV, a text cell) is exactly what was typed: no 15-digit reading, every digit counts.
     try:
         return parse_vn_number(text)
     except (NumberParseError, InvalidOperation) as error:
@@ -432,6 +446,31 @@ class _Checker:
                 "SUB-V01", sheet.name, row_no, column, column_no, value, "một số, ví dụ 1.250 hoặc 1250,5"
             )
             return None, VALUE_INVALID, text
+        # Checked before the others: a number the warehouse cannot hold exactly is not kept as a number.
+        if abs(number) >= STORED_LIMIT:
+            self.add(
+                "SUB-V12",
+                sheet.name,
+                row_no,
+                column,
+                column_no,
+                value,
+                f"< {STORED_LIMIT:,.0f}".replace(",", ".") + (" triệu đồng" if kind == "amount" else ""),
+            )
+            return None, VALUE_INVALID, text
+        # 1,5000 is 1.5 (trailing zeros lose nothing); 698.0125 is not 698.013.
+        too_precise = number != number.quantize(STORED_QUANTUM)
+        if too_precise:
+            unit = " (triệu đồng, đến nghìn đồng)" if kind == "amount" else ""
+            self.add(
+                "SUB-V11",
+                sheet.name,
+                row_no,
+                column,
+                column_no,
+                value,
+                f"tối đa {STORED_DECIMALS} chữ số thập phân{unit}",
+            )
         if kind == "amount":
             if number < 0:
                 self.add("SUB-V02", sheet.name, row_no, column, column_no, value, "≥ 0")
@@ -448,6 +487,8 @@ class _Checker:
                 )
         if kind == "percent" and not Decimal(0) <= number <= Decimal(100):
             self.add("SUB-V05", sheet.name, row_no, column, column_no, value, "0 … 100")
+            return None, VALUE_INVALID, text
+        if too_precise:  # after the other checks, so the report names every problem of the cell
             return None, VALUE_INVALID, text
         return number, VALUE_STATED, text
 
