@@ -1,10 +1,27 @@
-"""The submission archive's own check: which archived copies are no longer what was received."""
+"""The submission archive: received dates from manifest.csv, names, copies, and its own check of
+which archived copies are no longer what was received."""
 
 from __future__ import annotations
 
+import os
+import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
-from pipelines.submissions.archive import archive_inbox, damaged_copies
+import pytest
+
+from pipelines.submissions.archive import (
+    ARCHIVE_NAME_MAX_BYTES,
+    InboxScan,
+    archive_file_name,
+    archive_inbox,
+    archive_new_files,
+    damaged_copies,
+    load_registry,
+    parse_received_at,
+    save_registry,
+)
+from pipelines.submissions.filewriter import FileWriter
 
 
 def test_damaged_copies_names_missing_and_changed_copies_and_whether_the_inbox_can_mend_them(tmp_path: Path):
@@ -39,4 +56,199 @@ def test_archiving_again_mends_a_damaged_copy_from_the_inbox(tmp_path: Path):
     assert [e.archive_path for e in again] == [e.archive_path for e in entries.values()]  # nothing new
     assert changed.read_bytes() == b"the workbook as received"
     assert missing.read_bytes() == b"another workbook"
+    assert damaged_copies(archive, inbox) == []
+
+
+# ── received dates from manifest.csv: a bad manifest never stops the archive ──────────────────────
+def _scan(inbox: Path, archive: Path) -> InboxScan:
+    """archive_new_files as the ingestion calls it, the writer closed (every copy on disk) after."""
+    with FileWriter() as writer:
+        return archive_new_files(inbox, archive, writer)
+
+
+def _inbox(tmp_path: Path, manifest: bytes, *names: str) -> Path:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in names:
+        (inbox / name).write_bytes(f"workbook of {name}".encode())
+    (inbox / "manifest.csv").write_bytes(manifest)
+    return inbox
+
+
+def test_parse_received_at_takes_iso_and_day_first_dates_as_vietnam_time():
+    assert parse_received_at("2026-04-12").isoformat() == "2026-04-12T00:00:00+07:00"
+    assert parse_received_at(" 2026-04-12 09:30 ").isoformat() == "2026-04-12T09:30:00+07:00"
+    assert parse_received_at("2026-04-12T09:30:00+00:00").isoformat() == "2026-04-12T09:30:00+00:00"
+    # Day first, as Vietnamese offices write it and Excel set to Vietnamese saves it: 12 January.
+    assert parse_received_at("12/01/2026").isoformat() == "2026-01-12T00:00:00+07:00"
+    assert parse_received_at("12/01/2026 09:15").isoformat() == "2026-01-12T09:15:00+07:00"
+    assert parse_received_at("2/1/2026 9:05:30").isoformat() == "2026-01-02T09:05:30+07:00"
+    for text in ("01/13/2026", "31/02/2026", "12/01/26", "2026-10-01,true,unterminated quote", "hôm qua"):
+        with pytest.raises(ValueError):
+            parse_received_at(text)  # month first, no such day, two-digit year, a broken line, words
+
+
+def test_a_manifest_saved_as_excel_csv_utf8_with_a_bom_gives_its_dates(tmp_path: Path):
+    manifest = "file_name,received_at\nSYT_2026-Q1.xlsx,2026-04-08T16:20:00+07:00\n".encode("utf-8-sig")
+    scan = _scan(_inbox(tmp_path, manifest, "SYT_2026-Q1.xlsx"), tmp_path / "archive")
+    assert [(e.received_at, e.received_at_source) for e in scan.entries] == [
+        ("2026-04-08T16:20:00+07:00", "manifest")
+    ]
+    assert scan.warnings == []
+
+
+def test_a_manifest_saved_in_windows_1258_gives_its_dates_and_names(tmp_path: Path):
+    # Excel's plain "CSV" on a Vietnamese Windows: 'ư' is one byte (0xFD), the tone marks are
+    # combining characters ('ả' = 'a' + 0xD2), read back as composed text.
+    manifest = (
+        b"file_name;received_at;note\n"  # ';': Excel where the decimal separator is ','
+        b"STC_2026-Q1_ba\xd2n s\xfd\xd2a.xlsx;09/04/2026 11:05;ba\xd2n s\xfd\xd2a\n"
+    )
+    inbox = _inbox(tmp_path, manifest, "STC_2026-Q1_bản sửa.xlsx")
+    scan = _scan(inbox, tmp_path / "archive")
+    assert [(e.file_name, e.received_at, e.received_at_source) for e in scan.entries] == [
+        ("STC_2026-Q1_bản sửa.xlsx", "2026-04-09T11:05:00+07:00", "manifest")
+    ]
+    assert scan.warnings == []
+
+
+def test_manifest_lines_that_give_no_date_are_reported_and_their_files_still_archive(tmp_path: Path):
+    manifest = (
+        "file_name,received_at,note\n"
+        "SYT_2026-Q1.xlsx,hôm qua,\n"  # line 2: no date
+        'STC_2026-Q1.xlsx,"2026-04-09,quote left open\n'  # line 3: swallows nothing below it
+        "SGDDT_2026-Q1.xlsx,14/04/2026 10:00,\n"  # line 4: day first
+        "VPTU_2026-Q1.xlsx,,no date given\n"  # line 5: empty means no date, silently
+    ).encode()
+    names = ("SYT_2026-Q1.xlsx", "STC_2026-Q1.xlsx", "SGDDT_2026-Q1.xlsx", "VPTU_2026-Q1.xlsx")
+    inbox = _inbox(tmp_path, manifest, *names)
+    os.utime(inbox / "SYT_2026-Q1.xlsx", (1767225600, 1767225600))  # 2026-01-01 07:00 Vietnam time
+    scan = _scan(inbox, tmp_path / "archive")
+    got = {e.file_name: (e.received_at, e.received_at_source) for e in scan.entries}
+    assert got["SYT_2026-Q1.xlsx"] == ("2026-01-01T07:00:00+07:00", "file_mtime")
+    assert got["STC_2026-Q1.xlsx"][1] == "file_mtime"
+    assert got["SGDDT_2026-Q1.xlsx"] == ("2026-04-14T10:00:00+07:00", "manifest")
+    assert got["VPTU_2026-Q1.xlsx"][1] == "file_mtime"
+    assert scan.warnings == [
+        'manifest.csv dòng 3: dòng CSV hỏng (thường do dấu ngoặc kép " chưa đóng) nên bị bỏ qua; tệp ghi '
+        "ở dòng này (nếu có) lấy ngày nhận theo thời điểm sửa tệp. (manifest.csv line 3 malformed, "
+        "skipped: unexpected end of data)",
+        "manifest.csv dòng 2: received_at 'hôm qua' của tệp SYT_2026-Q1.xlsx không phải ngày giờ (viết "
+        "2026-04-12, 2026-04-12 09:30 hoặc 12/04/2026 09:30); ngày nhận lấy theo thời điểm sửa tệp: "
+        "01/01/2026 07:00. (manifest.csv line 2: received_at is not a date; file time used)",
+    ]
+    assert [e.file_name for e in load_registry(tmp_path / "archive")] == []  # the caller saves it
+
+
+def test_a_manifest_without_the_columns_or_unreadable_is_one_warning(tmp_path: Path):
+    inbox = _inbox(tmp_path, b"ten_tep,is_sample\nSYT_2026-Q1.xlsx,true\n", "SYT_2026-Q1.xlsx")
+    scan = _scan(inbox, tmp_path / "archive")
+    assert [e.received_at_source for e in scan.entries] == ["file_mtime"]
+    assert scan.warnings == [
+        "manifest.csv thiếu cột file_name, received_at ở dòng tiêu đề (đang có: ten_tep, is_sample) nên "
+        "không đọc được dòng nào; ngày nhận của các tệp mới lấy theo thời điểm sửa tệp. (manifest.csv "
+        "has no column file_name, received_at; received dates fall back to the files' modification time)"
+    ]
+    # Bytes that are neither UTF-8 nor Windows-1258 (0x81 is defined in neither).
+    (inbox / "manifest.csv").write_bytes(b"file_name,received_at\nSYT_2026-Q2.xlsx,\x81\n")
+    (inbox / "SYT_2026-Q2.xlsx").write_bytes(b"the next quarter")
+    scan = _scan(inbox, tmp_path / "archive2")
+    assert {e.received_at_source for e in scan.entries} == {"file_mtime"}
+    (warning,) = scan.warnings
+    assert warning.startswith("Không đọc được manifest.csv (không phải mã UTF-8 hay Windows-1258: byte 0x81")
+    assert warning.endswith(
+        "(manifest.csv unreadable; received dates fall back to the files' modification time)"
+    )
+
+
+def test_the_manifest_is_read_only_when_a_new_file_needs_it(tmp_path: Path):
+    inbox = _inbox(tmp_path, b"file_name,received_at\nSYT_2026-Q1.xlsx,2026-04-08\n", "SYT_2026-Q1.xlsx")
+    archive_inbox(inbox, tmp_path / "archive")
+    (inbox / "manifest.csv").write_bytes(b"broken")  # edited after the file was received
+    scan = _scan(inbox, tmp_path / "archive")
+    assert scan.new == {} and scan.warnings == []  # nothing new: its date was fixed when it arrived
+    assert [e.received_at for e in scan.entries] == ["2026-04-08T00:00:00+07:00"]
+
+
+# ── names: decomposed Unicode, long names ────────────────────────────────────────────────────────
+def test_a_decomposed_file_name_matches_its_composed_manifest_row_and_is_stored_composed(tmp_path: Path):
+    composed = "STC_2026-Q1_bản sửa.xlsx"
+    decomposed = unicodedata.normalize("NFD", composed)  # as macOS writes it
+    assert decomposed != composed
+    inbox = _inbox(tmp_path, f"file_name,received_at\n{composed},2026-04-21T08:00:00+07:00\n".encode())
+    (inbox / decomposed).write_bytes(b"the workbook")
+    archive = tmp_path / "archive"
+    (entry,) = archive_inbox(inbox, archive)
+    assert (entry.file_name, entry.source_path) == (composed, composed)
+    assert (entry.received_at, entry.received_at_source) == ("2026-04-21T08:00:00+07:00", "manifest")
+    assert entry.archive_path.endswith(f"_{composed}")
+    assert (archive / entry.archive_path).read_bytes() == b"the workbook"
+    assert sorted(os.listdir(inbox)) == [decomposed, "manifest.csv"]  # the inbox is left as it was
+    assert archive_inbox(inbox, archive) == [entry]  # found again: not a new file
+    # The copy lost while the inbox (under its decomposed name) still has it: mendable, not lost.
+    (archive / entry.archive_path).unlink()
+    assert [(d.problem, d.in_inbox) for d in damaged_copies(archive, inbox)] == [("missing", True)]
+
+
+def test_a_registry_written_before_names_were_composed_still_knows_its_files(tmp_path: Path):
+    decomposed = unicodedata.normalize("NFD", "SYT_2026-Q1_bản sửa.xlsx")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / decomposed).write_bytes(b"the workbook")
+    archive = tmp_path / "archive"
+    (entry,) = archive_inbox(inbox, archive)
+    # What an earlier version recorded: the name as on disk.
+    save_registry(archive, [replace(entry, file_name=decomposed, source_path=decomposed)])
+    assert [e.source_path for e in archive_inbox(inbox, archive)] == [decomposed]  # nothing new
+
+
+def test_archive_file_name_fits_keeps_the_extension_and_the_sha_prefix():
+    sha = "cdd7a689222d" + "0" * 52
+    assert archive_file_name(sha, "SYT_2026-Q1.xlsx") == "cdd7a689222d_SYT_2026-Q1.xlsx"
+    long = LONG_NAME
+    assert len(long.encode()) == 240
+    short = archive_file_name(sha, long)
+    assert ARCHIVE_NAME_MAX_BYTES == 243  # 255 − len(".errors.xlsx"), the report beside the copy
+    # 243 bytes would end inside 'ạ' of 'lại' (3 bytes): the cut is before it, whole characters only.
+    assert short == f"cdd7a689222d_{long[: long.index('ại lần')]}.xlsx"
+    assert short.endswith("(bản gửi l.xlsx") and len(short.encode()) == 242
+    # Cut inside a two-byte character: that character is dropped, not split.
+    cut = archive_file_name(sha, "đ" * 200 + ".xlsx")
+    assert cut == "cdd7a689222d_" + "đ" * 112 + ".xlsx" and len(cut.encode()) == 242
+    # Another file with the same long name keeps its own name: the sha prefix differs.
+    assert archive_file_name("0" * 64, long) != short
+
+
+LONG_NAME = (
+    "STC_2026-Q1_Báo cáo tình hình thực hiện Đề án Nghị quyết 57 về khoa học công nghệ đổi mới sáng "
+    "tạo và chuyển đổi số quý I năm 2026 của Sở Tài chính tỉnh Long An (bản gửi lại lần .xlsx"
+)
+
+
+def test_a_240_byte_name_is_archived_under_a_name_the_disk_takes(tmp_path: Path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / LONG_NAME).write_bytes(b"the workbook")
+    archive = tmp_path / "archive"
+    (entry,) = archive_inbox(inbox, archive)
+    assert (entry.file_name, entry.source_path) == (LONG_NAME, LONG_NAME)  # the registry keeps it all
+    assert Path(entry.archive_path).name.endswith("(bản gửi l.xlsx")
+    assert len(Path(entry.archive_path).name.encode()) == 242  # with '.errors.xlsx': 254 bytes, fits
+    assert (archive / entry.archive_path).read_bytes() == b"the workbook"
+    assert load_registry(archive) == [entry]
+    assert damaged_copies(archive, inbox) == []
+
+
+def test_a_copy_that_cannot_be_written_is_not_listed_and_is_archived_once_it_can(tmp_path: Path):
+    manifest = b"file_name,received_at\nSYT_2026-Q1.xlsx,2026-04-08\nSTC_2026-Q1.xlsx,2026-04-09\n"
+    inbox = _inbox(tmp_path, manifest, "SYT_2026-Q1.xlsx", "STC_2026-Q1.xlsx")
+    archive = tmp_path / "archive"
+    (archive / "files").mkdir(parents=True)
+    (archive / "files" / "2026-04-08").write_bytes(b"a file where the day's folder should be")
+    entries = archive_inbox(inbox, archive)
+    assert [e.file_name for e in entries] == ["STC_2026-Q1.xlsx"]
+    assert load_registry(archive) == entries  # the registry lists no copy the archive lacks
+    assert damaged_copies(archive, inbox) == []
+    (archive / "files" / "2026-04-08").unlink()
+    assert [e.file_name for e in archive_inbox(inbox, archive)] == ["STC_2026-Q1.xlsx", "SYT_2026-Q1.xlsx"]
     assert damaged_copies(archive, inbox) == []

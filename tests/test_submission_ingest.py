@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import io
 import shutil
+import unicodedata
 from pathlib import Path
 
 import openpyxl
@@ -275,3 +277,156 @@ def test_indicator_of_another_agency_is_flagged_and_still_loaded(ingested: Path)
         if r["indicator_code"] == "TFP_CONTRIBUTION" and r["agency_code"] == "SKHCN"
     ]
     assert len(tfp) == 4 and all(r["value"] is not None and not r["row_has_fatal"] for r in tfp)
+
+
+# ── what is wrong outside the files: manifest.csv, names, copies ───────────────────────────────
+def test_a_bad_manifest_is_reported_and_every_file_still_loads(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("SYT_2026-Q1.xlsx", "STC_2026-Q1.xlsx", "SNNMT_2026-Q1.csv"):
+        shutil.copy(SAMPLES / name, inbox)
+    # Saved by Excel as "CSV UTF-8" (with a BOM): one date day first, one no date, one quote left open.
+    (inbox / "manifest.csv").write_text(
+        "file_name,received_at,is_sample\n"
+        "SYT_2026-Q1.xlsx,08/04/2026 16:20,true\n"
+        "STC_2026-Q1.xlsx,2026-04-31,true\n"
+        'SNNMT_2026-Q1.csv,"2026-04-10,true\n',
+        encoding="utf-8-sig",
+    )
+    summary = ingest_submissions(inbox, tmp_path / "raw", tmp_path / "archive", default_reference_data())
+    files = {r["file_name"]: r for r in _table(tmp_path / "raw", "submission_files")}
+    assert {name: (r["status"], r["received_at_source"]) for name, r in files.items()} == {
+        "SYT_2026-Q1.xlsx": ("accepted", "manifest"),
+        "STC_2026-Q1.xlsx": ("accepted", "file_mtime"),
+        "SNNMT_2026-Q1.csv": ("accepted", "file_mtime"),
+    }
+    assert files["SYT_2026-Q1.xlsx"]["received_at"].isoformat() == "2026-04-08T09:20:00+00:00"
+    assert [w.split(":")[0] for w in summary.warnings] == ["manifest.csv dòng 4", "manifest.csv dòng 3"]
+    assert "received_at '2026-04-31' của tệp STC_2026-Q1.xlsx không phải ngày giờ" in summary.warnings[1]
+    assert summary.text().endswith("; 2 cảnh báo (warnings)")
+
+
+def test_a_decomposed_file_name_loads_with_the_date_of_its_composed_manifest_row(tmp_path: Path) -> None:
+    composed = "STC_2026-Q1_bản sửa.xlsx"
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "STC_2026-Q1.xlsx", inbox / unicodedata.normalize("NFD", composed))  # macOS
+    (inbox / "manifest.csv").write_text(
+        f"file_name,received_at\n{composed},2026-04-21T08:00:00+07:00\n", encoding="utf-8"
+    )
+    summary = ingest_submissions(inbox, tmp_path / "raw", tmp_path / "archive", default_reference_data())
+    (row,) = _table(tmp_path / "raw", "submission_files")
+    assert (row["file_name"], row["source_path"], row["status"]) == (composed, composed, "accepted")
+    assert (row["received_at"].isoformat(), row["received_at_source"]) == (
+        "2026-04-21T01:00:00+00:00",
+        "manifest",
+    )
+    assert (tmp_path / "archive" / row["error_report_csv"]).is_file()
+    assert summary.warnings == []
+
+
+# 240 bytes: with the sha prefix, 253; the writer's temporary name and the reports did not fit in 255.
+LONG_NAME = (
+    "STC_2026-Q1_Báo cáo tình hình thực hiện Đề án Nghị quyết 57 về khoa học công nghệ đổi mới sáng "
+    "tạo và chuyển đổi số quý I năm 2026 của Sở Tài chính tỉnh Long An (bản gửi lại lần .xlsx"
+)
+
+
+def test_a_240_byte_file_name_loads_with_its_copy_and_reports_under_a_shortened_name(tmp_path: Path) -> None:
+    long = LONG_NAME
+    assert len(long.encode()) == 240
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "STC_2026-Q1.xlsx", inbox / long)
+    shutil.copy(SAMPLES / "SYT_2026-Q1.xlsx", inbox)
+    archive, reference = tmp_path / "archive", default_reference_data()
+    summary = ingest_submissions(inbox, tmp_path / "raw", archive, reference)
+    assert summary.by_status == {"accepted": 2} and summary.warnings == []
+    files = {r["file_name"]: r for r in _table(tmp_path / "raw", "submission_files")}
+    row = files[long]  # the full name is kept in the tables and the registry
+    copy = archive / row["archive_path"]
+    assert copy.name.endswith("(bản gửi l.xlsx") and len(copy.name.encode()) == 242
+    assert copy.read_bytes() == (SAMPLES / "STC_2026-Q1.xlsx").read_bytes()
+    assert (archive / row["error_report_csv"]).is_file()
+    with (archive / "registry.csv").open(encoding="utf-8", newline="") as handle:
+        assert sorted(r["file_name"] for r in csv.DictReader(handle)) == sorted([long, "SYT_2026-Q1.xlsx"])
+    again = ingest_submissions(inbox, tmp_path / "raw", archive, reference)  # nothing new, nothing broken
+    assert (again.files, again.from_cache) == (2, 2)
+
+
+def test_a_copy_that_cannot_be_written_is_not_loaded_nor_listed_and_is_reported(tmp_path: Path) -> None:
+    inbox, archive, raw = tmp_path / "inbox", tmp_path / "archive", tmp_path / "raw"
+    inbox.mkdir()
+    for name in ("SYT_2026-Q1.xlsx", "STC_2026-Q1.xlsx"):
+        shutil.copy(SAMPLES / name, inbox)
+    (inbox / "manifest.csv").write_text(
+        "file_name,received_at\nSYT_2026-Q1.xlsx,2026-04-08\nSTC_2026-Q1.xlsx,2026-04-09\n", encoding="utf-8"
+    )
+    (archive / "files").mkdir(parents=True)
+    (archive / "files" / "2026-04-09").write_bytes(b"a file where the day's folder should be")
+    reference = default_reference_data()
+    summary = ingest_submissions(inbox, raw, archive, reference)  # does not raise
+    assert summary.not_archived == ["STC_2026-Q1.xlsx"]
+    (warning,) = summary.warnings
+    assert warning.startswith("Không lưu được tệp STC_2026-Q1.xlsx vào kho lưu trữ ([Errno 17] File exists")
+    assert warning.endswith("(not archived, so not loaded; tried again next refresh)")
+    assert [(r["file_name"], r["status"]) for r in _table(raw, "submission_files")] == [
+        ("SYT_2026-Q1.xlsx", "accepted")
+    ]
+    with (archive / "registry.csv").open(encoding="utf-8", newline="") as handle:
+        assert [r["file_name"] for r in csv.DictReader(handle)] == ["SYT_2026-Q1.xlsx"]
+    (archive / "files" / "2026-04-09").unlink()  # the operator clears the way: the next refresh loads it
+    summary = ingest_submissions(inbox, raw, archive, reference)
+    assert (summary.by_status, summary.not_archived, summary.warnings) == ({"accepted": 2}, [], [])
+
+
+def test_file_writer_keeps_a_checked_failure_for_the_caller_instead_of_raising(tmp_path: Path) -> None:
+    from pipelines.submissions.filewriter import FileWriter
+
+    too_long = tmp_path / ("đ" * 126 + ".xlsx")  # 257 bytes
+    blocked = tmp_path / "a file" / "copy.xlsx"
+    (tmp_path / "a file").write_bytes(b"")
+    with FileWriter() as writer:
+        writer.write(too_long, b"x", atomic=True, checked=True)  # fails on the writer's thread
+        writer.write(blocked, b"x", atomic=True, checked=True)  # its folder cannot be made
+        writer.write(tmp_path / "fine.xlsx", b"x", atomic=True, checked=True)
+        assert writer.failure(too_long).errno == errno.ENAMETOOLONG
+        assert isinstance(writer.failure(blocked), FileExistsError)
+        assert writer.failure(tmp_path / "fine.xlsx") is None
+    # close() did not raise: the caller acted on the answers.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a file", "fine.xlsx"]
+
+
+def test_entries_recorded_under_names_too_long_move_to_the_shortened_name(tmp_path: Path) -> None:
+    """What an earlier version left: a copy never written (240-byte name + sha prefix: no room for
+    the temporary name) and one written under 250 bytes (no room for its reports)."""
+    from pipelines.submissions.archive import load_registry, save_registry
+
+    never_written = LONG_NAME
+    too_long_for_reports = "SYT_2026-Q1_" + "a" * 220 + ".xlsx"
+    assert (len(never_written.encode()), len(too_long_for_reports.encode())) == (240, 237)
+    inbox, archive, raw = tmp_path / "inbox", tmp_path / "archive", tmp_path / "raw"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "STC_2026-Q1.xlsx", inbox / never_written)
+    shutil.copy(SAMPLES / "SYT_2026-Q1.xlsx", inbox / too_long_for_reports)
+    reference = default_reference_data()
+    ingest_submissions(inbox, raw, archive, reference)
+    shortened = {e.file_name: e.archive_path for e in load_registry(archive)}
+    old = {}
+    for entry in load_registry(archive):  # the name an earlier version gave: '<sha256[:12]>_<name>'
+        entry.archive_path = f"{Path(entry.archive_path).parent}/{entry.sha256[:12]}_{entry.file_name}"
+        old[entry.file_name] = entry
+    (archive / shortened[never_written]).unlink()
+    (archive / shortened[too_long_for_reports]).rename(archive / old[too_long_for_reports].archive_path)
+    (inbox / too_long_for_reports).unlink()  # the inbox was cleaned since
+    save_registry(archive, list(old.values()))
+    shutil.rmtree(archive / "validation_cache")  # read again, as after a code change
+    summary = ingest_submissions(inbox, raw, archive, reference)
+    assert (summary.by_status, summary.warnings) == ({"accepted": 2}, [])
+    assert {e.file_name: e.archive_path for e in load_registry(archive)} == shortened
+    assert (archive / shortened[never_written]).read_bytes() == (SAMPLES / "STC_2026-Q1.xlsx").read_bytes()
+    assert (archive / shortened[too_long_for_reports]).read_bytes() == (
+        SAMPLES / "SYT_2026-Q1.xlsx"
+    ).read_bytes()
+    assert not (archive / old[too_long_for_reports].archive_path).exists()  # renamed, not copied
+    assert all((archive / f"{path}.errors.csv").is_file() for path in shortened.values())

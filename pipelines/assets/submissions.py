@@ -41,9 +41,15 @@ def ingested_submissions(context: dg.AssetExecutionContext):
     summary = ingest_submissions(
         submissions_dir(), raw_tables_dir(), archive_dir(), reference_from_raw_tables()
     )
+    # A file that could not be archived was not loaded: left out of the inputs the raw tables were
+    # made from, it still counts as new, so the next refresh reads the submissions and tries again.
+    for path in summary.not_archived:
+        snapshot.pop(f"submissions/{path}", None)
     save_input_snapshot(raw_tables_dir(), "submissions", snapshot)
     pause_point("submissions_ingested")  # fault tests drop a new file here, mid-refresh
     context.log.info(f"submissions: {summary.text()}")
+    for warning in summary.warnings:  # manifest.csv problems, copies not written: the operator acts
+        context.log.warning(f"submissions: {warning}")
     for table in TABLES:
         yield dg.MaterializeResult(
             asset_key=dg.AssetKey(["raw", table]),
@@ -54,6 +60,7 @@ def ingested_submissions(context: dg.AssetExecutionContext):
                 "files_validated": summary.validated,
                 "files_from_cache": summary.from_cache,
                 "by_status": dg.MetadataValue.json(summary.by_status),
+                "warnings": dg.MetadataValue.json(summary.warnings),
             },
         )
 

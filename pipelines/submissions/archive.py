@@ -6,17 +6,28 @@ sha256, where it came from, when it was received and where its copy is.
 
 Received date: the ``received_at`` column of ``raw/submissions/manifest.csv`` when the file is
 listed there (the shipped samples, or a clerk recording the e-mail's date), else the file's
-modification time when the archive first saw it. It is fixed at that moment.
+modification time when the archive first saw it. It is fixed at that moment. The manifest is typed
+by people and saved by Excel: what it cannot give (an unreadable file, a missing column, a broken
+line, a date that is no date) is a warning naming the line, and the file falls back to its
+modification time; a bad manifest never stops the refresh.
+
+Names are compared in Unicode NFC: macOS writes file names decomposed (NFD), the manifest is typed
+composed. The registry stores the NFC form; the file in the inbox is left as it is on disk.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import io
+import logging
 import os
-from dataclasses import dataclass, fields
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from pipelines.submissions.filewriter import FileWriter
 
@@ -25,6 +36,15 @@ MANIFEST_NAME = "manifest.csv"
 # Files in the inbox that are not submissions.
 NOT_SUBMISSIONS = {MANIFEST_NAME, "README.md", ".gitkeep"}
 VIETNAM = timezone(timedelta(hours=7))
+# NAME_MAX of ext4, xfs and btrfs is 255 bytes. The longest name made from an archive copy's name is
+# its Excel report, '<name>.errors.xlsx' (the writer's temporary '.<name>.tmp' is shorter).
+ARCHIVE_NAME_MAX_BYTES = 255 - len(".errors.xlsx")
+# A longer "extension" is no extension (a dot inside a sentence): it is shortened with the rest.
+_EXTENSION_MAX_BYTES = 16
+# dd/mm/yyyy [hh:mm[:ss]]: what Vietnamese offices type and what Excel set to Vietnamese writes
+# when it saves a date cell to CSV (so a manifest opened and saved in Excel keeps its dates).
+_DAY_FIRST = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+log = logging.getLogger(__name__)
 
 
 def archive_dir() -> Path:
@@ -51,9 +71,51 @@ class ArchiveEntry:
 
 
 def parse_received_at(text: str) -> datetime:
-    """'2026-04-12', '2026-04-12 09:30', '2026-04-12T09:30:00+07:00'; no offset means Vietnam time."""
-    value = datetime.fromisoformat(text.strip())
-    return value if value.tzinfo else value.replace(tzinfo=VIETNAM)
+    """'2026-04-12', '2026-04-12 09:30', '2026-04-12T09:30:00+07:00', or day first as written in
+    Vietnam, '12/04/2026', '12/04/2026 09:30' (never month first); no offset means Vietnam time.
+
+    ValueError when the text is none of these or no real date (31/02/2026)."""
+    text = text.strip()
+    day_first = _DAY_FIRST.fullmatch(text)
+    if day_first:
+        day, month, year, hour, minute, second = (int(part or 0) for part in day_first.groups())
+        value = datetime(year, month, day, hour, minute, second)
+    else:
+        value = datetime.fromisoformat(text)
+    value = value if value.tzinfo else value.replace(tzinfo=VIETNAM)
+    try:
+        value.astimezone(UTC)  # the registry's received times are compared in UTC
+    except OverflowError as error:  # year 1 or 9999 at the edge of a day
+        raise ValueError(f"{text}: out of range") from error
+    return value
+
+
+def received_order(entry: ArchiveEntry) -> tuple[datetime, str]:
+    """The order files are validated and versioned in: received time, then inbox path."""
+    return entry.received, entry.source_path
+
+
+def nfc(name: str) -> str:
+    """A name in composed Unicode (NFC), the form names are stored and compared in."""
+    return unicodedata.normalize("NFC", name)
+
+
+def archive_file_name(sha256: str, name: str) -> str:
+    """'<sha256[:12]>_<name>', the name of a file's archived copy, at most ARCHIVE_NAME_MAX_BYTES.
+
+    A longer name is shortened on a UTF-8 character boundary, keeping its extension; the sha256
+    prefix keeps shortened names apart, and the registry keeps the full name."""
+    full = f"{sha256[:12]}_{name}"
+    if len(full.encode()) <= ARCHIVE_NAME_MAX_BYTES:
+        return full
+    stem, extension = name, ""
+    dot = name.rfind(".")
+    if dot > 0 and len(name[dot:].encode()) <= _EXTENSION_MAX_BYTES:
+        stem, extension = name[:dot], name[dot:]
+    room = ARCHIVE_NAME_MAX_BYTES - len(f"{sha256[:12]}_{extension}".encode())
+    # Cutting the bytes may split the last character: 'ignore' drops that partial character.
+    short = stem.encode()[:room].decode("utf-8", errors="ignore")
+    return f"{sha256[:12]}_{short}{extension}"
 
 
 def load_registry(folder: Path) -> list[ArchiveEntry]:
@@ -77,13 +139,94 @@ def save_registry(folder: Path, entries: list[ArchiveEntry]) -> None:
     os.replace(tmp, folder / REGISTRY_NAME)
 
 
-def load_inbox_manifest(inbox: Path) -> dict[str, str]:
-    """Path relative to the inbox → received_at text."""
+@dataclass(frozen=True)
+class ManifestRow:
+    line: int  # line number in manifest.csv (1 = the header)
+    received_at: str  # as written
+
+
+@dataclass
+class InboxManifest:
+    rows: dict[str, ManifestRow] = field(default_factory=dict)  # NFC path relative to the inbox → row
+    problems: list[str] = field(default_factory=list)  # for the operator, Vietnamese (English)
+
+
+_FALLBACK_VI = "ngày nhận của các tệp mới lấy theo thời điểm sửa tệp"
+_FALLBACK_EN = "received dates fall back to the files' modification time"
+
+
+def load_inbox_manifest(inbox: Path) -> InboxManifest:
+    """What ``manifest.csv`` says, by NFC path relative to the inbox, and what it could not say.
+
+    Never raises for what is in the file. UTF-8 (with or without the BOM that Excel's "CSV UTF-8"
+    writes) or Windows-1258 (Excel's plain "CSV" on a Vietnamese Windows), the same decoding as a
+    CSV submission; ',' or ';' as separator, as in a CSV submission (Excel uses ';' where the
+    decimal separator is ','). A line the CSV reader cannot read (a quote left open) is skipped
+    alone: the lines after it are read again from the next line on, not swallowed into it."""
+    from pipelines.submissions.readers import SubmissionReadError, decode_csv
+
+    manifest = InboxManifest()
     path = inbox / MANIFEST_NAME
     if not path.exists():
-        return {}
-    with path.open(encoding="utf-8", newline="") as handle:
-        return {row["file_name"]: row.get("received_at") or "" for row in csv.DictReader(handle)}
+        return manifest
+    try:
+        text, _encoding = decode_csv(path.read_bytes())
+    except (OSError, SubmissionReadError) as error:
+        why = (
+            f"không phải mã UTF-8 hay Windows-1258: {error.detail}"
+            if isinstance(error, SubmissionReadError)
+            else f"không mở được: {error}"
+        )
+        manifest.problems.append(
+            f"Không đọc được {MANIFEST_NAME} ({why}); {_FALLBACK_VI}. "
+            f"({MANIFEST_NAME} unreadable; {_FALLBACK_EN})"
+        )
+        return manifest
+    # Windows-1258 writes tone marks as combining characters; macOS names are decomposed: NFC both.
+    lines = io.StringIO(nfc(text), newline="").readlines()
+    header = lines[0] if lines else ""
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    records = _csv_records(lines, delimiter, manifest.problems)
+    first = next(records, None)
+    columns = [cell.strip() for cell in first[1]] if first else []
+    missing = [name for name in ("file_name", "received_at") if name not in columns]
+    if missing:
+        manifest.problems.append(
+            f"{MANIFEST_NAME} thiếu cột {', '.join(missing)} ở dòng tiêu đề (đang có: "
+            f"{', '.join(columns) or 'không có cột nào'}) nên không đọc được dòng nào; {_FALLBACK_VI}. "
+            f"({MANIFEST_NAME} has no column {', '.join(missing)}; {_FALLBACK_EN})"
+        )
+        return manifest
+    name_at, received_at = columns.index("file_name"), columns.index("received_at")
+    for line, cells in records:
+        name = cells[name_at] if name_at < len(cells) else ""
+        if name:
+            received = cells[received_at] if received_at < len(cells) else ""
+            manifest.rows[name] = ManifestRow(line, received)
+    return manifest
+
+
+def _csv_records(lines: list[str], delimiter: str, problems: list[str]) -> Iterator[tuple[int, list[str]]]:
+    """(line number where the record starts, cells) for each record; a broken record is reported
+    and skipped, and reading starts again on the line after its first line."""
+    start = 0  # index in ``lines`` the current reader started at
+    while start < len(lines):
+        reader = csv.reader(lines[start:], delimiter=delimiter, strict=True)
+        consumed = 0  # lines the reader has taken so far
+        try:
+            for cells in reader:
+                if cells:
+                    yield start + consumed + 1, cells
+                consumed = reader.line_num
+            return
+        except csv.Error as error:
+            bad = start + consumed + 1
+            problems.append(
+                f'{MANIFEST_NAME} dòng {bad}: dòng CSV hỏng (thường do dấu ngoặc kép " chưa đóng) nên bị '
+                f"bỏ qua; tệp ghi ở dòng này (nếu có) lấy ngày nhận theo thời điểm sửa tệp. "
+                f"({MANIFEST_NAME} line {bad} malformed, skipped: {error})"
+            )
+            start = bad  # the index of the line after the broken one
 
 
 def inbox_files(inbox: Path) -> list[Path]:
@@ -97,52 +240,154 @@ def inbox_files(inbox: Path) -> list[Path]:
 
 
 def archive_inbox(inbox: Path, folder: Path) -> list[ArchiveEntry]:
-    """Copy every file not yet archived (same bytes at the same inbox path) and return all entries."""
+    """Copy every file not yet archived (same bytes at the same inbox path) and return all entries.
+
+    A file whose copy could not be written is left out (logged): the next call tries again."""
     with FileWriter() as writer:
-        entries, added = archive_new_files(inbox, folder, writer)
-    if added or not (folder / REGISTRY_NAME).exists():
-        save_registry(folder, entries)
-    return entries
+        scan = archive_new_files(inbox, folder, writer)
+        problems = list(scan.warnings)
+        for entry in scan.new_entries():
+            problem = copy_failure(folder, entry, writer)
+            if problem:
+                problems.append(problem)
+                scan.drop(entry)
+    for problem in problems:
+        log.warning("%s", problem)
+    if scan.registry_changed() or not (folder / REGISTRY_NAME).exists():
+        save_registry(folder, scan.entries)
+    return scan.entries
 
 
-def archive_new_files(inbox: Path, folder: Path, writer: FileWriter) -> tuple[list[ArchiveEntry], int]:
-    """(every entry, how many are new): the copies of new files are queued on ``writer``.
+@dataclass
+class InboxScan:
+    """What ``archive_new_files`` found: every entry, which are new, what the operator must know."""
 
-    The caller waits for a copy (``writer.wait``) before reading it back, and saves the registry only
-    once every copy is on disk, so the registry never lists a file the archive does not hold.
+    entries: list[ArchiveEntry]  # the registry's entries, then the new ones in received order
+    new: dict[tuple[str, str], Path]  # (sha256, source_path) of each new entry → its file in the inbox
+    mended: list[str]  # archive paths of damaged copies queued for rewriting from the inbox
+    warnings: list[str]  # for the operator, Vietnamese (English)
+    moved: bool = False  # an entry recorded under a name too long moved to its shortened name
+
+    def registry_changed(self) -> bool:
+        return bool(self.new) or self.moved
+
+    def is_new(self, entry: ArchiveEntry) -> bool:
+        return (entry.sha256, entry.source_path) in self.new
+
+    def new_entries(self) -> list[ArchiveEntry]:
+        return [e for e in self.entries if self.is_new(e)]
+
+    def drop(self, entry: ArchiveEntry) -> None:
+        """Forget a new entry (its copy is not on disk): it is not listed, and is found new next time."""
+        self.entries = [e for e in self.entries if e is not entry]
+        del self.new[(entry.sha256, entry.source_path)]
+
+
+def archive_new_files(inbox: Path, folder: Path, writer: FileWriter) -> InboxScan:
+    """Every entry, and which are new: the copies of new files are queued on ``writer``, in the
+    order the files are validated (``received_order``), so that waiting for one rarely blocks.
+
+    The caller checks each new copy (``copy_failure``) before it lists or loads the file, and saves
+    the registry only once every copy it lists is on disk, so the registry never lists a file the
+    archive does not hold.
     """
     entries = load_registry(folder)
-    known = {(e.sha256, e.source_path): e for e in entries}
+    warnings: list[str] = []
+    moved = _shorten_long_archive_names(entries, folder, warnings)
+    # Entries recorded before names were normalised may hold a decomposed name: compared in NFC too.
+    known = {(e.sha256, nfc(e.source_path)): e for e in entries}
     queued: set[str] = set()  # copies queued in this run (two inbox paths may hold the same bytes)
-    manifest = load_inbox_manifest(inbox)
-    added = 0
+    manifest: InboxManifest | None = None  # read when the first new file needs it
+    mended: list[str] = []
+    new: list[tuple[ArchiveEntry, bytes, Path]] = []
     for path in inbox_files(inbox):
         data = path.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
-        relative = path.relative_to(inbox).as_posix()
+        relative = nfc(path.relative_to(inbox).as_posix())
         archived = known.get((sha, relative))
         if archived is not None:
             # Received before. The archive is the record: a copy gone or changed since (disk damage,
             # a hand edit) is mended now, from these very bytes, whether or not the file is read again.
             if archived.archive_path not in queued and _sha256_of(folder / archived.archive_path) != sha:
-                writer.write(folder / archived.archive_path, data, atomic=True)
+                writer.write(folder / archived.archive_path, data, atomic=True, checked=True)
                 queued.add(archived.archive_path)
+                mended.append(archived.archive_path)
             continue
-        listed = manifest.get(relative)  # paths relative to the inbox: a name alone means the top folder
-        if listed:
-            received, source = parse_received_at(listed), "manifest"
-        else:
-            received = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).astimezone(VIETNAM)
-            source = "file_mtime"
-        target = f"files/{received.strftime('%Y-%m-%d')}/{sha[:12]}_{path.name}"
-        if target not in queued and not writer.exists(folder / target):
-            writer.write(folder / target, data, atomic=True)
-            queued.add(target)
-        entry = ArchiveEntry(sha, path.name, relative, received.isoformat(), source, target, len(data))
-        entries.append(entry)
+        if manifest is None:
+            manifest = load_inbox_manifest(inbox)
+            warnings.extend(manifest.problems)
+        received, source = _received(path, relative, manifest.rows.get(relative), warnings)
+        name = nfc(path.name)
+        target = f"files/{received.strftime('%Y-%m-%d')}/{archive_file_name(sha, name)}"
+        entry = ArchiveEntry(sha, name, relative, received.isoformat(), source, target, len(data))
         known[(sha, relative)] = entry
-        added += 1
-    return entries, added
+        new.append((entry, data, path))
+    new.sort(key=lambda item: received_order(item[0]))
+    for entry, data, _path in new:
+        if entry.archive_path not in queued and not writer.exists(folder / entry.archive_path):
+            writer.write(folder / entry.archive_path, data, atomic=True, checked=True)
+            queued.add(entry.archive_path)
+    entries.extend(entry for entry, _data, _path in new)
+    new_paths = {(e.sha256, e.source_path): p for e, _data, p in new}
+    return InboxScan(entries, new_paths, mended, warnings, moved)
+
+
+def _shorten_long_archive_names(entries: list[ArchiveEntry], folder: Path, warnings: list[str]) -> bool:
+    """Move entries recorded before archive names were shortened to their shortened name; True when
+    any moved (the registry must be saved).
+
+    Such a name (over ARCHIVE_NAME_MAX_BYTES) left reports that could not be written and perhaps no
+    copy at all, and every refresh that read it failed. A copy that exists is renamed; one that
+    never got written is then missing under the new name, and mended from the inbox like any other."""
+    moved = False
+    for entry in entries:
+        current = PurePosixPath(entry.archive_path)
+        if len(current.name.encode()) <= ARCHIVE_NAME_MAX_BYTES:
+            continue
+        shorter = (current.parent / archive_file_name(entry.sha256, nfc(entry.file_name))).as_posix()
+        try:
+            if os.path.isfile(folder / entry.archive_path):  # False, not an error, for a name too long
+                os.replace(folder / entry.archive_path, folder / shorter)
+        except OSError as error:
+            warnings.append(
+                f"Không đổi được tên bản lưu {entry.archive_path} thành {shorter} ({error}). "
+                f"(archived copy not renamed to its shortened name)"
+            )
+            continue
+        entry.archive_path = shorter
+        moved = True
+    return moved
+
+
+def _received(
+    path: Path, relative: str, listed: ManifestRow | None, warnings: list[str]
+) -> tuple[datetime, str]:
+    """(received time, 'manifest' | 'file_mtime') of a new file. Paths in the manifest are relative
+    to the inbox: a name alone means the top folder. An empty received_at is no date, silently."""
+    modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).astimezone(VIETNAM)
+    if listed is not None and listed.received_at.strip():
+        try:
+            return parse_received_at(listed.received_at), "manifest"
+        except ValueError:
+            warnings.append(
+                f"{MANIFEST_NAME} dòng {listed.line}: received_at {listed.received_at!r} của tệp "
+                f"{relative} không phải ngày giờ (viết 2026-04-12, 2026-04-12 09:30 hoặc 12/04/2026 "
+                f"09:30); ngày nhận lấy theo thời điểm sửa tệp: {modified:%d/%m/%Y %H:%M}. "
+                f"({MANIFEST_NAME} line {listed.line}: received_at is not a date; file time used)"
+            )
+    return modified, "file_mtime"
+
+
+def copy_failure(folder: Path, entry: ArchiveEntry, writer: FileWriter) -> str | None:
+    """Why the copy of ``entry`` queued in this run is not on disk (waits for it), or None."""
+    error = writer.failure(folder / entry.archive_path)
+    if error is None:
+        return None
+    return (
+        f"Không lưu được tệp {entry.source_path} vào kho lưu trữ ({error}); tệp chưa được nạp, vẫn nằm "
+        f"trong thư mục nhận và sẽ được thử lại ở lần làm mới sau. (not archived, so not loaded; "
+        f"tried again next refresh)"
+    )
 
 
 @dataclass(frozen=True)
@@ -158,6 +403,7 @@ def damaged_copies(folder: Path, inbox: Path) -> list[DamagedCopy]:
     The refresh mends such a copy while the inbox still holds the file (``archive_new_files``); once
     the inbox is cleaned, nothing can, and the damage would go unseen until the day the copy is read."""
     damaged = []
+    on_disk: dict[str, Path] | None = None
     for entry in load_registry(folder):
         copy = folder / entry.archive_path
         if not copy.is_file():
@@ -166,8 +412,10 @@ def damaged_copies(folder: Path, inbox: Path) -> list[DamagedCopy]:
             problem = "changed"
         else:
             continue
-        original = inbox / entry.source_path
-        in_inbox = original.is_file() and _sha256_of(original) == entry.sha256
+        if on_disk is None:  # inbox names as on disk, by NFC name: the registry stores NFC
+            on_disk = {nfc(p.relative_to(inbox).as_posix()): p for p in inbox_files(inbox)}
+        original = on_disk.get(nfc(entry.source_path))
+        in_inbox = original is not None and _sha256_of(original) == entry.sha256
         damaged.append(DamagedCopy(entry, problem, in_inbox))
     return damaged
 

@@ -8,6 +8,9 @@ sequence number each, so waiting for one is a comparison, and queueing one costs
 (a thread pool's futures cost ~50 µs each, which for 10.000 files is half a second of the main thread).
 Nothing is lost on an error: ``close`` waits for every write and raises the first failure. A write
 marked ``optional`` (a cache entry: losing it only costs time) is logged when it fails, never raised.
+A write marked ``checked`` (an archive copy) is neither: the caller asks ``failure(path)`` and acts
+on the answer (the ingestion leaves a file whose copy is not on disk out of the registry and says
+why), so one file that cannot be written does not stop the refresh.
 """
 
 from __future__ import annotations
@@ -32,12 +35,13 @@ class FileWriter:
     """
 
     def __init__(self) -> None:
-        self._queue: queue.SimpleQueue[tuple[int, Path, bytes, bool, bool] | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[tuple[int, Path, bytes, bool, bool, bool] | None] = queue.SimpleQueue()
         self._queued = 0  # sequence number of the last queued write
         self._written = 0  # every write up to this number is done (or failed)
         self._last_for: dict[Path, int] = {}  # path → sequence number of its last queued write
         self._done = threading.Condition()
         self._errors: list[BaseException] = []
+        self._failures: dict[Path, OSError] = {}  # path → why its last ``checked`` write failed
         self.optional_failures = 0  # optional writes that failed (logged, not raised)
         self._listing: dict[Path, set[str]] = {}  # folder → names in it (on disk or queued)
         self._made: set[Path] = set()
@@ -51,25 +55,33 @@ class FileWriter:
             item = self._queue.get()
             if item is _STOP:
                 return
-            number, path, data, atomic, optional = item
+            number, path, data, atomic, optional, checked = item
             try:
                 _write(path, data, atomic)
             except OSError as error:
-                if not optional:
+                if checked:
+                    self._failures[path] = error  # the caller asks failure(path)
+                elif not optional:
                     self._errors.append(error)  # reported by close()
                 else:
                     self._optional_failed(path, error)
             except BaseException as error:  # reported by close()
                 self._errors.append(error)
+            else:
+                if checked:
+                    self._failures.pop(path, None)  # the later write wins, whole
             with self._done:
                 self._written = number
                 self._done.notify_all()
 
     # ── the caller's side ──
-    def write(self, path: Path, data: bytes, atomic: bool = False, optional: bool = False) -> None:
+    def write(
+        self, path: Path, data: bytes, atomic: bool = False, optional: bool = False, checked: bool = False
+    ) -> None:
         """Queue one file. ``atomic``: write a temporary file and rename it, so no reader (and no later
         run) ever finds half a file under the final name — for archive copies, which are never rewritten.
         ``optional``: a failure is logged (the first one as a warning) instead of raised by ``close``.
+        ``checked``: a failure is kept for ``failure(path)`` instead of raised by ``close``.
         Two writes of one path are done in the order queued: the later one wins, whole.
         """
         folder = path.parent
@@ -77,6 +89,9 @@ class FileWriter:
             try:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as error:
+                if checked:
+                    self._failures[path] = error
+                    return
                 if not optional:
                     raise
                 self._optional_failed(path, error)
@@ -85,7 +100,7 @@ class FileWriter:
         self._names(folder).add(path.name)
         self._queued += 1
         self._last_for[path] = self._queued
-        self._queue.put((self._queued, path, data, atomic, optional))
+        self._queue.put((self._queued, path, data, atomic, optional, checked))
 
     def _optional_failed(self, path: Path, error: OSError) -> None:
         self.optional_failures += 1
@@ -101,12 +116,18 @@ class FileWriter:
             while self._written < number:
                 self._done.wait()
 
+    def failure(self, path: Path) -> OSError | None:
+        """Why the last ``checked`` write of ``path`` failed, once every queued write of it is done;
+        None when it was written (or none was queued)."""
+        self.wait(path)
+        return self._failures.get(path)
+
     def _names(self, folder: Path) -> set[str]:
         names = self._listing.get(folder)
         if names is None:
             try:
                 names = set(os.listdir(folder))
-            except FileNotFoundError:
+            except (FileNotFoundError, NotADirectoryError):  # a file in the folder's place holds nothing
                 names = set()
             self._listing[folder] = names
         return names

@@ -11,7 +11,9 @@
    (kept as it is when it already says the same).
 5. The raw tables are rewritten from scratch (the archive is the source of truth).
 
-A file that breaks anything is answered with findings; it never stops the other files.
+A file that breaks anything is answered with findings; it never stops the other files. What is wrong
+outside the files (a manifest.csv line that cannot be read, a copy that cannot be written) is a
+warning in the summary (``IngestSummary.warnings``), which the asset logs.
 """
 
 from __future__ import annotations
@@ -24,7 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipelines.submissions.archive import REGISTRY_NAME, ArchiveEntry, archive_new_files, save_registry
+from pipelines.submissions.archive import (
+    REGISTRY_NAME,
+    ArchiveEntry,
+    archive_new_files,
+    copy_failure,
+    received_order,
+    save_registry,
+)
 from pipelines.submissions.filewriter import FileWriter
 from pipelines.submissions.raw_tables import write_table
 from pipelines.submissions.reference import ReferenceData
@@ -54,12 +63,17 @@ class IngestSummary:
     seconds: float = 0.0
     validated: int = 0  # files validated in this run
     from_cache: int = 0  # unchanged files whose validation came from the cache
+    # For the operator, Vietnamese (English): manifest.csv problems, copies not written or not mended.
+    warnings: list[str] = field(default_factory=list)
+    # Inbox paths (as on disk) whose archive copy could not be written: not loaded in this run.
+    not_archived: list[str] = field(default_factory=list)
 
     def text(self) -> str:
         statuses = ", ".join(f"{k} {v}" for k, v in sorted(self.by_status.items()))
         tables = ", ".join(f"{k} {v}" for k, v in self.rows.items())
         checked = f"kiểm tra {self.validated}, không đổi nên lấy từ bộ nhớ đệm {self.from_cache}"
-        return f"{self.files} tệp ({statuses}; {checked}); {tables}; {self.seconds:.2f} s"
+        warned = f"; {len(self.warnings)} cảnh báo (warnings)" if self.warnings else ""
+        return f"{self.files} tệp ({statuses}; {checked}); {tables}; {self.seconds:.2f} s{warned}"
 
 
 def submission_id(entry: ArchiveEntry) -> str:
@@ -106,14 +120,24 @@ def _ingest(
     report_index: ReportIndex,
 ) -> tuple[IngestSummary, set[str]]:
     # New files are copied into the archive on the writer's threads while the main thread validates.
-    entries, added = archive_new_files(inbox, archive_folder, writer)
-    new = {e.archive_path for e in entries[len(entries) - added :]}
-    entries_in_order = sorted(entries, key=lambda e: (e.received, e.source_path))
+    scan = archive_new_files(inbox, archive_folder, writer)
+    warnings, not_archived = list(scan.warnings), []
+    entries_in_order = sorted(scan.entries, key=received_order)
     history = CumulativeHistory()
     first_seen: dict[str, str] = {}
     processed: list[tuple[ArchiveEntry, ValidationResult, str, tuple[str | None, str | None]]] = []
-    validated = _validated(entries_in_order, archive_folder, reference, writer, inbox, new, cache)
+    validated = _validated(entries_in_order, archive_folder, reference, writer, scan.new, cache)
     for entry, result in validated:
+        if scan.is_new(entry):
+            # Copies are queued in this order, so this wait rarely blocks. A file whose copy is not on
+            # disk is not listed and not loaded, as if it had not arrived yet: the inbox keeps it and
+            # the next refresh tries again (the asset leaves it out of the inputs it records).
+            problem = copy_failure(archive_folder, entry, writer)
+            if problem:
+                warnings.append(problem)
+                not_archived.append(scan.new[(entry.sha256, entry.source_path)].relative_to(inbox).as_posix())
+                scan.drop(entry)
+                continue
         sid = submission_id(entry)
         if entry.sha256 in first_seen:
             result = _duplicate_result(entry, first_seen[entry.sha256], result)
@@ -137,9 +161,16 @@ def _ingest(
             xlsx = f"{entry.archive_path}.errors.xlsx" if result.findings else None
             reports = (xlsx, f"{entry.archive_path}.errors.csv")
         processed.append((entry, result, status, reports))
-    # Every copy has been read back, so every copy is on disk: the registry may now list them.
-    if added or not (archive_folder / REGISTRY_NAME).exists():
-        save_registry(archive_folder, entries)
+    for path in scan.mended:
+        error = writer.failure(archive_folder / path)
+        if error is not None:
+            warnings.append(
+                f"Không chép lại được bản lưu {path} từ thư mục nhận ({error}); `nq57 status` sẽ báo "
+                f"bản lưu hỏng. (damaged archive copy not restored)"
+            )
+    # Every new copy still listed was found on disk above: the registry may now list them.
+    if scan.registry_changed() or not (archive_folder / REGISTRY_NAME).exists():
+        save_registry(archive_folder, scan.entries)
 
     # Versions: loaded files per agency and period, in received order.
     versions: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -153,7 +184,13 @@ def _ingest(
             version_of[index] = (number, number == len(indices), superseded)
 
     tables: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    summary = IngestSummary(files=len(processed), validated=cache.misses, from_cache=cache.hits)
+    summary = IngestSummary(
+        files=len(processed),
+        validated=cache.misses,
+        from_cache=cache.hits,
+        warnings=warnings,
+        not_archived=not_archived,
+    )
     for index, (entry, result, status, reports) in enumerate(processed):
         summary.by_status[status] = summary.by_status.get(status, 0) + 1
         version, is_current, superseded = version_of.get(index, (None, False, None))
@@ -193,8 +230,7 @@ def _validated(
     archive_folder: Path,
     reference: ReferenceData,
     writer: FileWriter,
-    inbox: Path,
-    new: set[str],
+    new: dict[tuple[str, str], Path],
     cache: ValidationCache,
 ) -> Iterator[tuple[ArchiveEntry, ValidationResult]]:
     """Each entry with its validation result (without the history check, which needs received order).
@@ -204,7 +240,7 @@ def _validated(
     for entry in entries:
         result = cache.get(entry.file_name, entry.sha256)
         if result is None:
-            data = _archived_bytes(entry, archive_folder, writer, inbox, new)
+            data = _archived_bytes(entry, archive_folder, writer, new)
             if data is None:  # not cached: a copy sent again and restored loads on the next refresh
                 result = ValidationResult(entry.file_name)
                 result.findings.append(
@@ -222,18 +258,20 @@ def _validated(
 
 
 def _archived_bytes(
-    entry: ArchiveEntry, archive_folder: Path, writer: FileWriter, inbox: Path, new: set[str]
+    entry: ArchiveEntry, archive_folder: Path, writer: FileWriter, new: dict[tuple[str, str], Path]
 ) -> bytes | None:
     """The received bytes of an entry, checked against its sha256; None when they are gone.
 
     A copy made in this run may still be on its way to disk (and its folder busy with other new
-    files): the inbox file is read instead when it still has the same sha256. An older copy found
+    files): the inbox file is read instead (``new``: the file as named on disk, which may be
+    decomposed Unicode) when it still has the same sha256. An older copy found
     missing or changed (disk damage, a hand edit) was queued for mending by ``archive_new_files``
     when the inbox still holds the same bytes; one that could not be mended is never validated as
     if it were the file received: None (SUB-A01).
     """
-    if entry.archive_path in new:
-        data = _bytes_if(inbox / entry.source_path, entry.sha256)
+    in_inbox = new.get((entry.sha256, entry.source_path))
+    if in_inbox is not None:
+        data = _bytes_if(in_inbox, entry.sha256)
         if data is not None:
             return data  # else: removed or replaced since, the archived copy is the record
     path = archive_folder / entry.archive_path
