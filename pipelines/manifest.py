@@ -1,18 +1,28 @@
 """The documents under raw/documents and what is known about each.
 
 ``raw/documents/manifest.csv`` is curated by a person: for each file, its kind
-(resolution / slide deck), issuer, province, date and original file name. A file dropped
-into the folder later without a manifest row is still picked up; its metadata is then
-detected from its text and marked ``metadata_source = 'detected'`` so nobody mistakes a
-guess for a curated fact.
+(resolution / slide deck), issuer, province, date and original file name. It is what says
+what a document is, so only the documents it lists are loaded; a file dropped into the
+folder without a row is still read and recorded, with the reason it was not loaded.
+
+A damaged manifest never stops the refresh. Saved by Excel with a BOM, it reads as any other;
+a column it lacks leaves that value NULL, and a row that cannot be read is not used: that
+document's metadata is then detected from its text, marked ``metadata_source = 'detected'`` so
+nobody mistakes a guess for a curated fact. Either way the reason is in ``metadata_issue``.
+When the manifest cannot say which files it lists (missing, not UTF-8, no ``file_name``
+column, rows it cannot read), no file counts as unlisted: every document still loads, as it
+would with no manifest at all.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import re
-from dataclasses import dataclass
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 MANIFEST_NAME = "manifest.csv"
@@ -33,7 +43,9 @@ _NOT_DOCUMENTS = {MANIFEST_NAME, "README.md", ".gitkeep"}
 
 @dataclass
 class DocumentEntry:
-    document_id: str  # the file name without its extension: stable, unique in the folder
+    # The file name without its extension; when two files share that stem, the one the manifest
+    # lists (else the first by name) keeps it and the other is named by its whole file name.
+    document_id: str
     file_name: str
     path: Path
     sha256: str
@@ -46,6 +58,38 @@ class DocumentEntry:
     metadata_source: str  # 'manifest' | 'detected'
     manifest_sha256: str | None  # what the manifest recorded; differs when the file changed
     note: str | None
+    # Why the manifest did not give (all of) this document's metadata; None when it did.
+    metadata_issue: str | None = None
+    in_manifest: bool = False  # the manifest has a row naming this file (usable or not)
+    # A manifest read to its end has no row for this file: it is read and recorded, not loaded.
+    unlisted: bool = False
+    # The file name of another document in the folder with the very same bytes.
+    duplicate_of: str | None = None
+
+
+@dataclass
+class ManifestRow:
+    line: int
+    values: dict[str, str]  # column → value, blank cells left out
+    issue: str | None = None  # why this row's values are not (all) used
+
+
+@dataclass
+class Manifest:
+    """What ``manifest.csv`` says, and what in it could not be read."""
+
+    rows: dict[str, ManifestRow] = field(default_factory=dict)  # by file name (NFC)
+    # Every row was read: a file without a row is then really not listed. False when the file
+    # is missing or damaged: which files it lists is then unknown, so none counts as unlisted.
+    complete: bool = True
+    problems: list[str] = field(default_factory=list)  # for the operator, one line each
+
+    def unmatched_issue(self) -> str:
+        """The metadata issue of a document the manifest has no row for."""
+        if self.complete:
+            return f"chưa có dòng trong {MANIFEST_NAME} (not listed in the manifest)"
+        more = f" (+{len(self.problems) - 2})" if len(self.problems) > 2 else ""
+        return "; ".join(self.problems[:2]) + more
 
 
 def sha256_of(path: Path) -> str:
@@ -56,40 +100,191 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def load_manifest(directory: Path) -> dict[str, dict[str, str]]:
+def _name_key(name: str) -> str:
+    # A name typed into Excel on one machine and a file copied from a Mac can differ only in
+    # Unicode normalisation or stray spaces: still the same file.
+    return unicodedata.normalize("NFC", name).strip()
+
+
+def read_manifest(directory: Path) -> Manifest:
+    """Read ``manifest.csv``; never raises for what is in the file, says what it could not read."""
     path = directory / MANIFEST_NAME
     if not path.exists():
-        return {}
-    with path.open(encoding="utf-8", newline="") as handle:
-        return {row["file_name"]: row for row in csv.DictReader(handle)}
+        return Manifest(
+            complete=False,
+            problems=[f"không có {MANIFEST_NAME}: siêu dữ liệu dò từ văn bản (no manifest)"],
+        )
+    try:
+        # utf-8-sig: Excel's "CSV UTF-8" starts the file with a BOM, which would hide 'file_name'.
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return Manifest(
+            complete=False,
+            problems=[
+                f"{MANIFEST_NAME} không phải UTF-8 nên không đọc được; lưu lại dạng CSV UTF-8 "
+                "(not UTF-8: save as CSV UTF-8)"
+            ],
+        )
+    except OSError as error:
+        return Manifest(complete=False, problems=[f"{MANIFEST_NAME} không đọc được (unreadable): {error}"])
+    manifest = Manifest()
+    reader = csv.reader(io.StringIO(text, newline=""))
+    seen: dict[str, list[ManifestRow]] = defaultdict(list)
+    missing_issue = None
+    try:
+        header = [cell.strip().lstrip("\ufeff").lower() for cell in next(reader, [])]
+        if "file_name" not in header:
+            manifest.complete = False
+            manifest.problems.append(
+                f"{MANIFEST_NAME} thiếu cột file_name nên không dùng được (no file_name column)"
+            )
+            return manifest
+        missing = [c for c in MANIFEST_COLUMNS if c not in header]
+        if missing:
+            missing_issue = (
+                f"{MANIFEST_NAME} thiếu cột {', '.join(missing)}: các giá trị này để trống "
+                "(missing columns: left NULL)"
+            )
+            manifest.problems.append(missing_issue)
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue
+            line = reader.line_num
+            named = dict(zip(header, cells, strict=False))
+            name = _name_key(named.get("file_name", ""))
+            if len(cells) != len(header):
+                # A comma too many or too few shifts every cell after it: none of them can be trusted.
+                issue = (
+                    f"dòng {line} của {MANIFEST_NAME} có {len(cells)} ô, tiêu đề có {len(header)}: "
+                    f"không dùng dòng này (row has {len(cells)} cells, header {len(header)})"
+                )
+                manifest.problems.append(issue)
+                manifest.complete = False  # its file name may be one of the shifted cells
+                if name:
+                    seen[name].append(ManifestRow(line, {}, issue))
+                continue
+            if not name:
+                manifest.problems.append(
+                    f"dòng {line} của {MANIFEST_NAME} không có file_name (row without file name)"
+                )
+                manifest.complete = False
+                continue
+            values = {k: v.strip() for k, v in named.items() if k in MANIFEST_COLUMNS and v.strip()}
+            seen[name].append(ManifestRow(line, values))
+    except csv.Error as error:
+        manifest.complete = False
+        manifest.problems.append(
+            f"{MANIFEST_NAME} hỏng từ dòng {reader.line_num}, phần sau không đọc được "
+            f"(malformed from line {reader.line_num}): {error}"
+        )
+    for name, rows in seen.items():
+        row = rows[0]
+        if len(rows) > 1 and any(other.values != row.values or other.issue for other in rows[1:]):
+            # Two curated answers for one file: picking one would be a guess.
+            lines = ", ".join(str(r.line) for r in rows)
+            row = ManifestRow(
+                row.line,
+                {},
+                f"{MANIFEST_NAME} có {len(rows)} dòng khác nhau cho tệp này (dòng {lines}): "
+                "không dùng dòng nào (conflicting rows)",
+            )
+            manifest.problems.append(f"{name}: {row.issue}")
+        elif row.issue is None:
+            row.issue = missing_issue
+        manifest.rows[name] = row
+    return manifest
 
 
-def scan_documents(directory: Path) -> list[DocumentEntry]:
+@dataclass
+class DocumentScan:
+    entries: list[DocumentEntry]
+    warnings: list[str]  # what in the manifest could not be read, for the operator
+
+
+def scan_folder(directory: Path) -> DocumentScan:
     """Every file in the folder (supported or not: a bad file must be answered, not skipped)."""
-    manifest = load_manifest(directory)
+    manifest = read_manifest(directory)
     entries = []
     for path in sorted(p for p in directory.iterdir() if p.is_file() and p.name not in _NOT_DOCUMENTS):
         if path.name.startswith("."):
             continue
-        row = manifest.get(path.name)
+        row = manifest.rows.get(_name_key(path.name))
+        given = row.values if row else {}
         entries.append(
             DocumentEntry(
                 document_id=path.stem,
                 file_name=path.name,
                 path=path,
                 sha256=sha256_of(path),
-                kind=(row or {}).get("kind") or None,
-                issuer=(row or {}).get("issuer") or None,
-                province=(row or {}).get("province") or None,
-                document_date=(row or {}).get("document_date") or None,
-                title=(row or {}).get("title") or None,
-                original_file_name=(row or {}).get("original_file_name") or path.name,
-                metadata_source="manifest" if row else "detected",
-                manifest_sha256=(row or {}).get("sha256") or None,
-                note=(row or {}).get("note") or None,
+                kind=given.get("kind"),
+                issuer=given.get("issuer"),
+                province=given.get("province"),
+                document_date=given.get("document_date"),
+                title=given.get("title"),
+                original_file_name=given.get("original_file_name") or path.name,
+                metadata_source="manifest" if given else "detected",
+                manifest_sha256=given.get("sha256"),
+                note=given.get("note"),
+                metadata_issue=row.issue if row else manifest.unmatched_issue(),
+                in_manifest=row is not None,
+                unlisted=row is None and manifest.complete,
             )
         )
-    return entries
+    if manifest.complete and entries and not any(e.in_manifest for e in entries):
+        # A manifest that names none of these files (emptied, or another folder's) says nothing
+        # about them: loading none of the documents would empty the marts for a curation slip.
+        problem = f"{MANIFEST_NAME} không liệt kê tệp nào trong thư mục (lists none of these files)"
+        manifest.problems.append(problem)
+        for entry in entries:
+            entry.unlisted, entry.metadata_issue = False, problem
+    _assign_ids(entries)
+    _mark_duplicates(entries)
+    return DocumentScan(entries, manifest.problems)
+
+
+def scan_documents(directory: Path) -> list[DocumentEntry]:
+    """The documents of a folder (see ``scan_folder``, which also says what the manifest lacks)."""
+    return scan_folder(directory).entries
+
+
+def _precedence(entry: DocumentEntry) -> tuple[bool, str]:
+    """Who keeps a contested id or counts as the original: a listed file first, then by name."""
+    return (not entry.in_manifest, entry.file_name)
+
+
+def _assign_ids(entries: list[DocumentEntry]) -> None:
+    """The stem, unique in the folder: facts and marts point at it, so it must not collide.
+
+    Only a file sharing its stem with another ('Ke hoach.txt' + 'Ke hoach.pdf') is affected: the
+    listed (else first) one keeps the stem, so adding an unlisted sibling never renames a loaded
+    document; the other takes its whole file name, which is unique in a folder.
+    """
+    taken: set[str] = set()
+    for entry in sorted(entries, key=_precedence):
+        candidate, n = entry.document_id, 1
+        if candidate in taken:
+            candidate = entry.file_name
+        while candidate in taken:  # only if a file name equals another file's stem
+            n += 1
+            candidate = f"{entry.file_name}~{n}"
+        entry.document_id = candidate
+        taken.add(candidate)
+
+
+def _mark_duplicates(entries: list[DocumentEntry]) -> None:
+    """Mark every file whose bytes another document already has, so they are extracted once.
+
+    Empty files are left alone: they duplicate nothing, and each gets its own reason (empty
+    file, not a PDF) when read.
+    """
+    by_content: dict[str, list[DocumentEntry]] = defaultdict(list)
+    for entry in entries:
+        if entry.path.stat().st_size > 0:
+            by_content[entry.sha256].append(entry)
+    for same in by_content.values():
+        original, *copies = sorted(same, key=_precedence)
+        for copy in copies:
+            copy.duplicate_of = original.file_name
 
 
 _ISSUER = re.compile(

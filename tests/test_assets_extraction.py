@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 
 import dagster as dg
@@ -39,3 +40,44 @@ def test_materialize_writes_raw_tables_and_runs_checks(resolution_txt, slides_tx
     assert "appendix_I.total.other_sources ghi 390.000, cộng các dòng được 420.000" in mismatches
     assert "appendix_II.total.total ghi 277.430, cộng các dòng được 279.630" in mismatches
     assert "appendix_I.total.state_budget" not in mismatches
+
+
+def test_copies_unlisted_files_and_a_bom_are_warnings_not_failures(project_root, tmp_path, monkeypatch):
+    docs = tmp_path / "documents"
+    shutil.copytree(project_root / "raw" / "documents", docs)
+    manifest = docs / "manifest.csv"
+    manifest.write_bytes(b"\xef\xbb\xbf" + manifest.read_bytes())  # Excel's "CSV UTF-8"
+    shutil.copy(docs / "000_a74ee38357d31740.txt", docs / "Du thao NQ (ban sao).txt")
+    slides = (docs / "004_373ec9bcf51e9bdb.txt").read_text(encoding="utf-8")
+    (docs / "slides_v2.txt").write_text(slides + "\nTrang cuối\n", encoding="utf-8")
+    monkeypatch.setenv("NQ57_DOCUMENTS_DIR", str(docs))
+    monkeypatch.setenv("NQ57_RAW_DIR", str(tmp_path / "raw"))
+    monkeypatch.setenv("NQ57_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
+
+    instance = dg.DagsterInstance.ephemeral()
+    result = dg.materialize(
+        [extracted_documents], resources={"refresh_lock": RefreshLockResource()}, instance=instance
+    )
+    assert result.success
+    rows = {
+        m.asset_key: m.metadata["rows"].value
+        for m in result.asset_materializations_for_node("extracted_documents")
+    }
+    # Four rows in raw/documents; the tasks and slides once each, from the listed files.
+    assert (rows[raw_key("documents")], rows[raw_key("plan_groups")]) == (4, 12)
+    assert rows[raw_key("plan_items")] == 85 + 26
+    checks = {c.check_name: c for c in result.get_asset_check_evaluations()}
+    assert checks["every_document_extracted"].passed is True
+    listed = checks["every_document_listed_once"]
+    assert listed.passed is False
+    assert listed.metadata["manifest"].value == "—"  # the BOM is no problem
+    not_loaded = listed.metadata["not_loaded"].value.splitlines()
+    assert not_loaded[0].startswith("Du thao NQ (ban sao).txt: cùng nội dung với 000_a74ee38357d31740.txt")
+    assert not_loaded[1].startswith("slides_v2.txt: chưa có dòng trong manifest.csv nên không nạp")
+    # The operator reads the same in the run's log.
+    warnings = [
+        e.user_message
+        for e in instance.all_logs(result.run_id)
+        if e.level == logging.WARNING and e.user_message
+    ]
+    assert any(w.startswith("slides_v2.txt: chưa có dòng trong manifest.csv") for w in warnings)

@@ -137,3 +137,42 @@ def test_code_version_changes_with_the_extraction_code(tmp_path, monkeypatch):
     numbers = copy / "parsing" / "numbers.py"
     numbers.write_text(numbers.read_text(encoding="utf-8") + "\n# a fix\n", encoding="utf-8")
     assert extraction_code_version() != before
+
+
+def test_files_with_the_same_bytes_and_stem_keep_their_own_reasons(tmp_path, monkeypatch):
+    # Three empty files: one sha256, one stem; each format fails in its own way.
+    docs = tmp_path / "documents"
+    docs.mkdir()
+    for name in ("empty.docx", "empty.pdf", "empty.txt"):
+        (docs / name).write_bytes(b"")
+    expected = {
+        "empty.docx": "empty.docx: không phải tệp DOCX (not a DOCX/zip file)",
+        "empty.pdf": "empty.pdf: không phải tệp PDF (not a PDF file)",
+        "empty.txt": "empty.txt: tệp rỗng (empty file)",
+    }
+    opened = _reads(monkeypatch)
+    cache = ExtractionCache(tmp_path / "cache")
+    first = extract_folder(docs, cache)
+    assert {d.file_name: d.extraction_error for d in first.documents} == expected
+    assert sorted(opened) == sorted(expected) and (cache.hits, cache.misses) == (0, 3)
+    again = ExtractionCache(tmp_path / "cache")
+    second = extract_folder(docs, again)
+    assert {d.file_name: d.extraction_error for d in second.documents} == expected
+    assert (again.hits, again.misses) == (3, 0)
+    # One entry per file, named by it.
+    assert sorted(p.name.split(".pickle")[0].rsplit(".", 2)[0] for p in (tmp_path / "cache").iterdir()) == [
+        "empty.docx",
+        "empty.pdf",
+        "empty.txt",
+    ]
+
+
+def test_a_copy_is_not_read_and_has_no_cache_entry(documents, tmp_path, monkeypatch):
+    shutil.copy(documents / "000_a74ee38357d31740.txt", documents / "ban sao.txt")
+    opened = _reads(monkeypatch)
+    cache = ExtractionCache(tmp_path / "cache")
+    run = extract_folder(documents, cache)
+    assert "ban sao.txt" not in opened and (cache.hits, cache.misses) == (0, 3)
+    copy = next(d for d in run.documents if d.file_name == "ban sao.txt")
+    assert (copy.extraction_status, copy.record_count) == ("duplicate", 0)
+    assert not list((tmp_path / "cache").glob("ban sao.txt.*"))

@@ -1,6 +1,18 @@
+import csv
+import io
+import shutil
 from pathlib import Path
 
-from pipelines.manifest import DocumentEntry, detect_metadata, scan_documents, sha256_of
+import pytest
+
+from pipelines.manifest import (
+    MANIFEST_COLUMNS,
+    DocumentEntry,
+    detect_metadata,
+    scan_documents,
+    scan_folder,
+    sha256_of,
+)
 
 
 def test_shipped_documents_match_their_manifest(project_root):
@@ -50,3 +62,159 @@ def test_detected_values_never_override_the_manifest():
     )
     detect_metadata(entry, "ỦY BAN NHÂN DÂN TỈNH TÂY NINH ngày 1 tháng 1 năm 2024")
     assert (entry.issuer, entry.province, entry.document_date) == ("HĐND", "Long An", "2025-06")
+
+
+# --- A damaged manifest, shared stems, copies: the folder as an operator may leave it ---------
+
+SHIPPED = ("000_a74ee38357d31740.txt", "004_373ec9bcf51e9bdb.txt")
+
+
+def _shipped_folder(project_root: Path, tmp_path: Path, manifest: bytes | None = None) -> Path:
+    """The shipped documents in a folder of their own, with their manifest as given (or as it is)."""
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    for name in SHIPPED:
+        shutil.copy(project_root / "raw" / "documents" / name, folder)
+    shipped = (project_root / "raw" / "documents" / "manifest.csv").read_bytes()
+    (folder / "manifest.csv").write_bytes(shipped if manifest is None else manifest)
+    return folder
+
+
+def _shipped_rows(project_root: Path) -> list[list[str]]:
+    with (project_root / "raw" / "documents" / "manifest.csv").open(encoding="utf-8", newline="") as f:
+        return list(csv.reader(f))
+
+
+def _csv_bytes(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def test_a_manifest_saved_by_excel_with_a_bom_reads_like_any_other(project_root, tmp_path):
+    shipped = (project_root / "raw" / "documents" / "manifest.csv").read_bytes()
+    folder = _shipped_folder(project_root, tmp_path, b"\xef\xbb\xbf" + shipped)
+    scan = scan_folder(folder)
+    assert scan.warnings == []
+    resolution = scan.entries[0]
+    assert (resolution.document_id, resolution.kind, resolution.document_date) == (
+        "000_a74ee38357d31740",
+        "resolution",
+        "2025-06",
+    )
+    assert [(e.metadata_source, e.metadata_issue, e.unlisted) for e in scan.entries] == [
+        ("manifest", None, False),
+        ("manifest", None, False),
+    ]
+
+
+def test_a_missing_column_leaves_its_values_null_and_says_so(project_root, tmp_path):
+    rows = _shipped_rows(project_root)
+    drop = rows[0].index("document_date")
+    folder = _shipped_folder(project_root, tmp_path, _csv_bytes([r[:drop] + r[drop + 1 :] for r in rows]))
+    scan = scan_folder(folder)
+    expected = "manifest.csv thiếu cột document_date: các giá trị này để trống (missing columns: left NULL)"
+    assert scan.warnings == [expected]
+    resolution = scan.entries[0]
+    assert (resolution.kind, resolution.province, resolution.document_date) == ("resolution", "Long An", None)
+    assert (resolution.metadata_source, resolution.metadata_issue) == ("manifest", expected)
+
+
+def test_an_unreadable_row_is_not_used_and_no_file_counts_as_unlisted(project_root, tmp_path):
+    rows = _shipped_rows(project_root)
+    rows[1] = [*rows[1], "một ô thừa"]  # an unquoted comma in a title, as Notepad leaves it
+    folder = _shipped_folder(project_root, tmp_path, _csv_bytes(rows))
+    (folder / "ke_hoach_moi.txt").write_text("Kế hoạch\n", encoding="utf-8")
+    scan = scan_folder(folder)
+    bad_row = (
+        "dòng 2 của manifest.csv có 10 ô, tiêu đề có 9: không dùng dòng này (row has 10 cells, header 9)"
+    )
+    assert scan.warnings == [bad_row]
+    entries = {e.file_name: e for e in scan.entries}
+    resolution = entries["000_a74ee38357d31740.txt"]
+    assert (resolution.metadata_source, resolution.kind, resolution.title) == ("detected", None, None)
+    assert resolution.metadata_issue == bad_row and resolution.in_manifest
+    slides = entries["004_373ec9bcf51e9bdb.txt"]  # its own row is fine
+    assert (slides.metadata_source, slides.kind, slides.metadata_issue) == ("manifest", "slide_deck", None)
+    # The bad row may have hidden any file name: a file without a row still loads, with the reason.
+    new = entries["ke_hoach_moi.txt"]
+    assert (new.unlisted, new.metadata_issue) == (False, bad_row)
+
+
+@pytest.mark.parametrize(
+    ("manifest", "reason"),
+    [
+        (None, "không có manifest.csv: siêu dữ liệu dò từ văn bản (no manifest)"),
+        (
+            # Saved as Excel's plain "CSV": Windows-1258, 'Đ' is byte 0xD0.
+            "file_name,issuer\r\n000_a74ee38357d31740.txt,HĐND\r\n".encode("cp1258"),
+            "manifest.csv không phải UTF-8 nên không đọc được; lưu lại dạng CSV UTF-8 "
+            "(not UTF-8: save as CSV UTF-8)",
+        ),
+        (
+            "tên tệp,kind\r\n000_a74ee38357d31740.txt,resolution\r\n".encode(),
+            "manifest.csv thiếu cột file_name nên không dùng được (no file_name column)",
+        ),
+        (
+            (",".join(MANIFEST_COLUMNS) + "\r\n").encode(),  # the header only
+            "manifest.csv không liệt kê tệp nào trong thư mục (lists none of these files)",
+        ),
+    ],
+    ids=["missing", "not-utf8", "no-file-name-column", "no-rows"],
+)
+def test_a_manifest_that_cannot_say_what_it_lists_unlists_nothing(project_root, tmp_path, manifest, reason):
+    folder = _shipped_folder(project_root, tmp_path, manifest)
+    if manifest is None:
+        (folder / "manifest.csv").unlink()
+    scan = scan_folder(folder)
+    assert scan.warnings == [reason]
+    assert [(e.document_id, e.metadata_source, e.unlisted, e.metadata_issue) for e in scan.entries] == [
+        ("000_a74ee38357d31740", "detected", False, reason),
+        ("004_373ec9bcf51e9bdb", "detected", False, reason),
+    ]
+
+
+def test_a_file_the_manifest_does_not_list_is_marked_unlisted(project_root, tmp_path):
+    folder = _shipped_folder(project_root, tmp_path)
+    (folder / "ke_hoach_moi.txt").write_text("Kế hoạch\n", encoding="utf-8")
+    scan = scan_folder(folder)
+    assert scan.warnings == []
+    assert [(e.file_name, e.unlisted, e.metadata_issue) for e in scan.entries] == [
+        ("000_a74ee38357d31740.txt", False, None),
+        ("004_373ec9bcf51e9bdb.txt", False, None),
+        ("ke_hoach_moi.txt", True, "chưa có dòng trong manifest.csv (not listed in the manifest)"),
+    ]
+
+
+def test_files_sharing_a_stem_get_distinct_ids_and_the_listed_one_keeps_its_own(project_root, tmp_path):
+    folder = _shipped_folder(project_root, tmp_path)
+    # Sorts before the listed .txt, yet must not take its id: facts and marts point at it.
+    (folder / "000_a74ee38357d31740.pdf").write_bytes(b"%PDF-1.4 the same resolution, scanned")
+    (folder / "Ke hoach 2026.txt").write_text("Kế hoạch năm 2026\n", encoding="utf-8")
+    (folder / "Ke hoach 2026.pdf").write_bytes(b"%PDF-1.4 cut off")
+    ids = {e.file_name: e.document_id for e in scan_documents(folder)}
+    assert ids == {
+        "000_a74ee38357d31740.pdf": "000_a74ee38357d31740.pdf",
+        "000_a74ee38357d31740.txt": "000_a74ee38357d31740",
+        "004_373ec9bcf51e9bdb.txt": "004_373ec9bcf51e9bdb",
+        "Ke hoach 2026.pdf": "Ke hoach 2026",  # neither is listed: the first by name keeps the stem
+        "Ke hoach 2026.txt": "Ke hoach 2026.txt",
+    }
+
+
+def test_a_copy_is_marked_as_a_duplicate_of_the_listed_document(project_root, tmp_path):
+    folder = _shipped_folder(project_root, tmp_path)
+    resolution = folder / "000_a74ee38357d31740.txt"
+    shutil.copy(resolution, folder / "000 ban sao.txt")  # sorts first, but is not the listed one
+    shutil.copy(resolution, folder / "Du thao NQ (ban sao).txt")
+    (folder / "trang.txt").write_bytes(b"")
+    (folder / "trang.pdf").write_bytes(b"")  # empty files copy nothing: each is read, and fails its own way
+    duplicates = {e.file_name: e.duplicate_of for e in scan_documents(folder)}
+    assert duplicates == {
+        "000 ban sao.txt": "000_a74ee38357d31740.txt",
+        "000_a74ee38357d31740.txt": None,
+        "004_373ec9bcf51e9bdb.txt": None,
+        "Du thao NQ (ban sao).txt": "000_a74ee38357d31740.txt",
+        "trang.pdf": None,
+        "trang.txt": None,
+    }

@@ -4,7 +4,9 @@
 
 One multi-asset reads every document in raw/documents and writes one Parquet file per
 raw table; dbt reads those files as sources. A document that cannot be read becomes a
-'failed' row in ``raw/documents`` with the reason, and the others still load.
+'failed' row in ``raw/documents`` with the reason, and the others still load; so do a copy of
+another document ('duplicate') and a file the manifest does not list ('not_listed'). What
+could not be read in the manifest is in the run's log and in a warning check.
 Checks run on what was written: row counts, and whether stated totals match their rows.
 """
 
@@ -17,7 +19,7 @@ import dagster as dg
 from pipelines.assets.refresh_lock import REFRESH_LOCK_KEY
 from pipelines.extract.cache import ExtractionCache
 from pipelines.extract.records import RECORD_TYPES, ExtractionResult
-from pipelines.extract.run import extract_folder, write_raw_tables
+from pipelines.extract.run import ExtractionRun, extract_folder, write_raw_tables
 from pipelines.formatting import vn_number
 from pipelines.paths import documents_dir, raw_tables_dir, warehouse_dir
 from pipelines.refresh_state import input_hashes, save_input_snapshot
@@ -34,6 +36,14 @@ _CHECKS = [
         "every_document_extracted",
         asset=raw_key("documents"),
         description="Mọi tài liệu trong raw/documents đều trích xuất được (every document was read).",
+    ),
+    dg.AssetCheckSpec(
+        "every_document_listed_once",
+        asset=raw_key("documents"),
+        description=(
+            "Mỗi tài liệu có một dòng đọc được trong manifest.csv và không là bản sao của tệp khác "
+            "(every document has a readable manifest row and is not a copy)."
+        ),
     ),
     dg.AssetCheckSpec(
         "plan_items_present",
@@ -80,9 +90,12 @@ def extracted_documents(context: dg.AssetExecutionContext):
     context.log.info(
         f"tài liệu đọc lại: {cache.misses}, lấy từ bộ nhớ đệm: {cache.hits} (extracted / cached)"
     )
+    # What the manifest could not say (each document's metadata_issue comes from one of these).
+    for warning in run.warnings:
+        context.log.warning(warning)
     for document in run.documents:
-        if document.extraction_status == "failed":
-            context.log.warning(f"{document.file_name}: {document.extraction_error}")
+        if document.extraction_status != "ok":
+            context.log.warning(document.extraction_error)
     for table in RAW_TABLES:
         yield dg.MaterializeResult(
             asset_key=raw_key(table),
@@ -93,7 +106,7 @@ def extracted_documents(context: dg.AssetExecutionContext):
                 "documents_from_cache": cache.hits,
             },
         )
-    yield from _checks(run.results, run.failed())
+    yield from _checks(run)
 
 
 def extraction_cache_dir() -> Path:
@@ -101,7 +114,11 @@ def extraction_cache_dir() -> Path:
     return warehouse_dir() / "state" / "extraction_cache"
 
 
-def _checks(results: list[ExtractionResult], failed: list) -> list[dg.AssetCheckResult]:
+def _checks(run: ExtractionRun) -> list[dg.AssetCheckResult]:
+    results, failed = run.results, run.failed()
+    not_loaded = run.not_loaded()
+    # Documents the manifest does not (fully) describe: unlisted, or listed in a row it could not use.
+    undescribed = [d for d in run.documents if d.metadata_issue]
     checks = [
         dg.AssetCheckResult(
             check_name="every_document_extracted",
@@ -109,7 +126,19 @@ def _checks(results: list[ExtractionResult], failed: list) -> list[dg.AssetCheck
             passed=not failed,
             severity=dg.AssetCheckSeverity.WARN,
             metadata={"failed": ", ".join(f"{d.file_name}: {d.extraction_error}" for d in failed) or "—"},
-        )
+        ),
+        dg.AssetCheckResult(
+            check_name="every_document_listed_once",
+            asset_key=raw_key("documents"),
+            passed=not (run.warnings or not_loaded or undescribed),
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={
+                "manifest": "\n".join(run.warnings) or "—",
+                "not_loaded": "\n".join(f"{d.extraction_error}" for d in not_loaded) or "—",
+                "metadata_issues": "\n".join(f"{d.file_name}: {d.metadata_issue}" for d in undescribed)
+                or "—",
+            },
+        ),
     ]
     resolutions = [r for r in results if r.document_kind == "resolution"]
     missing = [r.document_id for r in resolutions if not any(i.item_level == "task" for i in r.plan_items)]

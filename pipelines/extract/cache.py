@@ -4,15 +4,17 @@ Reading the 44-page resolution PDF is most of an extraction; the nightly refresh
 whenever *any* input changed (a new submission, usually), so without this cache every
 document would be re-read every time. An entry is keyed by everything its result depends on:
 
-- the file's sha256 (its content, not its name or date),
-- the document id and the metadata the manifest gives it (detection only fills what is missing),
+- the file's sha256 (its content) and its name: 'empty.txt', 'empty.pdf' and 'empty.docx' have
+  the same (no) bytes but fail for different reasons, as their names say which reader reads them,
+- the document id (every record carries it), the metadata the manifest gives it and whether
+  it gives any (only without a usable manifest row is metadata detected from the text),
 - the extraction code version: a hash of the readers, parsers and extractors' source, so a
   fix in the code re-extracts every document on the next refresh.
 
 Entries are pickles written by this program into its own state folder (never input from
-outside); a file that cannot be loaded is treated as a miss and overwritten. Entries of older
-code versions are deleted when a new one is written, so the folder holds one entry per
-document.
+outside); a file that cannot be loaded is treated as a miss and overwritten. When an entry is
+written, the file's older entries and every entry of another code version are deleted (they can
+never be read again), so the folder holds one entry per document file.
 """
 
 from __future__ import annotations
@@ -65,9 +67,18 @@ class ExtractionCache:
         self.misses = 0
 
     def key(self, entry: DocumentEntry) -> str:
-        given = (entry.document_id, entry.kind, entry.issuer, entry.province, entry.document_date)
+        """'<file name>.<digest>.<code version>': named by the file, unique in the folder."""
+        given = (
+            entry.file_name,
+            entry.document_id,
+            entry.kind,
+            entry.issuer,
+            entry.province,
+            entry.document_date,
+            entry.metadata_source,
+        )
         digest = hashlib.sha256(repr((entry.sha256, given)).encode()).hexdigest()[:24]
-        return f"{entry.document_id}.{digest}.{self.code_version}"
+        return f"{entry.file_name}.{digest}.{self.code_version}"
 
     def get(self, entry: DocumentEntry) -> FileExtraction | None:
         path = self.folder / (self.key(entry) + _SUFFIX)
@@ -97,10 +108,10 @@ class ExtractionCache:
                 pickle.dump(extraction, out, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.folder / (key + _SUFFIX))
             for stale in self.folder.glob(f"*{_SUFFIX}"):
-                # '<document_id>.<digest>.<code version>.pickle'; ids may contain dots themselves.
-                if (
-                    stale.name != key + _SUFFIX
-                    and stale.name[: -len(_SUFFIX)].rsplit(".", 2)[0] == entry.document_id
+                # '<file name>.<digest>.<code version>.pickle'; file names contain dots themselves.
+                parts = stale.name[: -len(_SUFFIX)].rsplit(".", 2)
+                if stale.name != key + _SUFFIX and (
+                    parts[0] == entry.file_name or parts[-1] != self.code_version
                 ):
                     stale.unlink(missing_ok=True)
         except OSError as error:

@@ -1,4 +1,9 @@
-"""Extracting every document in a folder; one failing document never stops the others."""
+"""Extracting every document in a folder; one failing document never stops the others.
+
+Only the documents the manifest lists are loaded (it is what says what a document is); a file
+it does not list is still read, so its row says whether it reads and what it holds, and a file
+with the same bytes as another document is not read twice: its facts would be loaded twice.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from pipelines.extract.plan_document import NotAPlanDocumentError, extract_docum
 from pipelines.extract.records import RECORD_TYPES, ExtractionResult
 from pipelines.extract.tables_io import write_parquet
 from pipelines.fault_points import pause_point
-from pipelines.manifest import DocumentEntry, detect_metadata, scan_documents
+from pipelines.manifest import MANIFEST_NAME, DocumentEntry, detect_metadata, scan_folder
 from pipelines.readers import read_document
 
 log = logging.getLogger(__name__)
@@ -33,9 +38,12 @@ class DocumentRecord:
     document_date: str | None
     title: str | None
     metadata_source: str
+    metadata_issue: str | None  # why the manifest did not give (all of) the metadata
     source_format: str | None
     page_count: int | None
-    extraction_status: str  # 'ok' | 'failed'
+    # 'ok' (loaded) | 'failed' (unreadable) | 'duplicate' (same bytes as another document)
+    # | 'not_listed' (read, not loaded: no manifest row); extraction_error says why unless 'ok'.
+    extraction_status: str
     extraction_error: str | None
     record_count: int
     is_sample: bool
@@ -45,10 +53,15 @@ class DocumentRecord:
 @dataclass
 class ExtractionRun:
     documents: list[DocumentRecord] = field(default_factory=list)
-    results: list[ExtractionResult] = field(default_factory=list)
+    results: list[ExtractionResult] = field(default_factory=list)  # loaded documents only
+    warnings: list[str] = field(default_factory=list)  # what in the manifest could not be read
 
     def failed(self) -> list[DocumentRecord]:
         return [d for d in self.documents if d.extraction_status == "failed"]
+
+    def not_loaded(self) -> list[DocumentRecord]:
+        """Documents read (or readable) but not loaded: copies and files the manifest does not list."""
+        return [d for d in self.documents if d.extraction_status in ("duplicate", "not_listed")]
 
 
 def extract_file(entry: DocumentEntry) -> FileExtraction:
@@ -58,7 +71,10 @@ def extract_file(entry: DocumentEntry) -> FileExtraction:
     model = None
     try:
         model = read_document(entry.path)
-        detect_metadata(entry, model.full_text())
+        if entry.metadata_source == "detected":
+            # Only without a usable manifest row: what a curated row leaves blank (or a damaged
+            # manifest lacks) stays NULL rather than a guess labelled as the manifest's.
+            detect_metadata(entry, model.full_text())
         result = extract_document(model, entry.document_id)
     except (UnreadableDocumentError, NotAPlanDocumentError) as exc:
         error = exc.reason
@@ -80,7 +96,9 @@ def extract_entry(
     entry: DocumentEntry, cache: ExtractionCache | None = None
 ) -> tuple[DocumentRecord, ExtractionResult | None]:
     """Extract one document (or take its cached extraction); a document that cannot be read
-    becomes a 'failed' row with the reason."""
+    becomes a 'failed' row with the reason, one that is not to be loaded says why, without a result."""
+    if entry.duplicate_of is not None:
+        return _duplicate_record(entry), None
     extraction = cache.get(entry) if cache is not None else None
     if extraction is None:
         # On a copy: the cache key is made of the metadata as given, before detection fills it.
@@ -93,9 +111,13 @@ def extract_entry(
     entry.province = entry.province or extraction.province
     entry.document_date = entry.document_date or extraction.document_date
     result = extraction.result
-    record_count = 0
+    status, error, record_count = "failed", extraction.error, 0
     if result is not None:
         record_count = sum(len(result.records(t)) for t in RECORD_TYPES if t != "extraction_issues")
+        status = "ok"
+    if result is not None and entry.unlisted:
+        status, error = "not_listed", _not_listed_reason(entry, result, record_count)
+        record_count = 0
     record = DocumentRecord(
         document_id=entry.document_id,
         file_name=entry.file_name,
@@ -107,15 +129,50 @@ def extract_entry(
         document_date=entry.document_date,
         title=entry.title,
         metadata_source=entry.metadata_source,
+        metadata_issue=entry.metadata_issue,
         source_format=extraction.source_format,
         page_count=extraction.page_count,
-        extraction_status="ok" if result is not None else "failed",
-        extraction_error=extraction.error,
+        extraction_status=status,
+        extraction_error=error,
         record_count=record_count,
         is_sample=False,
         note=entry.note,
     )
-    return record, result
+    return record, result if status == "ok" else None
+
+
+def _not_listed_reason(entry: DocumentEntry, result: ExtractionResult, count: int) -> str:
+    return (
+        f"{entry.file_name}: chưa có dòng trong {MANIFEST_NAME} nên không nạp {count} bản ghi đọc được "
+        f"({result.document_kind}); thêm một dòng cho tệp này (not listed in the manifest: add a row)"
+    )
+
+
+def _duplicate_record(entry: DocumentEntry) -> DocumentRecord:
+    """A copy of another document: recorded, not read; the original's rows are the facts."""
+    return DocumentRecord(
+        document_id=entry.document_id,
+        file_name=entry.file_name,
+        original_file_name=entry.original_file_name,
+        sha256=entry.sha256,
+        kind=entry.kind,
+        issuer=entry.issuer,
+        province=entry.province,
+        document_date=entry.document_date,
+        title=entry.title,
+        metadata_source=entry.metadata_source,
+        metadata_issue=entry.metadata_issue,
+        source_format=entry.path.suffix.lstrip(".").lower() or None,
+        page_count=None,
+        extraction_status="duplicate",
+        extraction_error=(
+            f"{entry.file_name}: cùng nội dung với {entry.duplicate_of}, không trích xuất lại "
+            f"(duplicate of {entry.duplicate_of})"
+        ),
+        record_count=0,
+        is_sample=False,
+        note=entry.note,
+    )
 
 
 def _is_unexpected(error: str | None) -> bool:
@@ -124,8 +181,9 @@ def _is_unexpected(error: str | None) -> bool:
 
 def extract_folder(directory: Path, cache: ExtractionCache | None = None) -> ExtractionRun:
     """Extract every document of a folder; with a cache, unchanged documents are not read again."""
-    run = ExtractionRun()
-    for entry in scan_documents(directory):
+    scan = scan_folder(directory)
+    run = ExtractionRun(warnings=scan.warnings)
+    for entry in scan.entries:
         record, result = extract_entry(entry, cache)
         run.documents.append(record)
         if result is not None:

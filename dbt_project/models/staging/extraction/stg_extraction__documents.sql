@@ -8,6 +8,8 @@ select
     province,
     document_date,
     title,
+    metadata_source,
+    metadata_issue,
     source_format,
     page_count,
     extraction_status,
