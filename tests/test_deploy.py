@@ -179,6 +179,17 @@ def test_the_daemon_refreshes_on_new_input_and_retries_a_killed_run_once(tmp_pat
             assert run.tags["dagster/retry_strategy"] == "ALL_STEPS"
         # Nothing in the inbox was lost or changed by the kill.
         assert hashlib.sha256(new_file.read_bytes()).hexdigest() == new_bytes
+        # The morning check: the retry worked after the failure, so nobody has to act.
+        status = subprocess.run(
+            [sys.executable, "-m", "pipelines.cli", "status", "--json"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert status.returncode == 0, status.stdout + status.stderr
+        assert "ST-03" not in {f["rule_id"] for f in json.loads(status.stdout)["findings"]}
     finally:
         os.killpg(daemon.pid, signal.SIGKILL)
         daemon.wait(timeout=30)
