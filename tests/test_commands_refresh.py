@@ -237,6 +237,15 @@ def test_a_bad_document_and_a_rejected_submission_do_not_stop_the_refresh(tmp_pa
     shutil.copytree(root / "raw" / "submissions", submissions)
     (documents / "broken.pdf").write_bytes(b"%PDF-1.4 cut off in the e-mail")
     (submissions / "SYT_2026-Q1.xlsx").write_bytes(b"PK\x03\x04 cut off too")
+    # A second copy of the plan under another name, and a manifest date nobody can read.
+    shutil.copy(documents / "000_a74ee38357d31740.txt", documents / "Nghị quyết (bản sao).txt")
+    manifest = submissions / "manifest.csv"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace(
+            "SYT_2025-Q4.xlsx,2026-01-12T09:15:00+07:00", "SYT_2025-Q4.xlsx,ngày 12 tháng 1"
+        ),
+        encoding="utf-8",
+    )
     env = {
         **os.environ,
         "NQ57_WAREHOUSE_DIR": str(tmp_path / "warehouse"),
@@ -267,6 +276,11 @@ def test_a_bad_document_and_a_rejected_submission_do_not_stop_the_refresh(tmp_pa
     assert loaded >= 9  # every shipped sample still loads
     assert (documents / "broken.pdf").read_bytes() == b"%PDF-1.4 cut off in the e-mail"
     assert (submissions / "SYT_2026-Q1.xlsx").read_bytes() == b"PK\x03\x04 cut off too"
+    # The run succeeded, and its summary still lists what someone must fix in raw/.
+    warnings = proc.stdout.split("cảnh báo về tệp đầu vào (input warnings): ", 1)[1].split("thời gian")[0]
+    assert "submissions: manifest.csv dòng 2" in warnings and "ngày 12 tháng 1" in warnings
+    assert "documents: Nghị quyết (bản sao).txt: cùng nội dung với 000_a74ee38357d31740.txt" in warnings
+    assert "documents: broken.pdf" in warnings
 
 
 def _tables_and_views(con: duckdb.DuckDBPyConnection, database: str) -> list[tuple[str, str]]:

@@ -202,6 +202,17 @@ def summary(
     lines.append(f"  kiểm tra (checks): {len(checks)} chạy, {len(failed_checks)} không đạt")
     for check in failed_checks[:20]:
         lines.append(f"    ✗ {check.asset_key.to_user_string()} · {check.check_name}")
+    warnings = input_warnings(metadata, failed_checks)
+    if warnings:
+        # What someone must fix in raw/ (a manifest line, a copy, an unlisted file): the refresh went
+        # on without it, so the log's warnings are easy to miss in a run that says "thành công".
+        lines.append(f"  cảnh báo về tệp đầu vào (input warnings): {len(warnings)}")
+        lines.extend(f"    ! {warning}" for warning in warnings[:INPUT_WARNINGS_SHOWN])
+        if len(warnings) > INPUT_WARNINGS_SHOWN:
+            lines.append(
+                f"    … và {len(warnings) - INPUT_WARNINGS_SHOWN} cảnh báo khác trong nhật ký "
+                "(more in the log)"
+            )
     lines.append("  thời gian theo bước (seconds per stage):")
     for step, seconds in sorted(stage_seconds.items(), key=lambda item: -item[1]):
         lines.append(f"    {step}: {seconds:.1f} s")
@@ -210,6 +221,30 @@ def summary(
         lines.append(f"  kho mới đã công bố sau (new warehouse published after): {published_after:.1f} s")
     lines.append(f"  tổng (total): {total_seconds:.1f} s — {'thành công' if result.success else 'THẤT BẠI'}")
     return "\n".join(lines)
+
+
+INPUT_WARNINGS_SHOWN = 20
+# The documents' warning checks (pipelines.assets.extraction) keep their findings as text metadata,
+# one finding per line.
+DOCUMENT_WARNING_METADATA = {
+    "every_document_extracted": ("failed",),
+    "every_document_listed_once": ("manifest", "not_loaded", "metadata_issues"),
+}
+
+
+def input_warnings(metadata: dict, failed_checks: list) -> list[str]:
+    """The warnings about input files a person must act on: the submissions' (manifest lines, copies
+    not written) and the documents' (manifest, copies, unlisted files), each once, in that order."""
+    found: list[str] = []
+    submissions = metadata.get("raw/submission_files", {})
+    if "warnings" in submissions:
+        found.extend(f"submissions: {warning}" for warning in submissions["warnings"].value)
+    for check in failed_checks:
+        for key in DOCUMENT_WARNING_METADATA.get(check.check_name, ()):
+            value = check.metadata.get(key)
+            text = str(value.value) if value is not None else "—"
+            found.extend(f"documents: {line}" for line in text.splitlines() if line.strip() not in ("", "—"))
+    return list(dict.fromkeys(found))
 
 
 def _failing_reconciliation(path: str) -> list[str]:
