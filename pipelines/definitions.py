@@ -21,6 +21,7 @@ from pipelines.assets.extraction import extracted_documents
 from pipelines.assets.publishing import published_warehouse
 from pipelines.assets.refresh_lock import REFRESH_LOCK_KEY, RefreshLockResource
 from pipelines.assets.submissions import ingested_submissions
+from pipelines.input_warnings import input_warnings
 from pipelines.paths import documents_dir, submissions_dir
 from pipelines.refresh_state import (
     RebuildScope,
@@ -152,7 +153,13 @@ def record_refresh_failure(context: dg.RunFailureSensorContext):
 def record_refresh_success(context: dg.RunStatusSensorContext):
     """Write down that a refresh worked (warehouse/state/refresh_successes.jsonl), for `nq57 status`."""
     run = context.dagster_run
-    record_success(run.run_id, run.tags.get("nq57/refresh", "full"), published_version(_run_events(context)))
+    events = _run_events(context)
+    record_success(
+        run.run_id,
+        run.tags.get("nq57/refresh", "full"),
+        published_version(events),
+        warnings=input_warnings(events),
+    )
 
 
 def published_version(events: Iterable[dg.DagsterEvent]) -> str | None:

@@ -73,13 +73,17 @@ def record_failure(run_id: str, stage: str, reason: str) -> Path:
     return _append(FAILURES_LOG, {"run_id": run_id, "stage": stage, "reason": reason})
 
 
-def record_success(run_id: str | None, kind: str, version: str | None = None) -> Path:
+def record_success(
+    run_id: str | None, kind: str, version: str | None = None, warnings: list[str] | None = None
+) -> Path:
     """Append that a refresh ended well to the successes log.
 
     ``kind``: what it did, in the words of the run's ``nq57/refresh`` tag (full, submissions,
     briefing_only) or ``nothing_to_do`` (no new input and today's briefing already rendered: the
-    command line then starts no run, hence no run id). ``version``: the version it published."""
-    return _append(SUCCESSES_LOG, {"run_id": run_id, "kind": kind, "version": version})
+    command line then starts no run, hence no run id). ``version``: the version it published.
+    ``warnings``: what it went on past in raw/ (pipelines.input_warnings), for `nq57 status`."""
+    entry = {"run_id": run_id, "kind": kind, "version": version, "input_warnings": list(warnings or [])}
+    return _append(SUCCESSES_LOG, entry)
 
 
 def read_log(name: str) -> list[dict]:

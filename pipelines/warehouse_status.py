@@ -144,8 +144,17 @@ _RULES = (
         "chế độ chỉ đọc); trong lúc đó không ai đọc được kho. Hãy tìm và đóng chương trình đó.",
         "The published file is held open for writing by another program: nobody can read it meanwhile.",
     ),
+    StatusRule(
+        "ST-14",
+        WARNING,
+        "Lần làm mới gần nhất thành công nhưng đã bỏ qua {count} vấn đề ở tệp đầu vào (dòng manifest.csv "
+        "không đọc được, tài liệu trùng hoặc chưa khai báo, tệp không lưu được…): số liệu của các tệp đó "
+        "chưa vào kho hoặc thiếu thông tin. Hãy sửa trong raw/ theo danh sách bên dưới.",
+        "The last refresh worked but went on past problems in its input files: fix them in raw/.",
+    ),
 )
 STATUS_RULES = {rule.rule_id: rule for rule in _RULES}
+INPUT_WARNINGS_SHOWN = 10  # ST-14's details; the successes log keeps them all
 
 
 @dataclass(frozen=True)
@@ -254,6 +263,13 @@ def check_status(
                 hours=_number(max_age_hours),
             )
         )
+
+    # What the last refresh went on past: only while it is the latest word (a later failure is ST-03).
+    skipped = (last_success or {}).get("input_warnings") or []
+    if skipped and (last_failure is None or _at(last_success) >= _at(last_failure)):
+        shown = skipped[:INPUT_WARNINGS_SHOWN]
+        more = [f"… và {len(skipped) - len(shown)} cảnh báo khác"] if len(skipped) > len(shown) else []
+        findings.append(finding("ST-14", *shown, *more, count=len(skipped)))
 
     pending: list[str] = []
     recorded_inputs = sidecar.get("input_hashes") if published is not None else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -281,6 +282,13 @@ def test_a_bad_document_and_a_rejected_submission_do_not_stop_the_refresh(tmp_pa
     assert "submissions: manifest.csv dòng 2" in warnings and "ngày 12 tháng 1" in warnings
     assert "documents: Nghị quyết (bản sao).txt: cùng nội dung với 000_a74ee38357d31740.txt" in warnings
     assert "documents: broken.pdf" in warnings
+    # …and so does the successes log, for the morning check (`nq57 status`, ST-14).
+    (success,) = [
+        json.loads(line)
+        for line in (tmp_path / "warehouse" / "state" / "refresh_successes.jsonl").read_text().splitlines()
+    ]
+    assert any("ngày 12 tháng 1" in warning for warning in success["input_warnings"])
+    assert any("bản sao" in warning for warning in success["input_warnings"])
 
 
 def _tables_and_views(con: duckdb.DuckDBPyConnection, database: str) -> list[tuple[str, str]]:

@@ -249,12 +249,18 @@ def test_runs_the_daemon_launches_write_down_how_they_ended(warehouse_dir):
     def published() -> dg.MaterializeResult:
         return dg.MaterializeResult(metadata={"version": "20261202T020014Z-abc"})
 
+    @dg.asset(key=["raw", "submission_files"])
+    def submission_files() -> dg.MaterializeResult:
+        return dg.MaterializeResult(metadata={"warnings": dg.MetadataValue.json(["manifest.csv dòng 2: …"])})
+
     @dg.asset
     def marts() -> None:
         raise RuntimeError("dbt build: không đọc được bảng thô")
 
     with dg.instance_for_test() as instance:
-        good = dg.materialize([published], instance=instance, tags={"nq57/refresh": "submissions"})
+        good = dg.materialize(
+            [published, submission_files], instance=instance, tags={"nq57/refresh": "submissions"}
+        )
         definitions.record_refresh_success(
             dg.build_run_status_sensor_context(
                 sensor_name="record_refresh_success",
@@ -275,6 +281,7 @@ def test_runs_the_daemon_launches_write_down_how_they_ended(warehouse_dir):
     (success,) = read_log(SUCCESSES_LOG)
     assert success["run_id"] == good.run_id
     assert success["kind"] == "submissions" and success["version"] == "20261202T020014Z-abc"
+    assert success["input_warnings"] == ["submissions: manifest.csv dòng 2: …"]
     (failure,) = read_log(FAILURES_LOG)
     assert failure["run_id"] == bad.run_id and failure["stage"] == "marts"
     assert failure["reason"] == "marts: RuntimeError: dbt build: không đọc được bảng thô"

@@ -279,3 +279,30 @@ def test_st13_a_program_holding_the_published_file_for_writing(warehouse, tmp_pa
     assert fired(status) == ["ST-13"]  # not ST-02: nothing is damaged, nothing to restore
     assert status.needs_attention and status.published["file_status"] == "locked"
     assert fired(check_status(now=MORNING)) == []  # closed: readable again
+
+
+def test_st14_the_last_refresh_went_on_past_problems_in_its_inputs(warehouse):
+    skipped = [
+        "submissions: manifest.csv dòng 2: received_at 'ngày 12 tháng 1' … không phải ngày giờ",
+        "documents: bản sao.txt: cùng nội dung với 000_a74ee38357d31740.txt",
+    ]
+    record_success("run-with-warnings", "full", "V2", warnings=skipped)
+    status = check_status(now=MORNING)
+    assert fired(status) == ["ST-14"]
+    assert not status.needs_attention  # the warehouse is fine; someone should tidy raw/ today
+    (found,) = status.findings
+    assert found.severity == WARNING and found.details == tuple(skipped)
+    assert "2 vấn đề" in found.message_vi
+    # Only the latest word counts: a later failure is ST-03, a later clean refresh is nothing.
+    record_failure("run-bad", "nq57_dbt_models", "lý do")
+    assert fired(check_status(now=MORNING)) == ["ST-03"]
+    record_success("run-clean", "full", "V3")
+    assert fired(check_status(now=MORNING)) == []
+
+
+def test_st14_shows_the_first_ten_and_counts_the_rest(warehouse):
+    record_success("run-many", "submissions", "V2", warnings=[f"submissions: dòng {i}" for i in range(2, 27)])
+    (found,) = check_status(now=MORNING).findings
+    assert "25 vấn đề" in found.message_vi
+    assert found.details[:2] == ("submissions: dòng 2", "submissions: dòng 3")
+    assert found.details[-1] == "… và 15 cảnh báo khác" and len(found.details) == 11

@@ -9,6 +9,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from pipelines.formatting import vn_number
+from pipelines.input_warnings import input_warnings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -114,7 +115,12 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    record_success(result.run_id, request.tags["nq57/refresh"], published_version(result.all_events))
+    record_success(
+        result.run_id,
+        request.tags["nq57/refresh"],
+        published_version(result.all_events),
+        warnings=input_warnings(result.all_events),
+    )
     return 0
 
 
@@ -202,7 +208,7 @@ def summary(
     lines.append(f"  kiểm tra (checks): {len(checks)} chạy, {len(failed_checks)} không đạt")
     for check in failed_checks[:20]:
         lines.append(f"    ✗ {check.asset_key.to_user_string()} · {check.check_name}")
-    warnings = input_warnings(metadata, failed_checks)
+    warnings = input_warnings(result.all_events)
     if warnings:
         # What someone must fix in raw/ (a manifest line, a copy, an unlisted file): the refresh went
         # on without it, so the log's warnings are easy to miss in a run that says "thành công".
@@ -224,27 +230,6 @@ def summary(
 
 
 INPUT_WARNINGS_SHOWN = 20
-# The documents' warning checks (pipelines.assets.extraction) keep their findings as text metadata,
-# one finding per line.
-DOCUMENT_WARNING_METADATA = {
-    "every_document_extracted": ("failed",),
-    "every_document_listed_once": ("manifest", "not_loaded", "metadata_issues"),
-}
-
-
-def input_warnings(metadata: dict, failed_checks: list) -> list[str]:
-    """The warnings about input files a person must act on: the submissions' (manifest lines, copies
-    not written) and the documents' (manifest, copies, unlisted files), each once, in that order."""
-    found: list[str] = []
-    submissions = metadata.get("raw/submission_files", {})
-    if "warnings" in submissions:
-        found.extend(f"submissions: {warning}" for warning in submissions["warnings"].value)
-    for check in failed_checks:
-        for key in DOCUMENT_WARNING_METADATA.get(check.check_name, ()):
-            value = check.metadata.get(key)
-            text = str(value.value) if value is not None else "—"
-            found.extend(f"documents: {line}" for line in text.splitlines() if line.strip() not in ("", "—"))
-    return list(dict.fromkeys(found))
 
 
 def _failing_reconciliation(path: str) -> list[str]:
