@@ -252,3 +252,36 @@ def test_a_copy_that_cannot_be_written_is_not_listed_and_is_archived_once_it_can
     (archive / "files" / "2026-04-08").unlink()
     assert [e.file_name for e in archive_inbox(inbox, archive)] == ["STC_2026-Q1.xlsx", "SYT_2026-Q1.xlsx"]
     assert damaged_copies(archive, inbox) == []
+
+
+def test_a_manifest_name_in_other_letter_case_still_dates_its_file_and_says_so(tmp_path: Path):
+    manifest = b"file_name,received_at\nVPTU_2026-Q2.XLSX,2026-07-10 08:00\n"
+    inbox = _inbox(tmp_path, manifest, "VPTU_2026-Q2.xlsx")
+    scan = _scan(inbox, tmp_path / "archive")
+    (entry,) = scan.entries
+    assert (entry.received_at, entry.received_at_source) == ("2026-07-10T08:00:00+07:00", "manifest")
+    assert scan.warnings == [
+        "manifest.csv dòng 2: ghi 'VPTU_2026-Q2.XLSX', tên tệp là 'VPTU_2026-Q2.xlsx' (khác chữ hoa/thường); "
+        "vẫn dùng dòng này cho tệp. Lần sau hãy ghi đúng tên tệp. (manifest.csv line 2: name differs "
+        "from the file's only in letter case; used)"
+    ]
+
+
+def test_manifest_rows_naming_no_file_are_reported(tmp_path: Path):
+    manifest = (
+        b"file_name,received_at\n"
+        b"SYT_2026-Q1.xlsx,2026-04-10\n"
+        b"SYT_2026-Q1.xslx,2026-04-11\n"  # line 3: a typo, no such file
+        b"STC_2026-Q1.xlsx,2026-04-12\n"  # line 4: received by an earlier refresh, since removed
+    )
+    inbox = _inbox(tmp_path, manifest, "SYT_2026-Q1.xlsx", "STC_2026-Q1.xlsx")
+    archive = tmp_path / "archive"
+    archive_inbox(inbox, archive)
+    (inbox / "STC_2026-Q1.xlsx").unlink()  # the archive is the record: the inbox may be tidied
+    (inbox / "SGDDT_2026-Q1.xlsx").write_bytes(b"a new report")  # the manifest is read again for it
+    scan = _scan(inbox, archive)
+    assert scan.warnings == [
+        "manifest.csv dòng 3: không có tệp nào tên 'SYT_2026-Q1.xslx' trong thư mục nhận hay kho lưu trữ; "
+        "kiểm tra lại tên tệp (đúng cả đuôi tệp và thư mục con). (manifest.csv line 3: names no file "
+        "received)"
+    ]

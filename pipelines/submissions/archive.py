@@ -316,7 +316,7 @@ def archive_new_files(inbox: Path, folder: Path, writer: FileWriter) -> InboxSca
         if manifest is None:
             manifest = load_inbox_manifest(inbox)
             warnings.extend(manifest.problems)
-        received, source = _received(path, relative, manifest.rows.get(relative), warnings)
+        received, source = _received(path, relative, _manifest_row(manifest, relative, warnings), warnings)
         name = nfc(path.name)
         target = f"files/{received.strftime('%Y-%m-%d')}/{archive_file_name(sha, name)}"
         entry = ArchiveEntry(sha, name, relative, received.isoformat(), source, target, len(data))
@@ -328,8 +328,43 @@ def archive_new_files(inbox: Path, folder: Path, writer: FileWriter) -> InboxSca
             writer.write(folder / entry.archive_path, data, atomic=True, checked=True)
             queued.add(entry.archive_path)
     entries.extend(entry for entry, _data, _path in new)
+    if manifest is not None:
+        warnings.extend(_rows_for_no_file(manifest, inbox, entries))
     new_paths = {(e.sha256, e.source_path): p for e, _data, p in new}
     return InboxScan(entries, new_paths, mended, warnings, moved)
+
+
+def _manifest_row(manifest: InboxManifest, relative: str, warnings: list[str]) -> ManifestRow | None:
+    """The manifest row of a new file: by its exact (NFC) path; else the one row whose path differs
+    only in letter case, with a warning. The received date is fixed at first sight, so a clerk's
+    'VPTU_2026-Q2.XLSX' for 'VPTU_2026-Q2.xlsx' must count now: corrected later it would change nothing."""
+    exact = manifest.rows.get(relative)
+    if exact is not None:
+        return exact
+    folded = [(name, row) for name, row in manifest.rows.items() if name.casefold() == relative.casefold()]
+    if len(folded) != 1:
+        return None
+    name, row = folded[0]
+    warnings.append(
+        f"{MANIFEST_NAME} dòng {row.line}: ghi '{name}', tên tệp là '{relative}' (khác chữ hoa/thường); "
+        f"vẫn dùng dòng này cho tệp. Lần sau hãy ghi đúng tên tệp. ({MANIFEST_NAME} line {row.line}: "
+        "name differs from the file's only in letter case; used)"
+    )
+    return row
+
+
+def _rows_for_no_file(manifest: InboxManifest, inbox: Path, entries: list[ArchiveEntry]) -> list[str]:
+    """Warnings for manifest rows that name no file, in the inbox or ever received: a misspelt name
+    gives its file no date (it falls back to its modification time, silently otherwise)."""
+    known = {nfc(e.source_path).casefold() for e in entries}
+    known.update(nfc(path.relative_to(inbox).as_posix()).casefold() for path in inbox_files(inbox))
+    return [
+        f"{MANIFEST_NAME} dòng {row.line}: không có tệp nào tên '{name}' trong thư mục nhận hay kho lưu "
+        f"trữ; kiểm tra lại tên tệp (đúng cả đuôi tệp và thư mục con). ({MANIFEST_NAME} line {row.line}: "
+        "names no file received)"
+        for name, row in manifest.rows.items()
+        if name.casefold() not in known
+    ]
 
 
 def _shorten_long_archive_names(entries: list[ArchiveEntry], folder: Path, warnings: list[str]) -> bool:
