@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import logging
 import shutil
 
@@ -9,6 +10,7 @@ import dagster as dg
 
 from pipelines.assets.extraction import extracted_documents, raw_key
 from pipelines.assets.refresh_lock import RefreshLockResource
+from tests.conftest import FIXTURES_DIR
 
 
 def test_materialize_writes_raw_tables_and_runs_checks(resolution_txt, slides_txt, tmp_path, monkeypatch):
@@ -81,3 +83,48 @@ def test_copies_unlisted_files_and_a_bom_are_warnings_not_failures(project_root,
         if e.level == logging.WARNING and e.user_message
     ]
     assert any(w.startswith("slides_v2.txt: chưa có dòng trong manifest.csv") for w in warnings)
+
+
+def test_a_second_plan_document_is_superseded_and_said_not_loaded_twice(project_root, tmp_path, monkeypatch):
+    docs = tmp_path / "documents"
+    shutil.copytree(project_root / "raw" / "documents", docs)
+    shutil.copy(FIXTURES_DIR / "resolution.docx", docs / "Nghi quyet ban Word.docx")
+    with (docs / "manifest.csv").open("a", encoding="utf-8", newline="") as handle:
+        row = ["Nghi quyet ban Word.docx", "resolution", "", "Long An", "2025-06", "", "", "", ""]
+        csv.writer(handle).writerow(row)
+    monkeypatch.setenv("NQ57_DOCUMENTS_DIR", str(docs))
+    monkeypatch.setenv("NQ57_RAW_DIR", str(tmp_path / "raw"))
+    monkeypatch.setenv("NQ57_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
+
+    instance = dg.DagsterInstance.ephemeral()
+    result = dg.materialize(
+        [extracted_documents], resources={"refresh_lock": RefreshLockResource()}, instance=instance
+    )
+    assert result.success
+    rows = {
+        m.asset_key: m.metadata["rows"].value
+        for m in result.asset_materializations_for_node("extracted_documents")
+    }
+    # Three rows in raw/documents; the plan's tasks, groups and totals once, from the txt.
+    assert (rows[raw_key("documents")], rows[raw_key("plan_groups")]) == (3, 12)
+    assert rows[raw_key("plan_items")] == 85 + 26
+    checks = {c.check_name: c for c in result.get_asset_check_evaluations()}
+    assert checks["every_document_extracted"].passed is True
+    assert checks["plan_items_present"].passed is True
+    # The source's own disagreements are reported once, not once per form of the plan.
+    mismatches = checks["stated_totals_match_rows"].metadata["mismatches"].value.splitlines()
+    assert all(line.startswith("000_a74ee38357d31740:") for line in mismatches)
+    listed = checks["every_document_listed_once"]
+    assert listed.passed is False
+    assert listed.metadata["plan_document"].value == "000_a74ee38357d31740.txt"
+    superseded = (
+        "Nghi quyet ban Word.docx: không nạp 202 bản ghi đọc được (85 nhiệm vụ) vì văn bản kế hoạch được "
+        "dùng là 000_a74ee38357d31740.txt"
+    )
+    assert listed.metadata["not_loaded"].value.startswith(superseded)
+    warnings = [
+        e.user_message
+        for e in instance.all_logs(result.run_id)
+        if e.level == logging.WARNING and e.user_message
+    ]
+    assert any(w.startswith(superseded) for w in warnings)

@@ -7,8 +7,11 @@ import shutil
 from decimal import Decimal
 
 import pyarrow.parquet as pq
+import pytest
 
-from pipelines.extract.run import extract_folder, write_raw_tables
+import pipelines.extract.run as run_module
+from pipelines.extract.cache import ExtractionCache
+from pipelines.extract.run import date_key, extract_folder, write_raw_tables
 from tests.conftest import FIXTURES_DIR
 
 
@@ -146,3 +149,200 @@ def test_two_documents_with_one_stem_get_two_ids(project_root, tmp_path):
         ("Ke hoach 2026", "failed"),
         ("Ke hoach 2026.txt", "failed"),
     ]
+
+
+# --------------------------------------------------------------------------- one plan document in force
+
+
+def _list(docs, file_name: str, kind: str = "resolution", document_date: str = "2025-06") -> None:
+    """Add a manifest row for a file dropped into the folder."""
+    with (docs / "manifest.csv").open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerow(
+            [
+                file_name,
+                kind,
+                "Hội đồng nhân dân tỉnh Long An",
+                "Long An",
+                document_date,
+                "",
+                file_name,
+                "",
+                "",
+            ]
+        )
+
+
+def _set_date(docs, file_name: str, document_date: str) -> None:
+    manifest = docs / "manifest.csv"
+    rows = list(csv.reader(manifest.read_text(encoding="utf-8").splitlines()))
+    column = rows[0].index("document_date")
+    for row in rows[1:]:
+        if row[0] == file_name:
+            row[column] = document_date
+    with manifest.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+
+
+def _clean_counts(project_root, tmp_path) -> dict[str, int]:
+    return write_raw_tables(
+        extract_folder(_listed_folder(project_root, tmp_path / "clean")), tmp_path / "raw0"
+    )
+
+
+RESOLUTION = "000_a74ee38357d31740.txt"
+SLIDES = "004_373ec9bcf51e9bdb.txt"
+
+
+def test_the_word_form_of_the_plan_listed_beside_the_txt_is_superseded(project_root, tmp_path):
+    docs = _listed_folder(project_root, tmp_path)
+    shutil.copy(FIXTURES_DIR / "resolution.docx", docs / "Nghi quyet ban Word.docx")
+    _list(docs, "Nghi quyet ban Word.docx")  # same date as the txt: the same resolution, other form
+    run = extract_folder(docs)
+    status = {d.file_name: (d.extraction_status, d.record_count, d.extraction_error) for d in run.documents}
+    assert status["Nghi quyet ban Word.docx"] == (
+        "superseded",
+        0,
+        "Nghi quyet ban Word.docx: không nạp 202 bản ghi đọc được (85 nhiệm vụ) vì văn bản kế hoạch được "
+        "dùng là 000_a74ee38357d31740.txt: cùng ngày văn bản 2025-06, dạng txt được ưu tiên hơn docx "
+        "theo thứ tự txt, docx, pdf (superseded by 000_a74ee38357d31740.txt: same document_date 2025-06; "
+        "txt is preferred to docx: txt, then docx, then pdf)",
+    )
+    assert status[RESOLUTION] == ("ok", 202, None)
+    assert status[SLIDES][:1] == ("ok",)  # the slide deck does not compete
+    assert run.plan_document == RESOLUTION
+    assert [r.document_id for r in run.results] == ["000_a74ee38357d31740", "004_373ec9bcf51e9bdb"]
+    assert run.not_loaded() == [d for d in run.documents if d.file_name == "Nghi quyet ban Word.docx"]
+    # Not one record of the Word form is loaded (no totals compared across forms): every raw table
+    # but `documents` is what the shipped folder alone gives.
+    counts = write_raw_tables(run, tmp_path / "raw")
+    clean = _clean_counts(project_root, tmp_path)
+    assert counts == {**clean, "documents": 3}
+    superseded = [
+        d
+        for d in pq.read_table(tmp_path / "raw" / "documents.parquet").to_pylist()
+        if d["extraction_status"] == "superseded"
+    ]
+    assert [(d["file_name"], d["kind"], d["source_format"]) for d in superseded] == [
+        ("Nghi quyet ban Word.docx", "resolution", "docx")
+    ]
+
+
+def test_a_later_dated_revision_is_in_force_whatever_its_form_or_name(project_root, tmp_path):
+    docs = _listed_folder(project_root, tmp_path)
+    # A revised resolution: other bytes (a changed task budget), dated later, its name sorts last.
+    text = (docs / RESOLUTION).read_text(encoding="utf-8")
+    assert text.count("\t257.033") == 1
+    (docs / "zz_NQ sua doi.txt").write_text(text.replace("\t257.033", "\t260.000"), encoding="utf-8")
+    _list(docs, "zz_NQ sua doi.txt", document_date="2025-09")
+    run = extract_folder(docs)
+    status = {d.file_name: (d.extraction_status, d.extraction_error) for d in run.documents}
+    assert status["zz_NQ sua doi.txt"] == ("ok", None)
+    assert status[RESOLUTION] == (
+        "superseded",
+        f"{RESOLUTION}: không nạp 202 bản ghi đọc được (85 nhiệm vụ) vì văn bản kế hoạch được dùng là "
+        "zz_NQ sua doi.txt: ngày văn bản 2025-09 mới hơn 2025-06 (superseded by zz_NQ sua doi.txt: "
+        "later document_date, 2025-09 vs 2025-06)",
+    )
+    assert status[SLIDES][0] == "ok"
+    tasks = [i for r in run.results for i in r.plan_items if i.item_level == "task"]
+    assert len(tasks) == 85 and {i.document_id for i in tasks} == {"zz_NQ sua doi"}
+    assert Decimal("260000") in {i.state_budget_mvnd for i in tasks}
+    assert Decimal("257033") not in {i.state_budget_mvnd for i in tasks}
+    # The totals come from the revision alone.
+    totals = [t for r in run.results for t in r.stated_totals]
+    assert {t.document_id for t in totals} == {"zz_NQ sua doi"}
+
+    # The date comes before the form: a Word file dated later is in force over the txt.
+    (docs / "zz_NQ sua doi.txt").unlink()
+    shutil.copy(FIXTURES_DIR / "resolution.docx", docs / "NQ 2026.docx")
+    _list(docs, "NQ 2026.docx", document_date="15/01/2026")
+    run = extract_folder(docs)
+    assert run.plan_document == "NQ 2026.docx"
+    assert [(d.file_name, d.extraction_status) for d in run.documents if d.kind == "resolution"] == [
+        (RESOLUTION, "superseded"),
+        ("NQ 2026.docx", "ok"),
+    ]
+
+
+def test_a_plan_without_a_usable_date_gives_way_and_equal_ones_go_by_name(project_root, tmp_path):
+    docs = _listed_folder(project_root, tmp_path)
+    text = (docs / RESOLUTION).read_text(encoding="utf-8")
+    (docs / "000 ban khac.txt").write_text(text + "\nPhụ lục bổ sung\n", encoding="utf-8")
+    _list(docs, "000 ban khac.txt", document_date="tháng 6")
+    run = extract_folder(docs)
+    other = next(d for d in run.documents if d.file_name == "000 ban khac.txt")
+    assert other.extraction_status == "superseded"
+    assert other.extraction_error.endswith(
+        "văn bản kế hoạch được dùng là 000_a74ee38357d31740.txt: ngày văn bản 2025-06, tệp này không có "
+        "ngày dùng được (tháng 6) (superseded by 000_a74ee38357d31740.txt: dated 2025-06, this file has "
+        "no usable document_date)"
+    )
+    # Same date, same form: the first file name is in force ("000 " sorts before "000_").
+    _set_date(docs, "000 ban khac.txt", "2025-06")
+    run = extract_folder(docs)
+    assert run.plan_document == "000 ban khac.txt"
+    mine = next(d for d in run.documents if d.file_name == RESOLUTION)
+    assert mine.extraction_status == "superseded"
+    assert mine.extraction_error.endswith(
+        "cùng ngày văn bản 2025-06, cùng dạng txt: chọn theo tên tệp (superseded by 000 ban khac.txt: "
+        "same document_date 2025-06 and format: first by file name)"
+    )
+
+
+def test_the_slide_deck_never_competes_with_the_plan(project_root, tmp_path):
+    docs = _listed_folder(project_root, tmp_path)
+    _set_date(docs, SLIDES, "2026-12")  # dated after the resolution
+    run = extract_folder(docs)
+    assert [(d.file_name, d.extraction_status) for d in run.documents] == [
+        (RESOLUTION, "ok"),
+        (SLIDES, "ok"),
+    ]
+    assert run.plan_document == RESOLUTION
+    assert sum(len(r.slide_indicators) for r in run.results) == run.documents[1].record_count == 48
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("2025-06", (2025, 6, 0)),
+        ("2025", (2025, 0, 0)),
+        ("2025-06-15", (2025, 6, 15)),
+        (" 15/06/2025 ", (2025, 6, 15)),
+        ("06/2025", (2025, 6, 0)),
+        ("2025-13", None),
+        ("tháng 6 năm 2025", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_document_dates_are_compared_as_year_month_day(text, key):
+    assert date_key(text) == key
+
+
+def test_a_superseded_plan_loads_from_the_cache_once_it_is_the_only_one(project_root, tmp_path, monkeypatch):
+    docs = _listed_folder(project_root, tmp_path)
+    shutil.copy(FIXTURES_DIR / "resolution.docx", docs / "Nghi quyet ban Word.docx")
+    _list(docs, "Nghi quyet ban Word.docx")
+    first = extract_folder(docs, ExtractionCache(tmp_path / "cache"))
+    assert first.plan_document == RESOLUTION
+
+    # The txt is taken away (file and row): the Word form is now the plan, taken from the cache.
+    (docs / RESOLUTION).unlink()
+    manifest = docs / "manifest.csv"
+    manifest.write_text(
+        "".join(
+            line for line in manifest.read_text(encoding="utf-8").splitlines(True) if RESOLUTION not in line
+        ),
+        encoding="utf-8",
+    )
+    opened: list[str] = []
+    real = run_module.read_document
+    monkeypatch.setattr(run_module, "read_document", lambda path: opened.append(path.name) or real(path))
+    cache = ExtractionCache(tmp_path / "cache")
+    second = extract_folder(docs, cache)
+    assert opened == [] and (cache.hits, cache.misses) == (2, 0)
+    word = next(d for d in second.documents if d.file_name == "Nghi quyet ban Word.docx")
+    assert (word.extraction_status, word.extraction_error, word.record_count) == ("ok", None, 202)
+    assert second.plan_document == "Nghi quyet ban Word.docx"
+    tasks = [i for r in second.results for i in r.plan_items if i.item_level == "task"]
+    assert len(tasks) == 85 and {i.document_id for i in tasks} == {"Nghi quyet ban Word"}

@@ -5,8 +5,10 @@
 One multi-asset reads every document in raw/documents and writes one Parquet file per
 raw table; dbt reads those files as sources. A document that cannot be read becomes a
 'failed' row in ``raw/documents`` with the reason, and the others still load; so do a copy of
-another document ('duplicate') and a file the manifest does not list ('not_listed'). What
-could not be read in the manifest is in the run's log and in a warning check.
+another document ('duplicate'), a file the manifest does not list ('not_listed') and a plan
+document another one supersedes ('superseded': one plan document is in force, see
+pipelines.extract.run). What could not be read in the manifest, and each document not loaded,
+is in the run's log and in a warning check.
 Checks run on what was written: row counts, and whether stated totals match their rows.
 """
 
@@ -41,8 +43,9 @@ _CHECKS = [
         "every_document_listed_once",
         asset=raw_key("documents"),
         description=(
-            "Mỗi tài liệu có một dòng đọc được trong manifest.csv và không là bản sao của tệp khác "
-            "(every document has a readable manifest row and is not a copy)."
+            "Mỗi tài liệu có một dòng đọc được trong manifest.csv, không là bản sao của tệp khác và "
+            "không bị văn bản kế hoạch khác thay thế (every document has a readable manifest row, is "
+            "not a copy and is not superseded by another plan document)."
         ),
     ),
     dg.AssetCheckSpec(
@@ -93,6 +96,8 @@ def extracted_documents(context: dg.AssetExecutionContext):
     # What the manifest could not say (each document's metadata_issue comes from one of these).
     for warning in run.warnings:
         context.log.warning(warning)
+    if any(d.extraction_status == "superseded" for d in run.documents):
+        context.log.info(f"văn bản kế hoạch được dùng (plan document in force): {run.plan_document}")
     for document in run.documents:
         if document.extraction_status != "ok":
             context.log.warning(document.extraction_error)
@@ -135,6 +140,7 @@ def _checks(run: ExtractionRun) -> list[dg.AssetCheckResult]:
             metadata={
                 "manifest": "\n".join(run.warnings) or "—",
                 "not_loaded": "\n".join(f"{d.extraction_error}" for d in not_loaded) or "—",
+                "plan_document": run.plan_document or "—",
                 "metadata_issues": "\n".join(f"{d.file_name}: {d.metadata_issue}" for d in undescribed)
                 or "—",
             },

@@ -3,18 +3,36 @@
 Only the documents the manifest lists are loaded (it is what says what a document is); a file
 it does not list is still read, so its row says whether it reads and what it holds, and a file
 with the same bytes as another document is not read twice: its facts would be loaded twice.
+
+One plan document is in force. Every document the extraction reads as the plan (a resolution:
+it holds Appendix I, Appendix II or the KPI roadmap; the slide deck does not compete) would put
+the same tasks, totals and targets in the marts again, so when several would load, one is chosen:
+
+1. the latest ``document_date`` (year, then month, then day; a date given only to the year or
+   month counts as the start of it, and a document without a usable date comes last);
+2. on the same date (the same resolution in two forms), the form the extraction reads most
+   faithfully: txt (the reference text every figure of GUIDE §2 is computed from, and the form
+   the format tests compare docx and pdf with), then docx, then pdf (its layout is rebuilt from
+   printed lines, and a few characters do not survive);
+3. then the file name.
+
+The others are 'superseded': read (so the reason says what they hold), none of their records
+loaded, the reason naming the document in force and why it won. The choice is made on every run
+from what the folder holds now; the extraction cache keeps only what a file yields, never its
+status, so a superseded document loads as soon as it is the only plan.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines.document_model import UnreadableDocumentError
 from pipelines.extract.cache import ExtractionCache, FileExtraction
-from pipelines.extract.plan_document import NotAPlanDocumentError, extract_document
+from pipelines.extract.plan_document import RESOLUTION, NotAPlanDocumentError, extract_document
 from pipelines.extract.records import RECORD_TYPES, ExtractionResult
 from pipelines.extract.tables_io import write_parquet
 from pipelines.fault_points import pause_point
@@ -42,7 +60,8 @@ class DocumentRecord:
     source_format: str | None
     page_count: int | None
     # 'ok' (loaded) | 'failed' (unreadable) | 'duplicate' (same bytes as another document)
-    # | 'not_listed' (read, not loaded: no manifest row); extraction_error says why unless 'ok'.
+    # | 'not_listed' (read, not loaded: no manifest row) | 'superseded' (read, not loaded: another
+    # plan document is in force); extraction_error says why unless 'ok'.
     extraction_status: str
     extraction_error: str | None
     record_count: int
@@ -55,13 +74,18 @@ class ExtractionRun:
     documents: list[DocumentRecord] = field(default_factory=list)
     results: list[ExtractionResult] = field(default_factory=list)  # loaded documents only
     warnings: list[str] = field(default_factory=list)  # what in the manifest could not be read
+    plan_document: str | None = None  # file name of the plan document in force, if one loaded
 
     def failed(self) -> list[DocumentRecord]:
         return [d for d in self.documents if d.extraction_status == "failed"]
 
     def not_loaded(self) -> list[DocumentRecord]:
-        """Documents read (or readable) but not loaded: copies and files the manifest does not list."""
-        return [d for d in self.documents if d.extraction_status in ("duplicate", "not_listed")]
+        """Documents read (or readable) but not loaded: copies, files the manifest does not list and
+        plan documents another one supersedes."""
+        return [d for d in self.documents if d.extraction_status in NOT_LOADED]
+
+
+NOT_LOADED = ("duplicate", "not_listed", "superseded")
 
 
 def extract_file(entry: DocumentEntry) -> FileExtraction:
@@ -180,15 +204,117 @@ def _is_unexpected(error: str | None) -> bool:
 
 
 def extract_folder(directory: Path, cache: ExtractionCache | None = None) -> ExtractionRun:
-    """Extract every document of a folder; with a cache, unchanged documents are not read again."""
+    """Extract every document of a folder; with a cache, unchanged documents are not read again.
+
+    Of the plan documents that would load, only the one in force does (see the module doc).
+    """
     scan = scan_folder(directory)
     run = ExtractionRun(warnings=scan.warnings)
+    loaded: list[tuple[DocumentRecord, ExtractionResult]] = []
     for entry in scan.entries:
         record, result = extract_entry(entry, cache)
         run.documents.append(record)
         if result is not None:
-            run.results.append(result)
+            loaded.append((record, result))
+    run.plan_document = supersede_plans(loaded)
+    run.results = [result for record, result in loaded if record.extraction_status == "ok"]
     return run
+
+
+# The forms of the plan, the one the extraction reads most faithfully first (see the module doc).
+FORMAT_PREFERENCE = ("txt", "docx", "pdf")
+
+_ISO_DATE = re.compile(r"(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?")
+_DAY_FIRST_DATE = re.compile(r"(?:(\d{1,2})[-/.])?(\d{1,2})[-/.](\d{4})")
+
+
+def date_key(text: str | None) -> tuple[int, int, int] | None:
+    """(year, month, day) of a document_date ('2025-06', '2025', '15/06/2025'), 0 for a part not
+    given; None when there is no date or it cannot be read as one."""
+    text = (text or "").strip()
+    if match := _ISO_DATE.fullmatch(text):
+        year, month, day = match.group(1), match.group(2), match.group(3)
+    elif match := _DAY_FIRST_DATE.fullmatch(text):
+        day, month, year = match.group(1), match.group(2), match.group(3)
+    else:
+        return None
+    if (month is not None and not 1 <= int(month) <= 12) or (day is not None and not 1 <= int(day) <= 31):
+        return None
+    return int(year), int(month or 0), int(day or 0)
+
+
+def plan_precedence(record: DocumentRecord) -> tuple:
+    """Sort key of the plan documents: the one in force first (module doc: date, form, name)."""
+    date = date_key(record.document_date)
+    return (
+        date is None,
+        tuple(-part for part in date) if date else (),
+        _format_rank(record.source_format),
+        record.file_name,
+    )
+
+
+def _format_rank(source_format: str | None) -> int:
+    fmt = (source_format or "").lower()
+    return FORMAT_PREFERENCE.index(fmt) if fmt in FORMAT_PREFERENCE else len(FORMAT_PREFERENCE)
+
+
+def supersede_plans(loaded: list[tuple[DocumentRecord, ExtractionResult]]) -> str | None:
+    """Keep one plan document: mark every other one 'superseded' with the reason, in place.
+
+    Returns the file name of the plan document in force (None when no plan document loads).
+    """
+    plans = [(record, result) for record, result in loaded if result.document_kind == RESOLUTION]
+    if not plans:
+        return None
+    (winner, _), *others = sorted(plans, key=lambda plan: plan_precedence(plan[0]))
+    for record, result in others:
+        record.extraction_status = "superseded"
+        record.extraction_error = _superseded_reason(record, result, winner)
+        record.record_count = 0
+    return winner.file_name
+
+
+def _superseded_reason(record: DocumentRecord, result: ExtractionResult, winner: DocumentRecord) -> str:
+    tasks = sum(1 for item in result.plan_items if item.item_level == "task")
+    why_vi, why_en = _why_in_force(winner, record)
+    return (
+        f"{record.file_name}: không nạp {record.record_count} bản ghi đọc được ({tasks} nhiệm vụ) vì "
+        f"văn bản kế hoạch được dùng là {winner.file_name}: {why_vi} "
+        f"(superseded by {winner.file_name}: {why_en})"
+    )
+
+
+def _why_in_force(winner: DocumentRecord, other: DocumentRecord) -> tuple[str, str]:
+    """Why ``winner`` is in force rather than ``other``, in Vietnamese and in English."""
+    won, lost = date_key(winner.document_date), date_key(other.document_date)
+    if won != lost:
+        if lost is None:
+            given = other.document_date or "trống"
+            return (
+                f"ngày văn bản {winner.document_date}, tệp này không có ngày dùng được ({given})",
+                f"dated {winner.document_date}, this file has no usable document_date",
+            )
+        return (
+            f"ngày văn bản {winner.document_date} mới hơn {other.document_date}",
+            f"later document_date, {winner.document_date} vs {other.document_date}",
+        )
+    if won is None:
+        same_vi, same_en = "cả hai không có ngày văn bản dùng được", "neither has a usable document_date"
+    else:
+        same_vi = f"cùng ngày văn bản {winner.document_date}"
+        same_en = f"same document_date {winner.document_date}"
+    if _format_rank(winner.source_format) != _format_rank(other.source_format):
+        return (
+            f"{same_vi}, dạng {winner.source_format} được ưu tiên hơn {other.source_format} "
+            "theo thứ tự txt, docx, pdf",
+            f"{same_en}; {winner.source_format} is preferred to {other.source_format}: "
+            "txt, then docx, then pdf",
+        )
+    return (
+        f"{same_vi}, cùng dạng {winner.source_format}: chọn theo tên tệp",
+        f"{same_en} and format: first by file name",
+    )
 
 
 def write_raw_tables(run: ExtractionRun, out_dir: Path) -> dict[str, int]:
