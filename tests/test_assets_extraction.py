@@ -52,19 +52,7 @@ def test_copies_unlisted_files_and_a_bom_are_warnings_not_failures(project_root,
     shutil.copy(docs / "000_a74ee38357d31740.txt", docs / "Du thao NQ (ban sao).txt")
     slides = (docs / "004_373ec9bcf51e9bdb.txt").read_text(encoding="utf-8")
     (docs / "slides_v2.txt").write_text(slides + "\nTrang cuối\n", encoding="utf-8")
-    monkeypatch.setenv("NQ57_DOCUMENTS_DIR", str(docs))
-    monkeypatch.setenv("NQ57_RAW_DIR", str(tmp_path / "raw"))
-    monkeypatch.setenv("NQ57_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
-
-    instance = dg.DagsterInstance.ephemeral()
-    result = dg.materialize(
-        [extracted_documents], resources={"refresh_lock": RefreshLockResource()}, instance=instance
-    )
-    assert result.success
-    rows = {
-        m.asset_key: m.metadata["rows"].value
-        for m in result.asset_materializations_for_node("extracted_documents")
-    }
+    instance, result, rows = _extract(docs, tmp_path, monkeypatch)
     # Four rows in raw/documents; the tasks and slides once each, from the listed files.
     assert (rows[raw_key("documents")], rows[raw_key("plan_groups")]) == (4, 12)
     assert rows[raw_key("plan_items")] == 85 + 26
@@ -92,19 +80,7 @@ def test_a_second_plan_document_is_superseded_and_said_not_loaded_twice(project_
     with (docs / "manifest.csv").open("a", encoding="utf-8", newline="") as handle:
         row = ["Nghi quyet ban Word.docx", "resolution", "", "Long An", "2025-06", "", "", "", ""]
         csv.writer(handle).writerow(row)
-    monkeypatch.setenv("NQ57_DOCUMENTS_DIR", str(docs))
-    monkeypatch.setenv("NQ57_RAW_DIR", str(tmp_path / "raw"))
-    monkeypatch.setenv("NQ57_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
-
-    instance = dg.DagsterInstance.ephemeral()
-    result = dg.materialize(
-        [extracted_documents], resources={"refresh_lock": RefreshLockResource()}, instance=instance
-    )
-    assert result.success
-    rows = {
-        m.asset_key: m.metadata["rows"].value
-        for m in result.asset_materializations_for_node("extracted_documents")
-    }
+    instance, result, rows = _extract(docs, tmp_path, monkeypatch)
     # Three rows in raw/documents; the plan's tasks, groups and totals once, from the txt.
     assert (rows[raw_key("documents")], rows[raw_key("plan_groups")]) == (3, 12)
     assert rows[raw_key("plan_items")] == 85 + 26
@@ -128,3 +104,20 @@ def test_a_second_plan_document_is_superseded_and_said_not_loaded_twice(project_
         if e.level == logging.WARNING and e.user_message
     ]
     assert any(w.startswith(superseded) for w in warnings)
+
+
+def _extract(docs, tmp_path, monkeypatch):
+    """The extraction asset run on ``docs``, as the refresh runs it: (instance, result, rows per table)."""
+    monkeypatch.setenv("NQ57_DOCUMENTS_DIR", str(docs))
+    monkeypatch.setenv("NQ57_RAW_DIR", str(tmp_path / "raw"))
+    monkeypatch.setenv("NQ57_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
+    instance = dg.DagsterInstance.ephemeral()
+    result = dg.materialize(
+        [extracted_documents], resources={"refresh_lock": RefreshLockResource()}, instance=instance
+    )
+    assert result.success
+    rows = {
+        m.asset_key: m.metadata["rows"].value
+        for m in result.asset_materializations_for_node("extracted_documents")
+    }
+    return instance, result, rows

@@ -29,6 +29,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pipelines.document_model import UnreadableDocumentError
 from pipelines.extract.cache import ExtractionCache, FileExtraction
@@ -142,25 +143,14 @@ def extract_entry(
     if result is not None and entry.unlisted:
         status, error = "not_listed", _not_listed_reason(entry, result, record_count)
         record_count = 0
-    record = DocumentRecord(
-        document_id=entry.document_id,
-        file_name=entry.file_name,
-        original_file_name=entry.original_file_name,
-        sha256=entry.sha256,
-        kind=entry.kind or (result.document_kind if result else None),
-        issuer=entry.issuer,
-        province=entry.province,
-        document_date=entry.document_date,
-        title=entry.title,
-        metadata_source=entry.metadata_source,
-        metadata_issue=entry.metadata_issue,
+    record = _record(
+        entry,
+        read_kind=result.document_kind if result else None,
         source_format=extraction.source_format,
         page_count=extraction.page_count,
         extraction_status=status,
         extraction_error=error,
         record_count=record_count,
-        is_sample=False,
-        note=entry.note,
     )
     return record, result if status == "ok" else None
 
@@ -174,18 +164,8 @@ def _not_listed_reason(entry: DocumentEntry, result: ExtractionResult, count: in
 
 def _duplicate_record(entry: DocumentEntry) -> DocumentRecord:
     """A copy of another document: recorded, not read; the original's rows are the facts."""
-    return DocumentRecord(
-        document_id=entry.document_id,
-        file_name=entry.file_name,
-        original_file_name=entry.original_file_name,
-        sha256=entry.sha256,
-        kind=entry.kind,
-        issuer=entry.issuer,
-        province=entry.province,
-        document_date=entry.document_date,
-        title=entry.title,
-        metadata_source=entry.metadata_source,
-        metadata_issue=entry.metadata_issue,
+    return _record(
+        entry,
         source_format=entry.path.suffix.lstrip(".").lower() or None,
         page_count=None,
         extraction_status="duplicate",
@@ -194,8 +174,28 @@ def _duplicate_record(entry: DocumentEntry) -> DocumentRecord:
             f"(duplicate of {entry.duplicate_of})"
         ),
         record_count=0,
+    )
+
+
+def _record(entry: DocumentEntry, read_kind: str | None = None, **outcome: Any) -> DocumentRecord:
+    """The document's row: what the manifest (or detection) says about it, the kind its text reads
+    as when the manifest gives none, and ``outcome`` (source_format, page_count, extraction_status,
+    extraction_error, record_count)."""
+    return DocumentRecord(
+        document_id=entry.document_id,
+        file_name=entry.file_name,
+        original_file_name=entry.original_file_name,
+        sha256=entry.sha256,
+        kind=entry.kind or read_kind,
+        issuer=entry.issuer,
+        province=entry.province,
+        document_date=entry.document_date,
+        title=entry.title,
+        metadata_source=entry.metadata_source,
+        metadata_issue=entry.metadata_issue,
         is_sample=False,
         note=entry.note,
+        **outcome,
     )
 
 
