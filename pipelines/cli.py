@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import os
 import pkgutil
 import sys
 
@@ -48,7 +49,13 @@ def entry_point(argv: list[str] | None = None) -> int:
     ``nq57 refresh`` spent after the summary is printed. Freezing them first (they are about to
     be freed by the exit anyway) makes the collector skip them; atexit handlers still run.
     """
-    code = main(argv)
+    try:
+        code = main(argv)
+    except BrokenPipeError:
+        # `nq57 query … | head`: the reader stopped reading, which is what the person asked for.
+        # Point stdout at /dev/null so the interpreter's final flush does not fail a second time.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 0
     gc.freeze()
     return code
 

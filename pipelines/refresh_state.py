@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -90,8 +91,9 @@ def read_log(name: str) -> list[dict]:
     """The entries of one of the state logs, oldest first; a line that is not JSON (a write cut off
     by a full disk or a kill) is skipped rather than hiding the entries after it."""
     try:
-        lines = (state_dir() / name).read_text(encoding="utf-8").splitlines()
-    except OSError:
+        # Bytes that are not UTF-8 (a damaged disk block) become U+FFFD and their line is skipped.
+        lines = (state_dir() / name).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:  # missing, or not a file
         return []
     entries = []
     for line in lines:
@@ -105,11 +107,20 @@ def read_log(name: str) -> list[dict]:
 
 
 def _append(name: str, fields: dict) -> Path:
+    """Append one entry; a log that cannot be written (a folder in its place, a full disk) is said
+    on stderr and does not turn a refresh that worked into a failure."""
     path = state_dir() / name
-    path.parent.mkdir(parents=True, exist_ok=True)
     entry = {"at": datetime.now(UTC).isoformat(), **fields}
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    except OSError as error:
+        print(
+            f"Không ghi được nhật ký trạng thái {path} ({error}); `nq57 status` sẽ không thấy lần chạy "
+            f"này (state log not written)",
+            file=sys.stderr,
+        )
     return path
 
 

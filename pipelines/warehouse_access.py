@@ -80,8 +80,10 @@ def connect_readonly(path: Path | None = None, *, as_of: dt.date | None = None) 
     """Open the published warehouse read-only (a snapshot of the file as published now).
 
     Tables are addressed as in dbt (``marts.dim_task``, ``meta.publish_log``). Writing
-    fails with DuckDB's read-only error. Close the connection (or use ``with``) when done;
-    an open connection never blocks a publish, but it keeps seeing the version it opened.
+    fails with DuckDB's read-only error, and no other file can be read or written through the
+    connection (export results with ``nq57 query --csv`` or pandas). Close the connection (or use
+    ``with``) when done; an open connection never blocks a publish, but it keeps seeing the
+    version it opened.
     ``as_of`` sets the date the date-dependent views (``rpt_task_risk``,
     ``rpt_submission_status``) are computed for; by default, today in Vietnam.
     """
@@ -106,6 +108,12 @@ def connect_readonly(path: Path | None = None, *, as_of: dt.date | None = None) 
             con.execute(
                 f"SET VARIABLE {AS_OF_VARIABLE} = DATE '{dt.date.fromisoformat(str(as_of)).isoformat()}'"
             )
+        # READ_ONLY protects the published file only: through this connection `COPY … TO`, `ATTACH`
+        # and `EXPORT DATABASE` could still write any file this user may write (a kept version, the
+        # submissions registry), and `read_csv` read any. No file access beyond the attached warehouse,
+        # and the setting locked so a query cannot turn it back on (session variables still work).
+        con.execute("SET GLOBAL enable_external_access = false")
+        con.execute("SET GLOBAL lock_configuration = true")
     except duckdb.Error as error:
         con.close()
         raise WarehouseUnavailableError(_open_failure_reason(target, error), target) from error

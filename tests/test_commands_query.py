@@ -97,6 +97,28 @@ def test_writes_are_refused(env: Path, capsys) -> None:
     assert out == "n\n5\n"
 
 
+@pytest.mark.parametrize("sql", ["", "   ", "-- chỉ có chú thích"])
+def test_text_with_no_statement_is_said_not_a_traceback(env: Path, capsys, sql: str) -> None:
+    code, out, err = run(capsys, sql)
+    assert code == 1 and out == ""
+    assert err.strip() == "Không có câu lệnh SQL nào để chạy (no SQL statement)"
+
+
+def test_a_reader_that_stops_reading_is_no_error(env: Path) -> None:
+    """`nq57 query … | head -1`: the pipe closes early; that is not a failure, and no traceback."""
+    query = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "query", "SELECT * FROM range(200000) t(i)", "--csv"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "NQ57_WAREHOUSE_DIR": str(env)},
+    )
+    assert query.stdout.readline() == b"i\n"
+    query.stdout.close()  # what `head` does once it has its line
+    _, err = query.communicate(timeout=120)
+    assert query.returncode == 0, err.decode()
+    assert b"Traceback" not in err and b"BrokenPipeError" not in err
+
+
 def test_no_warehouse_yet(tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.setenv("NQ57_WAREHOUSE_DIR", str(tmp_path))
     code, out, err = run(capsys, "SELECT 1")

@@ -138,3 +138,23 @@ def test_refresh_logs_keep_every_end_and_skip_a_line_cut_off(tmp_path, monkeypat
     assert read_log(SUCCESSES_LOG)[-1]["input_warnings"] == ["submissions: manifest.csv dòng 2: …"]
     (failure,) = read_log(FAILURES_LOG)
     assert failure["stage"] == "nq57_dbt_models" and failure["reason"] == "lý do"
+
+
+def test_a_damaged_state_log_is_read_for_what_it_holds_and_one_that_cannot_be_written_is_said(
+    tmp_path, monkeypatch, capsys
+):
+    from pipelines.refresh_state import FAILURES_LOG, SUCCESSES_LOG, read_log, record_success, state_dir
+
+    monkeypatch.setenv("NQ57_WAREHOUSE_DIR", str(tmp_path))
+    record_success("run-1", "full", "V1")
+    with (state_dir() / SUCCESSES_LOG).open("ab") as handle:
+        handle.write(bytes(range(128, 256)) + b"\n")  # a damaged block: not UTF-8
+    record_success("run-2", "full", "V2")
+    assert [e["run_id"] for e in read_log(SUCCESSES_LOG)] == ["run-1", "run-2"]
+    # A folder where the log should be: nothing to read, and writing says why instead of raising.
+    (state_dir() / FAILURES_LOG).mkdir()
+    assert read_log(FAILURES_LOG) == []
+    from pipelines.refresh_state import record_failure
+
+    record_failure("run-3", "nq57_dbt_models", "lý do")
+    assert "Không ghi được nhật ký trạng thái" in capsys.readouterr().err

@@ -43,6 +43,9 @@ def test_template_rejects_unknown_agency_and_period(tmp_path: Path) -> None:
     out = tmp_path / "x.xlsx"
     assert main(["template", "--agency", "XYZ", "--period", "2026-Q2", "--out", str(out)]) == 2
     assert main(["template", "--agency", "SYT", "--period", "2026-13", "--out", str(out)]) == 2
+    # A real quarter, but outside the plan's 2025–2030: its form would be rejected on arrival (SUB-H04).
+    assert main(["template", "--agency", "SYT", "--period", "2031-Q1", "--out", str(out)]) == 2
+    assert main(["template", "--agency", "SYT", "--period", "2024-Q4", "--out", str(out)]) == 2
     assert not out.exists()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -60,6 +61,35 @@ def test_connect_readonly_reads_and_refuses_writes(tmp_path: Path, monkeypatch) 
         # Scratch work goes to the in-memory catalog, which is allowed.
         con.execute("CREATE TEMP TABLE scratch AS SELECT 1 AS a")
     assert file_identity(path) is not None
+
+
+def test_a_reader_can_neither_write_nor_read_any_other_file(tmp_path: Path) -> None:
+    """READ_ONLY guards the published file alone: `COPY … TO` once overwrote a kept version and the
+    submissions registry (an adversarial probe), and `read_csv` read any file the user could."""
+    path = publish(tmp_path, 3)
+    kept = tmp_path / "wh" / "published" / "kept.duckdb"
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_bytes(b"a kept version")
+    outside = tmp_path / "secret.csv"
+    outside.write_text("a,b\n1,2\n", encoding="utf-8")
+    with connect_readonly(path) as con:
+        for statement in (
+            f"COPY (SELECT 'oops' AS x) TO '{kept}' (FORMAT csv)",
+            f"ATTACH '{tmp_path / 'new.duckdb'}' AS other",
+            f"EXPORT DATABASE '{tmp_path / 'export'}'",
+            f"SELECT * FROM read_csv('{outside}')",
+            "SET GLOBAL enable_external_access = true",
+            "SET enable_external_access = true",
+        ):
+            with pytest.raises(duckdb.Error):
+                con.execute(statement)
+        # What readers do still works: queries, temp tables, the as-of date variable.
+        con.execute("CREATE TEMP TABLE scratch AS SELECT 1 AS a")
+        con.execute("SET VARIABLE nq57_as_of = DATE '2026-06-30'")
+        assert con.execute("SELECT getvariable('nq57_as_of')").fetchone() == (dt.date(2026, 6, 30),)
+        assert version_of(con) == 3
+    assert kept.read_bytes() == b"a kept version"
+    assert not (tmp_path / "new.duckdb").exists() and not (tmp_path / "export").exists()
 
 
 def test_read_sql_returns_a_dataframe(tmp_path: Path) -> None:

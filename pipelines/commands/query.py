@@ -80,6 +80,9 @@ def execute_and_print(
     err = err if err is not None else sys.stderr
     try:
         cursor = con.execute(sql)
+        if cursor is None:  # DuckDB returns no cursor for text with no statement (blank, a comment)
+            print("Không có câu lệnh SQL nào để chạy (no SQL statement)", file=err)
+            return False
         if cursor.description is None:
             print("OK", file=out)
             return True

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from pipelines.submissions.layout import parse_period
+from pipelines.submissions.layout import PLAN_FIRST_YEAR, PLAN_LAST_YEAR, parse_period
 from pipelines.submissions.reference import load_reference_data
 from pipelines.submissions.template import prefilled_content, write_template_xlsx
 
@@ -30,6 +30,14 @@ def run(args: argparse.Namespace) -> int:
     period = parse_period(args.period)
     if period is None:
         print(f"Kỳ báo cáo không hợp lệ: {args.period!r} (expected YYYY-Qn, e.g. 2026-Q2)", file=sys.stderr)
+        return 2
+    if not PLAN_FIRST_YEAR <= period.year <= PLAN_LAST_YEAR:
+        # A form for a quarter outside the plan would be rejected on arrival (SUB-H04): refuse it now.
+        print(
+            f"Kỳ {period.code} nằm ngoài thời gian của Đề án ({PLAN_FIRST_YEAR}-Q1 … {PLAN_LAST_YEAR}-Q4) "
+            "(period outside the plan)",
+            file=sys.stderr,
+        )
         return 2
     reference = load_reference_data()
     agency = args.agency.strip().upper()
