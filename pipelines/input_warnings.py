@@ -16,7 +16,7 @@ SUBMISSIONS_ASSET = "raw/submission_files"
 # The documents' warning checks (pipelines.assets.extraction) keep their findings as text metadata,
 # one finding per line.
 DOCUMENT_CHECK_METADATA = {
-    "every_document_extracted": ("failed",),
+    "every_document_extracted": ("failed", "issues"),
     "every_document_listed_once": ("manifest", "not_loaded", "metadata_issues"),
 }
 

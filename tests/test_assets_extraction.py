@@ -7,6 +7,7 @@ import logging
 import shutil
 
 import dagster as dg
+from docx_cuts import APPENDIX_I, cut_table
 
 from pipelines.assets.extraction import extracted_documents, raw_key
 from pipelines.assets.refresh_lock import RefreshLockResource
@@ -121,3 +122,18 @@ def _extract(docs, tmp_path, monkeypatch):
         for m in result.asset_materializations_for_node("extracted_documents")
     }
     return instance, result, rows
+
+
+def test_a_table_read_in_part_fails_the_check_and_names_the_table(project_root, tmp_path, monkeypatch):
+    """A plan table cut in two with a heading between the parts: the second part is not read (the
+    extraction cannot tell it continues the plan), and the check says so instead of the marts
+    silently holding 42 tasks."""
+    docs = tmp_path / "documents"
+    docs.mkdir()
+    cut_table(docs / "plan.docx", APPENDIX_I, 50, "Phụ lục III. Bảng tiếp theo")
+    _instance, result, rows = _extract(docs, tmp_path, monkeypatch)
+    assert rows[raw_key("plan_items")] < 85  # what was read; the rest is the finding below
+    extracted = {c.check_name: c for c in result.get_asset_check_evaluations()}["every_document_extracted"]
+    assert extracted.passed is False
+    (issue,) = extracted.metadata["issues"].value.splitlines()
+    assert issue.startswith("plan.docx: Bảng table 4") and "không được đọc" in issue

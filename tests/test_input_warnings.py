@@ -30,7 +30,10 @@ def documents():
         check_name="every_document_extracted",
         passed=False,
         severity=dg.AssetCheckSeverity.WARN,
-        metadata={"failed": "broken.pdf: không phải tệp PDF"},
+        metadata={
+            "failed": "broken.pdf: không phải tệp PDF",
+            "issues": "plan.docx: Bảng table 4 … không được đọc",
+        },
     )
     yield dg.AssetCheckResult(
         check_name="every_document_listed_once",
@@ -47,6 +50,7 @@ def test_the_warnings_of_a_run_submissions_first_each_once():
     assert input_warnings(result.all_events) == [
         f"submissions: {MANIFEST_LINE}",
         "documents: broken.pdf: không phải tệp PDF",
+        "documents: plan.docx: Bảng table 4 … không được đọc",
         f"documents: {COPY}",
         "documents: bản sao.txt: chưa có dòng",
     ]

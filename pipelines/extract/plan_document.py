@@ -8,8 +8,7 @@ same records.
 from __future__ import annotations
 
 from pipelines.document_model import DocumentModel
-from pipelines.extract.columns import recognise
-from pipelines.extract.plan_tables import extract_table
+from pipelines.extract.plan_tables import extract_table, plan_table_blocks
 from pipelines.extract.prose import extract_content_counts, extract_part_iv_amounts
 from pipelines.extract.records import ExtractionIssue, ExtractionResult
 from pipelines.extract.slides import extract_slide_indicators, is_slide_deck, unlabelled_slide_figures
@@ -45,11 +44,11 @@ def extract_document(model: DocumentModel, document_id: str) -> ExtractionResult
         return result
 
     result = ExtractionResult(document_id, RESOLUTION, model.file_format)
-    for table, preceding in model.iter_with_preceding_text():
-        layout = recognise(table)
-        if layout is None:
-            continue
-        records = extract_table(table, layout, preceding, document_id)
+    # A table cut in two (a page break, no repeated header) is read as one; what cannot be placed is reported.
+    blocks, table_issues = plan_table_blocks(model, document_id)
+    result.issues.extend(table_issues)
+    for block in blocks:
+        records = extract_table(block.table, block.layout, block.preceding, document_id)
         result.plan_tables.append(records.table)
         result.plan_groups.extend(records.groups)
         result.plan_items.extend(records.items)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipelines.document_model import Paragraph, Row, Table
-from pipelines.extract.columns import KPI_ROADMAP, TASK_BUDGET, TableLayout, is_column_number_row
+from pipelines.document_model import DocumentModel, Paragraph, Row, Table
+from pipelines.extract.columns import KPI_ROADMAP, TASK_BUDGET, TableLayout, is_column_number_row, recognise
 from pipelines.extract.records import (
     AMOUNT_BLANK,
     ExtractionIssue,
@@ -536,3 +536,177 @@ def extract_table(
     if layout.kind == KPI_ROADMAP:
         return extract_kpi_table(table, layout, title, document_id)
     return extract_unit_table(table, layout, title, document_id)
+
+
+# --- Tables cut in two ---------------------------------------------------------------------------
+#
+# Word users cut a long appendix table (a page break, a "(tiếp theo)" line) and the second part
+# often has no header row of its own. Tables are recognised by their header (columns.py), so such
+# a part would be no plan table at all and its rows - half of Appendix I - would vanish without a
+# word. A part is therefore joined to the plan table just before it when it plainly continues it,
+# and a plan-shaped table that cannot be joined is reported, never dropped silently.
+
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+# A short "(tiếp theo)" note may stand between the parts; more prose than this means a new table.
+_MAX_PARAGRAPHS_BETWEEN = 3
+_CONTINUED = "table_continued"
+_NOT_READ = "table_not_read"
+
+
+@dataclass
+class PlanTableBlock:
+    """One plan table as the document means it: possibly several tables of the model joined."""
+
+    table: Table
+    layout: TableLayout
+    preceding: list[Paragraph]
+
+
+def _roman_value(text: str) -> int:
+    values = [_ROMAN_VALUES[letter] for letter in text]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
+def _row_number(row: Row, layout: TableLayout) -> str:
+    return (_cell(row, layout, "item_no") or "").strip().rstrip(".")
+
+
+def _data_rows(table: Table, start: int) -> list[Row]:
+    return [r for r in table.rows[start:] if not r.is_empty() and not is_column_number_row(r)]
+
+
+def _numbering_follows(previous: Table, layout: TableLayout, first: Row) -> tuple[bool, str]:
+    """Whether a part's first row continues the numbering of the table before it; the numbers compared."""
+    last_roman: str | None = None
+    last_number: list[int] | None = None
+    for row in _data_rows(previous, layout.header_row_index + 1):
+        number = _row_number(row, layout)
+        if _ROMAN.match(number):
+            last_roman = number
+        elif _TASK_NO.match(number):
+            last_number = [int(part) for part in number.split(".")]
+    number = _row_number(first, layout)
+    last_text = ", ".join(
+        t for t in (last_roman, ".".join(map(str, last_number)) if last_number else None) if t
+    )
+    if not number and _is_total_label(one_line(_cell(first, layout, "name") or "")):
+        return True, last_text  # the part holds only the total row (and its amount in words)
+    if _ROMAN.match(number):
+        expected = _roman_value(last_roman) + 1 if last_roman else 1
+        return _roman_value(number) == expected, last_text
+    if _TASK_NO.match(number):
+        parts = [int(part) for part in number.split(".")]
+        if last_number is None:
+            return parts == [1], last_text
+        # The next sibling at any level (2.4 → 2.5, 3, …) or the first child (12 → 12.1).
+        following = [[*last_number[:level], last_number[level] + 1] for level in range(len(last_number))]
+        return parts in [*following, [*last_number, 1]], last_text
+    return False, last_text
+
+
+def _why_not_continued(
+    previous: PlanTableBlock, table: Table, layout: TableLayout | None, between: list[Paragraph]
+) -> tuple[str, str] | None:
+    """None when ``table`` continues ``previous``; otherwise why not, in Vietnamese and English."""
+    label = next((p.text for p in between if _APPENDIX_LABEL.match(p.text)), None)
+    if label:
+        return f"có tiêu đề '{label[:40]}' ở giữa", f"a heading '{label[:40]}' stands between"
+    prose = [p for p in between if p.text.strip()]
+    if len(prose) > _MAX_PARAGRAPHS_BETWEEN:
+        return (
+            f"có {len(prose)} đoạn văn ở giữa",
+            f"{len(prose)} paragraphs stand between it and {previous.table.locator}",
+        )
+    if table.width != previous.table.width:
+        return (
+            f"số cột {table.width} khác {previous.table.width} của {previous.table.locator}",
+            f"{table.width} columns, {previous.table.locator} has {previous.table.width}",
+        )
+    if layout is not None and (layout.kind, layout.columns) != (
+        previous.layout.kind,
+        previous.layout.columns,
+    ):
+        return "tiêu đề cột khác bảng trước", f"its header differs from {previous.table.locator}"
+    start = layout.header_row_index + 1 if layout is not None else 0
+    rows = _data_rows(table, start)
+    if not rows:
+        return "bảng không có dòng dữ liệu", "it has no data row"
+    follows, last = _numbering_follows(previous.table, previous.layout, rows[0])
+    if not follows:
+        first = _row_number(rows[0], previous.layout) or "(trống)"
+        return (
+            f"số thứ tự đầu tiên '{first}' không nối tiếp '{last}' của {previous.table.locator}",
+            f"its first number '{first}' does not follow '{last}' of {previous.table.locator}",
+        )
+    return None
+
+
+def _looks_like_plan_rows(table: Table) -> bool:
+    """A headerless table holding numbered rows (I, 1, 2.3) or a total row, as a cut-off plan table does."""
+    if table.width < 3:
+        return False
+    for row in table.rows:
+        texts = [t.strip() for t in row.texts]
+        if not texts or len([t for t in texts if t]) < 2:
+            continue
+        if _ROMAN.match(texts[0]) or _TASK_NO.match(texts[0]) or _is_total_label(texts[0] or texts[1]):
+            return True
+    return False
+
+
+def plan_table_blocks(
+    model: DocumentModel, document_id: str
+) -> tuple[list[PlanTableBlock], list[ExtractionIssue]]:
+    """The document's plan tables, parts of a cut table joined; issues for the join and for tables not read.
+
+    A part joins the plan table just before it when nothing but a short note stands between,
+    it has as many columns, its header (if it repeats one) means the same columns, and its first
+    row continues the numbering (next group, next task, or the total row). Its rows keep their own
+    locators, so every figure still points at the cell it was read from.
+    """
+    blocks: list[PlanTableBlock] = []
+    issues: list[ExtractionIssue] = []
+    previous: PlanTableBlock | None = None
+    for table, preceding in model.iter_with_preceding_text():
+        layout = recognise(table)
+        if layout is None and not _looks_like_plan_rows(table):
+            previous = None  # another kind of table (a signature block) ends the plan table
+            continue
+        if previous is not None:
+            reason = _why_not_continued(previous, table, layout, preceding)
+            if reason is None:
+                start = layout.header_row_index + 1 if layout is not None else 0
+                issues.append(
+                    ExtractionIssue(
+                        document_id,
+                        "info",
+                        _CONTINUED,
+                        f"Bảng {table.locator} được đọc tiếp nối {previous.table.locator} "
+                        "(table read as the continuation of the table before it)",
+                        table.locator,
+                    )
+                )
+                joined = previous.table.rows + table.rows[start:]
+                previous.table = Table(joined, f"{previous.table.locator}; {table.locator}")
+                continue
+        else:
+            reason = ("không có bảng kế hoạch nào ngay trước nó", "no plan table right before it")
+        if layout is not None:
+            previous = PlanTableBlock(table, layout, preceding)
+            blocks.append(previous)
+            continue
+        # Plan-shaped rows that nothing can place: say so, with the cells a person will recognise.
+        first = next((r for r in table.rows if not r.is_empty()), None)
+        cells = " | ".join(t for t in (first.texts if first else []) if t)[:120]
+        issues.append(
+            ExtractionIssue(
+                document_id,
+                "error",
+                _NOT_READ,
+                f"Bảng {table.locator} ({len(table.rows)} dòng, bắt đầu: {cells}) không có dòng tiêu đề "
+                f"và không được đọc: {reason[0]} (table not read: no header row and {reason[1]})",
+                table.locator,
+            )
+        )
+        previous = None  # a later part cannot continue a table across rows that were not read
+    return blocks, issues
