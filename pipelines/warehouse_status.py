@@ -11,7 +11,8 @@ monitoring cron job) needs to know the next morning, from what the refresh leave
 - whether the dbt docs site describes this code and the newest briefing is today's;
 - whether the published warehouse carries sample submissions; whether a refresh is running now;
 - whether every received submission still has its archived copy (the archive is the record of
-  what departments sent; the refresh checks a copy only when it reads it again), and whether the
+  what departments sent; the refresh checks a copy only when it reads it again), whether the
+  archive's registry can be read at all (a damaged one stops every refresh), and whether the
   kept published versions a restore would use are intact.
 
 Each finding comes from a rule of ``STATUS_RULES`` (ID, severity, Vietnamese message for the
@@ -152,6 +153,16 @@ _RULES = (
         "chưa vào kho hoặc thiếu thông tin. Hãy sửa trong raw/ theo danh sách bên dưới.",
         "The last refresh worked but went on past problems in its input files: fix them in raw/.",
     ),
+    StatusRule(
+        "ST-15",
+        ERROR,
+        "Sổ đăng ký của kho lưu trữ báo cáo (registry.csv) bị hỏng, hoặc bị mất trong khi kho còn bản lưu "
+        "của tệp không còn trong thư mục nhận: mọi lần làm mới sẽ dừng ở bước nạp báo cáo (kho đang công bố "
+        "giữ nguyên) để không mất hồ sơ tệp nào. Hãy khôi phục registry.csv từ bản sao lưu (không xoá nó, "
+        "không xoá thư mục files/), rồi chạy `nq57 refresh`.",
+        "The submission archive's registry.csv is unreadable, or gone while the archive holds copies the "
+        "inbox lacks: every refresh stops at the submissions until it is restored from a backup.",
+    ),
 )
 STATUS_RULES = {rule.rule_id: rule for rule in _RULES}
 INPUT_WARNINGS_SHOWN = 10  # ST-14's details; the successes log keeps them all
@@ -211,7 +222,13 @@ def check_status(
         docs_site_is_current,
         read_log,
     )
-    from pipelines.submissions.archive import archive_dir, damaged_copies, load_registry
+    from pipelines.submissions.archive import (
+        archive_dir,
+        archived_copies,
+        damaged_copies,
+        load_registry,
+        registry_problem,
+    )
     from pipelines.warehouse_access import published_path
 
     warehouse = paths.warehouse_dir()
@@ -297,7 +314,11 @@ def check_status(
     if file_status.ok and not todays_current:
         findings.append(finding("ST-07", today=today.isoformat(), latest=latest or "chưa có"))
 
-    damaged = damaged_copies(archive_dir(), paths.submissions_dir())
+    # Copies cannot be checked without a registry that says what they should hold: ST-15 instead.
+    registry_damage = registry_problem(archive_dir(), paths.submissions_dir())
+    if registry_damage:
+        findings.append(finding("ST-15", registry_damage))
+    damaged = [] if registry_damage else damaged_copies(archive_dir(), paths.submissions_dir())
     recoverable = [d for d in damaged if d.in_inbox]
     lost = [d for d in damaged if not d.in_inbox]
     if recoverable:
@@ -329,7 +350,10 @@ def check_status(
         todays_briefing_current=todays_current,
         sample_submissions=samples,
         refresh_running=running,
-        archived_files=len(load_registry(archive_dir())),
+        # An unreadable registry counts nothing: the copies on disk are what the archive still holds.
+        archived_files=len(
+            archived_copies(archive_dir()) if registry_damage else load_registry(archive_dir())
+        ),
         damaged_archive_copies=[d.entry.archive_path for d in damaged],
         damaged_kept_versions=damaged_versions,
         findings=findings,

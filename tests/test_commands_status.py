@@ -95,3 +95,21 @@ def test_a_new_submission_shows_as_not_loaded_yet(refreshed, tmp_path):
     proc = nq57({**env, "NQ57_SUBMISSIONS_DIR": str(inbox)}, "status")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "ST-05" in proc.stdout and f"submissions/{sample.stem}_v9{sample.suffix}: tệp mới" in proc.stdout
+
+
+def test_a_damaged_archive_registry_stops_the_refresh_and_status_says_so(refreshed):
+    """Last in this module: it damages the shared warehouse's archive (and puts it back)."""
+    warehouse, env = refreshed
+    registry = warehouse / "submissions" / "registry.csv"
+    good = registry.read_bytes()
+    registry.write_text("oops\n", encoding="utf-8")  # overwritten by a slip of a hand or a program
+    try:
+        failed = nq57(env, "refresh", "--full")
+        assert failed.returncode == 1, failed.stdout[-2000:]
+        assert registry.read_text(encoding="utf-8") == "oops\n"  # never rewritten
+        proc = nq57(env, "status")
+        assert proc.returncode == 1
+        assert "ST-15" in proc.stdout and "registry damaged, ST-15" in proc.stdout
+    finally:
+        registry.write_bytes(good)
+    assert nq57(env, "refresh", "--full").returncode == 0

@@ -12,13 +12,16 @@ import pytest
 
 from pipelines.submissions.archive import (
     ARCHIVE_NAME_MAX_BYTES,
+    REGISTRY_NAME,
     InboxScan,
+    RegistryDamagedError,
     archive_file_name,
     archive_inbox,
     archive_new_files,
     damaged_copies,
     load_registry,
     parse_received_at,
+    registry_problem,
     save_registry,
 )
 from pipelines.submissions.filewriter import FileWriter
@@ -284,4 +287,99 @@ def test_manifest_rows_naming_no_file_are_reported(tmp_path: Path):
         "manifest.csv dòng 3: không có tệp nào tên 'SYT_2026-Q1.xslx' trong thư mục nhận hay kho lưu trữ; "
         "kiểm tra lại tên tệp (đúng cả đuôi tệp và thư mục con). (manifest.csv line 3: names no file "
         "received)"
+    ]
+
+
+def _archived_then_removed(tmp_path: Path) -> tuple[Path, Path]:
+    """Two files archived, then one cleaned out of the inbox: only the registry still knows it."""
+    inbox, archive = tmp_path / "inbox", tmp_path / "archive"
+    inbox.mkdir()
+    for name in ("SYT_2026-Q1.xlsx", "STC_2026-Q1.xlsx"):
+        (inbox / name).write_bytes(name.encode())
+    archive_inbox(inbox, archive)
+    (inbox / "STC_2026-Q1.xlsx").unlink()
+    return inbox, archive
+
+
+def test_a_registry_typed_over_stops_archiving_and_is_kept_not_rewritten(tmp_path: Path):
+    """The probe's case (F7): read as empty, 'oops' lost the file gone from the inbox, then was saved over."""
+    inbox, archive = _archived_then_removed(tmp_path)
+    (archive / REGISTRY_NAME).write_text("oops\n", encoding="utf-8")
+    with pytest.raises(RegistryDamagedError, match="dòng tiêu đề") as raised:
+        archive_inbox(inbox, archive)
+    assert (archive / REGISTRY_NAME).read_text(encoding="utf-8") == "oops\n"  # not saved over
+    (aside,) = archive.glob(f"{REGISTRY_NAME}.damaged-*")
+    assert raised.value.kept_aside == aside and aside.read_text(encoding="utf-8") == "oops\n"
+    assert aside.name in str(raised.value) and "(archive registry unusable" in str(raised.value)
+    with pytest.raises(RegistryDamagedError):
+        archive_inbox(inbox, archive)  # every refresh stops again, with one copy kept aside, not one a night
+    assert len(list(archive.glob(f"{REGISTRY_NAME}.damaged-*"))) == 1
+    assert "dòng tiêu đề" in (registry_problem(archive, inbox) or "")
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (lambda text: "", "tệp rỗng"),
+        (lambda text: text.rsplit(",", 1)[0] + "\n", "ô, phải có"),  # the last row cut short
+        (lambda text: text.replace("file_mtime", 'file_mtime,"extra'), "CSV hỏng"),  # a quote left open
+        (lambda text: _swap_column(text, "size_bytes", "16 kB"), "size_bytes"),
+        (lambda text: _swap_column(text, "sha256", "abc"), "sha256"),
+        (lambda text: _swap_column(text, "received_at", "hôm qua"), "received_at"),
+        (lambda text: _swap_column(text, "received_at", "2026-04-12T09:30:00"), "múi giờ"),
+        (lambda text: _swap_column(text, "archive_path", ""), "archive_path"),
+    ],
+)
+def test_a_registry_row_that_does_not_parse_is_damage_not_an_empty_archive(
+    tmp_path: Path, damage, reason: str
+):
+    inbox, archive = _archived_then_removed(tmp_path)
+    registry = archive / REGISTRY_NAME
+    registry.write_text(damage(registry.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(RegistryDamagedError, match=reason):
+        load_registry(archive)
+    assert reason in (registry_problem(archive, inbox) or "")
+
+
+def test_a_registry_saved_with_excels_bom_loads_and_undecodable_bytes_are_damage(tmp_path: Path):
+    _inbox, archive = _archived_then_removed(tmp_path)
+    registry = archive / REGISTRY_NAME
+    entries = load_registry(archive)
+    registry.write_bytes(b"\xef\xbb\xbf" + registry.read_bytes())  # opened and saved as "CSV UTF-8"
+    assert load_registry(archive) == entries
+    registry.write_bytes(b"sha256,\xff\xfe\n")
+    with pytest.raises(RegistryDamagedError, match="không đọc được"):
+        load_registry(archive)
+
+
+def _swap_column(text: str, column: str, value: str) -> str:
+    """The registry text with ``column`` of its last row set to ``value``."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    rows[-1][rows[0].index(column)] = value
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue()
+
+
+def test_a_deleted_registry_is_not_an_empty_archive_when_copies_outlive_the_inbox(tmp_path: Path):
+    inbox, archive = _archived_then_removed(tmp_path)
+    (archive / REGISTRY_NAME).unlink()  # "fixing" a damaged registry by deleting it
+    with pytest.raises(RegistryDamagedError, match=r"STC_2026-Q1\.xlsx"):
+        archive_inbox(inbox, archive)
+    assert not (archive / REGISTRY_NAME).exists()
+    assert "không có registry.csv" in (registry_problem(archive, inbox) or "")
+
+
+def test_a_first_run_that_crashed_before_saving_the_registry_is_archived_again(tmp_path: Path):
+    """Copies written, registry not yet saved: every copy's file is still in the inbox, nothing is lost."""
+    inbox, archive = _archived_then_removed(tmp_path)
+    (inbox / "STC_2026-Q1.xlsx").write_bytes(b"STC_2026-Q1.xlsx")
+    (archive / REGISTRY_NAME).unlink()
+    assert registry_problem(archive, inbox) is None
+    assert sorted(e.file_name for e in archive_inbox(inbox, archive)) == [
+        "STC_2026-Q1.xlsx",
+        "SYT_2026-Q1.xlsx",
     ]

@@ -430,3 +430,128 @@ def test_entries_recorded_under_names_too_long_move_to_the_shortened_name(tmp_pa
     ).read_bytes()
     assert not (archive / old[too_long_for_reports].archive_path).exists()  # renamed, not copied
     assert all((archive / f"{path}.errors.csv").is_file() for path in shortened.values())
+
+
+# ── the registry, the order of versions, a rejected file sent again ────────────────────────────
+def test_a_damaged_registry_stops_the_ingestion_and_loses_nothing(tmp_path: Path) -> None:
+    """The probe's case (F7): 'oops' over registry.csv used to drop the file no longer in the inbox
+    from the raw tables (15 → 14) and save the registry over, losing its record for good."""
+    from pipelines.submissions.archive import REGISTRY_NAME, RegistryDamagedError
+
+    inbox, raw, archive = tmp_path / "inbox", tmp_path / "raw", tmp_path / "archive"
+    inbox.mkdir()
+    for name in ("SYT_2026-Q1.xlsx", "STC_2026-Q1.xlsx"):
+        shutil.copy(SAMPLES / name, inbox)
+    reference = default_reference_data()
+    ingest_submissions(inbox, raw, archive, reference)
+    (inbox / "STC_2026-Q1.xlsx").unlink()
+    (archive / REGISTRY_NAME).write_text("oops", encoding="utf-8")
+    with pytest.raises(RegistryDamagedError, match=r"registry\.csv"):
+        ingest_submissions(inbox, raw, archive, reference)
+    assert (archive / REGISTRY_NAME).read_text(encoding="utf-8") == "oops"
+    # The raw tables of the last good ingestion are untouched: the refresh fails, nothing is published.
+    assert sorted(r["file_name"] for r in _table(raw, "submission_files")) == [
+        "STC_2026-Q1.xlsx",
+        "SYT_2026-Q1.xlsx",
+    ]
+
+
+def _with_manifest(inbox: Path, dates: dict[str, str]) -> None:
+    lines = ["file_name,received_at"] + [f"{name},{date}" for name, date in dates.items()]
+    (inbox / "manifest.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_versions_follow_received_time_and_a_contradicting_vn_suffix_is_a_warning(tmp_path: Path) -> None:
+    """The probe's case (F8): a _v2 whose manifest date is earlier than v1's became version 1 and
+    was superseded by v1, silently."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("SKHCN_2026-Q1.xlsx", "SKHCN_2026-Q1_v2.xlsx", "SYT_2026-Q1.xlsx"):
+        shutil.copy(SAMPLES / name, inbox)
+    _with_manifest(
+        inbox,
+        {
+            "SKHCN_2026-Q1.xlsx": "2026-04-20 08:10",
+            "SKHCN_2026-Q1_v2.xlsx": "2026-04-11 15:45",  # the two dates swapped
+            "SYT_2026-Q1.xlsx": "2026-04-08 16:20",
+        },
+    )
+    summary = ingest_submissions(inbox, tmp_path / "raw", tmp_path / "archive", default_reference_data())
+    files = {r["file_name"]: r for r in _table(tmp_path / "raw", "submission_files")}
+    assert (files["SKHCN_2026-Q1_v2.xlsx"]["version"], files["SKHCN_2026-Q1.xlsx"]["version"]) == (1, 2)
+    assert files["SKHCN_2026-Q1.xlsx"]["is_current"]  # received time stays the rule
+    (warning,) = summary.warnings
+    assert (
+        "SKHCN_2026-Q1_v2.xlsx (phiên bản 1, nhận 11/04/2026 15:45), "
+        "SKHCN_2026-Q1.xlsx (phiên bản 2, nhận 20/04/2026 08:10)"
+    ) in warning
+    assert "received_at" in warning and "(versions follow received time" in warning
+
+
+def test_versions_in_the_order_of_their_vn_suffixes_give_no_warning(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("SKHCN_2026-Q1.xlsx", "SKHCN_2026-Q1_v2.xlsx"):
+        shutil.copy(SAMPLES / name, inbox)
+    _with_manifest(inbox, {"SKHCN_2026-Q1.xlsx": "2026-04-11", "SKHCN_2026-Q1_v2.xlsx": "2026-04-20"})
+    summary = ingest_submissions(inbox, tmp_path / "raw", tmp_path / "archive", default_reference_data())
+    assert summary.warnings == []
+
+
+def test_name_version_reads_the_last_vn_suffix() -> None:
+    from pipelines.submissions.ingest import name_version
+
+    assert name_version("SYT_2026-Q2.xlsx") == 1
+    assert name_version("SYT_2026-Q2_v2.xlsx") == 2
+    assert name_version("SYT_2026-Q2_V3_sua.csv") == 3
+    assert name_version("SYT_2026-Q2_v2_v10.xlsx") == 10
+    assert name_version("SYT_2026-Q2_vung.xlsx") == 1  # a word, not a version
+
+
+def test_a_rejected_file_sent_again_under_a_corrected_name_is_validated_on_its_own(tmp_path: Path) -> None:
+    """The probe's case (F12): the same bytes renamed after SUB-H06 were 'duplicate, not loaded' for
+    ever. The name is part of what is checked, so the renamed file is a new submission; the same
+    bytes under a name already received, or after a file that was loaded, are still SUB-F04."""
+    wrong_name = CORPUS / "SUB-H06" / "SYT_2026-Q1.xlsx"  # 2026-Q2 inside
+    inbox = tmp_path / "inbox"
+    for folder, name in (("1", "SYT_2026-Q1.xlsx"), ("2", "SYT_2026-Q1.xlsx"), ("3", "SYT_2026-Q2.xlsx")):
+        (inbox / folder).mkdir(parents=True)
+        shutil.copy(wrong_name, inbox / folder / name)
+    (inbox / "4").mkdir()
+    shutil.copy(wrong_name, inbox / "4" / "SYT_2026-Q2_v2.xlsx")
+    _with_manifest(
+        inbox,
+        {
+            "1/SYT_2026-Q1.xlsx": "2026-07-01",
+            "2/SYT_2026-Q1.xlsx": "2026-07-02",  # sent again as it was
+            "3/SYT_2026-Q2.xlsx": "2026-07-03",  # renamed to match its content
+            "4/SYT_2026-Q2_v2.xlsx": "2026-07-04",  # and once more, after it loaded
+        },
+    )
+    ingest_submissions(inbox, tmp_path / "raw", tmp_path / "archive", default_reference_data())
+    files = {r["source_path"]: r for r in _table(tmp_path / "raw", "submission_files")}
+    assert {path: (r["status"], r["rule_ids"], r["version"]) for path, r in files.items()} == {
+        "1/SYT_2026-Q1.xlsx": ("rejected", "SUB-H06", None),
+        "2/SYT_2026-Q1.xlsx": ("duplicate", "SUB-F04", None),
+        "3/SYT_2026-Q2.xlsx": ("accepted", "", 1),
+        "4/SYT_2026-Q2_v2.xlsx": ("duplicate", "SUB-F04", None),
+    }
+    assert files["2/SYT_2026-Q1.xlsx"]["duplicate_of"] == files["1/SYT_2026-Q1.xlsx"]["submission_id"]
+    assert files["4/SYT_2026-Q2_v2.xlsx"]["duplicate_of"] == files["3/SYT_2026-Q2.xlsx"]["submission_id"]
+    budget = _table(tmp_path / "raw", "submission_budget_rows")
+    assert {r["file_status"] for r in budget if r["file_name"] == "SYT_2026-Q2.xlsx"} == {"accepted"}
+
+
+def test_a_report_received_before_its_quarter_began_is_rejected_on_ingestion(tmp_path: Path) -> None:
+    """SUB-H08 depends on the day the file arrived, which the validation cache does not key on: it is
+    checked at every ingestion with the registry's received date, never taken from the cache."""
+    import pyarrow.parquet as pq
+
+    inbox = tmp_path / "inbox"
+    shutil.copytree(CORPUS / "SUB-H08", inbox)  # SYT_2026-Q3.xlsx, received 2026-06-20 (manifest)
+    for _ in range(2):  # the second run takes the file's validation from the cache
+        ingest_submissions(inbox, tmp_path / "raw", tmp_path / "archive", default_reference_data())
+        (row,) = pq.read_table(tmp_path / "raw" / "submission_files.parquet").to_pylist()
+        assert (row["file_name"], row["status"]) == ("SYT_2026-Q3.xlsx", "rejected")
+        findings = pq.read_table(tmp_path / "raw" / "submission_findings.parquet").to_pylist()
+        assert [f["rule_id"] for f in findings] == ["SUB-H08"]

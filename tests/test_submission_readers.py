@@ -25,6 +25,7 @@ from pipelines.submissions.samples import (
     encrypt_workbook,
     filled_content,
     write_corpus,
+    zip_members,
 )
 from pipelines.submissions.template import to_cp1258, write_csv, write_plain_xlsx
 from pipelines.submissions.validator import validate_bytes, validate_file
@@ -269,3 +270,155 @@ def test_an_xlsx_named_csv_is_answered_as_a_wrong_extension() -> None:
     assert "đổi đuôi thành .csv" in result.findings[0].message_vi
     # the same bytes named .xlsx are a clean workbook
     assert validate_bytes("SNNMT_2026-Q1.xlsx", workbook.getvalue(), default_reference_data()).findings == []
+
+
+# ── what calamine does not tell: error values (SUB-V13) and formulas however the XML is written ─────────
+def _rewrite_sheet(data: bytes, sheet: str, change) -> bytes:
+    """The workbook with one worksheet part's XML changed, as another program would have written it."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            part = source.read(info)
+            target.writestr(info, change(part) if info.filename == f"xl/worksheets/{sheet}" else part)
+    return out.getvalue()
+
+
+def _with_openpyxl(content, edit) -> bytes:
+    """A submission from the project's template code, then edited and saved by openpyxl."""
+    import openpyxl
+
+    buffer = io.BytesIO()
+    write_plain_xlsx(content, buffer)
+    workbook = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    edit(workbook)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_error_values_are_found_with_the_text_excel_shows() -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "KinhPhi"
+    sheet.append(["allocated_mvnd", "disbursed_cumulative_mvnd"])
+    sheet.append([1000, "#N/A"])  # openpyxl stores Excel's error codes as error values (t="e")
+    sheet.append(["#DIV/0!", "#REF!"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert b't="e"><v>#N/A</v>' in zip_members(buffer.getvalue())["xl/worksheets/sheet1.xml"]
+    raw = read_submission("x.xlsx", buffer.getvalue())
+    kinh_phi = raw.sheets["KinhPhi"]
+    assert kinh_phi.error_cells == {(2, 2): "#N/A", (3, 1): "#DIV/0!", (3, 2): "#REF!"}
+    assert kinh_phi.rows[1][1][1] in ("", None)  # what calamine alone gives: an empty cell
+    assert kinh_phi.formula_cells == set()
+
+
+def test_error_values_are_rejected_kept_as_text_and_never_blank() -> None:
+    def errors(workbook) -> None:
+        workbook["KinhPhi"]["E3"] = "#N/A"  # a VLOOKUP that found nothing, pasted as a value
+        workbook["KinhPhi"]["F4"] = "#DIV/0!"
+        # a row whose only figures are errors: it reports something, it is not a row left empty
+        workbook["KinhPhi"]["E5"] = "#VALUE!"
+        workbook["KinhPhi"]["F5"] = "#VALUE!"
+
+    content = filled_content(default_reference_data(), "SYT", layout.Period(2026, 2))
+    result = validate_bytes("SYT_2026-Q2.xlsx", _with_openpyxl(content, errors), default_reference_data())
+    assert [(f.rule_id, f.severity, f.cell_ref, f.value) for f in result.findings] == [
+        ("SUB-V13", "fatal", "E3", "#N/A"),
+        ("SUB-V13", "fatal", "F4", "#DIV/0!"),
+        ("SUB-V13", "fatal", "E5", "#VALUE!"),
+        ("SUB-V13", "fatal", "F5", "#VALUE!"),
+    ]
+    assert result.status == "rejected" and result.exit_code == 2
+    first, second, third = result.budget_rows[:3]
+    assert (first.allocated_mvnd, first.allocated_status, first.allocated_text) == (None, "invalid", "#N/A")
+    assert first.disbursed_status == "stated" and first.has_fatal  # the other figure is still read
+    assert second.disbursed_cumulative_mvnd is None
+    assert (second.disbursed_status, second.disbursed_text) == ("invalid", "#DIV/0!")
+    assert (third.row_no, third.allocated_text, third.disbursed_text) == (5, "#VALUE!", "#VALUE!")
+
+
+def test_an_error_typed_as_text_or_saved_to_csv_is_the_same_finding(tmp_path: Path) -> None:
+    content = filled_content(default_reference_data(), "SYT", layout.Period(2026, 2))
+    content.budget[0]["allocated_mvnd"] = "#N/A"
+    buffer = io.BytesIO()
+    write_csv(content, buffer, "utf-8")
+    result = validate_bytes("SYT_2026-Q2.csv", buffer.getvalue(), default_reference_data())
+    # a CSV's row numbers are its line numbers
+    assert [(f.rule_id, f.cell_ref, f.value) for f in result.findings] == [("SUB-V13", "E13", "#N/A")]
+    assert result.budget_rows[0].allocated_status == "invalid"
+
+
+def test_a_failed_formula_names_the_formula_and_the_error() -> None:
+    def failed_formula(workbook) -> None:
+        workbook["KinhPhi"]["E3"] = "=VLOOKUP(B3,DanhMuc!A:B,2,FALSE)"
+
+    content = filled_content(default_reference_data(), "SYT", layout.Period(2026, 2))
+    # As Excel saves it: the formula and its cached result, the error #N/A.
+    data = _rewrite_sheet(
+        _with_openpyxl(content, failed_formula),
+        "sheet3.xml",
+        lambda xml: xml.replace(b"</f><v></v></c>", b"</f><v>#N/A</v></c>").replace(
+            b'<c r="E3"><f>', b'<c r="E3" t="e"><f>'
+        ),
+    )
+    raw = read_submission("SYT_2026-Q2.xlsx", data)
+    assert raw.sheets["KinhPhi"].error_cells == {(3, 5): "#N/A"}
+    result = validate_bytes("SYT_2026-Q2.xlsx", data, default_reference_data())
+    assert [(f.rule_id, f.cell_ref, f.value) for f in result.findings] == [
+        ("SUB-V03", "E3", "#N/A"),
+        ("SUB-V13", "E3", "#N/A"),
+    ]
+    assert result.budget_rows[0].allocated_status == "formula"
+
+
+@pytest.mark.parametrize(
+    ("written_as", "description"),
+    [
+        (b'<c s="0" t="n" r="B2"><f>A2*2</f><v>2</v></c>', "r after the other attributes"),
+        (b"<c r='B2' t='n'><f>A2*2</f><v>2</v></c>", "single quotes"),
+        (b"<c><f>A2*2</f><v>2</v></c>", "no r: the cell after A2"),
+        (b'<x:c r="B2"><x:f>A2*2</x:f><x:v>2</x:v></x:c>', "a namespace prefix"),
+    ],
+)
+def test_formula_cells_are_found_however_the_cell_is_written(written_as: bytes, description: str) -> None:
+    data = xlsx_bytes([("KinhPhi", [["a", "b"], [1, Formula("A2*2", 2)]])])
+    data = _rewrite_sheet(
+        data, "sheet1.xml", lambda xml: xml.replace(b'<c r="B2"><f>A2*2</f><v>2</v></c>', written_as)
+    )
+    if b"x:c" in written_as:
+        data = _rewrite_sheet(
+            data,
+            "sheet1.xml",
+            lambda xml: xml.replace(
+                b"<worksheet ",
+                b'<worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ',
+            ),
+        )
+    raw = read_submission("x.xlsx", data)
+    assert raw.sheets["KinhPhi"].formula_cells == {(2, 2)}, description
+    if b"x:c" not in written_as:
+        assert raw.sheets["KinhPhi"].rows[1][1] == [1, 2]  # calamine puts the value where we look
+
+
+def test_cells_and_rows_without_r_take_the_next_position() -> None:
+    data = xlsx_bytes([("KinhPhi", [["a", "b", "c"], [1, 2, Formula("A2*2", 2)], [3, Formula("A3", 3)]])])
+    data = _rewrite_sheet(
+        data,
+        "sheet1.xml",
+        lambda xml: (
+            xml.replace(b'<row r="3">', b"<row>")
+            .replace(b' r="A3"', b"")
+            .replace(b' r="B3"', b"")
+            .replace(b' r="B2"', b"")
+            .replace(b' r="C2"', b"")
+        ),
+    )
+    assert b' r="C2"' not in zip_members(data)["xl/worksheets/sheet1.xml"]
+    raw = read_submission("x.xlsx", data)
+    assert raw.sheets["KinhPhi"].formula_cells == {(2, 3), (3, 2)}
+    assert [r for _, r in raw.sheets["KinhPhi"].rows] == [["a", "b", "c"], [1, 2, 2], [3, 3, ""]]

@@ -6,13 +6,17 @@ and committed, so a change to the generator shows up as a diff of the bad files.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pyarrow as pa
 import pytest
 
+from pipelines.submissions import validator
+from pipelines.submissions.archive import parse_received_at
 from pipelines.submissions.ingest import ingest_submissions
 from pipelines.submissions.layout import Period
 from pipelines.submissions.raw_tables import AMOUNT, SCHEMAS
@@ -27,7 +31,8 @@ from pipelines.submissions.rules import (
 )
 from pipelines.submissions.samples import filled_content
 from pipelines.submissions.template import write_csv, write_plain_xlsx
-from pipelines.submissions.validator import validate_file
+from pipelines.submissions.validation_cache import ValidationCache
+from pipelines.submissions.validator import check_period_started, validate_bytes, validate_file
 
 CORPUS = Path(__file__).parent / "submissions_corpus"
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "submissions.md"
@@ -36,6 +41,16 @@ MULTI_FILE_RULES = {"SUB-X01", "SUB-F04"}
 # Rules about our archive, not about a file (no bad file can show them): tested in test_submission_ingest.
 ARCHIVE_RULES = {rule_id for rule_id, rule in RULES.items() if rule.category == "archive"}
 SINGLE_FILE_RULES = sorted(set(RULES) - MULTI_FILE_RULES - ARCHIVE_RULES)
+SAMPLES = Path(__file__).resolve().parents[1] / "raw" / "submissions"
+
+
+def _received(folder: Path) -> dict[str, datetime]:
+    """File name → received_at from a folder's manifest.csv (none: the file is checked as if sent today)."""
+    manifest = folder / "manifest.csv"
+    if not manifest.exists():
+        return {}
+    with manifest.open(encoding="utf-8", newline="") as handle:
+        return {row["file_name"]: parse_received_at(row["received_at"]) for row in csv.DictReader(handle)}
 
 
 def test_every_rule_has_a_bad_file() -> None:
@@ -60,7 +75,8 @@ def test_docs_show_the_whole_catalogue() -> None:
 def test_rule_fires_alone_on_its_bad_file(rule_id: str) -> None:
     files = [p for p in (CORPUS / rule_id).iterdir() if p.name != "manifest.csv"]
     assert len(files) == 1
-    result = validate_file(files[0], default_reference_data())
+    received_at = _received(CORPUS / rule_id).get(files[0].name)  # SUB-H08's folder gives its date
+    result = validate_file(files[0], default_reference_data(), received_at=received_at)
     assert result.rule_ids() == [rule_id], [(f.rule_id, f.value) for f in result.findings]
     expected_exit = 2 if RULES[rule_id].severity == "fatal" else 1
     assert result.exit_code == expected_exit
@@ -311,3 +327,88 @@ def test_a_file_with_a_figure_that_does_not_fit_does_not_stop_the_refresh(tmp_pa
     budget = pq.read_table(tmp_path / "raw" / "submission_budget_rows.parquet").to_pylist()
     (kept,) = [r for r in budget if r["disbursed_text"] == "698.0125"]
     assert kept["disbursed_cumulative_mvnd"] is None and kept["file_status"] == "rejected"
+
+
+# ── SUB-V13: a value cell showing an Excel error (#N/A from a failed VLOOKUP, pasted as a value) ───────
+def test_excel_error_is_rejected_and_kept_as_text_never_blank() -> None:
+    result = validate_file(CORPUS / "SUB-V13" / "SYT_2026-Q2.xlsx", default_reference_data())
+    (finding,) = result.findings
+    assert (finding.rule_id, finding.severity, finding.category) == ("SUB-V13", "fatal", "value")
+    assert (finding.sheet, finding.row_no, finding.column, finding.cell_ref) == (
+        "KinhPhi",
+        3,
+        "allocated_mvnd",
+        "E3",
+    )
+    assert finding.value == "#N/A"
+    assert "VLOOKUP" in finding.message_vi and "nhập số liệu thật" in finding.message_vi
+    row = result.budget_rows[0]
+    assert (row.allocated_mvnd, row.allocated_status, row.allocated_text) == (None, "invalid", "#N/A")
+    assert row.has_fatal and result.exit_code == 2
+
+
+# ── SUB-H08: a quarter that had not begun on the day the file was received ──────────────────────────
+H08_FILE = CORPUS / "SUB-H08" / "SYT_2026-Q3.xlsx"
+
+
+def test_future_period_points_at_the_period_cell_and_names_the_dates() -> None:
+    assert _received(CORPUS / "SUB-H08") == {"SYT_2026-Q3.xlsx": datetime.fromisoformat("2026-06-20T02:00Z")}
+    result = validate_file(H08_FILE, default_reference_data(), received_at=date(2026, 6, 20))
+    (finding,) = result.findings
+    assert (finding.rule_id, finding.severity, finding.category) == ("SUB-H08", "fatal", "identity")
+    assert (finding.sheet, finding.column, finding.cell_ref, finding.value) == (
+        "ThongTin",
+        "period",
+        "C5",
+        "2026-Q3",
+    )
+    assert finding.expected == "một kỳ đã bắt đầu: 2026-Q3 bắt đầu ngày 01/07/2026, tệp nhận ngày 20/06/2026"
+    assert "chưa bắt đầu" in finding.message_vi and "tên tệp" in finding.message_vi
+    assert result.status == "rejected"
+
+
+@pytest.mark.parametrize(
+    ("received_at", "rejected"),
+    [
+        ("2026-06-30T23:59:00+07:00", True),
+        ("2026-06-30T17:00:00+00:00", False),  # 1 July, 00:00 in Vietnam: the quarter has begun
+        ("2026-06-30T16:59:00+00:00", True),
+        ("2026-07-01", False),  # a date without a time, as a manifest may give it
+        ("2026-09-30T10:00:00+07:00", False),
+    ],
+)
+def test_the_receipt_day_is_the_day_in_vietnam(received_at: str, rejected: bool) -> None:
+    result = validate_file(H08_FILE, default_reference_data(), received_at=parse_received_at(received_at))
+    assert (result.rule_ids() == ["SUB-H08"]) is rejected
+    assert result.status == ("rejected" if rejected else "accepted")
+
+
+def test_without_a_receipt_date_the_file_is_checked_as_if_received_today(monkeypatch) -> None:
+    """``nq57 validate FILE``: nothing is received, so today in Vietnam stands for the receipt date."""
+    monkeypatch.setattr(validator, "today_in_vietnam", lambda: date(2026, 6, 20))
+    assert validate_file(H08_FILE, default_reference_data()).rule_ids() == ["SUB-H08"]
+    monkeypatch.setattr(validator, "today_in_vietnam", lambda: date(2026, 7, 1))
+    assert validate_file(H08_FILE, default_reference_data()).findings == []
+
+
+def test_the_receipt_check_is_never_part_of_a_cached_result(tmp_path: Path) -> None:
+    """The cache keys a result by bytes and name, not by receipt date: SUB-H08 runs after it, every time."""
+    reference = default_reference_data()
+    data = H08_FILE.read_bytes()
+    fresh = validate_bytes(H08_FILE.name, data, reference)
+    assert fresh.findings == [] and fresh.period is not None and fresh.period.code == "2026-Q3"
+    cache = ValidationCache(tmp_path, reference, code_version="test")
+    cache.put(H08_FILE.name, "sha", fresh)
+    early, late = cache.get(H08_FILE.name, "sha"), cache.get(H08_FILE.name, "sha")
+    assert early is not None and late is not None
+    check_period_started(early, parse_received_at("2026-06-20T09:00:00+07:00"))
+    check_period_started(late, parse_received_at("2026-07-02T09:00:00+07:00"))
+    assert early.rule_ids() == ["SUB-H08"] and late.findings == []
+
+
+def test_shipped_samples_were_received_after_their_period_began() -> None:
+    received = _received(SAMPLES)
+    assert len(received) == 15
+    for name, received_at in received.items():
+        result = validate_file(SAMPLES / name, default_reference_data(), received_at=received_at)
+        assert "SUB-H08" not in result.rule_ids(), name

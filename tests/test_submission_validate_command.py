@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from pipelines.cli import main
+from pipelines.submissions import validator
 
 CORPUS = Path(__file__).parent / "submissions_corpus"
 SAMPLES = Path(__file__).resolve().parents[1] / "raw" / "submissions"
@@ -23,6 +25,8 @@ SAMPLES = Path(__file__).resolve().parents[1] / "raw" / "submissions"
         # a figure decimal(18,3) cannot hold: once called accepted, then stopped the refresh
         (CORPUS / "SUB-V11" / "SYT_2026-Q2.xlsx", 2),
         (CORPUS / "SUB-V12" / "SYT_2026-Q2.xlsx", 2),
+        # an Excel error (#N/A) in a figure: once read as empty and called accepted
+        (CORPUS / "SUB-V13" / "SYT_2026-Q2.xlsx", 2),
     ],
 )
 def test_exit_codes(path: Path, code: int, tmp_path: Path, monkeypatch, capsys) -> None:
@@ -47,6 +51,25 @@ def test_too_many_decimals_is_named_in_the_printed_report(tmp_path: Path, monkey
     assert main(["validate", str(CORPUS / "SUB-V11" / "SYT_2026-Q2.xlsx")]) == 2
     out = capsys.readouterr().out
     assert "SUB-V11" in out and "F3" in out and "698.0125" in out
+
+
+def test_excel_error_is_named_in_the_printed_report(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("NQ57_RAW_DIR", str(tmp_path / "raw"))
+    assert main(["validate", str(CORPUS / "SUB-V13" / "SYT_2026-Q2.xlsx")]) == 2
+    out = capsys.readouterr().out
+    assert "SUB-V13" in out and "E3" in out and "#N/A" in out
+
+
+def test_a_future_period_is_checked_against_today_in_vietnam(tmp_path: Path, monkeypatch, capsys) -> None:
+    """No receipt date for a file only checked: today in Vietnam stands for it."""
+    monkeypatch.setenv("NQ57_RAW_DIR", str(tmp_path / "raw"))
+    path = CORPUS / "SUB-H08" / "SYT_2026-Q3.xlsx"
+    monkeypatch.setattr(validator, "today_in_vietnam", lambda: date(2026, 6, 20))
+    assert main(["validate", str(path)]) == 2
+    out = capsys.readouterr().out
+    assert "SUB-H08" in out and "2026-Q3" in out
+    monkeypatch.setattr(validator, "today_in_vietnam", lambda: date(2026, 7, 1))
+    assert main(["validate", str(path)]) == 0
 
 
 def test_missing_file(tmp_path: Path) -> None:

@@ -247,6 +247,28 @@ def test_st11_an_archived_copy_changed_and_the_inbox_emptied(warehouse, tmp_path
     )
 
 
+def test_st15_a_registry_typed_over_is_an_error_not_an_empty_archive(warehouse):
+    """The probe's case (F7): 'oops' in registry.csv was read as an archive of 0 files, all sound."""
+    registry = warehouse / "submissions" / "registry.csv"
+    registry.write_text("oops", encoding="utf-8")
+    status = check_status(now=MORNING)
+    assert fired(status) == ["ST-15"]
+    assert status.needs_attention  # every refresh stops at the submissions until it is restored
+    assert "registry.csv" in status.findings[0].details[0] and "oops" in status.findings[0].details[0]
+    assert status.archived_files == 1  # the copy on disk, not the 0 an empty registry would say
+    assert registry.read_text(encoding="utf-8") == "oops"  # status writes nothing
+
+
+def test_st15_a_deleted_registry_once_the_inbox_is_cleaned(warehouse, tmp_path):
+    (warehouse / "submissions" / "registry.csv").unlink()
+    assert fired(check_status(now=MORNING)) == []  # the inbox still holds the file: the next refresh lists it
+    (tmp_path / "submissions" / "SYT_2026-Q1.xlsx").unlink()
+    status = check_status(now=MORNING)
+    assert "ST-15" in fired(status)  # with ST-05: the inbox changed since the publish
+    (lost,) = [f for f in status.findings if f.rule_id == "ST-15"]
+    assert "không có registry.csv" in lost.details[0] and "SYT_2026-Q1.xlsx" in lost.details[0]
+
+
 def test_st12_a_kept_version_that_could_not_be_restored(warehouse, tmp_path):
     publish(warehouse, tmp_path / "build2.duckdb")
     oldest = check_status(now=MORNING).kept_versions[0]

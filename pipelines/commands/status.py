@@ -118,7 +118,9 @@ def as_text(status: WarehouseStatus) -> str:
     lines.append(
         f"  bản lưu báo cáo của sở, ngành (submission archive): {status.archived_files} tệp"
         + (
-            f", {len(status.damaged_archive_copies)} mất hoặc hỏng"
+            ", sổ đăng ký registry.csv hỏng: chưa kiểm tra được (registry damaged, ST-15)"
+            if any(f.rule_id == "ST-15" for f in status.findings)
+            else f", {len(status.damaged_archive_copies)} mất hoặc hỏng"
             if status.damaged_archive_copies
             else ", đủ"
         )

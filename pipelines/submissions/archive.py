@@ -13,6 +13,14 @@ modification time; a bad manifest never stops the refresh.
 
 Names are compared in Unicode NFC: macOS writes file names decomposed (NFD), the manifest is typed
 composed. The registry stores the NFC form; the file in the inbox is left as it is on disk.
+
+A registry that cannot be read (not its header, a row that does not parse), or that is gone while the
+archive holds copies the inbox no longer has, is never taken for an empty archive: ingestion stops with
+``RegistryDamagedError`` and the registry is never rewritten. Why not rebuild it from the copies: the
+registry holds what the copies cannot give back (the received time of day and its source, which order
+versions and the cumulative check; the inbox path, part of every submission_id; the full name of a
+shortened copy), so a rebuilt one would publish other versions and ids. The refresh fails, the last good
+warehouse stays published, and ``nq57 status`` says why (ST-15) until the registry is restored.
 """
 
 from __future__ import annotations
@@ -118,14 +126,156 @@ def archive_file_name(sha256: str, name: str) -> str:
     return f"{sha256[:12]}_{short}{extension}"
 
 
+class RegistryDamagedError(RuntimeError):
+    """``registry.csv`` cannot be trusted: ingestion must stop rather than take it for empty."""
+
+    def __init__(self, path: Path, problem: str, kept_aside: Path | None = None) -> None:
+        super().__init__(path, problem)
+        self.path, self.problem, self.kept_aside = path, problem, kept_aside
+
+    def __str__(self) -> str:
+        # Built when shown: the copy kept aside is known only after the error was raised.
+        # The refresh's failure log keeps the first 500 characters (run_failure.REASON_LIMIT): what to
+        # do comes before the copy kept aside.
+        aside = f" Bản sao sổ hỏng: {self.kept_aside.name}." if self.kept_aside else ""
+        return (
+            f"Sổ đăng ký kho lưu trữ {self.path} hỏng: {self.problem}. Đã dừng nạp báo cáo, sổ không bị ghi "
+            f"đè, kho đang công bố giữ nguyên. Hãy khôi phục {REGISTRY_NAME} từ bản sao lưu rồi chạy `nq57 "
+            f"refresh` (không xoá sổ hay thư mục files/).{aside} (archive registry unusable: ingestion "
+            f"stopped, nothing overwritten; restore it from a backup)"
+        )
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_REGISTRY_COLUMNS = [f.name for f in fields(ArchiveEntry)]
+
+
 def load_registry(folder: Path) -> list[ArchiveEntry]:
+    """Every entry of ``registry.csv`` ([] when there is none yet).
+
+    RegistryDamagedError when the file is there but is not a registry: a wrong header (text typed
+    over it), a row of the wrong length or with a value that does not parse. Read as empty, the
+    files no longer in the inbox would silently leave the warehouse and the next save would erase them."""
     path = folder / REGISTRY_NAME
     if not path.exists():
         return []
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [
-            ArchiveEntry(**{**row, "size_bytes": int(row["size_bytes"])}) for row in csv.DictReader(handle)
-        ]
+    try:
+        # utf-8-sig: a registry opened and saved again in Excel ("CSV UTF-8") gains a BOM, nothing else.
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeError) as error:
+        raise RegistryDamagedError(path, f"không đọc được / unreadable: {error}") from error
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    entries: list[ArchiveEntry] = []
+    header: list[str] | None = None
+    try:
+        for cells in reader:
+            if not cells:
+                continue
+            if header is None:
+                header = cells
+                if sorted(header) != sorted(_REGISTRY_COLUMNS):
+                    raise RegistryDamagedError(
+                        path,
+                        f"dòng tiêu đề {','.join(header)[:60]!r} không phải của sổ đăng ký / wrong header",
+                    )
+                continue
+            entries.append(_registry_entry(path, reader.line_num, header, cells))
+    except csv.Error as error:
+        raise RegistryDamagedError(path, f"dòng {reader.line_num}: CSV hỏng / malformed: {error}") from error
+    if header is None:  # save_registry always writes the header: an empty file was cut short
+        raise RegistryDamagedError(path, "tệp rỗng, không có dòng tiêu đề / empty, no header")
+    return entries
+
+
+def _registry_entry(path: Path, line: int, header: list[str], cells: list[str]) -> ArchiveEntry:
+    def damaged(why: str) -> RegistryDamagedError:
+        return RegistryDamagedError(path, f"dòng {line}: {why}")
+
+    if len(cells) != len(header):
+        raise damaged(
+            f"có {len(cells)} ô, phải có {len(header)} / {len(cells)} cells, {len(header)} expected"
+        )
+    row = dict(zip(header, cells, strict=True))
+    if not _SHA256.fullmatch(row["sha256"]):
+        raise damaged(f"sha256 {row['sha256'][:80]!r} không hợp lệ / not a sha256")
+    if not re.fullmatch(r"[0-9]+", row["size_bytes"]):
+        raise damaged(f"size_bytes {row['size_bytes'][:80]!r} không phải số / not a size")
+    empty = [
+        name for name in ("file_name", "source_path", "received_at_source", "archive_path") if not row[name]
+    ]
+    if empty:
+        raise damaged(f"trống cột {', '.join(empty)} / empty {', '.join(empty)}")
+    try:
+        received = datetime.fromisoformat(row["received_at"])
+        received.astimezone(UTC)  # received times are compared in UTC
+    except (ValueError, OverflowError) as error:
+        raise damaged(f"received_at {row['received_at'][:80]!r} không phải ngày giờ / not a date") from error
+    if received.tzinfo is None:  # a naive time would be read as the server's local time
+        raise damaged(f"received_at {row['received_at'][:80]!r} thiếu múi giờ / no UTC offset")
+    return ArchiveEntry(**{**row, "size_bytes": int(row["size_bytes"])})
+
+
+def keep_registry_aside(folder: Path) -> Path | None:
+    """A copy of the registry as found, ``registry.csv.damaged-<UTC time>``, so that nothing a person
+    does next (deleting it, saving over it) loses it; None when it cannot be copied. Once per content:
+    a refresh stopped every night does not pile up copies."""
+    path = folder / REGISTRY_NAME
+    try:
+        data = path.read_bytes()
+        for earlier in folder.glob(f"{REGISTRY_NAME}.damaged-*"):
+            if earlier.read_bytes() == data:
+                return earlier
+        aside = folder / f"{REGISTRY_NAME}.damaged-{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
+        aside.write_bytes(data)
+    except OSError:
+        return None
+    return aside
+
+
+def archived_copies(folder: Path) -> list[str]:
+    """Archive paths of the copies on disk under ``files/`` (not the reports beside them, nor the
+    writer's hidden temporary files)."""
+    root = folder / "files"
+    if not root.is_dir():
+        return []
+    return sorted(
+        path.relative_to(folder).as_posix()
+        for path in root.glob("*/*")
+        if path.is_file()
+        and not path.name.startswith(".")
+        and not path.name.endswith((".errors.csv", ".errors.xlsx"))
+    )
+
+
+def _copies_without_entry(folder: Path, names_known: set[str]) -> list[str]:
+    """Copies on disk whose name no entry has (compared by name: the date folder may differ)."""
+    return [copy for copy in archived_copies(folder) if PurePosixPath(copy).name not in names_known]
+
+
+def _registry_lost(folder: Path, orphans: list[str]) -> RegistryDamagedError:
+    return RegistryDamagedError(
+        folder / REGISTRY_NAME,
+        f"không có {REGISTRY_NAME} nhưng kho còn {len(orphans)} bản lưu của tệp không còn trong thư mục "
+        f"nhận, ví dụ {orphans[0]} / missing while the archive holds {len(orphans)} copies the inbox lacks",
+    )
+
+
+def registry_problem(folder: Path, inbox: Path) -> str | None:
+    """Why ingestion would stop on the registry (``RegistryDamagedError``), or None. Read-only."""
+    try:
+        load_registry(folder)
+    except RegistryDamagedError as error:
+        return f"{error.path}: {error.problem}"
+    if (folder / REGISTRY_NAME).exists() or not archived_copies(folder):
+        return None
+    from pipelines.manifest import sha256_of
+
+    in_inbox = {archive_file_name(sha256_of(p), nfc(p.name)) for p in inbox_files(inbox)}
+    orphans = _copies_without_entry(folder, in_inbox)
+    if not orphans:
+        return None
+    lost = _registry_lost(folder, orphans)
+    return f"{lost.path}: {lost.problem}"
 
 
 def save_registry(folder: Path, entries: list[ArchiveEntry]) -> None:
@@ -291,7 +441,12 @@ def archive_new_files(inbox: Path, folder: Path, writer: FileWriter) -> InboxSca
     the registry only once every copy it lists is on disk, so the registry never lists a file the
     archive does not hold.
     """
-    entries = load_registry(folder)
+    registry_existed = (folder / REGISTRY_NAME).exists()
+    try:
+        entries = load_registry(folder)
+    except RegistryDamagedError as error:
+        error.kept_aside = keep_registry_aside(folder)
+        raise
     warnings: list[str] = []
     moved = _shorten_long_archive_names(entries, folder, warnings)
     # Entries recorded before names were normalised may hold a decomposed name: compared in NFC too.
@@ -322,6 +477,12 @@ def archive_new_files(inbox: Path, folder: Path, writer: FileWriter) -> InboxSca
         entry = ArchiveEntry(sha, name, relative, received.isoformat(), source, target, len(data))
         known[(sha, relative)] = entry
         new.append((entry, data, path))
+    if not registry_existed:
+        # No registry, yet copies of files the inbox no longer holds: the registry was deleted, not
+        # never written (a first run that crashed leaves only copies of files still in the inbox).
+        orphans = _copies_without_entry(folder, {PurePosixPath(e.archive_path).name for e, _d, _p in new})
+        if orphans:
+            raise _registry_lost(folder, orphans)
     new.sort(key=lambda item: received_order(item[0]))
     for entry, data, _path in new:
         if entry.archive_path not in queued and not writer.exists(folder / entry.archive_path):

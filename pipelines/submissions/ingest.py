@@ -4,30 +4,37 @@
 2. Every archived file is validated, unless the validation cache (validation_cache.py) already holds
    its result for the same content, name, reference data and code. Then, over every file, oldest
    first, the cumulative-disbursement check (SUB-X01) compares with what was known when it arrived.
-3. A file with no fatal finding is a new version for its agency and period; the latest version is
-   current, and each earlier one stays queryable with the date it was superseded. A file whose bytes
-   were already received is recorded as 'duplicate' (SUB-F04) and is not a version.
+3. A file with no fatal finding is a new version for its agency and period, in received order; the
+   latest version is current, and each earlier one stays queryable with the date it was superseded.
+   When that order contradicts the files' ``_vN`` suffixes, a warning names the files and dates (a
+   manifest date typed wrong). A file whose bytes were already loaded, or already received under the
+   same name, is recorded as 'duplicate' (SUB-F04) and is not a version; the same bytes under another
+   name after a rejection are validated on their own (a name-only fix of SUB-H05/H06/H07).
 4. The error report is written beside each archived file: csv always, xlsx when there are findings
    (kept as it is when it already says the same).
 5. The raw tables are rewritten from scratch (the archive is the source of truth).
 
 A file that breaks anything is answered with findings; it never stops the other files. What is wrong
 outside the files (a manifest.csv line that cannot be read, a copy that cannot be written) is a
-warning in the summary (``IngestSummary.warnings``), which the asset logs.
+warning in the summary (``IngestSummary.warnings``), which the asset logs. The one exception is a
+``registry.csv`` that cannot be read: ``RegistryDamagedError`` stops the ingestion (see archive.py).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from datetime import datetime
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pipelines.submissions.archive import (
     REGISTRY_NAME,
+    VIETNAM,
     ArchiveEntry,
     archive_new_files,
     copy_failure,
@@ -50,9 +57,13 @@ from pipelines.submissions.validator import (
     Finding,
     ValidationResult,
     check_cumulative,
+    check_period_started,
     make_finding,
     validate_bytes,
 )
+
+# The statuses of a file whose rows are loaded: it is a version and a later copy of it is a duplicate.
+LOADED = ("accepted", "flagged")
 
 
 @dataclass
@@ -124,7 +135,9 @@ def _ingest(
     warnings, not_archived = list(scan.warnings), []
     entries_in_order = sorted(scan.entries, key=received_order)
     history = CumulativeHistory()
-    first_seen: dict[str, str] = {}
+    # sha256 → (submission id, file name, loaded) of each earlier file with those bytes that was not
+    # itself a duplicate: what SUB-F04 compares with.
+    earlier: dict[str, list[tuple[str, str, bool]]] = defaultdict(list)
     processed: list[tuple[ArchiveEntry, ValidationResult, str, tuple[str | None, str | None]]] = []
     validated = _validated(entries_in_order, archive_folder, reference, writer, scan.new, cache)
     for entry, result in validated:
@@ -139,14 +152,16 @@ def _ingest(
                 scan.drop(entry)
                 continue
         sid = submission_id(entry)
-        if entry.sha256 in first_seen:
-            result = _duplicate_result(entry, first_seen[entry.sha256], result)
+        original = _same_submission(entry, earlier[entry.sha256])
+        if original is not None:
+            result = _duplicate_result(entry, original, result)
             status = "duplicate"
         else:
-            first_seen[entry.sha256] = sid
-            result = _safe_check_cumulative(result, history)  # in received order: what was known then
+            # In received order: what was known then, and the day it arrived (SUB-X01, SUB-H08).
+            result = _safe_checks_on_arrival(result, history, entry.received)
             status = result.status
             history.record(result)
+            earlier[entry.sha256].append((sid, entry.file_name, status in LOADED))
         reports: tuple[str | None, str | None] = (None, None)
         if write_reports:
             stem = archive_folder / entry.archive_path
@@ -175,13 +190,16 @@ def _ingest(
     # Versions: loaded files per agency and period, in received order.
     versions: dict[tuple[str, str], list[int]] = defaultdict(list)
     for index, (_, result, status, _reports) in enumerate(processed):
-        if status in ("accepted", "flagged") and result.agency_code and result.period:
+        if status in LOADED and result.agency_code and result.period:
             versions[(result.agency_code, result.period.code)].append(index)
     version_of: dict[int, tuple[int, bool, Any]] = {}
     for indices in versions.values():
         for number, index in enumerate(indices, start=1):
             superseded = processed[indices[number]][0].received if number < len(indices) else None
             version_of[index] = (number, number == len(indices), superseded)
+        warning = _version_order_warning([processed[index][0] for index in indices], archive_folder)
+        if warning:
+            warnings.append(warning)
 
     tables: dict[str, list[dict[str, Any]]] = defaultdict(list)
     summary = IngestSummary(
@@ -299,12 +317,65 @@ def _internal_error(name: str, error: Exception) -> ValidationResult:
     return result
 
 
-def _safe_check_cumulative(result: ValidationResult, history: CumulativeHistory) -> ValidationResult:
+def _safe_checks_on_arrival(
+    result: ValidationResult, history: CumulativeHistory, received: datetime
+) -> ValidationResult:
+    """The checks that depend on more than the file (never cached with it): the department's earlier
+    figures (SUB-X01) and the day the file was received (SUB-H08)."""
     try:
         check_cumulative(result, history)
+        check_period_started(result, received)
         return result
     except Exception as error:
         return _internal_error(result.file_name, error)
+
+
+def _same_submission(entry: ArchiveEntry, earlier: list[tuple[str, str, bool]]) -> str | None:
+    """The id of the earlier file ``entry`` repeats (SUB-F04), or None: validated on its own.
+
+    Same bytes are the same submission when the earlier file was loaded, or had the same name. Not
+    after a rejection under another name: the name is part of what is checked (SUB-H05/H06/H07), so
+    a department that fixes a rejected file by renaming it sends a new submission."""
+    name = entry.file_name.casefold()
+    for sid, earlier_name, loaded in earlier:
+        if loaded or earlier_name.casefold() == name:
+            return sid
+    return None
+
+
+# '_v2', '_V3' ending the name or followed by more words ('SYT_2026-Q2_v2_sua.xlsx').
+_VERSION_SUFFIX = re.compile(r"_v(\d+)(?=_|$)", re.IGNORECASE)
+
+
+def name_version(file_name: str) -> int:
+    """The version a file's name claims: its last ``_vN`` suffix; 1 without one."""
+    claims = _VERSION_SUFFIX.findall(PurePosixPath(file_name).stem)
+    return int(claims[-1]) if claims else 1
+
+
+def _version_order_warning(entries: list[ArchiveEntry], archive_folder: Path) -> str | None:
+    """A warning when the loaded files of one agency and period, in received order (their versions),
+    go against their ``_vN`` suffixes: received time stays the rule (a name is whatever the sender
+    typed), but a _v2 received before v1 almost always means a received date typed wrong in
+    manifest.csv, which would make v1 the current version without a word."""
+    claimed = [name_version(entry.file_name) for entry in entries]
+    if claimed == sorted(claimed):
+        return None
+    listed = ", ".join(
+        f"{entry.file_name} (phiên bản {number}, nhận {entry.received.astimezone(VIETNAM):%d/%m/%Y %H:%M})"
+        for number, entry in enumerate(entries, start=1)
+    )
+    listed_en = ", ".join(f"{e.file_name} {e.received.astimezone(VIETNAM):%Y-%m-%d %H:%M}" for e in entries)
+    registry = archive_folder / REGISTRY_NAME
+    return (
+        f"Thứ tự phiên bản theo ngày nhận trái với hậu tố _vN của tên tệp: {listed}; bản đang dùng là "
+        f"{entries[-1].file_name}. Phiên bản tính theo ngày nhận: nếu ngày nhận sai (thường do gõ nhầm "
+        f"received_at trong manifest.csv), hãy sửa cột received_at của tệp đó trong {registry} rồi chạy "
+        f"`nq57 refresh --full` (ngày nhận được ghi cố định khi tệp đến, sửa manifest.csv lúc này không còn "
+        f"tác dụng). (versions follow received time, which contradicts the _vN suffixes: {listed_en}; "
+        f"current: {entries[-1].file_name}; if a received date is wrong, correct received_at in "
+        f"{REGISTRY_NAME}, then `nq57 refresh --full`)"
+    )
 
 
 def _duplicate_result(entry: ArchiveEntry, original_id: str, result: ValidationResult) -> ValidationResult:

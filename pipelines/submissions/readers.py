@@ -4,9 +4,11 @@ Nothing is interpreted here beyond decoding: the validator decides what each cel
 cannot be read raises ``SubmissionReadError`` carrying the rule it breaks (SUB-F01/F02/F03/E01).
 
 xlsx is read with python-calamine (~0.2 ms for a small workbook, against ~7 ms for openpyxl).
-Calamine returns the cached result of a formula, not the formula, so formula cells are found by a
-quick look at the sheet XML: a figure computed by a formula may be stale or missing, and must be
-reported (SUB-V03), not loaded as if typed.
+Calamine returns the cached result of a formula, not the formula, and an Excel error value (#N/A,
+#DIV/0!, ...) as an empty cell, so both are found by a quick look at the sheet XML: a figure computed
+by a formula may be stale or missing, and must be reported (SUB-V03), not loaded as if typed; a cell
+showing an error is not a blank left for later, and must be reported (SUB-V13), not read as "not
+reported".
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ class SheetData:
     name: str
     rows: list[tuple[int, list[Any]]]  # (row number as the department sees it, cells)
     formula_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, column), both 1-based
+    # (row, column) → the error as Excel shows it ('#N/A'): calamine reads such a cell as empty.
+    error_cells: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 @dataclass
@@ -140,7 +144,6 @@ def is_encrypted_ooxml(data: bytes) -> bool:
 
 
 # ── xlsx ─────────────────────────────────────────────────────────────────────────────────────
-_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?(?<!/)>(?:(?!</c>).)*?<f[ >/]', re.S)
 _SHEET_ENTRY = re.compile(rb'<sheet [^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"', re.S)
 _REL_ENTRY = re.compile(rb'<Relationship [^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"', re.S)
 _REL_ENTRY_REVERSED = re.compile(rb'<Relationship [^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"', re.S)
@@ -160,23 +163,88 @@ def _unescape(raw: bytes) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _formula_cells(names: list[str], read: Callable[[str], bytes]) -> dict[str, set[tuple[int, int]]]:
-    """Sheet name → cells holding a formula. Skips the work when no sheet has any."""
+# What calamine does not tell: a formula element (<f>, not the <formula1> of a data validation) or a
+# cell typed as an error value (t="e"). A sheet with neither, the usual case, is not scanned further.
+_ERROR_TYPE = re.compile(rb"""\st\s*=\s*["']e["']""")
+_AFTER_TAG_NAME = frozenset(b" \t\r\n>/")
+# A row start, or a whole cell (self-closing, or up to its end tag), with or without a namespace prefix.
+_ROW_OR_CELL = re.compile(rb"<(?:\w+:)?row\b([^>]*)>|<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+# Attributes come in any order (OOXML does not fix one; writers differ) and with either quote.
+_ATTRIBUTE = re.compile(rb"""(?:^|\s)(r|t)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_CELL_REF = re.compile(rb"\$?([A-Za-z]{1,3})\$?(\d+)")
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*>([^<]*)<", re.S)
+
+
+def _has_marked_cells(body: bytes) -> bool:
+    """Whether a sheet may hold a formula or an error cell: plain substring searches first (~1 ms per
+    MB, where a regex over every tag takes ~5), the regex only where they hit."""
+    if (b'"e"' in body or b"'e'" in body) and _ERROR_TYPE.search(body):
+        return True
+    for tag in (b"<f", b":f"):  # <f>, <f t="shared" .../>, or <x:f> under a namespace prefix
+        at = body.find(tag)
+        while at >= 0:
+            if at + 2 < len(body) and body[at + 2] in _AFTER_TAG_NAME:
+                return True
+            at = body.find(tag, at + 2)
+    return False
+
+
+def _attributes(raw: bytes) -> dict[bytes, bytes]:
+    return {name: double or single for name, double, single in _ATTRIBUTE.findall(raw)}
+
+
+def _marked_cells(body: bytes) -> tuple[set[tuple[int, int]], dict[tuple[int, int], str]]:
+    """(formula cells, error cells → error text) of one sheet's XML.
+
+    A cell's position is its ``r`` attribute; without one (it is optional in OOXML, and some writers
+    leave it out) the cell is the one after the previous cell of its row, and a row without ``r`` is
+    the one after the previous row, as the standard says and calamine reads them, so the position
+    found here is the one the value was read at.
+    """
+    formulas: set[tuple[int, int]] = set()
+    errors: dict[tuple[int, int], str] = {}
+    row_no, column_no = 0, 0
+    for match in _ROW_OR_CELL.finditer(body):
+        row_attributes, cell_attributes, content = match.groups()
+        if row_attributes is not None:
+            number = _attributes(row_attributes).get(b"r", b"")
+            row_no = int(number) if number.isdigit() else row_no + 1
+            column_no = 0
+            continue
+        attributes = _attributes(cell_attributes or b"")
+        reference = _CELL_REF.fullmatch(attributes.get(b"r", b""))
+        if reference:
+            column_no = _column_number(reference.group(1).upper())
+            row_no = int(reference.group(2))
+        else:
+            column_no += 1
+        if content and _FORMULA.search(content):
+            formulas.add((row_no, column_no))
+        if attributes.get(b"t") == b"e":
+            value = _VALUE.search(content or b"")
+            errors[(row_no, column_no)] = _unescape(value.group(1)).strip() if value else ""
+    return formulas, errors
+
+
+def _formula_and_error_cells(
+    names: list[str], read: Callable[[str], bytes]
+) -> dict[str, tuple[set[tuple[int, int]], dict[tuple[int, int], str]]]:
+    """Sheet name → (cells holding a formula, cells holding an error value). Empty for most files."""
     contents = {n: read(n) for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")}
-    if not any(b"<f" in body for body in contents.values()):
+    contents = {n: body for n, body in contents.items() if _has_marked_cells(body)}
+    if not contents:
         return {}
     workbook = read("xl/workbook.xml")
     rels = read("xl/_rels/workbook.xml.rels")
     targets = {rid: target for rid, target in _REL_ENTRY.findall(rels)}
     targets.update({rid: target for target, rid in _REL_ENTRY_REVERSED.findall(rels)})
-    result: dict[str, set[tuple[int, int]]] = {}
+    result: dict[str, tuple[set[tuple[int, int]], dict[tuple[int, int], str]]] = {}
     for sheet_name, rid in _SHEET_ENTRY.findall(workbook):
         target = targets.get(rid, b"").decode().lstrip("/")
         path = target if target.startswith("xl/") else f"xl/{target}"
-        body = contents.get(path, b"")
-        cells = {(int(row), _column_number(col)) for col, row in _FORMULA_CELL.findall(body)}
-        if cells:
-            result[_unescape(sheet_name)] = cells
+        if path in contents:
+            result[_unescape(sheet_name)] = _marked_cells(contents[path])
     return result
 
 
@@ -233,7 +301,7 @@ def read_xlsx(data: bytes, sheet_names: tuple[str, ...] | None = None) -> RawSub
             names, read = archive.namelist(), archive.read
         if "xl/workbook.xml" not in names:
             raise SubmissionReadError("SUB-F03", "tệp zip không chứa bảng tính / zip file without a workbook")
-        formulas = _formula_cells(names, read)
+        formulas = _formula_and_error_cells(names, read)
     except zipfile.BadZipFile as error:
         raise SubmissionReadError("SUB-F01", f"tệp nén bị hỏng / corrupt zip: {error}") from error
     except (KeyError, UnicodeDecodeError) as error:
@@ -248,7 +316,8 @@ def read_xlsx(data: bytes, sheet_names: tuple[str, ...] | None = None) -> RawSub
             nfc = unicodedata.normalize  # inlined: this runs for every cell of every file
             rows = [(n, [nfc("NFC", v) if type(v) is str else v for v in r]) for n, r in enumerate(cells, 1)]
             clean_name = unicodedata.normalize("NFC", name)
-            sheets[clean_name] = SheetData(clean_name, rows, formulas.get(clean_name, set()))
+            formula_cells, error_cells = formulas.get(clean_name, (set(), {}))
+            sheets[clean_name] = SheetData(clean_name, rows, formula_cells, error_cells)
     except Exception as error:  # calamine raises several error types for broken parts
         raise SubmissionReadError(
             "SUB-F01", f"không đọc được bảng tính / unreadable workbook: {error}"

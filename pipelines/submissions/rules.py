@@ -64,8 +64,9 @@ _RULES = (
         "SUB-F04",
         WARNING,
         "file",
-        "Tệp này giống hệt một tệp đã nhận trước đó; không nạp lại.",
-        "Identical to a file already received (same SHA-256); not loaded again.",
+        "Tệp này giống hệt một tệp đã nhận trước đó (đã nạp, hoặc cùng tên tệp); không nạp lại.",
+        "Identical to a file already received (same SHA-256) that was loaded or had the same name; "
+        "not loaded again.",
     ),
     # ── archive (ours, not the department's: the file was received, its record is gone) ──
     Rule(
@@ -166,6 +167,17 @@ _RULES = (
         "identity",
         "Tên tệp không theo quy ước MÃCQ_NĂM-QUÝ (ví dụ SYT_2026-Q2.xlsx) nên không đối chiếu được.",
         "File name does not follow AGENCY_YYYY-Qn; agency and period could not be checked against it.",
+    ),
+    Rule(
+        "SUB-H08",
+        FATAL,
+        "identity",
+        "Kỳ báo cáo chưa bắt đầu vào ngày nhận tệp (ví dụ báo cáo quý 3 năm 2026 gửi trước ngày "
+        "01/07/2026), nên không thể là số liệu đã thực hiện. Vui lòng kiểm tra lại năm và quý ở tên tệp "
+        "và ở trang 'ThongTin', sửa cho đúng kỳ báo cáo rồi gửi lại.",
+        "Reporting period had not begun on the day the file was received (a future quarter): check the "
+        "year and quarter in the file name and on the info sheet. For `nq57 validate`, the day is today "
+        "in Vietnam.",
     ),
     # ── content ──
     Rule(
@@ -303,6 +315,16 @@ _RULES = (
         "đồng, không ghi bằng đồng. Vui lòng kiểm tra lại ô này (số dán nhầm, hoặc số hiện dạng "
         "7,363E+16) rồi gửi lại.",
         "Number too large for decimal(18,3) (more than 15 digits before the decimal point).",
+    ),
+    Rule(
+        "SUB-V13",
+        FATAL,
+        "value",
+        "Ô số liệu đang hiện lỗi của Excel (ví dụ #N/A, #DIV/0!, #VALUE!, #REF!), thường do công thức "
+        "tra cứu (VLOOKUP) không tìm thấy giá trị hoặc phép chia cho 0, nên không có số liệu. Vui lòng "
+        "nhập số liệu thật vào ô này (nếu chưa có số liệu thì để trống) rồi gửi lại.",
+        "Value cell holds an Excel error value (#N/A, #DIV/0!, #VALUE!, #REF!, ...), e.g. from a failed "
+        "VLOOKUP: no number, neither blank nor 0; the error text is kept as provided.",
     ),
     # ── consistency with other figures ──
     Rule(

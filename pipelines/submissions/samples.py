@@ -16,6 +16,7 @@ import argparse
 import csv
 import hashlib
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -222,11 +223,37 @@ def _set(rows: list[dict[str, Any]], index: int, **values: Any) -> None:
     rows[index].update(values)
 
 
+# A text cell holding just an Excel error ('#N/A'), as the plain xlsx writer writes it.
+_ERROR_AS_TEXT = re.compile(
+    rb'<c r="([A-Z]+[0-9]+)" t="inlineStr"><is><t xml:space="preserve">'
+    rb"(#N/A|#DIV/0!|#VALUE!|#REF!)</t></is></c>"
+)
+
+
+def _as_error_values(workbook: bytes) -> bytes:
+    """The workbook with every '#N/A'-like text cell stored as Excel stores a failed formula's result
+    pasted as a value: an error value (t="e"), which a reader sees as an empty cell unless it looks."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(workbook)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                data = _ERROR_AS_TEXT.sub(rb'<c r="\1" t="e"><v>\2</v></c>', data)
+            target.writestr(info, data)
+    return out.getvalue()
+
+
 # SUB-F02's workbook is the clean corpus workbook saved with this password (ECMA-376 agile encryption,
 # what Excel writes for File > Info > Protect Workbook > Encrypt with Password). Documented in
 # docs/submissions.md; tests/test_submission_readers.py decrypts the committed file with it.
 CORPUS_PASSWORD = "NQ57-matkhau-2026"
 PASSWORD_PROTECTED_RULE = "SUB-F02"
+# SUB-H08 depends on the receipt date, which the folder's manifest.csv gives (as in raw/submissions).
+FUTURE_PERIOD_FILE = "SYT_2026-Q3.xlsx"
+FUTURE_PERIOD_RECEIVED_AT = "2026-06-20T09:00:00+07:00"
 
 
 def encrypt_workbook(workbook: bytes, password: str) -> bytes:
@@ -325,6 +352,8 @@ def corpus_files(reference: ReferenceData) -> dict[str, dict[str, bytes]]:
     case("SUB-H05", name="SGDDT_2026-Q2.xlsx")
     case("SUB-H06", name="SYT_2026-Q1.xlsx")
     case("SUB-H07", name="bao cao quy 2 nam 2026.xlsx")
+    # A report for Q3 2026 received on 20 June 2026 (the folder's manifest.csv), before Q3 began.
+    case("SUB-H08", name=FUTURE_PERIOD_FILE, period="2026-Q3")
 
     def empty(c: SubmissionContent) -> None:
         c.budget = [
@@ -381,6 +410,9 @@ def corpus_files(reference: ReferenceData) -> dict[str, dict[str, bytes]]:
     case("SUB-V11", lambda c: _set(c.budget, 0, disbursed_cumulative_mvnd=Decimal("698.0125")))
     # 7.363E+16: a pasted figure no column of the warehouse (15 integer digits) can hold.
     case("SUB-V12", lambda c: _set(c.budget, 0, allocated_mvnd=Decimal("7.363E+16")))
+    # A VLOOKUP that found nothing, pasted as a value: the cell holds the error value #N/A.
+    case("SUB-V13", lambda c: _set(c.budget, 0, allocated_mvnd="#N/A"))
+    files["SUB-V13"] = {name: _as_error_values(data) for name, data in files["SUB-V13"].items()}
 
     earlier = _base(reference, "SYT", "2026-Q1")
     later = _base(reference, "SYT", "2026-Q2")
@@ -416,14 +448,25 @@ def write_corpus(reference: ReferenceData, folder: Path) -> int:
             ):
                 continue
             path.write_bytes(data)
-    # Received order matters for SUB-X01 and SUB-F04: fixed by a manifest, as in raw/submissions.
-    for rule, order in {"SUB-X01": ("SYT_2026-Q1.xlsx", "SYT_2026-Q2.xlsx"),
-                        "SUB-F04": ("SYT_2026-Q2.xlsx", "SYT_2026-Q2_ban_sao.xlsx")}.items():  # fmt: skip
+    # Received order matters for SUB-X01 and SUB-F04, the received date for SUB-H08: fixed by a manifest,
+    # as in raw/submissions.
+    received = {
+        "SUB-X01": [
+            ("SYT_2026-Q1.xlsx", "2026-07-10T09:00:00+07:00"),
+            ("SYT_2026-Q2.xlsx", "2026-07-11T09:00:00+07:00"),
+        ],
+        "SUB-F04": [
+            ("SYT_2026-Q2.xlsx", "2026-07-10T09:00:00+07:00"),
+            ("SYT_2026-Q2_ban_sao.xlsx", "2026-07-11T09:00:00+07:00"),
+        ],
+        "SUB-H08": [(FUTURE_PERIOD_FILE, FUTURE_PERIOD_RECEIVED_AT)],
+    }
+    for rule, files_received in received.items():
         with (folder / rule / "manifest.csv").open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(SAMPLE_MANIFEST_COLUMNS)
-            for day, name in enumerate(order, start=10):
-                writer.writerow([name, f"2026-07-{day}T09:00:00+07:00", "true", "test corpus"])
+            for name, received_at in files_received:
+                writer.writerow([name, received_at, "true", "test corpus"])
     return count
 
 
@@ -464,7 +507,9 @@ def benchmark_corpus(reference: ReferenceData, folder: Path, count: int) -> list
         writer.writerow(SAMPLE_MANIFEST_COLUMNS)
         for name, seconds in manifest:
             clock = f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
-            writer.writerow([name, f"2026-01-01T{clock}+07:00", "true", "benchmark"])
+            # Received after the last quarter of the plan, so that no file reports a period that had
+            # not begun when it was received (SUB-H08): one file in ten has a problem, no more.
+            writer.writerow([name, f"2031-01-01T{clock}+07:00", "true", "benchmark"])
     return paths
 
 

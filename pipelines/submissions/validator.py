@@ -3,13 +3,17 @@
 Every check is a rule of the catalogue (rules.py). The validator never stops at the first problem:
 the department should get the whole list in one report. It never drops a value either: a cell that
 fails a check is kept as text with a status ('invalid', 'formula'), and its number is NULL.
+
+Two checks do not belong to one file's content alone and run apart, every time, never from the
+validation cache (which keys a result by the file's bytes and name only): SUB-X01 needs the other
+files (``check_cumulative``), SUB-H08 needs the day the file was received (``check_period_started``).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Protocol
@@ -31,6 +35,32 @@ STORED_LIMIT = Decimal(10) ** STORED_INTEGER_DIGITS  # 10^15: the first number w
 # Excel keeps and shows 15 significant digits; a binary double carries ~17, the last ones noise.
 EXCEL_SIGNIFICANT_DIGITS = 15
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# What Excel shows in a cell whose formula failed (SUB-V13). In an xlsx such a cell is typed as an error
+# (the reader finds it); pasted as text or saved to CSV it is this text, and means the same.
+EXCEL_ERRORS = frozenset(
+    {
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+        "#EXTERNAL!",
+        "#PYTHON!",
+    }
+)
+# Receipt days are days in Vietnam (UTC+7 all year, no daylight saving): a file received at 01:00 on
+# 1 July in Hà Nội is received in Q3, though it is still 30 June in UTC.
+VIETNAM = timezone(timedelta(hours=7))
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d[\d.,]*%?$")
 # UTF-8 read as a single-byte code page: 'Sá»Ÿ', 'Ä‘', 'Æ°', 'Ã¡'; U+FFFD from a lossy conversion.
 _MOJIBAKE = re.compile(
@@ -116,6 +146,7 @@ class ValidationResult:
     agency_code_from_name: str | None = None
     period: Period | None = None
     period_from_name: Period | None = None
+    period_cell: tuple[int, int] | None = None  # (row, column) of the period on the info sheet
     is_sample: bool | None = None
     findings: list[Finding] = field(default_factory=list)
     budget_rows: list[BudgetRow] = field(default_factory=list)
@@ -245,6 +276,9 @@ def _number(value: Any, percent: bool = False) -> Decimal:
         return parse_vn_number(text)
     except (NumberParseError, InvalidOperation) as error:
         raise ValueError(str(error)) from error
+
+
+_EXCEL_ERROR_EXPECTED = "số liệu thật (hoặc để trống nếu chưa có), không phải lỗi Excel như #N/A"
 
 
 def _range_text(low: Decimal | None, high: Decimal | None, unit: str | None) -> str:
@@ -388,6 +422,7 @@ class _Checker:
             )
         elif period is not None:
             result.period = period
+            result.period_cell = (row_no, col) if row_no and col else None
         if from_name and period and from_name.period != period:
             self.add(
                 "SUB-H06",
@@ -424,6 +459,12 @@ class _Checker:
     ) -> tuple[Decimal | None, str, str | None]:
         """(number, status, text as provided) for one value cell, adding the findings it deserves."""
         text = cell_text(value) or None
+        # An error value reads as an empty cell: its text comes from the sheet XML (or is typed text).
+        error = sheet.error_cells.get((row_no, column_no))
+        if error is None and text is not None and text.upper() in EXCEL_ERRORS:
+            error = text
+        if error is not None:
+            text = error or "(lỗi Excel)"
         if (row_no, column_no) in sheet.formula_cells or (
             isinstance(value, str) and value.strip().startswith("=")
         ):
@@ -436,7 +477,12 @@ class _Checker:
                 text or "(công thức)",
                 "một giá trị số, không công thức",
             )
+            if error is not None:  # the formula failed: pasting its value would keep the error
+                self.add("SUB-V13", sheet.name, row_no, column, column_no, text, _EXCEL_ERROR_EXPECTED)
             return None, VALUE_FORMULA, text
+        if error is not None:
+            self.add("SUB-V13", sheet.name, row_no, column, column_no, text, _EXCEL_ERROR_EXPECTED)
+            return None, VALUE_INVALID, text
         if text is None or text in {"-", "–", "—"}:
             return None, VALUE_BLANK, text
         try:
@@ -529,7 +575,12 @@ class _Checker:
         header_index, positions = located
         for row_no, cells in sheet.rows[header_index + 1 :]:
             row = {code: (cells[p] if p < len(cells) else None, p + 1) for code, p in positions.items()}
-            reported = any(cell_text(row[v][0]) or (row_no, row[v][1]) in sheet.formula_cells for v in values)
+            reported = any(
+                cell_text(row[v][0])
+                or (row_no, row[v][1]) in sheet.formula_cells
+                or (row_no, row[v][1]) in sheet.error_cells  # read as empty, but not left empty
+                for v in values
+            )
             if not reported:
                 continue  # a prefilled row left empty: not reported, which is not zero
             for column in columns:
@@ -845,6 +896,53 @@ def check_cumulative(result: ValidationResult, history: DisbursementHistory) -> 
     result.cumulative_rows = []
 
 
+def period_start(period: Period) -> date:
+    return date(period.year, 3 * period.quarter - 2, 1)
+
+
+def received_day(received_at: datetime | date) -> date:
+    """The day in Vietnam a file was received (a naive time is taken as Vietnam time, as typed)."""
+    if isinstance(received_at, datetime):
+        if received_at.tzinfo is not None:
+            return received_at.astimezone(VIETNAM).date()
+        return received_at.date()
+    return received_at
+
+
+def today_in_vietnam() -> date:
+    return datetime.now(VIETNAM).date()
+
+
+def check_period_started(result: ValidationResult, received_at: datetime | date) -> None:
+    """SUB-H08: a report for a quarter that had not begun on the day the file was received.
+
+    Run outside ``validate_bytes``, like SUB-X01: its answer depends on the receipt date, which is not
+    in the validation cache's key (file bytes and name), so a cached result must never carry it. The
+    same bytes received a day later can be a valid report (the last day of a quarter, the first of
+    the next).
+    """
+    period = result.period
+    if period is None:
+        return  # no period to check: already fatal (SUB-H03/H04) or an unreadable file
+    received = received_day(received_at)
+    start = period_start(period)
+    if received >= start:
+        return
+    row_no, column_no = result.period_cell or (None, None)
+    result.findings.append(
+        make_finding(
+            "SUB-H08",
+            layout.SHEET_INFO,
+            row_no,
+            layout.INFO_PERIOD,
+            column_no,
+            period.code,
+            f"một kỳ đã bắt đầu: {period.code} bắt đầu ngày {start:%d/%m/%Y}, "
+            f"tệp nhận ngày {received:%d/%m/%Y}",
+        )
+    )
+
+
 def validate_bytes(
     file_name: str, data: bytes, reference: ReferenceData, history: DisbursementHistory | None = None
 ) -> ValidationResult:
@@ -862,6 +960,17 @@ def validate_bytes(
 
 
 def validate_file(
-    path: Path, reference: ReferenceData, history: DisbursementHistory | None = None
+    path: Path,
+    reference: ReferenceData,
+    history: DisbursementHistory | None = None,
+    received_at: datetime | date | None = None,
 ) -> ValidationResult:
-    return validate_bytes(Path(path).name, Path(path).read_bytes(), reference, history)
+    """One file as ``nq57 validate`` checks it, SUB-H08 included.
+
+    ``received_at``: when the file was received. ``nq57 validate FILE`` has no receipt date (the
+    file is not received, only checked): it is checked as if received today in Vietnam, which is
+    what receiving it now would give.
+    """
+    result = validate_bytes(Path(path).name, Path(path).read_bytes(), reference, history)
+    check_period_started(result, today_in_vietnam() if received_at is None else received_at)
+    return result
