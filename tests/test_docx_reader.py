@@ -236,3 +236,17 @@ def test_unreadable_files_give_one_line_reason(tmp_path: Path, content: bytes | 
     assert expected in caught.value.reason
     assert caught.value.reason.startswith("hong.docx: ")
     assert "\n" not in caught.value.reason
+
+
+@pytest.mark.parametrize("name", ["ke_hoach.doc", "KE_HOACH.DOC"])
+def test_a_word_97_2003_file_is_refused_with_the_way_to_fix_it(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    # An OLE compound file, as Word 97–2003 writes it: the header is what marks a .doc.
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
+    with pytest.raises(UnreadableDocumentError) as caught:
+        read_document(path)
+    reason = caught.value.reason
+    assert reason.startswith(f"{name}: tệp Word 97–2003 (.doc) không đọc được")
+    assert "lưu lại thành .docx (File > Save As > Word Document" in reason
+    assert "legacy Word 97–2003 .doc is not read: save it as .docx" in reason
+    assert "chưa được hỗ trợ" not in reason and "\n" not in reason

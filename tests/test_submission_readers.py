@@ -376,6 +376,68 @@ def test_a_failed_formula_names_the_formula_and_the_error() -> None:
     assert result.budget_rows[0].allocated_status == "formula"
 
 
+def test_an_error_in_a_key_or_text_cell_is_one_finding_at_that_cell() -> None:
+    """#N/A in the task number reads as empty: SUB-V13 there, not SUB-C02 "unknown task" as well."""
+
+    def errors(workbook) -> None:
+        budget, progress, kpi = workbook["KinhPhi"], workbook["TienDo"], workbook["ChiTieu"]
+        budget["B3"] = "#N/A"  # item_no: a VLOOKUP of the task number that found nothing
+        budget["B4"] = "#N/A"  # the same in the next row: two errors, not two rows of one task
+        budget["D5"] = "#REF!"  # funding_source
+        budget["A6"] = "#N/A"  # appendix
+        budget["G7"] = "#VALUE!"  # note
+        budget["C8"] = "#N/A"  # task_name is for reference only, never read: no finding
+        progress["B3"] = "#N/A"
+        progress["D4"] = "#DIV/0!"  # status
+        kpi["A3"] = "#N/A"  # indicator_code
+        kpi["A4"] = "#N/A"
+
+    reference = default_reference_data()
+    content = filled_content(reference, "SKHCN", layout.Period(2026, 2))
+    data = _with_openpyxl(content, errors)
+    assert (
+        validate_bytes("SKHCN_2026-Q2.xlsx", _with_openpyxl(content, lambda w: None), reference).findings
+        == []
+    )
+    result = validate_bytes("SKHCN_2026-Q2.xlsx", data, reference)
+    assert [(f.rule_id, f.sheet, f.cell_ref, f.column, f.value) for f in result.findings] == [
+        ("SUB-V13", "KinhPhi", "B3", "item_no", "#N/A"),
+        ("SUB-V13", "KinhPhi", "B4", "item_no", "#N/A"),
+        ("SUB-V13", "KinhPhi", "D5", "funding_source", "#REF!"),
+        ("SUB-V13", "KinhPhi", "A6", "appendix", "#N/A"),
+        ("SUB-V13", "KinhPhi", "G7", "note", "#VALUE!"),
+        ("SUB-V13", "TienDo", "B3", "item_no", "#N/A"),
+        ("SUB-V13", "TienDo", "D4", "status", "#DIV/0!"),
+        ("SUB-V13", "ChiTieu", "A3", "indicator_code", "#N/A"),
+        ("SUB-V13", "ChiTieu", "A4", "indicator_code", "#N/A"),
+    ]
+    assert "STT nhiệm vụ" in result.findings[0].expected
+    # the error text is kept as provided, and the row is marked as the reason the file is rejected
+    budget = {row.row_no: row for row in result.budget_rows}
+    assert (budget[3].item_no, budget[3].has_fatal, budget[3].allocated_status) == ("#N/A", True, "stated")
+    assert (budget[5].funding_source_code, budget[5].funding_source_text) == (None, "#REF!")
+    assert (budget[7].note, budget[7].has_fatal, budget[8].has_fatal) == ("#VALUE!", True, False)
+    progress = {row.row_no: row for row in result.progress_rows}
+    assert (progress[4].status_code, progress[4].status_text, progress[4].has_fatal) == (
+        None,
+        "#DIV/0!",
+        True,
+    )
+    assert [(row.indicator_code, row.indicator_text) for row in result.kpi_rows[:2]] == [
+        (None, "#N/A"),
+        (None, "#N/A"),
+    ]
+
+
+def test_an_error_typed_in_a_key_cell_of_a_csv_is_the_same_finding() -> None:
+    content = filled_content(default_reference_data(), "SYT", layout.Period(2026, 2))
+    content.budget[0]["item_no"] = "#N/A"
+    buffer = io.BytesIO()
+    write_csv(content, buffer, "utf-8")
+    result = validate_bytes("SYT_2026-Q2.csv", buffer.getvalue(), default_reference_data())
+    assert [(f.rule_id, f.cell_ref, f.value) for f in result.findings] == [("SUB-V13", "B13", "#N/A")]
+
+
 @pytest.mark.parametrize(
     ("written_as", "description"),
     [

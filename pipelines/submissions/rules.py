@@ -320,11 +320,14 @@ _RULES = (
         "SUB-V13",
         FATAL,
         "value",
-        "Ô số liệu đang hiện lỗi của Excel (ví dụ #N/A, #DIV/0!, #VALUE!, #REF!), thường do công thức "
-        "tra cứu (VLOOKUP) không tìm thấy giá trị hoặc phép chia cho 0, nên không có số liệu. Vui lòng "
-        "nhập số liệu thật vào ô này (nếu chưa có số liệu thì để trống) rồi gửi lại.",
-        "Value cell holds an Excel error value (#N/A, #DIV/0!, #VALUE!, #REF!, ...), e.g. from a failed "
-        "VLOOKUP: no number, neither blank nor 0; the error text is kept as provided.",
+        "Ô đang hiện lỗi của Excel (ví dụ #N/A, #DIV/0!, #VALUE!, #REF!), thường do công thức tra cứu "
+        "(VLOOKUP) không tìm thấy giá trị hoặc phép chia cho 0, nên không đọc được nội dung ô (số liệu, "
+        "STT nhiệm vụ, phụ lục, nguồn vốn, tình trạng, mã chỉ tiêu, ghi chú). Vui lòng nhập số liệu thật "
+        "hoặc giá trị đúng vào ô này (nếu chưa có số liệu thì để trống) rồi gửi lại.",
+        "Cell holds an Excel error value (#N/A, #DIV/0!, #VALUE!, #REF!, ...), e.g. from a failed "
+        "VLOOKUP: a figure is no number, neither blank nor 0; a task number, appendix, funding source, "
+        "status, indicator code or note is not looked up further (no second finding such as SUB-C02); "
+        "the error text is kept as provided.",
     ),
     # ── consistency with other figures ──
     Rule(

@@ -588,14 +588,45 @@ class _Checker:
                     self.check_text(sheet.name, row_no, column.code, row[column.code][1], row[column.code][0])
             yield row_no, row
 
+    def error_cells(
+        self,
+        sheet: SheetData,
+        row_no: int,
+        row: dict[str, tuple[Any, int]],
+        columns: tuple[layout.Column, ...],
+    ) -> dict[str, str]:
+        """SUB-V13 for each key, choice or text cell of a row showing an Excel error: code → error text.
+
+        Such a cell reads as empty, and looking that empty value up would blame the wrong thing
+        (SUB-C02 "unknown task" for an #N/A task number): the callers skip the look-ups of these
+        columns, so the department gets one finding, at the cell that has the problem. Figures are
+        checked by ``number``; the "for reference" columns (task name, unit) are not read at all.
+        """
+        errors: dict[str, str] = {}
+        for column in columns:
+            if column.kind not in ("key", "choice", "text") or column.code not in row:
+                continue
+            value, column_no = row[column.code]
+            error = sheet.error_cells.get((row_no, column_no))
+            text = cell_text(value)
+            if error is None and text.upper() in EXCEL_ERRORS:  # typed, or saved to CSV: the same
+                error = text
+            if error is not None:
+                errors[column.code] = error or "(lỗi Excel)"
+                expected = f"{column.label_vi}: giá trị thật, không phải lỗi Excel như #N/A"
+                self.add("SUB-V13", sheet.name, row_no, column.code, column_no, errors[column.code], expected)
+        return errors
+
     def task(
-        self, sheet: str, row_no: int, row: dict[str, tuple[Any, int]], warned: set
+        self, sheet: str, row_no: int, row: dict[str, tuple[Any, int]], warned: set, errors: dict[str, str]
     ) -> tuple[str | None, str | None, bool]:
         """(appendix, item_no, fatal?) of a row, checking the task exists and who leads it."""
         appendix_cell = row["appendix"][0]
         item_cell, item_col = row["item_no"]
         appendix = normalise_appendix(cell_text(appendix_cell)) if cell_text(appendix_cell) else None
         item_no = normalise_item_no(item_cell) or None
+        if "appendix" in errors or "item_no" in errors:  # already SUB-V13; the error text is kept
+            return errors.get("appendix", appendix), errors.get("item_no", item_no), True
         task = self.reference.tasks.get((appendix or "", item_no or ""))
         if task is None:
             shown = f"{cell_text(appendix_cell) or '?'}-{cell_text(item_cell) or '?'}"
@@ -643,11 +674,16 @@ class _Checker:
             sheet, layout.BUDGET_COLUMNS, layout.VALUE_COLUMNS[layout.SHEET_BUDGET]
         ):
             before = self.result.fatal_count
-            appendix, item_no, _ = self.task(sheet.name, row_no, row, warned)
+            errors = self.error_cells(sheet, row_no, row, layout.BUDGET_COLUMNS)
+            appendix, item_no, _ = self.task(sheet.name, row_no, row, warned, errors)
             source_cell, source_col = row["funding_source"]
-            source_text = cell_text(source_cell) or None
-            source = self.reference.funding_source_code(source_text) if source_text else None
-            if source is None:
+            source_text = errors.get("funding_source") or cell_text(source_cell) or None
+            source = (
+                self.reference.funding_source_code(source_text)
+                if source_text and "funding_source" not in errors
+                else None
+            )
+            if source is None and "funding_source" not in errors:
                 self.add(
                     "SUB-V08",
                     sheet.name,
@@ -664,15 +700,17 @@ class _Checker:
             disbursed = self.number(
                 sheet, row_no, "disbursed_cumulative_mvnd", disbursed_col, disbursed_cell, "amount"
             )
-            self.duplicate(
-                seen,
-                (appendix, item_no, source or source_text),
-                sheet.name,
-                row_no,
-                "item_no",
-                row["item_no"][1],
-                f"{appendix}-{item_no} {source or source_text or ''}".strip(),
-            )
+            # A key showing an error is no key: two #N/A rows are two SUB-V13, not a duplicate.
+            if errors.keys().isdisjoint({"appendix", "item_no", "funding_source"}):
+                self.duplicate(
+                    seen,
+                    (appendix, item_no, source or source_text),
+                    sheet.name,
+                    row_no,
+                    "item_no",
+                    row["item_no"][1],
+                    f"{appendix}-{item_no} {source or source_text or ''}".strip(),
+                )
             if allocated[0] is not None and disbursed[0] is not None and disbursed[0] > allocated[0]:
                 self.add(
                     "SUB-X02",
@@ -707,7 +745,7 @@ class _Checker:
                 source_text,
                 *allocated,
                 *disbursed,
-                cell_text(note) or None,
+                errors.get("note") or cell_text(note) or None,
                 self.result.fatal_count > before,
             )
             self.result.budget_rows.append(budget_row)
@@ -721,11 +759,12 @@ class _Checker:
             sheet, layout.PROGRESS_COLUMNS, layout.VALUE_COLUMNS[layout.SHEET_PROGRESS]
         ):
             before = self.result.fatal_count
-            appendix, item_no, _ = self.task(sheet.name, row_no, row, warned)
+            errors = self.error_cells(sheet, row_no, row, layout.PROGRESS_COLUMNS)
+            appendix, item_no, _ = self.task(sheet.name, row_no, row, warned, errors)
             status_cell, status_col = row["status"]
-            status_text = cell_text(status_cell) or None
-            status = layout.status_code(status_text) if status_text else None
-            if status_text and status is None:
+            status_text = errors.get("status") or cell_text(status_cell) or None
+            status = layout.status_code(status_text) if status_text and "status" not in errors else None
+            if status_text and status is None and "status" not in errors:
                 self.add(
                     "SUB-V07",
                     sheet.name,
@@ -739,15 +778,16 @@ class _Checker:
             percent = self.number(sheet, row_no, "percent_complete", percent_col, percent_cell, "percent")
             if status == layout.STATUS_DONE and percent[0] is not None and percent[0] < 100:
                 self.add("SUB-V06", sheet.name, row_no, "percent_complete", percent_col, percent_cell, "100")
-            self.duplicate(
-                seen,
-                (appendix, item_no),
-                sheet.name,
-                row_no,
-                "item_no",
-                row["item_no"][1],
-                f"{appendix}-{item_no}",
-            )
+            if errors.keys().isdisjoint({"appendix", "item_no"}):
+                self.duplicate(
+                    seen,
+                    (appendix, item_no),
+                    sheet.name,
+                    row_no,
+                    "item_no",
+                    row["item_no"][1],
+                    f"{appendix}-{item_no}",
+                )
             note = row.get("note", (None, 0))[0]
             self.result.progress_rows.append(
                 ProgressRow(
@@ -758,7 +798,7 @@ class _Checker:
                     status,
                     status_text,
                     *percent,
-                    cell_text(note) or None,
+                    errors.get("note") or cell_text(note) or None,
                     self.result.fatal_count > before,
                 )
             )
@@ -789,10 +829,16 @@ class _Checker:
         by_code = {fold_key(code): i for code, i in self.reference.indicators.items()}
         for row_no, row in self.data_rows(sheet, layout.KPI_COLUMNS, layout.VALUE_COLUMNS[layout.SHEET_KPI]):
             before = self.result.fatal_count
-            code_cell, code_col = row["indicator_code"]
-            code_text = cell_text(code_cell) or None
-            indicator = (by_code.get(fold_key(code_text)) or by_no.get(code_text)) if code_text else None
-            if indicator is None:
+            errors = self.error_cells(sheet, row_no, row, layout.KPI_COLUMNS)
+            code_error = errors.get("indicator_code")
+            code_text = code_error or cell_text(row["indicator_code"][0]) or None
+            code_col = row["indicator_code"][1]
+            indicator = (
+                (by_code.get(fold_key(code_text)) or by_no.get(code_text))
+                if code_text and not code_error
+                else None
+            )
+            if indicator is None and not code_error:
                 self.add(
                     "SUB-C03",
                     sheet.name,
@@ -822,7 +868,8 @@ class _Checker:
                     )
                     value = (None, VALUE_INVALID, value[2])
             key = indicator.indicator_code if indicator else code_text
-            self.duplicate(seen, (key,), sheet.name, row_no, "indicator_code", code_col, key or "")
+            if not code_error:  # an error is no code: two #N/A rows are two SUB-V13, not a duplicate
+                self.duplicate(seen, (key,), sheet.name, row_no, "indicator_code", code_col, key or "")
             note = row.get("note", (None, 0))[0]
             self.result.kpi_rows.append(
                 KpiRow(
@@ -832,7 +879,7 @@ class _Checker:
                     code_text,
                     *value,
                     indicator.unit if indicator else None,
-                    cell_text(note) or None,
+                    errors.get("note") or cell_text(note) or None,
                     self.result.fatal_count > before,
                 )
             )
