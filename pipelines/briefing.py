@@ -400,10 +400,15 @@ def _ensure(folder: Path) -> Path:
     return folder
 
 
-def _update_latest(out_root: Path, folder: Path) -> Path:
-    """briefings/latest = a copy of the newest dated folder (by name), swapped in by rename."""
-    dated = sorted(p for p in out_root.iterdir() if p.is_dir() and _is_date(p.name))
-    newest = dated[-1] if dated else folder
+def _update_latest(out_root: Path, folder: Path, today: dt.date | None = None) -> Path:
+    """briefings/latest = a copy of the newest dated folder not after today (Vietnam), swapped in by
+    rename.
+
+    A briefing rendered with a future --as-of (a trial, a typo) stays in its own folder but must not
+    become `latest`: by name it would stay the newest for good, hiding every briefing rendered since.
+    It is taken only when there is no other dated folder, so `latest` always exists.
+    """
+    newest = latest_dated_folder(out_root, today) or folder
     latest = out_root / "latest"
     tmp = out_root / ".latest.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -419,14 +424,22 @@ def _update_latest(out_root: Path, folder: Path) -> Path:
     return latest
 
 
-def latest_briefing_date(out_root: Path | None = None) -> str | None:
-    """The date (YYYY-MM-DD) of the newest rendered briefing folder, or None when there is none."""
+def latest_dated_folder(out_root: Path, today: dt.date | None = None) -> Path | None:
+    """The briefing folder `latest` shows: the newest dated one not after today (Vietnam); a
+    future-dated one only when there is no other; None when there is none."""
+    today_name = (today or today_vn()).isoformat()
     try:
-        folder = out_root or paths.warehouse_dir() / "briefings"
-        dated = [p.name for p in folder.iterdir() if p.is_dir() and _is_date(p.name)]
+        dated = sorted(p for p in out_root.iterdir() if p.is_dir() and _is_date(p.name))
     except OSError:
         return None
-    return max(dated, default=None)
+    current = [p for p in dated if p.name <= today_name]  # ISO names: text order is date order
+    return (current or dated or [None])[-1]
+
+
+def latest_briefing_date(out_root: Path | None = None) -> str | None:
+    """The date (YYYY-MM-DD) of the briefing `latest` shows (latest_dated_folder), or None."""
+    folder = latest_dated_folder(out_root or paths.warehouse_dir() / "briefings")
+    return folder.name if folder is not None else None
 
 
 def _is_date(name: str) -> bool:

@@ -124,12 +124,55 @@ def test_latest_is_the_newest_date_even_when_an_older_day_is_rerendered(tmp_path
     assert (tmp_path / "latest" / "briefing.html").read_text() == "2026-03-02"
 
 
+def test_a_future_dated_briefing_never_becomes_latest(tmp_path: Path) -> None:
+    """`nq57 briefing --as-of 2031-06-30` then today's briefing: latest is today's, not 2031's."""
+    for day in ("2026-03-01", "2031-06-30", "2026-03-02"):
+        (tmp_path / day).mkdir()
+        (tmp_path / day / "briefing.html").write_text(day)
+        _update_latest(tmp_path, tmp_path / day, today=dt.date(2026, 3, 2))
+    assert (tmp_path / "latest" / "briefing.html").read_text() == "2026-03-02"
+    assert (tmp_path / "2031-06-30" / "briefing.html").read_text() == "2031-06-30"  # kept
+
+
+def test_a_future_dated_briefing_is_latest_only_when_it_is_the_only_one(tmp_path: Path) -> None:
+    (tmp_path / "2031-06-30").mkdir()
+    (tmp_path / "2031-06-30" / "briefing.html").write_text("2031-06-30")
+    _update_latest(tmp_path, tmp_path / "2031-06-30", today=dt.date(2026, 3, 2))
+    assert (tmp_path / "latest" / "briefing.html").read_text() == "2031-06-30"
+
+
+def test_latest_uses_today_in_vietnam_by_default(tmp_path: Path) -> None:
+    from pipelines.briefing import today_vn
+
+    future = (today_vn() + dt.timedelta(days=1)).isoformat()
+    for day in (today_vn().isoformat(), future):
+        (tmp_path / day).mkdir()
+        (tmp_path / day / "briefing.html").write_text(day)
+    _update_latest(tmp_path, tmp_path / future)
+    assert (tmp_path / "latest" / "briefing.html").read_text() == today_vn().isoformat()
+    # `nq57 status` names the same briefing as the latest one.
+    from pipelines.briefing import latest_briefing_date
+
+    assert latest_briefing_date(tmp_path) == today_vn().isoformat()
+
+
 def test_command_is_registered_with_as_of() -> None:
     from pipelines.cli import build_parser
 
     args = build_parser().parse_args(["briefing", "--as-of", "2026-03-01"])
     assert args.as_of == dt.date(2026, 3, 1)
     assert args.handler.__module__ == "pipelines.commands.briefing"
+
+
+@pytest.mark.parametrize("as_of", ["2026-02-30", "20260301", "31/03/2026"])
+def test_an_impossible_as_of_date_is_refused_in_vietnamese(as_of: str, capsys) -> None:
+    from pipelines.cli import build_parser
+
+    with pytest.raises(SystemExit) as exit_:
+        build_parser().parse_args(["briefing", "--as-of", as_of])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "không phải một ngày có thật dạng YYYY-MM-DD" in err and "fromisoformat" not in err
 
 
 def test_briefing_knows_when_it_is_current(tmp_path: Path) -> None:

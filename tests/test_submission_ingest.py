@@ -555,3 +555,26 @@ def test_a_report_received_before_its_quarter_began_is_rejected_on_ingestion(tmp
         assert (row["file_name"], row["status"]) == ("SYT_2026-Q3.xlsx", "rejected")
         findings = pq.read_table(tmp_path / "raw" / "submission_findings.parquet").to_pylist()
         assert [f["rule_id"] for f in findings] == ["SUB-H08"]
+
+
+def test_an_inbox_with_only_the_manifest_reports_every_row_naming_no_file(tmp_path: Path) -> None:
+    """manifest.csv copied in, the files it lists not: no file is loaded, and each row says so."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "manifest.csv", inbox / "manifest.csv")
+    with (inbox / "manifest.csv").open(encoding="utf-8-sig", newline="") as handle:
+        listed = sum(1 for _row in csv.DictReader(handle))
+    summary = ingest_submissions(inbox, tmp_path / "raw", tmp_path / "archive", default_reference_data())
+    assert summary.files == 0 and listed > 0
+    missing = [w for w in summary.warnings if "không có tệp nào tên" in w and "names no file received" in w]
+    assert len(missing) == listed
+    text = summary.text()
+    assert text.startswith("0 tệp (no files); ") and "(;" not in text
+    assert f"{listed} cảnh báo (warnings)" in text
+
+
+def test_an_empty_inbox_without_a_manifest_warns_of_nothing(tmp_path: Path) -> None:
+    summary = ingest_submissions(
+        tmp_path / "inbox", tmp_path / "raw", tmp_path / "archive", default_reference_data()
+    )
+    assert summary.warnings == [] and summary.text().startswith("0 tệp (no files); ")

@@ -65,6 +65,23 @@ def ingested_submissions(context: dg.AssetExecutionContext):
         )
 
 
+# Recorded as is in the failures log and `nq57 status` (ST-03): describe_failure keeps the innermost
+# error's message, so this sentence is the whole reason a civil servant reads, and it names what to
+# check rather than an internal folder. Kept short: describe_failure cuts a reason at 500 characters,
+# class name included.
+NO_PLAN_DOCUMENT = (
+    "Chưa trích xuất được Nghị quyết có Phụ lục I từ raw/documents nên không kiểm tra được báo cáo; "
+    "hãy xem tệp Nghị quyết có ở đó, được khai trong manifest.csv, đọc được, và trạng thái trích "
+    "xuất của các tài liệu. Kho đã công bố vẫn giữ nguyên. (No plan document with Appendix I "
+    "was extracted from raw/documents; check the file is there, listed in manifest.csv, readable, "
+    "and the documents' extraction status. The published warehouse is kept.)"
+)
+
+
+class NoPlanDocumentError(Exception):
+    """No extracted resolution has Appendix I tasks: the refresh must stop, nothing can be validated."""
+
+
 def reference_from_raw_tables() -> ReferenceData:
     """Reference data from the plan the extraction asset just wrote, not a second extraction.
 
@@ -74,7 +91,7 @@ def reference_from_raw_tables() -> ReferenceData:
     tables = read_parquet_records(raw_tables_dir() / "plan_tables.parquet", PlanTable)
     with_tasks = sorted({i.document_id for i in items if i.appendix == "I" and i.item_level == "task"})
     if not with_tasks:
-        raise FileNotFoundError(f"{raw_tables_dir()}: no plan document with Appendix I tasks was extracted")
+        raise NoPlanDocumentError(NO_PLAN_DOCUMENT)
     document_id = with_tasks[0]
     return build_reference_data(
         [i for i in items if i.document_id == document_id],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
@@ -16,7 +17,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--as-of",
-        type=dt.date.fromisoformat,
+        type=as_of_date,
         default=None,
         help="ngày số liệu YYYY-MM-DD (mặc định: hôm nay, giờ Việt Nam)",
     )
@@ -24,6 +25,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--warehouse", type=Path, default=None, help="tệp DuckDB cần đọc (mặc định: kho đã công bố)"
     )
     parser.set_defaults(handler=run)
+
+
+def as_of_date(text: str) -> dt.date:
+    """--as-of as a real date. argparse would otherwise answer a typo (2026-02-30) with its English
+    "invalid fromisoformat value"; ArgumentTypeError keeps its exit status 2 with our words."""
+    # fromisoformat alone also takes 20260331 and 2026-W13-2, which would name the folder oddly.
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(text)
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' không phải một ngày có thật dạng YYYY-MM-DD, ví dụ 2026-03-31 "
+            "(the date must be YYYY-MM-DD and exist)"
+        ) from None
 
 
 def run(args: argparse.Namespace) -> int:

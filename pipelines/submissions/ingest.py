@@ -36,8 +36,11 @@ from pipelines.submissions.archive import (
     REGISTRY_NAME,
     VIETNAM,
     ArchiveEntry,
+    _rows_for_no_file,
     archive_new_files,
     copy_failure,
+    inbox_files,
+    load_inbox_manifest,
     received_order,
     save_registry,
 )
@@ -84,6 +87,9 @@ class IngestSummary:
         tables = ", ".join(f"{k} {v}" for k, v in self.rows.items())
         checked = f"kiểm tra {self.validated}, không đổi nên lấy từ bộ nhớ đệm {self.from_cache}"
         warned = f"; {len(self.warnings)} cảnh báo (warnings)" if self.warnings else ""
+        if not self.files:
+            # No file: no status to list, and "0 tệp (; kiểm tra 0 …)" reads like a fault.
+            return f"0 tệp (no files); {tables}; {self.seconds:.2f} s{warned}"
         return f"{self.files} tệp ({statuses}; {checked}); {tables}; {self.seconds:.2f} s{warned}"
 
 
@@ -133,6 +139,13 @@ def _ingest(
     # New files are copied into the archive on the writer's threads while the main thread validates.
     scan = archive_new_files(inbox, archive_folder, writer)
     warnings, not_archived = list(scan.warnings), []
+    if not inbox_files(inbox):
+        # archive_new_files reads manifest.csv only for a new file. An inbox holding the manifest and
+        # no file at all (files never copied in, or cleared away) would otherwise pass in silence,
+        # though each row names a file that did not arrive: the operator is told, row by row.
+        manifest = load_inbox_manifest(inbox)
+        warnings.extend(manifest.problems)
+        warnings.extend(_rows_for_no_file(manifest, inbox, scan.entries))
     entries_in_order = sorted(scan.entries, key=received_order)
     history = CumulativeHistory()
     # sha256 → (submission id, file name, loaded) of each earlier file with those bytes that was not
