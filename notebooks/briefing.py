@@ -349,6 +349,15 @@ if SUBMISSION_MARTS["fct_kpi_actual"]:
         """
     )
 
+TITLE_CHARS = 48
+
+
+def panel_title(name: object) -> str:
+    """A panel's title, at most TITLE_CHARS characters; a cut one ends with "…" so it reads as cut."""
+    text = str(name)
+    return text if len(text) <= TITLE_CHARS else text[: TITLE_CHARS - 1].rstrip() + "…"
+
+
 kpi_rows = []
 indicators = targets.drop_duplicates("indicator_code")
 n = len(indicators)
@@ -369,14 +378,30 @@ for ax, (_, ind) in zip(axes.flat, indicators.iterrows(), strict=False):
             fontsize=8,
             transform=ax.transAxes,
         )
+        # Only the message: the year locator and formatter below would put ticks back on an empty
+        # axis (printed "0 0 0 0 0 0 0"). Its table row: no figure, no 2030 target, no actual.
+        ax.set_title(panel_title(ind["name_vi"]), fontsize=8)
         ax.set_xticks([])
         ax.set_yticks([])
+        for side in ("top", "right", "bottom", "left"):
+            ax.spines[side].set_visible(False)
+        kpi_rows.append(
+            {
+                "Chỉ tiêu": ind["name_vi"],
+                "Đơn vị": ind["unit"],
+                "Số gần nhất": None,
+                "Chỉ tiêu 2030": None,
+                "Cần thay đổi mỗi năm": None,
+                "Tình trạng": "chưa có số thực hiện",
+            }
+        )
+        continue
     ax.plot(t["year"], t["target_value"].astype(float), "o-", color="#1f5fa8", label="Chỉ tiêu")
     if not b.empty:
         ax.plot(b["year"], b["observed_value"].astype(float), "s--", color="#666666", label="Hiện trạng")
     if not a.empty:
         ax.plot(a["year"], a["value"].astype(float), "D-", color="#c0392b", label="Thực hiện")
-    ax.set_title(str(ind["name_vi"])[:48], fontsize=8)
+    ax.set_title(panel_title(ind["name_vi"]), fontsize=8)
     # Whole years only: with one or two points matplotlib would tick 2025.5 (printed as "2025-5").
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: str(int(value))))
@@ -520,20 +545,58 @@ LATEST_PROGRESS = (
     "null::varchar as period, null::varchar as status_code, null::decimal(5, 2) as percent_complete, "
     "null::boolean as is_sample where false"
 )
-due = sql(
+# One assessment of every task with the rules of marts.rpt_task_risk, over the progress reports known
+# on AS_OF (the same versions the view takes as of AS_OF; written out here so the briefing does not
+# depend on the view's as-of date). The headline, the due table and the risk table below are all cut
+# from it, so they cannot disagree: a task with no printed deadline is due at the end of its period
+# (31/12 of period_end_year), as in the view; with printed deadlines only, the headline missed them.
+TASK_ASSESSMENT = sql(
     f"""
-    select t.item_no, t.deadline_date, t.deadline_text, t.lead_agency_name, t.task_name,
-           p.period as latest_report_period, p.percent_complete as latest_percent_complete,
-           coalesce(p.status_code = 'done', false) as reported_done,
-           case when t.deadline_date < {DAY} then 'Quá hạn' else 'Đến hạn trong 90 ngày' end as tinh_trang
-    from marts.dim_task t
-    left join ({LATEST_PROGRESS}) p on p.appendix = t.appendix and p.item_no = t.item_no
-    where t.deadline_date is not null and t.deadline_date <= {DAY} + interval 90 day
-    order by t.deadline_date, t.sequence
+    with tasks as (
+        select task_key, appendix, item_no, sequence, task_name, lead_agency_name,
+               coalesce(deadline_date, make_date(period_end_year, 12, 31)) as effective_deadline,
+               deadline_date is null as deadline_is_period_end
+        from marts.dim_task where item_level in ('task', 'item')
+    ),
+    latest_progress as ({LATEST_PROGRESS}),
+    plan_this_year as (
+        select task_key, sum(amount_mvnd) as planned_mvnd
+        from marts.fct_budget_plan where year = {AS_OF.year} group by all
+    )
+    select t.*, p.period as latest_report_period, p.percent_complete as latest_percent_complete,
+           p.is_sample, coalesce(p.status_code = 'done', false) as reported_done,
+           case
+               when coalesce(p.status_code, '') <> 'done' and t.effective_deadline < {DAY}
+                   then 'deadline_passed_not_done'
+               when coalesce(p.status_code, '') <> 'done'
+                   and t.effective_deadline <= {DAY} + interval 90 day
+                   then 'deadline_within_90_days_not_done'
+               when y.planned_mvnd > 0 and (p.year is null or p.year < {AS_OF.year})
+                   then 'money_but_no_report'
+           end as risk_reason
+    from tasks t
+    left join latest_progress p on p.appendix = t.appendix and p.item_no = t.item_no
+    left join plan_this_year y on y.task_key = t.task_key
+    order by effective_deadline nulls last, appendix, sequence
     """
 )
-reported_done = due[due["reported_done"].astype(bool)]
-due = due[~due["reported_done"].astype(bool)]
+DEADLINE_REASONS = {
+    "deadline_passed_not_done": "Quá hạn",
+    "deadline_within_90_days_not_done": "Đến hạn trong 90 ngày",
+}
+due = TASK_ASSESSMENT[TASK_ASSESSMENT["risk_reason"].isin(list(DEADLINE_REASONS))].assign(
+    tinh_trang=lambda df: df["risk_reason"].map(DEADLINE_REASONS),
+    # The period-end deadline is marked, so a reader does not take it for a date printed in Phụ lục I.
+    han=lambda df: [
+        f"{fmt_cell(d)} (cuối giai đoạn)" if is_end else fmt_cell(d)
+        for d, is_end in zip(df["effective_deadline"], df["deadline_is_period_end"], strict=True)
+    ],
+)
+# Tasks that would be overdue or due but whose latest report known on AS_OF says "done".
+reported_done = TASK_ASSESSMENT[
+    TASK_ASSESSMENT["reported_done"].astype(bool)
+    & (pd.to_datetime(TASK_ASSESSMENT["effective_deadline"]) <= pd.Timestamp(AS_OF + dt.timedelta(days=90)))
+]
 if SUBMISSION_MARTS["fct_task_progress"]:
     checked = (
         "; đã đối chiếu báo cáo tiến độ nhận đến ngày này: không liệt kê nhiệm vụ có báo cáo gần nhất là "
@@ -551,7 +614,8 @@ display(
     Markdown(
         f"Tính đến {AS_OF_VN}: **{int((due['tinh_trang'] == 'Quá hạn').sum())}** "
         f"nhiệm vụ đã quá hạn hoàn thành theo kế hoạch, **{int((due['tinh_trang'] != 'Quá hạn').sum())}**"
-        " nhiệm vụ đến hạn trong 90 ngày tới (theo hạn ghi trong Phụ lục I" + checked
+        " nhiệm vụ đến hạn trong 90 ngày tới (theo hạn ghi trong Phụ lục I, nhiệm vụ không ghi hạn thì"
+        " lấy ngày cuối giai đoạn" + checked
     )
 )
 show(
@@ -559,7 +623,7 @@ show(
     {
         "tinh_trang": "Tình trạng",
         "item_no": "STT",
-        "deadline_date": "Hạn",
+        "han": "Hạn",
         "lead_agency_name": "Cơ quan chủ trì",
         "task_name": "Nhiệm vụ",
         **(
@@ -577,40 +641,8 @@ RISK_VI = {
 }
 if SUBMISSION_MARTS["fct_task_progress"]:
     display(Markdown("### Nhiệm vụ có rủi ro (theo báo cáo tiến độ của sở, ngành)"))
-    # The rules of marts.rpt_task_risk, over the progress reports known on AS_OF (the same versions the
-    # view takes as of AS_OF; written out here so the briefing does not depend on the view's as-of date).
-    risk = sql(
-        f"""
-        with tasks as (
-            select task_key, appendix, item_no, sequence, task_name, lead_agency_name,
-                   coalesce(deadline_date, make_date(period_end_year, 12, 31)) as effective_deadline
-            from marts.dim_task where item_level in ('task', 'item')
-        ),
-        latest_progress as ({LATEST_PROGRESS}),
-        plan_this_year as (
-            select task_key, sum(amount_mvnd) as planned_mvnd
-            from marts.fct_budget_plan where year = {AS_OF.year} group by all
-        ),
-        assessed as (
-            select t.*, p.period as latest_report_period, p.percent_complete as latest_percent_complete,
-                   p.is_sample,
-                   case
-                       when coalesce(p.status_code, '') <> 'done' and t.effective_deadline < {DAY}
-                           then 'deadline_passed_not_done'
-                       when coalesce(p.status_code, '') <> 'done'
-                           and t.effective_deadline <= {DAY} + interval 90 day
-                           then 'deadline_within_90_days_not_done'
-                       when y.planned_mvnd > 0 and (p.year is null or p.year < {AS_OF.year})
-                           then 'money_but_no_report'
-                   end as risk_reason
-            from tasks t
-            left join latest_progress p on p.appendix = t.appendix and p.item_no = t.item_no
-            left join plan_this_year y on y.task_key = t.task_key
-        )
-        select * from assessed where risk_reason is not null
-        order by effective_deadline nulls last, appendix, sequence
-        """
-    )
+    # The same assessment as the headline and the table above (TASK_ASSESSMENT: the view's rules).
+    risk = TASK_ASSESSMENT[TASK_ASSESSMENT["risk_reason"].notna()].copy()
     risk["risk_reason"] = risk["risk_reason"].map(lambda r: RISK_VI.get(r, r))
     show(
         risk,

@@ -704,15 +704,17 @@ def test_fixture_task_reported_done_is_not_listed_as_overdue() -> None:
         "and is_current order by period desc limit 1",
     )
     assert (status, period) == ("done", "2026-Q2")
-    assert due_shown(WITH) == {"11": OVERDUE}
+    # Task 12 has no printed deadline: it is due at the end of its period, 31/12/2026 (the view's rule).
+    assert due_shown(WITH) == {"11": OVERDUE, "12": "Đến hạn trong 90 ngày"}
     page_text = text("briefing.py", WITH)
     assert (
-        "Tính đến 31/12/2026: 1 nhiệm vụ đã quá hạn hoàn thành theo kế hoạch, 0 nhiệm vụ đến hạn" in page_text
+        "Tính đến 31/12/2026: 1 nhiệm vụ đã quá hạn hoàn thành theo kế hoạch, 1 nhiệm vụ đến hạn" in page_text
     )
     assert "đã hoàn thành (1 nhiệm vụ, STT 10)" in page_text
     # The same as the mart's rule: the view lists no risk for task 10, and task 11 as overdue.
     risk = dict(query(WITH, "select item_no, risk_reason from marts.rpt_task_risk where appendix = 'I'"))
     assert "10" not in risk and risk["11"] == "deadline_passed_not_done"
+    assert risk["12"] == "deadline_within_90_days_not_done"
 
 
 def test_done_clears_a_task_from_the_day_its_report_is_received() -> None:
@@ -734,6 +736,39 @@ def test_done_clears_a_task_from_the_day_its_report_is_received() -> None:
     for day in (before, received):
         risks = {r["STT"] for r in html_table("briefing.py", REAL, "Rủi ro", day)}
         assert ({"10", "21"} <= risks) is (day == before), day
+
+
+@pytest.mark.parametrize("kind", FIXTURES)
+@pytest.mark.parametrize("as_of", [dt.date(2026, 12, 2), dt.date(2031, 6, 30)])
+def test_section_5_headline_and_due_table_count_what_rpt_task_risk_counts(kind: str, as_of: dt.date) -> None:
+    # The headline once counted printed deadlines only, so a task due at the end of its period
+    # (31/12/2026) was missing from "đến hạn trong 90 ngày" on 02/12/2026, and in 2031 it said 8 tasks
+    # overdue where the view said many more. The view, read as of the same date, is the reference.
+    ((overdue, within_90, period_end),) = query(
+        kind,
+        "select count(*) filter (where risk_reason = 'deadline_passed_not_done'), "
+        "count(*) filter (where risk_reason = 'deadline_within_90_days_not_done'), "
+        "count(*) filter (where deadline_basis = 'end_of_period') from marts.rpt_task_risk "
+        "where risk_reason in ('deadline_passed_not_done', 'deadline_within_90_days_not_done')",
+        as_of,
+    )
+    assert period_end > 0  # tasks due at the end of their period: the ones the old headline missed
+    page_text = text("briefing.py", kind, as_of)
+    assert (
+        f"Tính đến {as_of:%d/%m/%Y}: {overdue} nhiệm vụ đã quá hạn hoàn thành theo kế hoạch, "
+        f"{within_90} nhiệm vụ đến hạn trong 90 ngày tới"
+    ) in page_text
+    # The table under the headline lists the same tasks, with the same status.
+    expected = {
+        item_no: OVERDUE if reason == "deadline_passed_not_done" else "Đến hạn trong 90 ngày"
+        for item_no, reason in query(
+            kind,
+            "select item_no, risk_reason from marts.rpt_task_risk where risk_reason in "
+            "('deadline_passed_not_done', 'deadline_within_90_days_not_done')",
+            as_of,
+        )
+    }
+    assert due_shown(kind, as_of) == expected
 
 
 # --------------------------------------------------------------------------- submission quality on a date
@@ -787,3 +822,48 @@ def test_submission_quality_lists_only_the_files_received_by_its_date() -> None:
     assert next_day["SKHCN_2026-Q1_v2.xlsx"] == ("True", "—")
     assert next_day["SKHCN_2026-Q1.xlsx"][0] == "False" and next_day["SKHCN_2026-Q1.xlsx"][1] != "—"
     assert len(next_day) == 5
+
+
+# --------------------------------------------------------------------------- the KPI chart's panels
+
+
+def kpi_chart_axes(kind: str) -> list:
+    """The KPI chart's panels, from running the briefing's cells up to the chart in this process."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    notebook = jupytext.read(NOTEBOOKS_DIR / "briefing.py")
+    namespace = {"__name__": "briefing_under_test"}
+    plt.close("all")
+    for number, nb_cell in enumerate(notebook.cells):
+        if nb_cell.cell_type != "code":
+            continue
+        exec(compile(nb_cell.source, f"briefing.py cell {number}", "exec"), namespace)
+        if "parameters" in nb_cell.metadata.get("tags", []):  # what pipelines/briefing.py injects
+            namespace.update(warehouse_path=str(warehouse_file(kind)), as_of=default_as_of(kind).isoformat())
+        if "kpi_rows = []" in nb_cell.source:
+            break
+    figure = plt.gcf()
+    axes = [ax for ax in figure.axes if ax.axison]
+    plt.close("all")
+    return axes
+
+
+def test_kpi_panel_without_yearly_targets_shows_only_its_message_and_long_titles_end_with_an_ellipsis():
+    axes = kpi_chart_axes(WITH)
+    drawn = [ax.get_title() for ax in axes]
+    empty = [ax for ax in axes if any(t.get_text() == "Không có chỉ tiêu theo từng năm" for t in ax.texts)]
+    assert empty, drawn
+    for ax in empty:
+        ax.figure.canvas.draw()
+        # No ticks came back from the year locator (they printed "0 0 0 0 0 0 0").
+        assert [t.get_text() for t in ax.get_xticklabels() if t.get_text()] == []
+        assert list(ax.get_xticks()) == [] and len(ax.lines) == 0
+    names = {name for (name,) in query(WITH, "select name_vi from marts.dim_indicator")}
+    assert any(len(name) > 48 for name in names)  # the fixture has titles to cut
+    for title in drawn:
+        # A title is the whole name, or a cut one that says so.
+        assert title in names or (len(title) <= 48 and title.endswith("…") and title != "…"), title
+    assert any(title.endswith("…") for title in drawn)
