@@ -127,6 +127,31 @@ def status_vi(value: object) -> object:
     return STATUS_VI.get(value, value) if isinstance(value, str) else value
 
 
+# The same for the documents' kind and extraction status (marts.dim_document).
+DOCUMENT_KIND_VI = {
+    "resolution": "Nghị quyết (kế hoạch)",
+    "slide_deck": "Bài trình chiếu",
+    "unknown": "Chưa rõ",
+}
+EXTRACTION_STATUS_VI = {
+    "ok": "đã nạp",
+    "failed": "không đọc được",
+    "duplicate": "bản trùng, không nạp",
+    "not_listed": "chưa khai báo trong manifest, không nạp",
+    "superseded": "văn bản cũ hơn, không nạp",
+}
+
+
+def vn_date_text(value: object) -> object:
+    """'2025-06' → '06/2025', '2025-06-15' → '15/06/2025'; anything else as it is."""
+    if not isinstance(value, str):
+        return value
+    parts = value.split("-")
+    if len(parts) in (2, 3) and all(part.isdigit() for part in parts) and len(parts[0]) == 4:
+        return "/".join(reversed(parts))
+    return value
+
+
 # %% [markdown]
 # # Bản tin điều hành thực hiện Nghị quyết 57-NQ/TW
 # Khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số của tỉnh, giai đoạn 2025–2030.
@@ -760,6 +785,10 @@ show(
 docs = sql(
     "select file_name, document_kind, title, document_date, source_format, extraction_status, is_sample "
     "from marts.dim_document order by document_id"
+).assign(
+    document_kind=lambda df: df["document_kind"].map(lambda v: DOCUMENT_KIND_VI.get(v, v)),
+    extraction_status=lambda df: df["extraction_status"].map(lambda v: EXTRACTION_STATUS_VI.get(v, v)),
+    document_date=lambda df: df["document_date"].map(vn_date_text),
 )
 show(
     docs,
@@ -805,6 +834,7 @@ published = (
     else None
 )
 if published is not None and not published.empty and published["at"].iloc[0] is not None:
-    display(Markdown(f"Kho dữ liệu công bố lúc: {published['at'].iloc[0]}"))
+    # The connection reads times in Vietnam's zone (warehouse_access): shown as people write them.
+    display(Markdown(f"Kho dữ liệu công bố lúc {published['at'].iloc[0].strftime('%H:%M ngày %d/%m/%Y')}."))
 generated = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
 display(Markdown(f"Bản tin tạo lúc {generated.strftime('%H:%M %d/%m/%Y')}."))

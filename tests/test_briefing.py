@@ -90,6 +90,14 @@ def test_failed_reconciliation_checks_are_shown_with_both_numbers(html: str) -> 
     assert "390.000" in html and "420.000" in html
 
 
+def test_sources_read_in_vietnamese_words_not_codes(html: str) -> None:
+    """Section 7 shows words, not the marts' codes (the publish time: tests/test_notebooks.py)."""
+    assert "Nghị quyết (kế hoạch)" in html and "Bài trình chiếu" in html and "đã nạp" in html
+    assert "06/2025" in html  # the resolution's document_date, 2025-06 in the manifest
+    for code in (">resolution<", ">slide_deck<", ">ok<"):
+        assert code not in html
+
+
 def test_the_shipped_sample_submissions_show_the_sample_banner(html: str) -> None:
     assert SAMPLE_BANNER in html
     assert NO_SUBMISSIONS not in html

@@ -263,6 +263,13 @@ def test_briefing_headline_is_the_fixture_plan_total(kind: str) -> None:
 
 
 @pytest.mark.parametrize("kind", FIXTURES)
+def test_briefing_says_when_the_warehouse_was_published_as_people_write_it(kind: str) -> None:
+    ((published,),) = query(kind, "select max(published_at) from meta.publish_log")
+    local = published.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert f"Kho dữ liệu công bố lúc {local.strftime('%H:%M ngày %d/%m/%Y')}." in text("briefing.py", kind)
+
+
+@pytest.mark.parametrize("kind", FIXTURES)
 def test_budget_explorer_total_is_the_fixture_plan_total(kind: str) -> None:
     total, _ = _plan_totals(kind)
     assert f"Tổng theo bộ lọc: {mvnd(total)} ·" in text("budget_explorer.py", kind)
