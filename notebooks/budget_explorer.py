@@ -26,9 +26,13 @@ dimensions = ["pillar", "year"]
 filters = []
 
 # %%
+import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 from IPython.display import HTML, Markdown, display
 from matplotlib.ticker import FuncFormatter
 
@@ -73,13 +77,57 @@ sliced = read_sql(
 total = sliced["amount_mvnd"].sum()
 display(Markdown(f"**Tổng theo bộ lọc:** {mvnd(total)} · {len(sliced)} dòng"))
 
+
+def fmt_cell(value: object) -> str:
+    """One cell in Vietnamese format (as notebooks/briefing.py); NULL shows as '—', never as 0."""
+    if isinstance(value, np.generic):  # numpy scalars from pandas → plain Python values
+        value = value.item()
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA or value is pd.NaT:
+        return "—"
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, int):
+        return vn_number(value) if abs(value) >= 10000 or value < 0 else str(value)
+    if isinstance(value, (Decimal, float)):
+        d = Decimal(str(value))
+        return vn_number(d, 0 if d == d.to_integral_value() else 2)
+    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def show(df: pd.DataFrame, columns: dict[str, str], empty: str = "Không có dòng nào.") -> None:
+    """Display only: Vietnamese headers and formatted cells; the DataFrame itself stays raw."""
+    if df.empty:
+        display(Markdown(f"*{empty}*"))
+        return
+    body = df[[c for c in columns if c in df.columns]].rename(columns=columns).astype(object).map(fmt_cell)
+    display(HTML(body.to_html(index=False, escape=True)))
+
+
+# Headers readers see; `sliced` keeps the column names above for analysis.
+COLUMNS_VI = {
+    "year": "Năm",
+    "funding_source": "Nguồn vốn",
+    "is_state_budget": "Ngân sách nhà nước",
+    "sector": "Lĩnh vực",
+    "pillar": "Trụ cột",
+    "lead_agency": "Cơ quan chủ trì",
+    "appendix": "Phụ lục",
+    "group_code": "Nhóm nhiệm vụ",
+    "allocation_method": "Cách phân bổ theo năm",
+    "amount_mvnd": "Kinh phí (triệu đồng)",
+    "tasks": "Số nhiệm vụ",
+}
+
 # %%
-shown = sliced.copy()
-shown["amount_mvnd"] = shown["amount_mvnd"].map(lambda v: vn_number(v))
-if sliced.empty:
-    display(Markdown("*Không có dòng kinh phí nào khớp bộ lọc.*"))
-else:
-    display(HTML(shown.astype(object).where(shown.notna(), "—").to_html(index=False)))
+shown = sliced.copy()  # amounts in whole million VND, as the documents write them
+shown["amount_mvnd"] = shown["amount_mvnd"].map(lambda v: "—" if pd.isna(v) else vn_number(v))
+show(
+    shown,
+    {c: COLUMNS_VI[c] for c in [*dimensions, "amount_mvnd", "tasks"]},
+    "Không có dòng kinh phí nào khớp bộ lọc.",
+)
 
 # %%
 # A chart of the first dimension, stacked by the second when there is one.

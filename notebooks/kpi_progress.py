@@ -21,14 +21,17 @@ warehouse_path = None  # None = the published warehouse
 
 # %%
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from pipelines.as_of_sql import known_at
+from pipelines.formatting import vn_number
 from pipelines.warehouse_access import read_sql
 
 WAREHOUSE = Path(warehouse_path) if warehouse_path else None
@@ -42,6 +45,33 @@ def sql(query: str, params: list | None = None) -> pd.DataFrame:
 def table(df: pd.DataFrame) -> HTML:
     """A plain HTML table; NULL (unknown: not published, not reported) shows as '—', never NaN."""
     return HTML(df.astype(object).where(df.notna(), "—").to_html(index=False))
+
+
+def fmt_cell(value: object) -> str:
+    """One cell in Vietnamese format (as notebooks/briefing.py); NULL shows as '—', never as 0."""
+    if isinstance(value, np.generic):  # numpy scalars from pandas → plain Python values
+        value = value.item()
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA or value is pd.NaT:
+        return "—"
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, int):
+        return vn_number(value) if abs(value) >= 10000 or value < 0 else str(value)
+    if isinstance(value, (Decimal, float)):
+        d = Decimal(str(value))
+        return vn_number(d, 0 if d == d.to_integral_value() else 2)
+    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def show(df: pd.DataFrame, columns: dict[str, str], empty: str = "Không có dòng nào.") -> None:
+    """Display only: Vietnamese headers and formatted cells; the DataFrame itself stays raw."""
+    if df.empty:
+        display(Markdown(f"*{empty}*"))
+        return
+    body = df[[c for c in columns if c in df.columns]].rename(columns=columns).astype(object).map(fmt_cell)
+    display(HTML(body.to_html(index=False, escape=True)))
 
 
 indicators = sql("select * from marts.dim_indicator order by indicator_no")
@@ -83,17 +113,45 @@ roadmap = targets.pivot_table(
 display(table(roadmap.reset_index()))
 
 # %%
-display(
-    table(baselines[["indicator_code", "year", "observed_value", "unit", "baseline_text", "value_status"]])
+# The baselines as the documents print them (43,35 not 43.35); `baselines` itself stays raw.
+show(
+    baselines,
+    {
+        "indicator_code": "Mã chỉ tiêu",
+        "year": "Năm",
+        "observed_value": "Hiện trạng",
+        "unit": "Đơn vị",
+        "baseline_text": "Ghi trong văn bản",
+        "value_status": "Tình trạng số liệu",
+    },
+    empty="Không có giá trị hiện trạng nào.",
 )
 
 # %%
 for _, ind in indicators.iterrows():
-    t = targets[(targets["indicator_code"] == ind["indicator_code"]) & targets["target_value"].notna()]
-    b = baselines[
+    t_all = targets[(targets["indicator_code"] == ind["indicator_code"]) & targets["target_value"].notna()]
+    b_all = baselines[
         (baselines["indicator_code"] == ind["indicator_code"]) & baselines["observed_value"].notna()
     ]
+    # Only figures of one year have a place on a year axis (not a period's, not an undated one).
+    t, b = t_all[t_all["year"].notna()], b_all[b_all["year"].notna()]
     if t.empty and b.empty:
+        if not (t_all.empty and b_all.empty):
+            figures = [
+                f"{label} {', '.join(fmt_cell(v) for v in values)}"
+                for label, values in (
+                    ("hiện trạng", b_all["observed_value"]),
+                    ("chỉ tiêu", t_all["target_value"]),
+                )
+                if len(values)
+            ]
+            display(
+                Markdown(
+                    f"*{ind['name_vi']}: không có gì để vẽ — các số liệu "
+                    f"({'; '.join(figures)} {ind['unit']}) "
+                    "không gắn với một năm cụ thể (không ghi năm hoặc tính cho cả giai đoạn).*"
+                )
+            )
         continue
     fig, ax = plt.subplots(figsize=(6, 2.8))
     ax.plot(t["year"], t["target_value"].astype(float), "o-", label="Chỉ tiêu")

@@ -22,14 +22,17 @@ warehouse_path = None  # None = the published warehouse
 
 # %%
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from pipelines.as_of_sql import received_by, vn_day
+from pipelines.formatting import vn_number
 from pipelines.warehouse_access import read_sql
 
 WAREHOUSE = Path(warehouse_path) if warehouse_path else None
@@ -44,6 +47,51 @@ def sql(query: str, params: list | None = None) -> pd.DataFrame:
 def table(df: pd.DataFrame) -> HTML:
     """A plain HTML table; NULL shows as '—' (unknown or not applicable), never NaN or None."""
     return HTML(df.astype(object).where(df.notna(), "—").to_html(index=False))
+
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def fmt_cell(value: object) -> str:
+    """One cell in Vietnamese format (as notebooks/briefing.py); NULL shows as '—', never as 0.
+    A moment (timestamp with a time zone) is shown in Vietnam time."""
+    if isinstance(value, np.generic):  # numpy scalars from pandas → plain Python values
+        value = value.item()
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA or value is pd.NaT:
+        return "—"
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, int):
+        return vn_number(value) if abs(value) >= 10000 or value < 0 else str(value)
+    if isinstance(value, (Decimal, float)):
+        d = Decimal(str(value))
+        return vn_number(d, 0 if d == d.to_integral_value() else 2)
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def show(df: pd.DataFrame, columns: dict[str, str], empty: str = "Không có dòng nào.") -> None:
+    """Display only: Vietnamese headers and formatted cells; the DataFrame itself stays raw."""
+    if df.empty:
+        display(Markdown(f"*{empty}*"))
+        return
+    body = df[[c for c in columns if c in df.columns]].rename(columns=columns).astype(object).map(fmt_cell)
+    display(HTML(body.to_html(index=False, escape=True)))
+
+
+# Readers get Vietnamese words for the marts' status codes; an unknown code is shown as it is.
+STATUS_VI = {
+    "accepted": "được chấp nhận",
+    "flagged": "được chấp nhận, có cảnh báo",
+    "rejected": "bị từ chối",
+    "duplicate": "trùng tệp đã nộp",
+    "submitted": "đã nộp",
+    "rejected_only": "chỉ có tệp bị từ chối",
+    "missing": "chưa nộp",
+}
 
 
 # What was known on AS_OF, by the briefing's rule (notebooks/briefing.py): a file counts from the
@@ -100,8 +148,28 @@ if "rpt_submission_status" in tables:
     status = sql("select * from marts.rpt_submission_status order by agency_code, period")
     if status.empty:
         display(Markdown("*Chưa đến kỳ báo cáo nào: không có sở, ngành nào phải nộp.*"))
-    else:
-        display(table(status))
+    else:  # `status` stays raw for analysis; the table shows Vietnamese headers and values
+        shown = status.assign(
+            submission_state=status["submission_state"].map(lambda v: STATUS_VI.get(v, v)),
+            current_status=status["current_status"].map(lambda v: STATUS_VI.get(v, v)),
+        )
+        show(
+            shown,
+            {
+                "agency_code": "Sở, ngành",
+                "period": "Kỳ",
+                "deadline_date": "Hạn nộp",
+                "submission_state": "Trạng thái",
+                "is_late": "Nộp chậm",
+                "has_fatal_errors": "Có tệp bị từ chối",
+                "files_received": "Số tệp đã nhận",
+                "revision_count": "Số lần nộp lại",
+                "current_status": "Tình trạng bản có hiệu lực",
+                "first_received_at": "Nhận lần đầu",
+                "last_received_at": "Nhận lần cuối",
+                "is_sample": "Dữ liệu mẫu",
+            },
+        )
 
 # %%
 # Findings by rule: which rules fire most often, to fix the template or the guidance. The findings

@@ -874,3 +874,45 @@ def test_kpi_panel_without_yearly_targets_shows_only_its_message_and_long_titles
         # A title is the whole name, or a cut one that says so.
         assert title in names or (len(title) <= 48 and title.endswith("…") and title != "…"), title
     assert any(title.endswith("…") for title in drawn)
+
+
+# ------------------------------------------------------------------ analysis notebooks, in Vietnamese
+
+
+@pytest.mark.parametrize("kind", FIXTURES)
+def test_kpi_progress_shows_the_baselines_in_vietnamese_number_format(kind: str) -> None:
+    # The TFP baseline is printed 43,35 (%) in the document; it has no year, so it has no chart.
+    ((value, name),) = query(
+        kind,
+        "select b.observed_value, i.name_vi from marts.fct_kpi_baseline b join marts.dim_indicator i "
+        "using (indicator_code) where b.year is null and b.observed_value is not null",
+    )
+    assert value != value.to_integral_value()  # a decimal figure, the one English format gets wrong
+    page_text = text("kpi_progress.py", kind)
+    assert vn_number(value, 2) in page_text
+    assert f"{value.normalize()}" not in page_text  # "43.35"
+    rows = html_table("kpi_progress.py", kind, ("Mã chỉ tiêu", "Hiện trạng"))
+    assert vn_number(value, 2) in {r["Hiện trạng"] for r in rows}
+    assert f"{name}: không có gì để vẽ" in page_text
+
+
+@pytest.mark.parametrize("kind", FIXTURES)
+def test_budget_explorer_table_has_vietnamese_headers_and_amounts(kind: str) -> None:
+    rows = html_table("budget_explorer.py", kind, ("Trụ cột", "Năm", "Kinh phí (triệu đồng)", "Số nhiệm vụ"))
+    expected = {
+        (pillar, str(year), vn_number(amount), str(tasks))
+        for pillar, year, amount, tasks in query(
+            kind,
+            "select p.pillar_name_vi, f.year, sum(f.amount_mvnd), count(distinct f.item_no) "
+            "from marts.fct_budget_plan f left join marts.dim_pillar p using (pillar_code) group by all",
+        )
+    }
+    assert {(r["Trụ cột"], r["Năm"], r["Kinh phí (triệu đồng)"], r["Số nhiệm vụ"]) for r in rows} == expected
+    assert not re.search(r"\bamount_mvnd\b|\bpillar\b", text("budget_explorer.py", kind))
+
+
+def test_submission_quality_status_table_is_in_vietnamese() -> None:
+    rows = html_table("submission_quality.py", WITH, ("Sở, ngành", "Kỳ", "Trạng thái", "Nộp chậm"))
+    assert rows and {r["Nộp chậm"] for r in rows} <= {"có", "không"}
+    assert all(re.fullmatch(r"\d{2}/\d{2}/\d{4}", r["Hạn nộp"]) for r in rows)
+    assert not re.search(r"\b(True|False)\b", " ".join(" ".join(r.values()) for r in rows))
