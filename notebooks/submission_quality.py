@@ -22,17 +22,15 @@ warehouse_path = None  # None = the published warehouse
 
 # %%
 import datetime as dt
-from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from pipelines.as_of_sql import received_by, vn_day
-from pipelines.formatting import vn_number
+from pipelines.notebook_tables import show
 from pipelines.warehouse_access import read_sql
 
 WAREHOUSE = Path(warehouse_path) if warehouse_path else None
@@ -47,39 +45,6 @@ def sql(query: str, params: list | None = None) -> pd.DataFrame:
 def table(df: pd.DataFrame) -> HTML:
     """A plain HTML table; NULL shows as '—' (unknown or not applicable), never NaN or None."""
     return HTML(df.astype(object).where(df.notna(), "—").to_html(index=False))
-
-
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def fmt_cell(value: object) -> str:
-    """One cell in Vietnamese format (as notebooks/briefing.py); NULL shows as '—', never as 0.
-    A moment (timestamp with a time zone) is shown in Vietnam time."""
-    if isinstance(value, np.generic):  # numpy scalars from pandas → plain Python values
-        value = value.item()
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA or value is pd.NaT:
-        return "—"
-    if isinstance(value, bool):
-        return "có" if value else "không"
-    if isinstance(value, int):
-        return vn_number(value) if abs(value) >= 10000 or value < 0 else str(value)
-    if isinstance(value, (Decimal, float)):
-        d = Decimal(str(value))
-        return vn_number(d, 0 if d == d.to_integral_value() else 2)
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
-
-
-def show(df: pd.DataFrame, columns: dict[str, str], empty: str = "Không có dòng nào.") -> None:
-    """Display only: Vietnamese headers and formatted cells; the DataFrame itself stays raw."""
-    if df.empty:
-        display(Markdown(f"*{empty}*"))
-        return
-    body = df[[c for c in columns if c in df.columns]].rename(columns=columns).astype(object).map(fmt_cell)
-    display(HTML(body.to_html(index=False, escape=True)))
 
 
 # Readers get Vietnamese words for the marts' status codes; an unknown code is shown as it is.
