@@ -20,7 +20,6 @@ from pipelines.submissions.archive import (
     archive_new_files,
     damaged_copies,
     load_registry,
-    parse_received_at,
     registry_problem,
     save_registry,
 )
@@ -76,92 +75,6 @@ def _inbox(tmp_path: Path, manifest: bytes, *names: str) -> Path:
         (inbox / name).write_bytes(f"workbook of {name}".encode())
     (inbox / "manifest.csv").write_bytes(manifest)
     return inbox
-
-
-def test_parse_received_at_takes_iso_and_day_first_dates_as_vietnam_time():
-    assert parse_received_at("2026-04-12").isoformat() == "2026-04-12T00:00:00+07:00"
-    assert parse_received_at(" 2026-04-12 09:30 ").isoformat() == "2026-04-12T09:30:00+07:00"
-    assert parse_received_at("2026-04-12T09:30:00+00:00").isoformat() == "2026-04-12T09:30:00+00:00"
-    # Day first, as Vietnamese offices write it and Excel set to Vietnamese saves it: 12 January.
-    assert parse_received_at("12/01/2026").isoformat() == "2026-01-12T00:00:00+07:00"
-    assert parse_received_at("12/01/2026 09:15").isoformat() == "2026-01-12T09:15:00+07:00"
-    assert parse_received_at("2/1/2026 9:05:30").isoformat() == "2026-01-02T09:05:30+07:00"
-    for text in ("01/13/2026", "31/02/2026", "12/01/26", "2026-10-01,true,unterminated quote", "hôm qua"):
-        with pytest.raises(ValueError):
-            parse_received_at(text)  # month first, no such day, two-digit year, a broken line, words
-
-
-def test_a_manifest_saved_as_excel_csv_utf8_with_a_bom_gives_its_dates(tmp_path: Path):
-    manifest = "file_name,received_at\nSYT_2026-Q1.xlsx,2026-04-08T16:20:00+07:00\n".encode("utf-8-sig")
-    scan = _scan(_inbox(tmp_path, manifest, "SYT_2026-Q1.xlsx"), tmp_path / "archive")
-    assert [(e.received_at, e.received_at_source) for e in scan.entries] == [
-        ("2026-04-08T16:20:00+07:00", "manifest")
-    ]
-    assert scan.warnings == []
-
-
-def test_a_manifest_saved_in_windows_1258_gives_its_dates_and_names(tmp_path: Path):
-    # Excel's plain "CSV" on a Vietnamese Windows: 'ư' is one byte (0xFD), the tone marks are
-    # combining characters ('ả' = 'a' + 0xD2), read back as composed text.
-    manifest = (
-        b"file_name;received_at;note\n"  # ';': Excel where the decimal separator is ','
-        b"STC_2026-Q1_ba\xd2n s\xfd\xd2a.xlsx;09/04/2026 11:05;ba\xd2n s\xfd\xd2a\n"
-    )
-    inbox = _inbox(tmp_path, manifest, "STC_2026-Q1_bản sửa.xlsx")
-    scan = _scan(inbox, tmp_path / "archive")
-    assert [(e.file_name, e.received_at, e.received_at_source) for e in scan.entries] == [
-        ("STC_2026-Q1_bản sửa.xlsx", "2026-04-09T11:05:00+07:00", "manifest")
-    ]
-    assert scan.warnings == []
-
-
-def test_manifest_lines_that_give_no_date_are_reported_and_their_files_still_archive(tmp_path: Path):
-    manifest = (
-        "file_name,received_at,note\n"
-        "SYT_2026-Q1.xlsx,hôm qua,\n"  # line 2: no date
-        'STC_2026-Q1.xlsx,"2026-04-09,quote left open\n'  # line 3: swallows nothing below it
-        "SGDDT_2026-Q1.xlsx,14/04/2026 10:00,\n"  # line 4: day first
-        "VPTU_2026-Q1.xlsx,,no date given\n"  # line 5: empty means no date, silently
-    ).encode()
-    names = ("SYT_2026-Q1.xlsx", "STC_2026-Q1.xlsx", "SGDDT_2026-Q1.xlsx", "VPTU_2026-Q1.xlsx")
-    inbox = _inbox(tmp_path, manifest, *names)
-    os.utime(inbox / "SYT_2026-Q1.xlsx", (1767225600, 1767225600))  # 2026-01-01 07:00 Vietnam time
-    scan = _scan(inbox, tmp_path / "archive")
-    got = {e.file_name: (e.received_at, e.received_at_source) for e in scan.entries}
-    assert got["SYT_2026-Q1.xlsx"] == ("2026-01-01T07:00:00+07:00", "file_mtime")
-    assert got["STC_2026-Q1.xlsx"][1] == "file_mtime"
-    assert got["SGDDT_2026-Q1.xlsx"] == ("2026-04-14T10:00:00+07:00", "manifest")
-    assert got["VPTU_2026-Q1.xlsx"][1] == "file_mtime"
-    assert scan.warnings == [
-        'manifest.csv dòng 3: dòng CSV hỏng (thường do dấu ngoặc kép " chưa đóng) nên bị bỏ qua; tệp ghi '
-        "ở dòng này (nếu có) lấy ngày nhận theo thời điểm sửa tệp. (manifest.csv line 3 malformed, "
-        "skipped: unexpected end of data)",
-        "manifest.csv dòng 2: received_at 'hôm qua' của tệp SYT_2026-Q1.xlsx không phải ngày giờ (viết "
-        "2026-04-12, 2026-04-12 09:30 hoặc 12/04/2026 09:30); ngày nhận lấy theo thời điểm sửa tệp: "
-        "01/01/2026 07:00. (manifest.csv line 2: received_at is not a date; file time used)",
-    ]
-    assert [e.file_name for e in load_registry(tmp_path / "archive")] == []  # the caller saves it
-
-
-def test_a_manifest_without_the_columns_or_unreadable_is_one_warning(tmp_path: Path):
-    inbox = _inbox(tmp_path, b"ten_tep,is_sample\nSYT_2026-Q1.xlsx,true\n", "SYT_2026-Q1.xlsx")
-    scan = _scan(inbox, tmp_path / "archive")
-    assert [e.received_at_source for e in scan.entries] == ["file_mtime"]
-    assert scan.warnings == [
-        "manifest.csv thiếu cột file_name, received_at ở dòng tiêu đề (đang có: ten_tep, is_sample) nên "
-        "không đọc được dòng nào; ngày nhận của các tệp mới lấy theo thời điểm sửa tệp. (manifest.csv "
-        "has no column file_name, received_at; received dates fall back to the files' modification time)"
-    ]
-    # Bytes that are neither UTF-8 nor Windows-1258 (0x81 is defined in neither).
-    (inbox / "manifest.csv").write_bytes(b"file_name,received_at\nSYT_2026-Q2.xlsx,\x81\n")
-    (inbox / "SYT_2026-Q2.xlsx").write_bytes(b"the next quarter")
-    scan = _scan(inbox, tmp_path / "archive2")
-    assert {e.received_at_source for e in scan.entries} == {"file_mtime"}
-    (warning,) = scan.warnings
-    assert warning.startswith("Không đọc được manifest.csv (không phải mã UTF-8 hay Windows-1258: byte 0x81")
-    assert warning.endswith(
-        "(manifest.csv unreadable; received dates fall back to the files' modification time)"
-    )
 
 
 def test_the_manifest_is_read_only_when_a_new_file_needs_it(tmp_path: Path):
@@ -255,39 +168,6 @@ def test_a_copy_that_cannot_be_written_is_not_listed_and_is_archived_once_it_can
     (archive / "files" / "2026-04-08").unlink()
     assert [e.file_name for e in archive_inbox(inbox, archive)] == ["STC_2026-Q1.xlsx", "SYT_2026-Q1.xlsx"]
     assert damaged_copies(archive, inbox) == []
-
-
-def test_a_manifest_name_in_other_letter_case_still_dates_its_file_and_says_so(tmp_path: Path):
-    manifest = b"file_name,received_at\nVPTU_2026-Q2.XLSX,2026-07-10 08:00\n"
-    inbox = _inbox(tmp_path, manifest, "VPTU_2026-Q2.xlsx")
-    scan = _scan(inbox, tmp_path / "archive")
-    (entry,) = scan.entries
-    assert (entry.received_at, entry.received_at_source) == ("2026-07-10T08:00:00+07:00", "manifest")
-    assert scan.warnings == [
-        "manifest.csv dòng 2: ghi 'VPTU_2026-Q2.XLSX', tên tệp là 'VPTU_2026-Q2.xlsx' (khác chữ hoa/thường); "
-        "vẫn dùng dòng này cho tệp. Lần sau hãy ghi đúng tên tệp. (manifest.csv line 2: name differs "
-        "from the file's only in letter case; used)"
-    ]
-
-
-def test_manifest_rows_naming_no_file_are_reported(tmp_path: Path):
-    manifest = (
-        b"file_name,received_at\n"
-        b"SYT_2026-Q1.xlsx,2026-04-10\n"
-        b"SYT_2026-Q1.xslx,2026-04-11\n"  # line 3: a typo, no such file
-        b"STC_2026-Q1.xlsx,2026-04-12\n"  # line 4: received by an earlier refresh, since removed
-    )
-    inbox = _inbox(tmp_path, manifest, "SYT_2026-Q1.xlsx", "STC_2026-Q1.xlsx")
-    archive = tmp_path / "archive"
-    archive_inbox(inbox, archive)
-    (inbox / "STC_2026-Q1.xlsx").unlink()  # the archive is the record: the inbox may be tidied
-    (inbox / "SGDDT_2026-Q1.xlsx").write_bytes(b"a new report")  # the manifest is read again for it
-    scan = _scan(inbox, archive)
-    assert scan.warnings == [
-        "manifest.csv dòng 3: không có tệp nào tên 'SYT_2026-Q1.xslx' trong thư mục nhận hay kho lưu trữ; "
-        "kiểm tra lại tên tệp (đúng cả đuôi tệp và thư mục con). (manifest.csv line 3: names no file "
-        "received)"
-    ]
 
 
 def _archived_then_removed(tmp_path: Path) -> tuple[Path, Path]:

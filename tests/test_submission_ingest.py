@@ -578,3 +578,60 @@ def test_an_empty_inbox_without_a_manifest_warns_of_nothing(tmp_path: Path) -> N
         tmp_path / "inbox", tmp_path / "raw", tmp_path / "archive", default_reference_data()
     )
     assert summary.warnings == [] and summary.text().startswith("0 tệp (no files); ")
+
+
+def _without_sample_mark(source: Path, target: Path) -> None:
+    """A copy of a shipped sample whose info sheet was retyped to say it is no sample."""
+    workbook = openpyxl.load_workbook(source)
+    sheet = workbook["ThongTin"]
+    cell = next(row[2] for row in sheet.iter_rows() if row[1].value == "is_sample")
+    assert cell.value == "CÓ"
+    cell.value = "KHÔNG"
+    workbook.save(target)
+
+
+def test_a_sample_whose_info_sheet_lost_its_mark_is_still_carried_as_a_sample(tmp_path: Path) -> None:
+    """The manifest marks it as a sample: the figures stay marked in every table, the operator is told."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    _without_sample_mark(SAMPLES / "SYT_2026-Q1.xlsx", inbox / "SYT_2026-Q1.xlsx")
+    shutil.copy(SAMPLES / "STC_2026-Q1.xlsx", inbox)
+    (inbox / "manifest.csv").write_text(
+        "file_name,received_at,is_sample\nSYT_2026-Q1.xlsx,2026-04-08,true\nSTC_2026-Q1.xlsx,2026-04-09,true\n",
+        encoding="utf-8",
+    )
+    summary = ingest_submissions(inbox, tmp_path / "raw", tmp_path / "archive", default_reference_data())
+    files = {r["file_name"]: r for r in _table(tmp_path / "raw", "submission_files")}
+    assert {name: r["is_sample"] for name, r in files.items()} == {
+        "SYT_2026-Q1.xlsx": True,
+        "STC_2026-Q1.xlsx": True,
+    }
+    budget = [r for r in _table(tmp_path / "raw", "submission_budget_rows") if r["agency_code"] == "SYT"]
+    assert budget and all(r["is_sample"] for r in budget)
+    assert len(summary.warnings) == 1
+    assert summary.warnings[0].startswith("manifest.csv dòng 2 ghi tệp SYT_2026-Q1.xlsx là dữ liệu mẫu")
+    # Said again by every refresh while the two marks disagree, not only when the file arrives.
+    again = ingest_submissions(inbox, tmp_path / "raw", tmp_path / "archive", default_reference_data())
+    assert again.warnings == summary.warnings
+    # Without the manifest's mark, the retyped sheet alone decides: the file is carried as real.
+    (inbox / "manifest.csv").write_text(
+        "file_name,received_at,is_sample\nSYT_2026-Q1.xlsx,2026-04-08,\nSTC_2026-Q1.xlsx,2026-04-09,true\n",
+        encoding="utf-8",
+    )
+    cleared = ingest_submissions(inbox, tmp_path / "raw", tmp_path / "archive", default_reference_data())
+    assert cleared.warnings == []
+    files = {r["file_name"]: r for r in _table(tmp_path / "raw", "submission_files")}
+    assert files["SYT_2026-Q1.xlsx"]["is_sample"] is False
+
+
+def test_a_sample_listed_as_real_in_the_manifest_stays_a_sample_with_a_warning(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "SYT_2026-Q1.xlsx", inbox)
+    (inbox / "manifest.csv").write_text(
+        "file_name,received_at,is_sample\nSYT_2026-Q1.xlsx,2026-04-08,false\n", encoding="utf-8"
+    )
+    summary = ingest_submissions(inbox, tmp_path / "raw", tmp_path / "archive", default_reference_data())
+    files = _table(tmp_path / "raw", "submission_files")
+    assert [r["is_sample"] for r in files] == [True]
+    assert len(summary.warnings) == 1 and "không phải dữ liệu mẫu (is_sample = false)" in summary.warnings[0]

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pytest
 
 from pipelines.submissions import validator
-from pipelines.submissions.archive import parse_received_at
+from pipelines.submissions.inbox_manifest import parse_received_at
 from pipelines.submissions.ingest import ingest_submissions
 from pipelines.submissions.layout import Period
 from pipelines.submissions.raw_tables import AMOUNT, SCHEMAS

@@ -32,26 +32,28 @@ import logging
 import os
 import re
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime, timedelta, timezone
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from pipelines.submissions.filewriter import FileWriter
+from pipelines.submissions.inbox_manifest import (
+    MANIFEST_NAME,
+    InboxManifest,
+    _manifest_row,
+    _received,
+    _rows_for_no_file,
+    load_inbox_manifest,
+)
 
 REGISTRY_NAME = "registry.csv"
-MANIFEST_NAME = "manifest.csv"
 # Files in the inbox that are not submissions.
 NOT_SUBMISSIONS = {MANIFEST_NAME, "README.md", ".gitkeep"}
-VIETNAM = timezone(timedelta(hours=7))
 # NAME_MAX of ext4, xfs and btrfs is 255 bytes. The longest name made from an archive copy's name is
 # its Excel report, '<name>.errors.xlsx' (the writer's temporary '.<name>.tmp' is shorter).
 ARCHIVE_NAME_MAX_BYTES = 255 - len(".errors.xlsx")
 # A longer "extension" is no extension (a dot inside a sentence): it is shortened with the rest.
 _EXTENSION_MAX_BYTES = 16
-# dd/mm/yyyy [hh:mm[:ss]]: what Vietnamese offices type and what Excel set to Vietnamese writes
-# when it saves a date cell to CSV (so a manifest opened and saved in Excel keeps its dates).
-_DAY_FIRST = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 log = logging.getLogger(__name__)
 
 
@@ -76,26 +78,6 @@ class ArchiveEntry:
     @property
     def received(self) -> datetime:
         return datetime.fromisoformat(self.received_at).astimezone(UTC)
-
-
-def parse_received_at(text: str) -> datetime:
-    """'2026-04-12', '2026-04-12 09:30', '2026-04-12T09:30:00+07:00', or day first as written in
-    Vietnam, '12/04/2026', '12/04/2026 09:30' (never month first); no offset means Vietnam time.
-
-    ValueError when the text is none of these or no real date (31/02/2026)."""
-    text = text.strip()
-    day_first = _DAY_FIRST.fullmatch(text)
-    if day_first:
-        day, month, year, hour, minute, second = (int(part or 0) for part in day_first.groups())
-        value = datetime(year, month, day, hour, minute, second)
-    else:
-        value = datetime.fromisoformat(text)
-    value = value if value.tzinfo else value.replace(tzinfo=VIETNAM)
-    try:
-        value.astimezone(UTC)  # the registry's received times are compared in UTC
-    except OverflowError as error:  # year 1 or 9999 at the edge of a day
-        raise ValueError(f"{text}: out of range") from error
-    return value
 
 
 def received_order(entry: ArchiveEntry) -> tuple[datetime, str]:
@@ -289,96 +271,6 @@ def save_registry(folder: Path, entries: list[ArchiveEntry]) -> None:
     os.replace(tmp, folder / REGISTRY_NAME)
 
 
-@dataclass(frozen=True)
-class ManifestRow:
-    line: int  # line number in manifest.csv (1 = the header)
-    received_at: str  # as written
-
-
-@dataclass
-class InboxManifest:
-    rows: dict[str, ManifestRow] = field(default_factory=dict)  # NFC path relative to the inbox → row
-    problems: list[str] = field(default_factory=list)  # for the operator, Vietnamese (English)
-
-
-_FALLBACK_VI = "ngày nhận của các tệp mới lấy theo thời điểm sửa tệp"
-_FALLBACK_EN = "received dates fall back to the files' modification time"
-
-
-def load_inbox_manifest(inbox: Path) -> InboxManifest:
-    """What ``manifest.csv`` says, by NFC path relative to the inbox, and what it could not say.
-
-    Never raises for what is in the file. UTF-8 (with or without the BOM that Excel's "CSV UTF-8"
-    writes) or Windows-1258 (Excel's plain "CSV" on a Vietnamese Windows), the same decoding as a
-    CSV submission; ',' or ';' as separator, as in a CSV submission (Excel uses ';' where the
-    decimal separator is ','). A line the CSV reader cannot read (a quote left open) is skipped
-    alone: the lines after it are read again from the next line on, not swallowed into it."""
-    from pipelines.submissions.readers import SubmissionReadError, decode_csv
-
-    manifest = InboxManifest()
-    path = inbox / MANIFEST_NAME
-    if not path.exists():
-        return manifest
-    try:
-        text, _encoding = decode_csv(path.read_bytes())
-    except (OSError, SubmissionReadError) as error:
-        why = (
-            f"không phải mã UTF-8 hay Windows-1258: {error.detail}"
-            if isinstance(error, SubmissionReadError)
-            else f"không mở được: {error}"
-        )
-        manifest.problems.append(
-            f"Không đọc được {MANIFEST_NAME} ({why}); {_FALLBACK_VI}. "
-            f"({MANIFEST_NAME} unreadable; {_FALLBACK_EN})"
-        )
-        return manifest
-    # Windows-1258 writes tone marks as combining characters; macOS names are decomposed: NFC both.
-    lines = io.StringIO(nfc(text), newline="").readlines()
-    header = lines[0] if lines else ""
-    delimiter = ";" if header.count(";") > header.count(",") else ","
-    records = _csv_records(lines, delimiter, manifest.problems)
-    first = next(records, None)
-    columns = [cell.strip() for cell in first[1]] if first else []
-    missing = [name for name in ("file_name", "received_at") if name not in columns]
-    if missing:
-        manifest.problems.append(
-            f"{MANIFEST_NAME} thiếu cột {', '.join(missing)} ở dòng tiêu đề (đang có: "
-            f"{', '.join(columns) or 'không có cột nào'}) nên không đọc được dòng nào; {_FALLBACK_VI}. "
-            f"({MANIFEST_NAME} has no column {', '.join(missing)}; {_FALLBACK_EN})"
-        )
-        return manifest
-    name_at, received_at = columns.index("file_name"), columns.index("received_at")
-    for line, cells in records:
-        name = cells[name_at] if name_at < len(cells) else ""
-        if name:
-            received = cells[received_at] if received_at < len(cells) else ""
-            manifest.rows[name] = ManifestRow(line, received)
-    return manifest
-
-
-def _csv_records(lines: list[str], delimiter: str, problems: list[str]) -> Iterator[tuple[int, list[str]]]:
-    """(line number where the record starts, cells) for each record; a broken record is reported
-    and skipped, and reading starts again on the line after its first line."""
-    start = 0  # index in ``lines`` the current reader started at
-    while start < len(lines):
-        reader = csv.reader(lines[start:], delimiter=delimiter, strict=True)
-        consumed = 0  # lines the reader has taken so far
-        try:
-            for cells in reader:
-                if cells:
-                    yield start + consumed + 1, cells
-                consumed = reader.line_num
-            return
-        except csv.Error as error:
-            bad = start + consumed + 1
-            problems.append(
-                f'{MANIFEST_NAME} dòng {bad}: dòng CSV hỏng (thường do dấu ngoặc kép " chưa đóng) nên bị '
-                f"bỏ qua; tệp ghi ở dòng này (nếu có) lấy ngày nhận theo thời điểm sửa tệp. "
-                f"({MANIFEST_NAME} line {bad} malformed, skipped: {error})"
-            )
-            start = bad  # the index of the line after the broken one
-
-
 def inbox_files(inbox: Path) -> list[Path]:
     if not inbox.exists():
         return []
@@ -495,39 +387,6 @@ def archive_new_files(inbox: Path, folder: Path, writer: FileWriter) -> InboxSca
     return InboxScan(entries, new_paths, mended, warnings, moved)
 
 
-def _manifest_row(manifest: InboxManifest, relative: str, warnings: list[str]) -> ManifestRow | None:
-    """The manifest row of a new file: by its exact (NFC) path; else the one row whose path differs
-    only in letter case, with a warning. The received date is fixed at first sight, so a clerk's
-    'VPTU_2026-Q2.XLSX' for 'VPTU_2026-Q2.xlsx' must count now: corrected later it would change nothing."""
-    exact = manifest.rows.get(relative)
-    if exact is not None:
-        return exact
-    folded = [(name, row) for name, row in manifest.rows.items() if name.casefold() == relative.casefold()]
-    if len(folded) != 1:
-        return None
-    name, row = folded[0]
-    warnings.append(
-        f"{MANIFEST_NAME} dòng {row.line}: ghi '{name}', tên tệp là '{relative}' (khác chữ hoa/thường); "
-        f"vẫn dùng dòng này cho tệp. Lần sau hãy ghi đúng tên tệp. ({MANIFEST_NAME} line {row.line}: "
-        "name differs from the file's only in letter case; used)"
-    )
-    return row
-
-
-def _rows_for_no_file(manifest: InboxManifest, inbox: Path, entries: list[ArchiveEntry]) -> list[str]:
-    """Warnings for manifest rows that name no file, in the inbox or ever received: a misspelt name
-    gives its file no date (it falls back to its modification time, silently otherwise)."""
-    known = {nfc(e.source_path).casefold() for e in entries}
-    known.update(nfc(path.relative_to(inbox).as_posix()).casefold() for path in inbox_files(inbox))
-    return [
-        f"{MANIFEST_NAME} dòng {row.line}: không có tệp nào tên '{name}' trong thư mục nhận hay kho lưu "
-        f"trữ; kiểm tra lại tên tệp (đúng cả đuôi tệp và thư mục con). ({MANIFEST_NAME} line {row.line}: "
-        "names no file received)"
-        for name, row in manifest.rows.items()
-        if name.casefold() not in known
-    ]
-
-
 def _shorten_long_archive_names(entries: list[ArchiveEntry], folder: Path, warnings: list[str]) -> bool:
     """Move entries recorded before archive names were shortened to their shortened name; True when
     any moved (the registry must be saved).
@@ -553,25 +412,6 @@ def _shorten_long_archive_names(entries: list[ArchiveEntry], folder: Path, warni
         entry.archive_path = shorter
         moved = True
     return moved
-
-
-def _received(
-    path: Path, relative: str, listed: ManifestRow | None, warnings: list[str]
-) -> tuple[datetime, str]:
-    """(received time, 'manifest' | 'file_mtime') of a new file. Paths in the manifest are relative
-    to the inbox: a name alone means the top folder. An empty received_at is no date, silently."""
-    modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).astimezone(VIETNAM)
-    if listed is not None and listed.received_at.strip():
-        try:
-            return parse_received_at(listed.received_at), "manifest"
-        except ValueError:
-            warnings.append(
-                f"{MANIFEST_NAME} dòng {listed.line}: received_at {listed.received_at!r} của tệp "
-                f"{relative} không phải ngày giờ (viết 2026-04-12, 2026-04-12 09:30 hoặc 12/04/2026 "
-                f"09:30); ngày nhận lấy theo thời điểm sửa tệp: {modified:%d/%m/%Y %H:%M}. "
-                f"({MANIFEST_NAME} line {listed.line}: received_at is not a date; file time used)"
-            )
-    return modified, "file_mtime"
 
 
 def copy_failure(folder: Path, entry: ArchiveEntry, writer: FileWriter) -> str | None:

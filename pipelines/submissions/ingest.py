@@ -34,17 +34,21 @@ from typing import Any
 
 from pipelines.submissions.archive import (
     REGISTRY_NAME,
-    VIETNAM,
     ArchiveEntry,
-    _rows_for_no_file,
     archive_new_files,
     copy_failure,
     inbox_files,
-    load_inbox_manifest,
     received_order,
     save_registry,
 )
 from pipelines.submissions.filewriter import FileWriter
+from pipelines.submissions.inbox_manifest import (
+    VIETNAM,
+    _manifest_row,
+    _rows_for_no_file,
+    load_inbox_manifest,
+    sample_mark,
+)
 from pipelines.submissions.raw_tables import write_table
 from pipelines.submissions.reference import ReferenceData
 from pipelines.submissions.report import (
@@ -139,11 +143,13 @@ def _ingest(
     # New files are copied into the archive on the writer's threads while the main thread validates.
     scan = archive_new_files(inbox, archive_folder, writer)
     warnings, not_archived = list(scan.warnings), []
+    # Read at every ingestion for its is_sample marks (sample_mark); its problems and the dates it
+    # gives were already reported by archive_new_files, which reads it for a new file only.
+    manifest = load_inbox_manifest(inbox)
     if not inbox_files(inbox):
-        # archive_new_files reads manifest.csv only for a new file. An inbox holding the manifest and
-        # no file at all (files never copied in, or cleared away) would otherwise pass in silence,
-        # though each row names a file that did not arrive: the operator is told, row by row.
-        manifest = load_inbox_manifest(inbox)
+        # An inbox holding the manifest and no file at all (files never copied in, or cleared away)
+        # would otherwise pass in silence, though each row names a file that did not arrive: the
+        # operator is told, row by row.
         warnings.extend(manifest.problems)
         warnings.extend(_rows_for_no_file(manifest, inbox, scan.entries))
     entries_in_order = sorted(scan.entries, key=received_order)
@@ -225,6 +231,11 @@ def _ingest(
     for index, (entry, result, status, reports) in enumerate(processed):
         summary.by_status[status] = summary.by_status.get(status, 0) + 1
         version, is_current, superseded = version_of.get(index, (None, False, None))
+        is_sample, sample_warning = sample_mark(
+            _manifest_row(manifest, entry.source_path, []), result.is_sample, entry.source_path
+        )
+        if sample_warning:
+            warnings.append(sample_warning)
         context = {
             "submission_id": submission_id(entry),
             "file_name": entry.file_name,
@@ -235,7 +246,7 @@ def _ingest(
             "version": version,
             "file_status": status,
             "is_current": is_current,
-            "is_sample": result.is_sample,
+            "is_sample": is_sample,
             "received_at": entry.received,
             "superseded_at": superseded,
         }
