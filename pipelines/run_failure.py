@@ -72,4 +72,11 @@ def _error(event: Any) -> Any:
 def _innermost(error: Any) -> str:
     while getattr(error, "cause", None) is not None:
         error = error.cause
-    return error.message.strip()[:REASON_LIMIT]
+    message = error.message.strip()
+    # Dagster writes the class with its module ("pipelines.assets.submissions.NoPlanDocumentError:
+    # …"): the operator reads the class name alone, as Python prints builtins ("RuntimeError: …").
+    name = getattr(error, "cls_name", None)
+    head, separator, rest = message.partition(": ")
+    if name and separator and head.endswith("." + name):
+        message = f"{name}: {rest}"
+    return message[:REASON_LIMIT]

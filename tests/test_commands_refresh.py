@@ -400,3 +400,22 @@ def test_new_submissions_rebuild_only_their_models_and_equal_a_full_rebuild(tmp_
     assert "only submissions changed" not in full.stdout
     (tmp_path / "incremental.duckdb").write_bytes(incremental)
     assert _differences(tmp_path / "incremental.duckdb", warehouse / "warehouse.duckdb") == []
+
+
+def test_a_failed_refresh_ends_with_the_step_and_the_reason(tmp_path):
+    """The operator reads the last lines: which step failed and why, the class named without its
+    module path, and that the published warehouse is kept; not only where the reason was written."""
+    empty = tmp_path / "documents"
+    empty.mkdir()
+    env = {**os.environ, "NQ57_WAREHOUSE_DIR": str(tmp_path / "warehouse"), "NQ57_DOCUMENTS_DIR": str(empty)}
+    done = refresh(env)
+    assert done.returncode == 1
+    last = done.stderr.strip().splitlines()[-2:]
+    assert last[0].startswith(
+        "Làm mới thất bại ở bước ingested_submissions (refresh failed at): "
+        "ingested_submissions: NoPlanDocumentError: Chưa trích xuất được Nghị quyết có Phụ lục I"
+    )
+    assert last[1].startswith("Kho dữ liệu đã công bố trước đó được giữ nguyên")
+    assert last[1].endswith(str(tmp_path / "warehouse" / "state" / "refresh_failures.jsonl"))
+    recorded = json.loads((tmp_path / "warehouse" / "state" / "refresh_failures.jsonl").read_text("utf-8"))
+    assert recorded["reason"].startswith("ingested_submissions: NoPlanDocumentError: ")

@@ -30,6 +30,24 @@ def test_a_failed_step_names_the_step_and_its_error():
     assert reason == "raw_tables: RuntimeError: Không đọc được bảng thô plan_items.parquet"
 
 
+class PlanMissingError(Exception):
+    """An exception of the project's own, as the refresh raises (NoPlanDocumentError)."""
+
+
+@dg.asset
+def plan_items() -> None:
+    raise PlanMissingError("Chưa trích xuất được Nghị quyết có Phụ lục I")
+
+
+def test_an_exception_of_the_project_is_named_by_its_class_alone_not_its_module_path():
+    result = dg.materialize([plan_items], raise_on_error=False)
+    stage, reason = describe_failure(result.all_events)
+    assert (stage, reason) == (
+        "plan_items",
+        "plan_items: PlanMissingError: Chưa trích xuất được Nghị quyết có Phụ lục I",
+    )
+
+
 def test_a_resource_that_cannot_start_is_named_with_its_error_not_unknown():
     """The run fails before any step: no STEP_FAILURE, and the run's own message says nothing useful."""
     result = dg.materialize([briefing], resources={"lock": Lock()}, raise_on_error=False)

@@ -110,8 +110,11 @@ def run(args: argparse.Namespace) -> int:
     if not result.success:
         stage, reason = describe_failure(result.all_events)
         path = record_failure(result.run_id, stage, reason)
+        # The last lines an operator reads: what failed and why, without scrolling up to the traces.
         print(
-            f"Làm mới thất bại; kho dữ liệu đã công bố trước đó được giữ nguyên. Lý do ghi tại {path}",
+            f"Làm mới thất bại ở bước {stage} (refresh failed at): {reason}\n"
+            f"Kho dữ liệu đã công bố trước đó được giữ nguyên (the published warehouse is kept). "
+            f"Lý do ghi tại {path}",
             file=sys.stderr,
         )
         return 1
