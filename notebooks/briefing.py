@@ -36,6 +36,8 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from pipelines.as_of_sql import known_at, received_by, vn_day
 from pipelines.formatting import bvnd, mvnd, vn_number, vn_percent
+from pipelines.notebook_tables import STATUS_VI
+from pipelines.publish import restored_version
 from pipelines.warehouse_access import connect_readonly, published_path
 
 AS_OF = dt.date.fromisoformat(str(as_of)) if as_of else dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
@@ -107,22 +109,18 @@ def show(df: pd.DataFrame, columns: dict[str, str] | None = None, empty: str = "
     display(HTML(body.to_html(index=False, escape=True, classes="nq57")))
 
 
+def show_chart(fig, alt: str) -> None:
+    """The chart as a PNG whose alt text says in Vietnamese what it shows: read out by screen readers
+    and shown where images are off (nbconvert's default is an English "No description")."""
+    display(fig, metadata={"image/png": {"alt": alt}})
+    plt.close(fig)
+
+
 def note(text: str, kind: str = "note") -> None:
     display(HTML(f'<div class="nq57-{kind}">{escape(text)}</div>'))
 
 
 # Readers get Vietnamese words for the marts' status codes; an unknown code is shown as it is.
-STATUS_VI = {
-    "accepted": "được chấp nhận",
-    "flagged": "được chấp nhận, có cảnh báo",
-    "rejected": "bị từ chối",
-    "duplicate": "trùng tệp đã nộp",
-    "submitted": "đã nộp",
-    "rejected_only": "chỉ có tệp bị từ chối",
-    "missing": "chưa nộp",
-}
-
-
 def status_vi(value: object) -> object:
     return STATUS_VI.get(value, value) if isinstance(value, str) else value
 
@@ -190,6 +188,23 @@ if HAS_SAMPLE:
         "Có dữ liệu mẫu (sample data): một số báo cáo của sở, ngành được nạp là dữ liệu mẫu, "
         "không phải số liệu thật. Không dùng các số giải ngân, tiến độ dưới đây để báo cáo.",
         "banner",
+    )
+# A version put back by `nq57 rollback` (or the restore of a damaged file): its figures are an
+# earlier night's, and the reader is told so before any of them.
+RESTORED = restored_version(WAREHOUSE)
+VN_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def vn_time(moment: dt.datetime) -> str:
+    return moment.astimezone(VN_ZONE).strftime("%H:%M ngày %d/%m/%Y")
+
+
+if RESTORED is not None:
+    note(
+        f"Kho dữ liệu đã được quay lại bản công bố lúc {vn_time(RESTORED.published_at)} "
+        f"(đặt lại lúc {vn_time(RESTORED.restored_at)}"
+        + (f"; lý do: {RESTORED.reason}" if RESTORED.reason else "")
+        + "). Số liệu trong bản tin là của bản công bố đó, không gồm các lần làm mới sau nó."
     )
 if in_force.empty:
     note(
@@ -332,7 +347,11 @@ ax.yaxis.set_major_formatter(VN_AXIS)
 ax.legend(fontsize=7, bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
 ax.spines[["top", "right"]].set_visible(False)
 fig.tight_layout()
-plt.show()
+show_chart(
+    fig,
+    f"Biểu đồ cột chồng: kinh phí dự kiến theo năm, {min(pivot.columns)}–{max(pivot.columns)}, chia theo "
+    "lĩnh vực, đơn vị triệu đồng. Số liệu ở bảng ngay dưới biểu đồ.",
+)
 year_table = pivot.copy()
 year_table.columns = [str(c) for c in year_table.columns]
 year_table["Tổng"] = year_table.sum(axis=1)
@@ -474,7 +493,11 @@ if n:
     fig.legend(handles=legend, loc="lower center", ncol=3, fontsize=8, frameon=False)
     fig.suptitle("Lộ trình chỉ tiêu: hiện trạng, chỉ tiêu theo năm, thực hiện", fontsize=10)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
-    plt.show()
+    show_chart(
+        fig,
+        f"{n} biểu đồ nhỏ, mỗi chỉ tiêu một biểu đồ: hiện trạng, chỉ tiêu từng năm và số thực hiện sở, "
+        "ngành đã báo cáo. Số liệu ở bảng ngay dưới.",
+    )
 else:
     plt.close(fig)
 show(pd.DataFrame(kpi_rows), empty="Chưa có chỉ tiêu nào trong kho dữ liệu.")
@@ -534,7 +557,11 @@ else:
     ax.legend(fontsize=8, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
-    plt.show()
+    show_chart(
+        fig,
+        f"Biểu đồ thanh ngang: dự toán được giao và số đã giải ngân lũy kế của {len(chart)} sở, ngành, năm "
+        f"{CHART_YEAR}, đơn vị triệu đồng. Số liệu ở bảng ngay dưới.",
+    )
     show(
         disb,
         {
@@ -836,5 +863,12 @@ published = (
 if published is not None and not published.empty and published["at"].iloc[0] is not None:
     # The connection reads times in Vietnam's zone (warehouse_access): shown as people write them.
     display(Markdown(f"Kho dữ liệu công bố lúc {published['at'].iloc[0].strftime('%H:%M ngày %d/%m/%Y')}."))
+if RESTORED is not None:
+    display(
+        Markdown(
+            f"Bản công bố này ({RESTORED.version}) được đặt lại lúc {vn_time(RESTORED.restored_at)}"
+            + (f"; lý do: {escape(RESTORED.reason)}." if RESTORED.reason else ".")
+        )
+    )
 generated = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
 display(Markdown(f"Bản tin tạo lúc {generated.strftime('%H:%M %d/%m/%Y')}."))

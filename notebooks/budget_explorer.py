@@ -14,7 +14,8 @@
 # %% [markdown]
 # # Khám phá kinh phí kế hoạch (budget explorer)
 # Cắt kinh phí dự kiến theo bất kỳ chiều nào: đổi `dimensions` và `filters` trong ô tham số rồi chạy lại.
-# Số tiền bằng triệu đồng; phân bổ theo năm là ước tính theo quy tắc (xem cột `allocation_method`).
+# Số tiền bằng triệu đồng; phân bổ theo năm là ước tính theo quy tắc (xem cột "Cách phân bổ theo năm",
+# chiều `allocation_method`).
 
 # %% tags=["parameters"]
 as_of = None  # not used for the plan itself; kept so every notebook takes the same parameters
@@ -34,7 +35,7 @@ from IPython.display import Markdown, display
 from matplotlib.ticker import FuncFormatter
 
 from pipelines.formatting import mvnd, vn_number
-from pipelines.notebook_tables import show
+from pipelines.notebook_tables import ALLOCATION_METHOD_VI, in_vietnamese, show
 from pipelines.warehouse_access import read_sql
 
 WAREHOUSE = Path(warehouse_path) if warehouse_path else None
@@ -94,6 +95,8 @@ COLUMNS_VI = {
 # %%
 shown = sliced.copy()  # amounts in whole million VND, as the documents write them
 shown["amount_mvnd"] = shown["amount_mvnd"].map(lambda v: "—" if pd.isna(v) else vn_number(v))
+if "allocation_method" in shown.columns:
+    shown["allocation_method"] = in_vietnamese(shown["allocation_method"], ALLOCATION_METHOD_VI)
 show(
     shown,
     {c: COLUMNS_VI[c] for c in [*dimensions, "amount_mvnd", "tasks"]},

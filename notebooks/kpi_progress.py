@@ -26,10 +26,10 @@ from zoneinfo import ZoneInfo
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import HTML, Markdown, display
+from IPython.display import Markdown, display
 
 from pipelines.as_of_sql import known_at
-from pipelines.notebook_tables import fmt_cell, show
+from pipelines.notebook_tables import VALUE_STATUS_VI, fmt_cell, in_vietnamese, show
 from pipelines.warehouse_access import read_sql
 
 WAREHOUSE = Path(warehouse_path) if warehouse_path else None
@@ -38,11 +38,6 @@ AS_OF = dt.date.fromisoformat(str(as_of)) if as_of else dt.datetime.now(ZoneInfo
 
 def sql(query: str, params: list | None = None) -> pd.DataFrame:
     return read_sql(query, params, path=WAREHOUSE, as_of=AS_OF)
-
-
-def table(df: pd.DataFrame) -> HTML:
-    """A plain HTML table; NULL (unknown: not published, not reported) shows as '—', never NaN."""
-    return HTML(df.astype(object).where(df.notna(), "—").to_html(index=False))
 
 
 indicators = sql("select * from marts.dim_indicator order by indicator_no")
@@ -77,16 +72,25 @@ display(
 )
 
 # %%
-# The roadmap as printed (text columns kept: "≥50", rank "15", period values).
+# The roadmap as printed (text columns kept: "≥50", rank "15", period values); a cell the roadmap
+# does not have shows '—'. `roadmap` stays as pivoted; the columns are the roadmap's own labels.
 roadmap = targets.pivot_table(
     index=["indicator_no", "indicator_code"], columns="column_label", values="target_text", aggfunc="first"
 )
-display(table(roadmap.reset_index()))
+show(
+    roadmap.reset_index().rename_axis(columns=None),
+    {
+        "indicator_no": "STT",
+        "indicator_code": "Mã chỉ tiêu",
+        **{label: str(label) for label in roadmap.columns},
+    },
+    empty="Không có chỉ tiêu nào trong lộ trình.",
+)
 
 # %%
 # The baselines as the documents print them (43,35 not 43.35); `baselines` itself stays raw.
 show(
-    baselines,
+    baselines.assign(value_status=in_vietnamese(baselines["value_status"], VALUE_STATUS_VI)),
     {
         "indicator_code": "Mã chỉ tiêu",
         "year": "Năm",
@@ -141,20 +145,18 @@ for _, ind in indicators.iterrows():
     plt.show()
 
 # %%
-# The actuals the charts rest on: which file, which version, as known on the as-of date.
+# The actuals the charts rest on: which file, which version, as known on the as-of date. `actuals`
+# stays raw; the table shows Vietnamese headers and values.
 if not actuals.empty:
-    display(
-        table(
-            actuals[
-                [
-                    "indicator_code",
-                    "period",
-                    "agency_code",
-                    "actual_value",
-                    "value_status",
-                    "file_name",
-                    "version",
-                ]
-            ]
-        )
+    show(
+        actuals.assign(value_status=in_vietnamese(actuals["value_status"], VALUE_STATUS_VI)),
+        {
+            "indicator_code": "Mã chỉ tiêu",
+            "period": "Kỳ",
+            "agency_code": "Sở, ngành",
+            "actual_value": "Giá trị thực hiện",
+            "value_status": "Tình trạng số liệu",
+            "file_name": "Tệp",
+            "version": "Phiên bản",
+        },
     )

@@ -27,10 +27,11 @@ from zoneinfo import ZoneInfo
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import HTML, Markdown, display
+from IPython.display import Markdown, display
 
 from pipelines.as_of_sql import received_by, vn_day
-from pipelines.notebook_tables import show
+from pipelines.notebook_tables import SEVERITY_VI, STATUS_VI, in_vietnamese, show
+from pipelines.submissions.rules import RULES
 from pipelines.warehouse_access import read_sql
 
 WAREHOUSE = Path(warehouse_path) if warehouse_path else None
@@ -40,23 +41,6 @@ AS_OF_VN = AS_OF.strftime("%d/%m/%Y")
 
 def sql(query: str, params: list | None = None) -> pd.DataFrame:
     return read_sql(query, params, path=WAREHOUSE, as_of=AS_OF)
-
-
-def table(df: pd.DataFrame) -> HTML:
-    """A plain HTML table; NULL shows as '—' (unknown or not applicable), never NaN or None."""
-    return HTML(df.astype(object).where(df.notna(), "—").to_html(index=False))
-
-
-# Readers get Vietnamese words for the marts' status codes; an unknown code is shown as it is.
-STATUS_VI = {
-    "accepted": "được chấp nhận",
-    "flagged": "được chấp nhận, có cảnh báo",
-    "rejected": "bị từ chối",
-    "duplicate": "trùng tệp đã nộp",
-    "submitted": "đã nộp",
-    "rejected_only": "chỉ có tệp bị từ chối",
-    "missing": "chưa nộp",
-}
 
 
 # What was known on AS_OF, by the briefing's rule (notebooks/briefing.py): a file counts from the
@@ -100,9 +84,43 @@ if not files.empty:
     if "is_sample" in files.columns and files["is_sample"].fillna(False).any():
         display(Markdown("**Có dữ liệu mẫu (sample data)**"))
     order = [c for c in ("agency_code", "period", "received_at") if c in files.columns]
-    display(table(files.sort_values(order) if order else files))
+    # `files` stays raw for analysis; the table shows Vietnamese headers and values. The ids, hashes and
+    # storage paths stay in `files`; a duplicate names the file it repeats.
+    listed = (files.sort_values(order) if order else files).copy()
+    if "status" in listed.columns:
+        listed["status"] = in_vietnamese(listed["status"], STATUS_VI)
+    if {"duplicate_of", "submission_id", "file_name"} <= set(listed.columns):
+        names = dict(zip(files["submission_id"], files["file_name"], strict=True))
+        listed["duplicate_of"] = in_vietnamese(listed["duplicate_of"], names)
+    show(
+        listed,
+        {
+            "file_name": "Tệp",
+            "agency_code": "Sở, ngành",
+            "period": "Kỳ",
+            "version": "Phiên bản",
+            "status": "Trạng thái",
+            "is_current": "Có hiệu lực",
+            "is_sample": "Dữ liệu mẫu",
+            "fatal_count": "Số lỗi nghiêm trọng",
+            "warning_count": "Số cảnh báo",
+            "rule_ids": "Mã quy tắc vi phạm",
+            "received_at": "Nhận lúc",
+            "superseded_at": "Bị thay thế lúc",
+            "duplicate_of": "Trùng với tệp",
+            "file_format": "Định dạng",
+            "template_version": "Phiên bản biểu mẫu",
+            "budget_row_count": "Số dòng kinh phí",
+            "progress_row_count": "Số dòng tiến độ",
+            "kpi_row_count": "Số dòng chỉ tiêu",
+            "error_report_xlsx": "Báo cáo lỗi (Excel)",
+            "error_report_csv": "Báo cáo lỗi (CSV)",
+        },
+    )
     if "status" in files.columns:
-        ax = files["status"].value_counts().plot(kind="barh", figsize=(6, 2.5), title="Tệp theo trạng thái")
+        by_status = in_vietnamese(files["status"], STATUS_VI).value_counts()
+        ax = by_status.plot(kind="barh", figsize=(6, 2.5), title="Tệp theo trạng thái")
+        ax.set_ylabel("")
         plt.tight_layout()
         plt.show()
 
@@ -115,8 +133,8 @@ if "rpt_submission_status" in tables:
         display(Markdown("*Chưa đến kỳ báo cáo nào: không có sở, ngành nào phải nộp.*"))
     else:  # `status` stays raw for analysis; the table shows Vietnamese headers and values
         shown = status.assign(
-            submission_state=status["submission_state"].map(lambda v: STATUS_VI.get(v, v)),
-            current_status=status["current_status"].map(lambda v: STATUS_VI.get(v, v)),
+            submission_state=in_vietnamese(status["submission_state"], STATUS_VI),
+            current_status=in_vietnamese(status["current_status"], STATUS_VI),
         )
         show(
             shown,
@@ -159,5 +177,19 @@ else:
     counts = pd.DataFrame()
 if counts.empty:
     display(Markdown("*Không có lỗi hay cảnh báo nào theo quy tắc.*"))
-else:
-    display(table(counts))
+else:  # `counts` stays raw; the table adds each rule's severity and message from the rule catalogue
+    shown = counts.copy()
+    if "severity" not in shown.columns:
+        shown["severity"] = shown["rule_id"].map(lambda rule: RULES[rule].severity if rule in RULES else None)
+    shown["severity"] = in_vietnamese(shown["severity"], SEVERITY_VI)
+    shown["message"] = shown["rule_id"].map(lambda rule: RULES[rule].message_vi if rule in RULES else None)
+    show(
+        shown,
+        {
+            "rule_id": "Mã quy tắc",
+            "severity": "Mức độ",
+            "message": "Nội dung",
+            "files": "Số tệp",
+            "n": "Số lần vi phạm",
+        },
+    )

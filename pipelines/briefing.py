@@ -11,6 +11,10 @@ print with no network. Charts are matplotlib PNGs embedded as data URIs.
 The PDF is printed from that HTML by headless Chromium (Debian package ``chromium``). Without
 Chromium no PDF is written and ``BriefingResult.pdf`` is None (the caller says so): a
 fallback renderer would give a second, differently laid-out document to keep in sync.
+
+The nightly refresh renders the briefing after the publish, so what the render waits for is
+started ahead, while dbt builds: a kernel with the notebook's imports (WarmKernel), a browser
+(pipelines.pdf_printer.WarmPrinter) and the notebook and HTML tools (preload_renderer).
 """
 
 from __future__ import annotations
@@ -18,10 +22,8 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-import os
 import queue
 import shutil
-import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
@@ -31,6 +33,8 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from pipelines import paths
+from pipelines.pdf_printer import WarmPrinter, find_chromium, print_pdf
+from pipelines.stale_temp import remove_stale_folders
 from pipelines.warehouse_access import published_path
 
 if TYPE_CHECKING:
@@ -39,21 +43,6 @@ if TYPE_CHECKING:
 NOTEBOOKS_DIR = paths.PROJECT_ROOT / "notebooks"
 BRIEFING_NOTEBOOK = NOTEBOOKS_DIR / "briefing.py"
 CELL_TIMEOUT_S = 300
-CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "chrome")
-# Flags that keep Chromium from calling home (updates, sync, safe-browsing lists) and run it as root.
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-extensions",
-    "--no-first-run",
-    "--no-default-browser-check",
-    "--metrics-recording-only",
-)
 
 
 @dataclass(frozen=True)
@@ -70,25 +59,13 @@ def today_vn() -> dt.date:
     return dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
 
 
-def find_chromium() -> str | None:
-    """The Chromium executable (env NQ57_CHROMIUM overrides), or None."""
-    override = os.environ.get("NQ57_CHROMIUM")
-    if override:
-        return override
-    for name in CHROMIUM_CANDIDATES:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
 # What the briefing notebook's setup cell imports (≈0.9 s), run by WarmKernel ahead of the briefing.
 # Only a head start: the notebook imports them again (instant once loaded), so a list that falls
 # behind the notebook costs time, never correctness.
 WARM_UP_CODE = """\
 import duckdb, matplotlib, matplotlib.pyplot, numpy, pandas
 from IPython.display import HTML, Markdown, display
-import pipelines.as_of_sql, pipelines.formatting, pipelines.warehouse_access
+import pipelines.as_of_sql, pipelines.formatting, pipelines.notebook_tables, pipelines.warehouse_access
 """
 
 
@@ -96,18 +73,6 @@ WARM_UP_TIMEOUT_S = 60
 
 
 SOCKET_FOLDER_PREFIX = "nq57_kernel_"
-STALE_SOCKET_FOLDER_S = 24 * 3600  # a kernel lives for one briefing: minutes, never a day
-
-
-def _remove_stale_socket_folders() -> None:
-    """Remove the socket folders of kernels whose refresh was killed (kill -9 leaves no chance to)."""
-    cutoff = time.time() - STALE_SOCKET_FOLDER_S
-    for folder in Path(tempfile.gettempdir()).glob(SOCKET_FOLDER_PREFIX + "*"):
-        try:
-            if folder.is_dir() and folder.stat().st_mtime < cutoff:
-                shutil.rmtree(folder, ignore_errors=True)
-        except OSError:
-            continue  # another user's, or gone meanwhile
 
 
 def private_kernel_manager() -> tuple[AsyncKernelManager, Path]:
@@ -118,7 +83,7 @@ def private_kernel_manager() -> tuple[AsyncKernelManager, Path]:
     which ipykernel warns about in every night's log."""
     from jupyter_client.manager import AsyncKernelManager
 
-    _remove_stale_socket_folders()
+    remove_stale_folders(SOCKET_FOLDER_PREFIX)
     folder = Path(tempfile.mkdtemp(prefix=SOCKET_FOLDER_PREFIX))  # mode 0700
     return AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(folder / "kernel")), folder
 
@@ -278,26 +243,29 @@ def notebook_to_html(nb, title: str) -> str:
     )
 
 
-def print_pdf(html: Path, pdf: Path, chromium: str) -> None:
-    """Print the HTML to PDF with headless Chromium, in a throwaway profile."""
-    with tempfile.TemporaryDirectory(prefix="nq57_chromium_") as profile:
-        tmp = pdf.with_suffix(".pdf.tmp")
-        subprocess.run(
-            [
-                chromium,
-                *CHROMIUM_FLAGS,
-                f"--user-data-dir={profile}",
-                "--no-pdf-header-footer",
-                f"--print-to-pdf={tmp}",
-                html.resolve().as_uri(),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-        if not tmp.exists() or tmp.stat().st_size == 0:
-            raise RuntimeError(f"Chromium wrote no PDF for {html}")
-        tmp.replace(pdf)
+def preload_renderer() -> None:
+    """Load what executing and exporting the notebook needs, ahead of the briefing (≈0.7 s).
+
+    Importing jupytext, nbclient and nbconvert takes ≈0.3 s and nbconvert's first export ≈0.4 s
+    more (it loads and compiles its templates, markdown and highlighting once per process), so a
+    tiny notebook is exported here once. The refresh runs this in a thread while dbt builds.
+    """
+    import jupytext  # noqa: F401  (imported for its load time)
+    import nbclient  # noqa: F401
+    import nbformat
+
+    code = nbformat.v4.new_code_cell(
+        "",
+        outputs=[
+            nbformat.v4.new_output(
+                "display_data", data={"text/html": "<p>x</p>", "text/markdown": "**x**", "text/plain": "x"}
+            )
+        ],
+    )
+    notebook_to_html(
+        nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# x\n\n| a |\n|---|\n| 1 |"), code]),
+        "x",
+    )
 
 
 def render_briefing(
@@ -306,10 +274,12 @@ def render_briefing(
     out_root: Path | None = None,
     notebook: Path = BRIEFING_NOTEBOOK,
     kernel: WarmKernel | None = None,
+    printer: WarmPrinter | None = None,
 ) -> BriefingResult:
     """Execute the briefing notebook on ``warehouse_file`` (default: the published one) and write it out.
 
-    ``kernel``: a kernel started ahead (the refresh's); its own kernel otherwise."""
+    ``kernel``, ``printer``: a kernel and a browser started ahead (the refresh's); without them the
+    briefing starts its own."""
     import nbformat
 
     started = time.perf_counter()
@@ -336,7 +306,7 @@ def render_briefing(
         )
         chromium = find_chromium()
         if chromium:
-            print_pdf(html, staging / "briefing.pdf", chromium)
+            print_pdf(html, staging / "briefing.pdf", chromium, printer)
         (staging / SOURCE_STAMP).write_text(
             json.dumps(briefing_source(as_of, warehouse_file, notebook), ensure_ascii=False, indent=1) + "\n",
             encoding="utf-8",

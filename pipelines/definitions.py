@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 
 import dagster as dg
 
-from pipelines.assets.briefing import BriefingKernel, nightly_briefing
+from pipelines.assets.briefing import BriefingWarmUp, nightly_briefing
 from pipelines.assets.dbt_assets import (
     DBT_ASSETS,
     DbtWorkerResource,
@@ -186,7 +186,7 @@ defs = dg.Definitions(
         "dbt": dbt_resource(),
         "dbt_worker": DbtWorkerResource(),
         "docs_site": docs_site_builder(),
-        "briefing_kernel": BriefingKernel(),
+        "briefing_warm_up": BriefingWarmUp(),
         REFRESH_LOCK_KEY: RefreshLockResource(),
     },
 )

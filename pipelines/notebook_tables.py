@@ -17,6 +17,50 @@ from pipelines.formatting import vn_number
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
+# Readers get Vietnamese words for the marts' status codes; an unknown code is shown as it is.
+# A file's status (dim_submission.status, rpt_submission_status.current_status), then an agency's
+# state for a period (rpt_submission_status.submission_state).
+STATUS_VI = {
+    "accepted": "được chấp nhận",
+    "flagged": "được chấp nhận, có cảnh báo",
+    "rejected": "bị từ chối",
+    "duplicate": "trùng tệp đã nộp",
+    "submitted": "đã nộp",
+    "rejected_only": "chỉ có tệp bị từ chối",
+    "missing": "chưa nộp",
+}
+
+# Whether a figure is there, for the KPI value_status columns: fct_kpi_baseline.value_status
+# (stated / not_published / year_not_stated), fct_kpi_target.value_status (stated / not_set, a '-'
+# printed) and fct_kpi_actual.value_status (stated / blank, the department left the cell empty).
+VALUE_STATUS_VI = {
+    "stated": "có số liệu",
+    "not_published": "chưa công bố",
+    "year_not_stated": "có số liệu, không ghi năm",
+    "not_set": "không đặt chỉ tiêu (ghi '-')",
+    "blank": "để trống",
+}
+
+# How a plan amount was put on a year: fct_budget_plan.allocation_method.
+ALLOCATION_METHOD_VI = {
+    "stated": "số ghi cho năm đó trong văn bản",
+    "even_split": "chia đều theo thời gian thực hiện của nhiệm vụ",
+    "even_split_default_period": "chia đều cho cả giai đoạn (nhiệm vụ không ghi thời gian thực hiện)",
+}
+
+# How serious a rule hit is: the rule catalogue's severities (pipelines/submissions/rules.py, FATAL and
+# WARNING), as stored in stg_submissions__findings.severity and counted by dim_submission.fatal_count
+# and dim_submission.warning_count.
+SEVERITY_VI = {
+    "fatal": "lỗi nghiêm trọng (tệp bị từ chối)",
+    "warning": "cảnh báo (tệp vẫn được nạp)",
+}
+
+
+def in_vietnamese(values: pd.Series, words: dict[str, str]) -> pd.Series:
+    """Codes replaced by their Vietnamese words (for display); an unknown code or NULL stays as it is."""
+    return values.map(lambda v: words.get(v, v) if isinstance(v, str) else v)
+
 
 def fmt_cell(value: object) -> str:
     """One cell as the briefing writes it: 12.500; 43,35; có/không; 02/12/2026; '—' for NULL."""

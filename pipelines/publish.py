@@ -526,6 +526,38 @@ def published_record(warehouse_dir: Path | None = None) -> dict[str, Any] | None
     )
 
 
+@dataclass(frozen=True)
+class RestoredVersion:
+    """A published warehouse that a restore put back (``nq57 rollback``, or the automatic restore of
+    a damaged file): readers of its figures must know they are not the latest refresh's."""
+
+    version: str
+    published_at: datetime  # when this version was first published
+    restored_at: datetime
+    reason: str
+
+
+def restored_version(warehouse_file: Path) -> RestoredVersion | None:
+    """What the sidecar beside ``warehouse_file`` says when the file was put back by a restore; None
+    when it was not, or when there is no sidecar or it describes another file (its sha256 differs:
+    a sidecar left stale by an interrupted publish must not make a new file look restored)."""
+    warehouse_file = Path(warehouse_file)
+    record = _read_json(warehouse_file.with_name(warehouse_file.name + ".json"))
+    if not record or not record.get("restored_at"):
+        return None
+    try:
+        if record.get("sha256") != _sha256(warehouse_file)[0]:
+            return None
+        return RestoredVersion(
+            version=str(record["version"]),
+            published_at=datetime.fromisoformat(record["published_at"]),
+            restored_at=datetime.fromisoformat(record["restored_at"]),
+            reason=str(record.get("restore_reason") or ""),
+        )
+    except (OSError, KeyError, TypeError, ValueError):
+        return None
+
+
 def damaged_kept_versions(warehouse_dir: Path | None = None) -> list[str]:
     """The kept versions whose copy in ``published/`` is gone, changed or does not open: a restore
     skips them (``restore_previous`` takes the newest intact one)."""

@@ -31,7 +31,7 @@ class RenderedBriefing:
 def rendered_briefing() -> RenderedBriefing:
     import dagster as dg
 
-    from pipelines.assets.briefing import BriefingKernel, nightly_briefing
+    from pipelines.assets.briefing import BriefingWarmUp, nightly_briefing
     from pipelines.assets.refresh_lock import RefreshLockResource
     from tests.dbt_warehouse import built_warehouse
 
@@ -53,7 +53,7 @@ def rendered_briefing() -> RenderedBriefing:
             dg.materialize(
                 [nightly_briefing],
                 instance=dg.DagsterInstance.ephemeral(),
-                resources={"briefing_kernel": BriefingKernel(), "refresh_lock": RefreshLockResource()},
+                resources={"briefing_warm_up": BriefingWarmUp(), "refresh_lock": RefreshLockResource()},
                 raise_on_error=True,
             )
         finally:

@@ -34,13 +34,15 @@ def test_resources_set_up_after_the_run_start_no_process_and_take_no_lock(tmp_pa
         raise AssertionError("started a process for a run that is over")
 
     monkeypatch.setattr(briefing_asset, "WarmKernel", must_not_start)
+    monkeypatch.setattr(briefing_asset, "WarmPrinter", must_not_start)
+    monkeypatch.setattr(briefing_asset, "preload_renderer", must_not_start)
     monkeypatch.setattr(dbt_assets, "take_early", must_not_start)
     monkeypatch.setattr(dbt_assets, "start_for_build", must_not_start)
     other = RefreshLock()
     other.acquire()  # another refresh is running: a finished run must not wait for it
     try:
         over = context_for(DagsterRunStatus.SUCCESS)
-        briefing_asset.BriefingKernel().setup_for_execution(over)
+        briefing_asset.BriefingWarmUp().setup_for_execution(over)
         dbt_assets.DbtWorkerResource().setup_for_execution(over)
         RefreshLockResource().setup_for_execution(over)
     finally:

@@ -11,8 +11,6 @@ import os
 import re
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from pipelines.briefing import WarmKernel, _update_latest, execute_notebook, not
 from pipelines.formatting import vn_number
 from pipelines.warehouse_access import read_sql
 from tests.briefing_session import AS_OF, rendered_briefing
+from tests.process_checks import outlives_its_killed_parent
 
 HEADINGS = [
     "Bản tin điều hành thực hiện Nghị quyết 57-NQ/TW",
@@ -101,6 +100,11 @@ def test_sources_read_in_vietnamese_words_not_codes(html: str) -> None:
 def test_the_shipped_sample_submissions_show_the_sample_banner(html: str) -> None:
     assert SAMPLE_BANNER in html
     assert NO_SUBMISSIONS not in html
+
+
+def test_a_warehouse_never_put_back_carries_no_rollback_note(html: str) -> None:
+    # The rollback note (tests/test_commands_rollback.py) appears only for a version a restore put back.
+    assert "đã được quay lại bản công bố" not in html and "được đặt lại lúc" not in html
 
 
 def test_without_submissions_the_briefing_says_so_and_shows_no_sample_banner(tmp_path: Path) -> None:
@@ -184,7 +188,8 @@ def test_an_impossible_as_of_date_is_refused_in_vietnamese(as_of: str, capsys) -
 
 
 def test_briefing_knows_when_it_is_current(tmp_path: Path) -> None:
-    from pipelines.briefing import SOURCE_STAMP, briefing_is_current, find_chromium
+    from pipelines.briefing import SOURCE_STAMP, briefing_is_current
+    from pipelines.pdf_printer import find_chromium
 
     rendered = rendered_briefing()
     out_root = tmp_path / "briefings"
@@ -299,36 +304,10 @@ def test_a_dead_warm_kernel_is_not_handed_out_and_the_briefing_starts_its_own(tm
         kernel.shutdown()
 
 
-def test_warm_kernel_exits_when_the_refresh_is_killed(tmp_path: Path) -> None:
+def test_warm_kernel_exits_when_the_refresh_is_killed() -> None:
     """kill -9 of the refresh must not leave a kernel behind: ipykernel watches its parent."""
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import time; from pipelines.briefing import WarmKernel; k = WarmKernel(); "
-            "print(k.pid, flush=True); time.sleep(120)",
-        ],
-        cwd=Path(__file__).resolve().parents[1],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
+    code = (
+        "import time; from pipelines.briefing import WarmKernel; k = WarmKernel(); "
+        "print(k.pid, flush=True); time.sleep(120)"
     )
-    try:
-        kernel_pid = int(holder.stdout.readline())
-        assert _alive(kernel_pid)
-        holder.kill()
-        holder.wait(timeout=10)
-        deadline = time.monotonic() + 20
-        while _alive(kernel_pid) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert not _alive(kernel_pid), "the kernel outlived the killed refresh"
-    finally:
-        holder.kill()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"  # an exited process not yet reaped by its (gone) parent's init
+    assert not outlives_its_killed_parent(code), "the kernel outlived the killed refresh"

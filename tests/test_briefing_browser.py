@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from pipelines.briefing import CHROMIUM_FLAGS, find_chromium
+from pipelines.pdf_printer import CHROMIUM_FLAGS, find_chromium
 from tests.briefing_session import rendered_briefing
 from tests.test_briefing import HEADINGS, appendix_i_state_total
 
@@ -112,7 +112,9 @@ def page(browser: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, An
             returnByValue=True,
             expression="""({
                 headings: [...document.querySelectorAll('h1, h2')].map(h => h.textContent.trim()),
-                images: [...document.images].map(i => ({src: i.src.slice(0, 22), w: i.naturalWidth})),
+                images: [...document.images].map(
+                    i => ({src: i.src.slice(0, 22), w: i.naturalWidth, alt: i.alt})
+                ),
                 text: document.body.innerText,
             })""",
         )["result"]["value"]
@@ -154,6 +156,18 @@ def test_vietnamese_headings_and_decoded_charts(page: dict[str, Any]) -> None:
     assert len(charts) >= 2
     assert all(i["w"] > 300 for i in charts), "a chart image did not decode"
     assert appendix_i_state_total(rendered_briefing().warehouse_file) in page["state"]["text"]
+
+
+def test_every_chart_says_in_vietnamese_what_it_shows(page: dict[str, Any]) -> None:
+    """Alt text, read out by screen readers and shown where images are off: nbconvert's default is
+    the English "No description has been provided for this image"."""
+    charts = [i for i in page["state"]["images"] if i["src"].startswith("data:image/png")]
+    alts = [i["alt"] for i in charts]
+    assert len(alts) == 3, alts  # budget by year and sector, KPI roadmaps, disbursement
+    assert alts[0].startswith("Biểu đồ cột chồng: kinh phí dự kiến theo năm, 2025–2030")
+    assert "biểu đồ nhỏ, mỗi chỉ tiêu một biểu đồ" in alts[1]
+    assert alts[2].startswith("Biểu đồ thanh ngang: dự toán được giao và số đã giải ngân")
+    assert all("Số liệu ở bảng ngay dưới" in alt for alt in alts)
 
 
 def test_screenshot_saved(page: dict[str, Any]) -> None:

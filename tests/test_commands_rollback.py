@@ -74,6 +74,10 @@ def test_rollback_puts_back_an_earlier_version_and_its_briefing(three_publishes)
     assert f"submissions/{report_b}: tệp mới (new)" in back_one.stdout
     assert f"submissions/{report_a}" not in back_one.stdout  # the version put back has it already
     assert "briefing re-rendered" in back_one.stdout
+    # The re-rendered briefing tells its readers the figures are an earlier night's, and why.
+    html = (warehouse / "briefings" / "latest" / "briefing.html").read_text(encoding="utf-8")
+    assert "Kho dữ liệu đã được quay lại bản công bố lúc" in html
+    assert "lý do: báo cáo gửi nhầm" in html and f"Bản công bố này ({second})" in html
 
     back_to_first = nq57(env, "rollback", "--to", first)
     assert back_to_first.returncode == 0, back_to_first.stdout + back_to_first.stderr

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
+import yaml
 
-from pipelines.notebook_tables import fmt_cell, formatted
+from pipelines.notebook_tables import (
+    ALLOCATION_METHOD_VI,
+    SEVERITY_VI,
+    STATUS_VI,
+    VALUE_STATUS_VI,
+    fmt_cell,
+    formatted,
+    in_vietnamese,
+)
+from pipelines.paths import DBT_PROJECT_DIR
+from pipelines.submissions.rules import RULES
 
 
 def test_cells_read_as_the_briefing_writes_them():
@@ -33,3 +45,78 @@ def test_only_the_named_columns_under_their_vietnamese_headers_and_the_frame_sta
     shown = formatted(df, {"pillar": "Trụ cột", "amount_mvnd": "Kinh phí (triệu đồng)", "absent": "—"})
     assert shown.to_dict("records") == [{"Trụ cột": "KH&CN", "Kinh phí (triệu đồng)": "1.250,50"}]
     assert list(df.columns) == ["pillar", "amount_mvnd", "internal"]
+
+
+def test_status_words_cover_every_submission_status_the_warehouse_uses():
+    marts = DBT_PROJECT_DIR / "models" / "marts" / "submissions"
+    # A file's status: dim_submission.status (and rpt_submission_status.current_status, taken from it).
+    file_statuses = {"accepted", "flagged", "rejected", "duplicate"}
+    models = yaml.safe_load((marts / "_submissions__marts.yml").read_text(encoding="utf-8"))["models"]
+    (dim_submission,) = [model for model in models if model["name"] == "dim_submission"]
+    declared = [
+        test["accepted_values"]["arguments"]
+        for test in dim_submission["data_tests"]
+        if "accepted_values" in test and test["accepted_values"]["arguments"]["column_name"] == "status"
+    ]
+    assert [set(arguments["values"]) for arguments in declared] == [file_statuses]
+    # An agency's state for a period: rpt_submission_status.submission_state.
+    submission_states = {"submitted", "rejected_only", "missing"}
+    sql = (marts / "rpt_submission_status.sql").read_text(encoding="utf-8")
+    case = re.search(r"case((?:(?!case).)*?)end as submission_state", sql, re.DOTALL)
+    assert case is not None and set(re.findall(r"'(\w+)'", case.group(1))) == submission_states
+    assert set(STATUS_VI) == file_statuses | submission_states
+    assert all(STATUS_VI.values()) and len(set(STATUS_VI.values())) == len(STATUS_VI)
+
+
+def _columns(yml: str, model: str) -> dict[str, dict]:
+    """A dbt model's documented columns, by name, from its yml under dbt_project/models/marts."""
+    spec = yaml.safe_load((DBT_PROJECT_DIR / "models" / "marts" / yml).read_text(encoding="utf-8"))
+    (documented,) = [m for m in spec["models"] if m["name"] == model]
+    return {c["name"]: c for c in documented["columns"]}
+
+
+def _listed_codes(description: str) -> set[str]:
+    """The codes a column description lists: "Tình trạng giá trị: stated / blank" → {stated, blank}."""
+    listed = description.rsplit(":", 1)[-1]
+    return {re.match(r"\s*([a-z_]+)", part).group(1) for part in listed.split(" / ")}
+
+
+def test_value_status_words_cover_every_code_the_kpi_marts_document():
+    documented = {
+        "fct_kpi_baseline": _columns("fct_kpi_baseline.yml", "fct_kpi_baseline"),
+        "fct_kpi_target": _columns("fct_kpi_target.yml", "fct_kpi_target"),
+        "fct_kpi_actual": _columns("submissions/_submissions__marts.yml", "fct_kpi_actual"),
+    }
+    codes = {
+        model: _listed_codes(columns["value_status"]["description"]) for model, columns in documented.items()
+    }
+    assert codes == {
+        "fct_kpi_baseline": {"stated", "not_published", "year_not_stated"},
+        "fct_kpi_target": {"stated", "not_set"},
+        "fct_kpi_actual": {"stated", "blank"},
+    }
+    assert set(VALUE_STATUS_VI) == set().union(*codes.values())
+    assert all(VALUE_STATUS_VI.values()) and len(set(VALUE_STATUS_VI.values())) == len(VALUE_STATUS_VI)
+
+
+def test_allocation_method_words_cover_the_values_fct_budget_plan_accepts():
+    (declared,) = [
+        test["accepted_values"]["arguments"]["values"]
+        for test in _columns("fct_budget_plan.yml", "fct_budget_plan")["allocation_method"]["data_tests"]
+        if isinstance(test, dict) and "accepted_values" in test
+    ]
+    assert set(ALLOCATION_METHOD_VI) == set(declared) == {"stated", "even_split", "even_split_default_period"}
+    assert all(ALLOCATION_METHOD_VI.values()) and len(set(ALLOCATION_METHOD_VI.values())) == 3
+
+
+def test_severity_words_cover_every_severity_of_the_rule_catalogue():
+    assert set(SEVERITY_VI) == {rule.severity for rule in RULES.values()} == {"fatal", "warning"}
+    assert all(SEVERITY_VI.values()) and len(set(SEVERITY_VI.values())) == 2
+
+
+def test_codes_in_vietnamese_on_a_copy_unknown_code_and_null_kept():
+    raw = pd.Series(["stated", "not_published", "something_new", None])
+    before = raw.copy()
+    shown = in_vietnamese(raw, {"stated": "có số liệu", "not_published": "chưa công bố"})
+    assert [fmt_cell(v) for v in shown] == ["có số liệu", "chưa công bố", "something_new", "—"]
+    assert raw.equals(before)  # the analysts' column is unchanged

@@ -26,6 +26,7 @@ from pipelines.publish import (
     publish_build,
     repair_published,
     restore_previous,
+    restored_version,
     verify_published,
 )
 from pipelines.warehouse_access import connect_readonly
@@ -282,6 +283,33 @@ def test_rollback_to_the_version_before(tmp_path: Path) -> None:
     assert restored.version == first.version and restored.quarantined_path is None
     assert published_answer(wh)["v_min"] == 1
     assert json.loads((wh / "warehouse.duckdb.json").read_text())["restore_reason"] == "bản 2 sai số liệu"
+
+
+def test_a_version_put_back_says_so_until_the_next_publish(tmp_path: Path) -> None:
+    """What the briefing tells its readers: these figures are an earlier night's, since when, why."""
+    wh = tmp_path / "wh"
+    first = publish(tmp_path, 1)
+    assert restored_version(wh / "warehouse.duckdb") is None  # a plain publish
+    publish(tmp_path, 2)
+    restore_previous(wh, reason="bản 2 sai số liệu", skip_current=True)
+    restored = restored_version(wh / "warehouse.duckdb")
+    assert restored is not None
+    assert (restored.version, restored.reason) == (first.version, "bản 2 sai số liệu")
+    sidecar = json.loads((wh / "warehouse.duckdb.json").read_text())
+    assert restored.published_at.isoformat() == sidecar["published_at"]
+    assert (
+        restored.restored_at.isoformat() == sidecar["restored_at"]
+        and restored.restored_at > restored.published_at
+    )
+    # A sidecar that describes another file (left stale by an interrupted publish) says nothing.
+    other = tmp_path / "copy" / "warehouse.duckdb"
+    other.parent.mkdir()
+    shutil.copyfile(make_build(tmp_path / "builds" / "v9.duckdb", 9), other)
+    shutil.copyfile(wh / "warehouse.duckdb.json", other.with_name("warehouse.duckdb.json"))
+    assert restored_version(other) is None
+    assert restored_version(tmp_path / "nowhere" / "warehouse.duckdb") is None
+    publish(tmp_path, 3)
+    assert restored_version(wh / "warehouse.duckdb") is None  # the next publish is no restore
 
 
 def test_rollback_to_a_named_version_and_only_that_one(tmp_path: Path) -> None:
