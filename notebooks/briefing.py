@@ -28,7 +28,6 @@ from zoneinfo import ZoneInfo
 
 import matplotlib
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 from matplotlib.lines import Line2D
@@ -36,7 +35,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from pipelines.as_of_sql import known_at, received_by, vn_day
 from pipelines.formatting import bvnd, mvnd, vn_number, vn_percent
-from pipelines.notebook_tables import STATUS_VI
+from pipelines.notebook_tables import STATUS_VI, SUBMISSION_FILE_COLUMNS_VI, fmt_cell, show
 from pipelines.publish import restored_version
 from pipelines.warehouse_access import connect_readonly, published_path
 
@@ -78,35 +77,6 @@ def table_exists(schema: str, name: str) -> bool:
         [schema, name],
     )
     return int(found["n"].iloc[0]) > 0
-
-
-def fmt_cell(value: object) -> str:
-    """One cell in Vietnamese format; NULL shows as '—' (unknown), never as 0."""
-    if isinstance(value, np.generic):  # numpy scalars from pandas → plain Python values
-        value = value.item()
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA or value is pd.NaT:
-        return "—"
-    if isinstance(value, bool):
-        return "có" if value else "không"
-    if isinstance(value, int):
-        return vn_number(value) if abs(value) >= 10000 or value < 0 else str(value)
-    if isinstance(value, (Decimal, float)):
-        d = Decimal(str(value))
-        return vn_number(d, 0 if d == d.to_integral_value() else 2)
-    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
-
-
-def show(df: pd.DataFrame, columns: dict[str, str] | None = None, empty: str = "Không có dòng nào.") -> None:
-    """A plain HTML table (no index, Vietnamese headers, formatted numbers)."""
-    if df.empty:
-        display(Markdown(f"*{empty}*"))
-        return
-    if columns:
-        df = df[list(columns)].rename(columns=columns)
-    body = df.astype(object).map(fmt_cell)
-    display(HTML(body.to_html(index=False, escape=True, classes="nq57")))
 
 
 def show_chart(fig, alt: str) -> None:
@@ -706,7 +676,7 @@ if SUBMISSION_MARTS["fct_task_progress"]:
             "task_name": "Nhiệm vụ",
             "latest_report_period": "Kỳ báo cáo gần nhất",
             "latest_percent_complete": "% hoàn thành",
-            "is_sample": "Mẫu",
+            "is_sample": "Dữ liệu mẫu",
         },
         empty="Không có nhiệm vụ rủi ro.",
     )
@@ -825,7 +795,7 @@ show(
         "title": "Tiêu đề",
         "document_date": "Ngày",
         "extraction_status": "Trích xuất",
-        "is_sample": "Mẫu",
+        "is_sample": "Dữ liệu mẫu",
     },
 )
 if submissions.empty:
@@ -844,16 +814,7 @@ else:
     )
     show(
         listed,
-        {
-            "file_name": "Tệp",
-            "agency_code": "Sở, ngành",
-            "period": "Kỳ",
-            "version": "Phiên bản",
-            "status": "Trạng thái",
-            "in_force": "Dùng cho số liệu",
-            "is_sample": "Mẫu",
-            "received_at": "Ngày nhận",
-        },
+        {**SUBMISSION_FILE_COLUMNS_VI, "in_force": "Dùng cho số liệu"},
     )
 published = (
     sql("select max(published_at) as at from meta.publish_log")

@@ -30,7 +30,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from pipelines.as_of_sql import received_by, vn_day
-from pipelines.notebook_tables import SEVERITY_VI, STATUS_VI, in_vietnamese, show
+from pipelines.notebook_tables import SEVERITY_VI, STATUS_VI, SUBMISSION_FILE_COLUMNS_VI, in_vietnamese, show
 from pipelines.submissions.rules import RULES
 from pipelines.warehouse_access import read_sql
 
@@ -95,17 +95,11 @@ if not files.empty:
     show(
         listed,
         {
-            "file_name": "Tệp",
-            "agency_code": "Sở, ngành",
-            "period": "Kỳ",
-            "version": "Phiên bản",
-            "status": "Trạng thái",
+            **SUBMISSION_FILE_COLUMNS_VI,
             "is_current": "Có hiệu lực",
-            "is_sample": "Dữ liệu mẫu",
             "fatal_count": "Số lỗi nghiêm trọng",
             "warning_count": "Số cảnh báo",
             "rule_ids": "Mã quy tắc vi phạm",
-            "received_at": "Nhận lúc",
             "superseded_at": "Bị thay thế lúc",
             "duplicate_of": "Trùng với tệp",
             "file_format": "Định dạng",

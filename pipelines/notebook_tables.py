@@ -56,6 +56,18 @@ SEVERITY_VI = {
     "warning": "cảnh báo (tệp vẫn được nạp)",
 }
 
+# One header per column of a submission file, whichever notebook lists the files (the briefing's
+# section 7, submission_quality): a reader who has seen one table recognises the other.
+SUBMISSION_FILE_COLUMNS_VI = {
+    "file_name": "Tệp",
+    "agency_code": "Sở, ngành",
+    "period": "Kỳ",
+    "version": "Phiên bản",
+    "status": "Trạng thái",
+    "is_sample": "Dữ liệu mẫu",
+    "received_at": "Nhận lúc",
+}
+
 
 def in_vietnamese(values: pd.Series, words: dict[str, str]) -> pd.Series:
     """Codes replaced by their Vietnamese words (for display); an unknown code or NULL stays as it is."""
@@ -83,16 +95,21 @@ def fmt_cell(value: object) -> str:
     return str(value)
 
 
-def formatted(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
-    """The columns named in ``columns`` (those present), renamed to their Vietnamese headers, as text."""
-    return df[[c for c in columns if c in df.columns]].rename(columns=columns).astype(object).map(fmt_cell)
+def formatted(df: pd.DataFrame, columns: dict[str, str] | None = None) -> pd.DataFrame:
+    """The columns named in ``columns`` (those present), renamed to their Vietnamese headers, as text;
+    every column as it is named when ``columns`` is None (a table already given Vietnamese headers)."""
+    if columns is not None:
+        df = df[[c for c in columns if c in df.columns]].rename(columns=columns)
+    return df.astype(object).map(fmt_cell)
 
 
-def show(df: pd.DataFrame, columns: dict[str, str], empty: str = "Không có dòng nào.") -> None:
-    """Display ``df`` with Vietnamese headers and formatted cells (``empty`` when it has no rows)."""
+def show(df: pd.DataFrame, columns: dict[str, str] | None = None, empty: str = "Không có dòng nào.") -> None:
+    """Display ``df`` with Vietnamese headers and formatted cells (``empty`` when it has no rows).
+
+    The table has the class ``nq57`` that the briefing's stylesheet draws borders for."""
     from IPython.display import HTML, Markdown, display
 
     if df.empty:
         display(Markdown(f"*{empty}*"))
         return
-    display(HTML(formatted(df, columns).to_html(index=False, escape=True)))
+    display(HTML(formatted(df, columns).to_html(index=False, escape=True, classes="nq57")))

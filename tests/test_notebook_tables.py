@@ -15,10 +15,12 @@ from pipelines.notebook_tables import (
     ALLOCATION_METHOD_VI,
     SEVERITY_VI,
     STATUS_VI,
+    SUBMISSION_FILE_COLUMNS_VI,
     VALUE_STATUS_VI,
     fmt_cell,
     formatted,
     in_vietnamese,
+    show,
 )
 from pipelines.paths import DBT_PROJECT_DIR
 from pipelines.submissions.rules import RULES
@@ -45,6 +47,27 @@ def test_only_the_named_columns_under_their_vietnamese_headers_and_the_frame_sta
     shown = formatted(df, {"pillar": "Trụ cột", "amount_mvnd": "Kinh phí (triệu đồng)", "absent": "—"})
     assert shown.to_dict("records") == [{"Trụ cột": "KH&CN", "Kinh phí (triệu đồng)": "1.250,50"}]
     assert list(df.columns) == ["pillar", "amount_mvnd", "internal"]
+
+
+def test_a_table_already_in_vietnamese_is_shown_whole_with_the_briefing_style(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", shown.append)
+    df = pd.DataFrame({"Lĩnh vực": ["Y tế"], "2026": [Decimal("6600")], "Tổng": [Decimal("180930")]})
+    assert formatted(df).to_dict("records") == [{"Lĩnh vực": "Y tế", "2026": "6.600", "Tổng": "180.930"}]
+    show(df)
+    (html,) = shown
+    # The briefing's stylesheet draws borders for table.nq57 only.
+    assert '<table border="1" class="dataframe nq57">' in html.data
+    assert "<th>Lĩnh vực</th>" in html.data and "<td>180.930</td>" in html.data
+
+
+def test_submission_file_headers_cover_the_columns_of_dim_submission_they_name():
+    spec = DBT_PROJECT_DIR / "models" / "marts" / "submissions" / "_submissions__marts.yml"
+    models = yaml.safe_load(spec.read_text(encoding="utf-8"))["models"]
+    (dim_submission,) = [model for model in models if model["name"] == "dim_submission"]
+    columns = {column["name"] for column in dim_submission["columns"]}
+    assert set(SUBMISSION_FILE_COLUMNS_VI) <= columns
+    assert len(set(SUBMISSION_FILE_COLUMNS_VI.values())) == len(SUBMISSION_FILE_COLUMNS_VI)
 
 
 def test_status_words_cover_every_submission_status_the_warehouse_uses():

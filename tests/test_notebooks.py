@@ -26,6 +26,7 @@ import pytest
 
 from pipelines.briefing import NOTEBOOKS_DIR, execute_notebook, notebook_to_html
 from pipelines.formatting import mvnd, vn_number, vn_percent
+from pipelines.notebook_tables import SUBMISSION_FILE_COLUMNS_VI
 from pipelines.submissions.rules import RULES
 from pipelines.warehouse_access import connect_readonly
 from tests.briefing_session import AS_OF, rendered_briefing
@@ -378,7 +379,7 @@ def test_with_sample_submissions_the_notebooks_show_them_and_the_banner() -> Non
     briefing = text("briefing.py", WITH)
     assert SAMPLE_BANNER in briefing and NO_SUBMISSIONS not in briefing
     assert len(re.findall(r"<img\b", page("briefing.py", WITH))) == 3  # plan, KPIs, disbursement
-    files = {r["Tệp"]: r["Trạng thái"] for r in html_table("briefing.py", WITH, "Ngày nhận")}
+    files = {r["Tệp"]: r["Trạng thái"] for r in html_table("briefing.py", WITH, "Nhận lúc")}
     ((rejected,),) = query(WITH, "select file_name from marts.dim_submission where status = 'rejected'")
     assert files[rejected] == "bị từ chối"
     quality = text("submission_quality.py", WITH)
@@ -513,7 +514,7 @@ def shown_actuals(as_of: dt.date) -> dict[str, str]:
 
 def files_shown(as_of: dt.date) -> dict[str, str]:
     """The data-freshness table: file → whether the figures rest on it ("có"/"không")."""
-    return {r["Tệp"]: r["Dùng cho số liệu"] for r in html_table("briefing.py", REAL, "Ngày nhận", as_of)}
+    return {r["Tệp"]: r["Dùng cho số liệu"] for r in html_table("briefing.py", REAL, "Nhận lúc", as_of)}
 
 
 def day_of(timestamp: dt.datetime) -> dt.date:
@@ -1002,6 +1003,18 @@ def mart_columns(kind: str, *tables: str) -> set[str]:
         )
         if "_" in c
     }
+
+
+def test_the_briefing_and_submission_quality_head_a_file_list_alike() -> None:
+    """Section 7 of the briefing and submission_quality list the same files: the same column has the
+    same header in both ("Dữ liệu mẫu", not "Mẫu" in one; "Nhận lúc" with the time in both)."""
+    briefing = html_table("briefing.py", WITH, "Dùng cho số liệu")
+    quality = html_table("submission_quality.py", WITH, FILES_TABLE)
+    for rows in (briefing, quality):
+        assert set(SUBMISSION_FILE_COLUMNS_VI.values()) <= set(headers(rows))
+    received = {r["Tệp"]: r["Nhận lúc"] for r in quality}
+    assert {r["Tệp"]: r["Nhận lúc"] for r in briefing} == received
+    assert all(re.fullmatch(r"\d\d:\d\d \d\d/\d\d/\d{4}", at) for at in received.values())
 
 
 def test_submission_quality_files_table_is_in_vietnamese() -> None:
