@@ -12,6 +12,7 @@ dates, to check it shows only what was known on its date (the last section of th
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import functools
 import html as html_lib
@@ -24,7 +25,7 @@ import jupytext
 import nbformat
 import pytest
 
-from pipelines.briefing import NOTEBOOKS_DIR, execute_notebook, notebook_to_html
+from pipelines.briefing import NOTEBOOKS_DIR, WarmKernel, execute_notebook, notebook_to_html
 from pipelines.formatting import mvnd, vn_number, vn_percent
 from pipelines.notebook_tables import SUBMISSION_FILE_COLUMNS_VI
 from pipelines.submissions.rules import RULES
@@ -64,6 +65,24 @@ def default_as_of(kind: str) -> dt.date:
     return AS_OF if kind == REAL else ALL_KNOWN_AS_OF
 
 
+# The kernel the next execution takes: started, with the notebooks' imports, while the previous
+# notebook runs (as the nightly refresh starts the briefing's while dbt builds). ≈25 executions here
+# would otherwise each wait for a kernel to start and import pandas, matplotlib and duckdb.
+_NEXT_KERNEL: list[WarmKernel] = []
+
+
+def _take_warm_kernel() -> WarmKernel:
+    kernel = _NEXT_KERNEL.pop() if _NEXT_KERNEL else WarmKernel()
+    _NEXT_KERNEL.append(WarmKernel())
+    return kernel
+
+
+@atexit.register
+def _stop_the_next_kernel() -> None:
+    for kernel in _NEXT_KERNEL:
+        kernel.shutdown()
+
+
 @functools.cache
 def executed(name: str, kind: str, as_of: dt.date | None = None) -> nbformat.NotebookNode:
     as_of = as_of or default_as_of(kind)
@@ -72,7 +91,12 @@ def executed(name: str, kind: str, as_of: dt.date | None = None) -> nbformat.Not
         # its kept .ipynb is that execution.
         return nbformat.read(rendered_briefing().folder / "briefing.ipynb", as_version=4)
     params = {"warehouse_path": str(warehouse_file(kind)), "as_of": as_of.isoformat()}
-    return execute_notebook(NOTEBOOKS_DIR / name, params)
+    kernel = _take_warm_kernel()
+    try:
+        # take() gives None when the warm-up failed; execute_notebook then starts a kernel of its own.
+        return execute_notebook(NOTEBOOKS_DIR / name, params, kernel_manager=kernel.take())
+    finally:
+        kernel.shutdown()
 
 
 @functools.cache
