@@ -664,22 +664,29 @@ RISK_VI = {
 if SUBMISSION_MARTS["fct_task_progress"]:
     display(Markdown("### Nhiệm vụ có rủi ro (theo báo cáo tiến độ của sở, ngành)"))
     # The same assessment as the headline and the table above (TASK_ASSESSMENT: the view's rules).
-    risk = TASK_ASSESSMENT[TASK_ASSESSMENT["risk_reason"].notna()].copy()
-    risk["risk_reason"] = risk["risk_reason"].map(lambda r: RISK_VI.get(r, r))
-    show(
-        risk,
-        {
-            "risk_reason": "Rủi ro",
-            "item_no": "STT",
-            "effective_deadline": "Hạn",
-            "lead_agency_name": "Cơ quan chủ trì",
-            "task_name": "Nhiệm vụ",
-            "latest_report_period": "Kỳ báo cáo gần nhất",
-            "latest_percent_complete": "% hoàn thành",
-            "is_sample": "Dữ liệu mẫu",
-        },
-        empty="Không có nhiệm vụ rủi ro.",
-    )
+    risk = TASK_ASSESSMENT[TASK_ASSESSMENT["risk_reason"].notna()]
+    if risk.empty:
+        display(Markdown("*Không có nhiệm vụ rủi ro.*"))
+    # One table per risk, under its name and count: the reason is not repeated on every row, so the
+    # task names get the width (printed, the reason beside them took a column of its own on ~6 pages).
+    # A reason the view gains before this list does is shown under its code, never dropped.
+    for reason in [*RISK_VI, *sorted(set(risk["risk_reason"]) - set(RISK_VI))]:
+        rows = risk[risk["risk_reason"] == reason]
+        if rows.empty:
+            continue
+        display(Markdown(f"#### {RISK_VI.get(reason, reason)}: {vn_number(len(rows))} nhiệm vụ"))
+        show(
+            rows,
+            {
+                "item_no": "STT",
+                "effective_deadline": "Hạn",
+                "lead_agency_name": "Cơ quan chủ trì",
+                "task_name": "Nhiệm vụ",
+                "latest_report_period": "Kỳ báo cáo gần nhất",
+                "latest_percent_complete": "% hoàn thành",
+                "is_sample": "Dữ liệu mẫu",
+            },
+        )
 if SUBMISSION_MARTS["rpt_submission_status"] and SUBMISSION_MARTS["dim_submission"]:
     display(Markdown("### Sở, ngành nộp chậm hoặc có tệp bị từ chối"))
     # Who had to report which quarter by when comes from marts.rpt_submission_status (as of AS_OF);

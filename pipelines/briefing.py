@@ -209,12 +209,11 @@ body { font-family: "DejaVu Sans", "Noto Sans", Arial, sans-serif; font-size: 11
 h1 { font-size: 20pt; color: #12355b; border-bottom: 3px solid #12355b; padding-bottom: 4px; }
 h2 { font-size: 15pt; color: #12355b; margin-top: 28px; border-bottom: 1px solid #9ab; break-after: avoid; }
 h3 { font-size: 12pt; color: #12355b; break-after: avoid; }
+h4 { font-size: 11pt; color: #12355b; margin: 14px 0 4px; break-after: avoid; }
 table.nq57 { border-collapse: collapse; margin: 8px 0 16px; font-size: 9pt; width: 100%; }
 table.nq57 th { background: #e8eef5; text-align: left; }
 table.nq57 th, table.nq57 td { border: 1px solid #b8c4d0; padding: 3px 6px; vertical-align: top; }
 table.nq57 tr { break-inside: avoid; }
-/* A row's label (risk, department, scope) is never squeezed to a sliver by a long text column. */
-table.nq57 td:first-child { min-width: 8em; }
 img { max-width: 100%; break-inside: avoid; }
 .nq57-banner { background: #fde2e1; border: 2px solid #9c0006; color: #9c0006; font-weight: bold;
                padding: 8px 12px; margin: 10px 0; }
