@@ -35,7 +35,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from pipelines.as_of_sql import known_at, received_by, vn_day
 from pipelines.formatting import bvnd, mvnd, vn_number, vn_percent
-from pipelines.notebook_tables import STATUS_VI, SUBMISSION_FILE_COLUMNS_VI, fmt_cell, show
+from pipelines.notebook_tables import STATUS_VI, SUBMISSION_FILE_COLUMNS_VI, fmt_cell, in_vietnamese, show
 from pipelines.publish import restored_version
 from pipelines.warehouse_access import connect_readonly, published_path
 
@@ -88,11 +88,6 @@ def show_chart(fig, alt: str) -> None:
 
 def note(text: str, kind: str = "note") -> None:
     display(HTML(f'<div class="nq57-{kind}">{escape(text)}</div>'))
-
-
-# Readers get Vietnamese words for the marts' status codes; an unknown code is shown as it is.
-def status_vi(value: object) -> object:
-    return STATUS_VI.get(value, value) if isinstance(value, str) else value
 
 
 # The same for the documents' kind and extraction status (marts.dim_document).
@@ -219,7 +214,7 @@ MEASURE_VI = {
     "other_sources": "Nguồn khác",
     "party_digital_transformation": "Chuyển đổi số trong các cơ quan Đảng",
 }
-stated["measure"] = stated["measure"].map(lambda m: MEASURE_VI.get(m, m))
+stated["measure"] = in_vietnamese(stated["measure"], MEASURE_VI)
 stated["scope"] = stated["scope"].str.replace("part_IV", "Phần IV", regex=False)
 if not stated.empty:
     display(
@@ -719,7 +714,7 @@ if SUBMISSION_MARTS["rpt_submission_status"] and SUBMISSION_MARTS["dim_submissio
         select * from assessed where is_late or has_fatal_errors order by period, agency_code
         """
     )
-    status_df["submission_state"] = status_df["submission_state"].map(status_vi)
+    status_df["submission_state"] = in_vietnamese(status_df["submission_state"], STATUS_VI)
     show(
         status_df,
         {
@@ -790,8 +785,8 @@ docs = sql(
     "select file_name, document_kind, title, document_date, source_format, extraction_status, is_sample "
     "from marts.dim_document order by document_id"
 ).assign(
-    document_kind=lambda df: df["document_kind"].map(lambda v: DOCUMENT_KIND_VI.get(v, v)),
-    extraction_status=lambda df: df["extraction_status"].map(lambda v: EXTRACTION_STATUS_VI.get(v, v)),
+    document_kind=lambda df: in_vietnamese(df["document_kind"], DOCUMENT_KIND_VI),
+    extraction_status=lambda df: in_vietnamese(df["extraction_status"], EXTRACTION_STATUS_VI),
     document_date=lambda df: df["document_date"].map(vn_date_text),
 )
 show(
@@ -811,7 +806,7 @@ else:
     # Every file received by AS_OF, with the versions the figures above rest on marked; files received
     # later are not listed, and a version replaced only after AS_OF is still the one in force here.
     listed = submissions.sort_values(["agency_code", "period", "received_at"]).assign(
-        status=lambda df: df["status"].map(status_vi)
+        status=lambda df: in_vietnamese(df["status"], STATUS_VI)
     )
     display(
         Markdown(
