@@ -20,11 +20,11 @@ install: $(STAMP)
 run: install
 	$(BIN)/nq57 refresh
 
-## Every test (unit, pipeline, dbt, browser).
+## Every test (unit, pipeline, dbt, browser), on both cores: a module's tests stay on one worker.
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadscope
 
 DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 

@@ -10,6 +10,7 @@ pipelines.dbt_worker) with one of these folders before it loads either.
 from __future__ import annotations
 
 import shutil
+import time
 import uuid
 from pathlib import Path
 
@@ -18,6 +19,9 @@ from pipelines.paths import DBT_PROJECT_DIR
 DBT_TARGET_DIR = DBT_PROJECT_DIR / "target"
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 RUN_TARGETS_KEPT = 3
+# A folder changed this recently may belong to a dbt still running (another refresh's docs site, a
+# build started by hand beside the nightly one): never pruned, however many newer folders exist.
+RUN_TARGET_MIN_AGE_S = 3600
 
 
 def run_target_path(run_id: str, prefix: str = "run") -> Path:
@@ -39,8 +43,10 @@ def keep_parse_state(target: Path) -> None:
         tmp.replace(DBT_TARGET_DIR / PARTIAL_PARSE_FILE)
 
 
-def prune_run_targets(keep: int = RUN_TARGETS_KEPT) -> None:
-    """Delete all but the newest few per-invocation target folders (each holds ~2 MB of artifacts)."""
+def prune_run_targets(keep: int = RUN_TARGETS_KEPT, min_age_s: float = RUN_TARGET_MIN_AGE_S) -> None:
+    """Delete all but the newest few per-invocation target folders (each holds ~2 MB of artifacts),
+    and none changed in the last ``min_age_s`` seconds."""
+    cutoff = time.time() - min_age_s
     runs = sorted(
         (
             p
@@ -51,4 +57,5 @@ def prune_run_targets(keep: int = RUN_TARGETS_KEPT) -> None:
         reverse=True,
     )
     for old in runs[keep:]:
-        shutil.rmtree(old, ignore_errors=True)
+        if old.stat().st_mtime < cutoff:
+            shutil.rmtree(old, ignore_errors=True)

@@ -26,3 +26,38 @@ def resolution_txt() -> Path:
 @pytest.fixture(scope="session")
 def slides_txt() -> Path:
     return SLIDES_TXT
+
+
+# `make test` runs the suite on both cores (pytest-xdist, `-n 2 --dist loadscope`). A scope is a
+# module, so a module's fixtures (a real refresh each, ≈30 s) run once; these modules read the
+# warehouse tests/dbt_warehouse.py builds once per process (≈40 s) and form one scope, so it is
+# built once, not on each worker.
+SHARED_BUILD_MODULES = frozenset(
+    {
+        "test_briefing.py",
+        "test_briefing_browser.py",
+        "test_dbt_analyst_questions.py",
+        "test_dbt_marts.py",
+        "test_notebooks.py",
+        "test_pdf_printer.py",
+    }
+)
+
+
+def scheduling_scope(nodeid: str) -> str:
+    """The unit of work a worker takes whole: a test's module, or the shared build's modules."""
+    module = nodeid.split("::", 1)[0]
+    return "shared dbt build" if Path(module).name in SHARED_BUILD_MODULES else module
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByModuleSharingTheBuild(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return scheduling_scope(nodeid)
+
+    return ByModuleSharingTheBuild(config, log)

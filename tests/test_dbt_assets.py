@@ -116,6 +116,59 @@ def test_the_overridden_private_methods_still_exist_in_dagster_dbt():
     assert "_initialize_dbt_core_adapter" in inspect.getsource(DbtCliResource.cli)
 
 
+def _blocked_on_a_lock(pid: int) -> bool:
+    from pathlib import Path
+
+    return any(
+        "->" in line and line.split()[-4] == str(pid) for line in Path("/proc/locks").read_text().splitlines()
+    )
+
+
+def test_a_second_process_waits_for_the_manifest_being_prepared_then_finds_it_fresh(tmp_path):
+    """Every process loading the definitions prepares the manifest (the UI, the daemon, a refresh,
+    the test workers): one parses at a time, so none reads a manifest another is still writing."""
+    import fcntl
+    import subprocess
+    import sys
+    import time
+
+    target = tmp_path / "target"
+    target.mkdir()
+    prepare = (
+        "from pathlib import Path; from dagster_dbt import DbtProject; "
+        "from pipelines.assets import dbt_assets; "
+        f"project = DbtProject(project_dir=dbt_assets.DBT_PROJECT_DIR, "
+        f"profiles_dir=dbt_assets.DBT_PROJECT_DIR, target_path=Path({str(target)!r})); "
+        "print(dbt_assets.prepare_manifest(project))"
+    )
+    env = {**os.environ, "NQ57_WAREHOUSE_DIR": str(tmp_path / "warehouse")}
+    with open(target / ".prepare_manifest.lock", "w") as held:  # as a process in the middle of a parse
+        fcntl.flock(held, fcntl.LOCK_EX)
+        waiting = subprocess.Popen(
+            [sys.executable, "-c", prepare],
+            cwd=dbt_assets.DBT_PROJECT_DIR.parent,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        # The kernel lists a process blocked on a lock in /proc/locks, its line marked "->".
+        deadline = time.monotonic() + 120
+        while not _blocked_on_a_lock(waiting.pid):
+            assert waiting.poll() is None, waiting.communicate()[1][-2000:]
+            assert time.monotonic() < deadline, "the second process never waited for the lock"
+            time.sleep(0.2)
+        assert not (target / "manifest.json").exists()
+    out, err = waiting.communicate(timeout=180)
+    assert waiting.returncode == 0, err[-2000:]
+    manifest = target / "manifest.json"
+    assert out.strip().endswith("manifest.json") and manifest.is_file()
+    parsed_at = manifest.stat().st_mtime_ns
+    again = subprocess.run([sys.executable, "-c", prepare], cwd=dbt_assets.DBT_PROJECT_DIR.parent, env=env)
+    assert again.returncode == 0
+    assert manifest.stat().st_mtime_ns == parsed_at  # fresh: not parsed a second time
+
+
 def test_the_manifest_parse_is_reused_by_the_next_build(monkeypatch, tmp_path):
     """On a fresh clone the manifest is parsed at start-up; dbt keeps that parse for the build only
     when the profile (the build's DuckDB path) is the same, else it parses the project again."""

@@ -30,3 +30,19 @@ def test_old_run_target_folders_are_pruned(monkeypatch, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == sorted(
         ["compiled", *(f.name for f in folders[-3:])]
     )
+
+
+def test_a_folder_changed_within_the_hour_is_never_pruned(monkeypatch, tmp_path):
+    # Another dbt may still be writing there (two test workers, a build by hand beside the night's).
+    import os
+    import time
+
+    monkeypatch.setattr(dbt_targets, "DBT_TARGET_DIR", tmp_path)
+    in_use = dbt_targets.run_target_path("in-use-0000000000")
+    os.utime(in_use, (time.time() - 600, time.time() - 600))  # started ten minutes ago, still building
+    newer = [dbt_targets.run_target_path(f"{i:016d}") for i in range(3)]
+    dbt_targets.prune_run_targets(keep=3)
+    assert in_use.is_dir()
+    os.utime(in_use, (time.time() - 7200, time.time() - 7200))  # two hours old: a leftover
+    dbt_targets.prune_run_targets(keep=3)
+    assert not in_use.exists() and all(folder.is_dir() for folder in newer)

@@ -10,6 +10,7 @@ dbt reads the raw tables from ``$NQ57_RAW_DIR`` and writes the DuckDB file named
 ``pipelines.paths`` before dbt starts, so Dagster and dbt always agree.
 """
 
+import fcntl
 import importlib.metadata
 import os
 import shutil
@@ -110,12 +111,21 @@ def _manifest_is_stale(project: DbtProject) -> bool:
 
 
 def prepare_manifest(project: DbtProject = nq57_dbt_project) -> Path:
-    """`dbt parse` when the manifest is missing or stale, or under `dagster dev`; returns its path."""
-    if project.preparer.using_dagster_dev() or _manifest_is_stale(project):
-        # With the build's own profile (its DuckDB path): dbt keeps this parse for the next build
-        # only if the profile is the same, else the first build of a fresh clone parses again (≈4 s).
-        apply_dbt_environment()
-        dbt_resource().cli(["parse", "--quiet"], target_path=project.target_path).wait()
+    """`dbt parse` when the manifest is missing or stale, or under `dagster dev`; returns its path.
+
+    One process at a time: every process that loads the definitions comes here (the UI, the daemon,
+    `nq57 refresh`, the two workers of `make test`), and two dbt parses writing the same target
+    folder at once can leave a manifest half written. The second waits, then finds it fresh."""
+    if not (project.preparer.using_dagster_dev() or _manifest_is_stale(project)):
+        return project.manifest_path
+    project.target_path.mkdir(parents=True, exist_ok=True)
+    with open(project.target_path / ".prepare_manifest.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or when the process dies
+        if project.preparer.using_dagster_dev() or _manifest_is_stale(project):
+            # With the build's own profile (its DuckDB path): dbt keeps this parse for the next build
+            # only if the profile is the same, else the first build of a fresh clone parses again (≈4 s).
+            apply_dbt_environment()
+            dbt_resource().cli(["parse", "--quiet"], target_path=project.target_path).wait()
     return project.manifest_path
 
 
