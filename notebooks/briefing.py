@@ -35,7 +35,15 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from pipelines.as_of_sql import known_at, received_by, vn_day
 from pipelines.formatting import bvnd, mvnd, vn_number, vn_percent
-from pipelines.notebook_tables import STATUS_VI, SUBMISSION_FILE_COLUMNS_VI, fmt_cell, in_vietnamese, show
+from pipelines.notebook_tables import (
+    STATUS_VI,
+    SUBMISSION_FILE_COLUMNS_VI,
+    fmt_cell,
+    formatted,
+    in_vietnamese,
+    show,
+    unaccented,
+)
 from pipelines.publish import restored_version
 from pipelines.warehouse_access import connect_readonly, published_path
 
@@ -711,23 +719,56 @@ if SUBMISSION_MARTS["rpt_submission_status"] and SUBMISSION_MARTS["dim_submissio
             from marts.rpt_submission_status s
             left join files f using (agency_code, period)
         )
-        select * from assessed where is_late or has_fatal_errors order by period, agency_code
+        select a.*, coalesce(g.agency_name, a.agency_code) as agency_name
+        from assessed a left join marts.dim_agency g using (agency_code)
+        order by a.period, a.agency_code
         """
     )
-    status_df["submission_state"] = in_vietnamese(status_df["submission_state"], STATUS_VI)
-    show(
-        status_df,
-        {
-            "agency_code": "Sở, ngành",
-            "period": "Kỳ",
-            "deadline_date": "Hạn nộp",
-            "submission_state": "Trạng thái",
-            "is_late": "Nộp chậm",
-            "has_fatal_errors": "Có tệp bị từ chối",
-            "revision_count": "Số lần nộp lại",
-        },
-        empty="Không có sở, ngành nào nộp chậm hoặc bị từ chối.",
-    )
+
+    def report_cell(row: pd.Series) -> str:
+        """One agency's report for one quarter, in a few words."""
+        if row["submission_state"] == "submitted":
+            words = ["nộp chậm" if row["is_late"] else "đúng hạn"]
+            if row["has_fatal_errors"]:
+                words.append("có tệp bị từ chối")
+        elif row["submission_state"] == "rejected_only":
+            words = ["chỉ có tệp bị từ chối"]
+        else:
+            words = ["chưa nộp" if row["is_late"] else "chưa đến hạn"]
+        if row["revision_count"]:
+            words.append(f"nộp lại {row['revision_count']} lần")
+        return "; ".join(words)
+
+    # One row per department with a quarter late, missing or rejected, one column per quarter: the
+    # list of (department, quarter) pairs ran to ~70 lines while few departments report yet.
+    if status_df.empty:
+        flagged = []
+    else:
+        status_df["cell"] = status_df.apply(report_cell, axis=1)
+        flagged = sorted(
+            status_df.loc[status_df["is_late"] | status_df["has_fatal_errors"], "agency_code"].unique()
+        )
+    if not flagged:
+        display(Markdown("*Không có sở, ngành nào nộp chậm hoặc bị từ chối.*"))
+    else:
+        grid = status_df[status_df["agency_code"].isin(flagged)].pivot(
+            index=["agency_code", "agency_name"], columns="period", values="cell"
+        )
+        grid = grid.reset_index().drop(columns="agency_code").rename(columns={"agency_name": "Sở, ngành"})
+        grid.columns.name = None
+        # In the order of the alphabet a reader expects: "Ủy ban" among the U, not after the Z.
+        grid = grid.sort_values("Sở, ngành", key=lambda names: names.map(unaccented)).reset_index(drop=True)
+        everyone = status_df["agency_code"].nunique()
+        others = everyone - len(flagged)
+        display(
+            Markdown(
+                f"{len(flagged)}/{everyone} sở, ngành có quý nộp báo cáo chậm, chưa nộp hoặc có tệp bị từ "
+                "chối (so với hạn nộp của từng quý)"
+                + (f"; {others} sở, ngành còn lại không có quý nào như vậy." if others else ".")
+            )
+        )
+        # Equal quarter columns, the department's name in the first (the briefing's stylesheet).
+        display(HTML(formatted(grid).to_html(index=False, escape=True, classes="nq57 nq57-grid")))
 
 # %% [markdown]
 # ## 6. Các điểm không khớp trong tài liệu nguồn

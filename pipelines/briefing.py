@@ -214,6 +214,8 @@ table.nq57 { border-collapse: collapse; margin: 8px 0 16px; font-size: 9pt; widt
 table.nq57 th { background: #e8eef5; text-align: left; }
 table.nq57 th, table.nq57 td { border: 1px solid #b8c4d0; padding: 3px 6px; vertical-align: top; }
 table.nq57 tr { break-inside: avoid; }
+table.nq57-grid { table-layout: fixed; }
+table.nq57-grid th:first-child { width: 34%; }
 img { max-width: 100%; break-inside: avoid; }
 .nq57-banner { background: #fde2e1; border: 2px solid #9c0006; color: #9c0006; font-weight: bold;
                padding: 8px 12px; margin: 10px 0; }

@@ -7,6 +7,7 @@ Display only: the DataFrames analysts work with keep their raw columns and value
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -72,6 +73,13 @@ SUBMISSION_FILE_COLUMNS_VI = {
 def in_vietnamese(values: pd.Series, words: dict[str, str]) -> pd.Series:
     """Codes replaced by their Vietnamese words (for display); an unknown code or NULL stays as it is."""
     return values.map(lambda v: words.get(v, v) if isinstance(v, str) else v)
+
+
+def unaccented(text: object) -> str:
+    """``text`` without its Vietnamese tone and vowel marks, lower case (đ as d): a sort key that puts
+    "Ủy ban" among the u and "Đài" among the d, as a Vietnamese reader looks for them."""
+    decomposed = unicodedata.normalize("NFD", str(text).replace("Đ", "D").replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def fmt_cell(value: object) -> str:

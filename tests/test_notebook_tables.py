@@ -21,6 +21,7 @@ from pipelines.notebook_tables import (
     formatted,
     in_vietnamese,
     show,
+    unaccented,
 )
 from pipelines.paths import DBT_PROJECT_DIR
 from pipelines.submissions.rules import RULES
@@ -143,3 +144,16 @@ def test_codes_in_vietnamese_on_a_copy_unknown_code_and_null_kept():
     shown = in_vietnamese(raw, {"stated": "có số liệu", "not_published": "chưa công bố"})
     assert [fmt_cell(v) for v in shown] == ["có số liệu", "chưa công bố", "something_new", "—"]
     assert raw.equals(before)  # the analysts' column is unchanged
+
+
+def test_names_sort_as_a_vietnamese_reader_looks_for_them():
+    assert unaccented("Ủy ban MTTQ Việt Nam tỉnh") == "uy ban mttq viet nam tinh"
+    assert unaccented("Đài Phát thanh") == "dai phat thanh" and unaccented("Sở Y tế") == "so y te"
+    names = ["Văn phòng Tỉnh ủy", "Ủy ban MTTQ Việt Nam tỉnh", "Đài Phát thanh", "Công an tỉnh", "Sở Y tế"]
+    assert sorted(names, key=unaccented) == [
+        "Công an tỉnh",
+        "Đài Phát thanh",
+        "Sở Y tế",
+        "Ủy ban MTTQ Việt Nam tỉnh",
+        "Văn phòng Tỉnh ủy",
+    ]
