@@ -31,7 +31,7 @@ from pipelines.refresh_state import (
     record_failure,
     record_success,
 )
-from pipelines.run_failure import describe_failure
+from pipelines.run_failure import describe_failure, failure_details
 
 ALL_ASSETS = [extracted_documents, ingested_submissions, *DBT_ASSETS, published_warehouse, nightly_briefing]
 
@@ -140,8 +140,9 @@ def new_input_sensor(context: dg.SensorEvaluationContext):
 )
 def record_refresh_failure(context: dg.RunFailureSensorContext):
     """Write down why a refresh failed (warehouse/state/refresh_failures.jsonl)."""
-    stage, reason = describe_failure(_run_events(context) or [context.failure_event])
-    record_failure(context.dagster_run.run_id, stage, reason)
+    events = _run_events(context) or [context.failure_event]
+    stage, reason = describe_failure(events)
+    record_failure(context.dagster_run.run_id, stage, reason, failure_details(events))
 
 
 @dg.run_status_sensor(

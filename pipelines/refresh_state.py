@@ -69,9 +69,13 @@ FAILURES_LOG = "refresh_failures.jsonl"
 SUCCESSES_LOG = "refresh_successes.jsonl"
 
 
-def record_failure(run_id: str, stage: str, reason: str) -> Path:
-    """Append why a refresh failed (run id, the failed steps, the error) to the failures log."""
-    return _append(FAILURES_LOG, {"run_id": run_id, "stage": stage, "reason": reason})
+def record_failure(run_id: str, stage: str, reason: str, details: str | None = None) -> Path:
+    """Append why a refresh failed (run id, the failed steps, the error; ``details``: the errors in
+    full with their stack traces, for whoever mends the code) to the failures log."""
+    entry = {"run_id": run_id, "stage": stage, "reason": reason}
+    if details:
+        entry["details"] = details
+    return _append(FAILURES_LOG, entry)
 
 
 def record_success(

@@ -37,6 +37,18 @@ def describe_failure(events: Iterable[Any]) -> tuple[str, str]:
     return "run", "unknown"
 
 
+def failure_details(events: Iterable[Any]) -> str:
+    """Every error of a failed run in full (message, cause chain, stack frames), as Dagster prints
+    them: kept in the failure record, since the command line's console shows only their first line."""
+    texts = [
+        f"[{e.step_key or 'run'}] {_error(e).to_string()}"
+        for e in events
+        if (e.is_step_failure or e.event_type_value in ("RESOURCE_INIT_FAILURE", "PIPELINE_FAILURE"))
+        and _error(e) is not None
+    ]
+    return "\n".join(dict.fromkeys(texts))
+
+
 # What Dagster's code server logs when the process of a run it launched died without ending the
 # run (kill -9, the kernel's out-of-memory killer): the run's own failure then only says it "has
 # been marked as failed from outside the execution context".

@@ -248,16 +248,22 @@ def test_warm_kernel_runs_the_briefing_imports_before_the_notebook(tmp_path: Pat
     kernel.shutdown()  # twice is harmless (the run's teardown after the asset's own release)
 
 
-def test_kernels_talk_over_private_unix_sockets_not_localhost_tcp(tmp_path: Path, capfd) -> None:
+def test_kernels_talk_over_private_unix_sockets_not_localhost_tcp(tmp_path: Path, capfd, monkeypatch) -> None:
     """Any local user can listen to a kernel on localhost TCP (plain text, and a warning from
     ipykernel in every night's log); the briefing's kernels use sockets in a 0700 folder."""
     import stat
     import tempfile
 
+    # A temp folder of this test's own: the other test worker's refreshes start kernels too.
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+
     def private_folders() -> set[Path]:
-        return set(Path(tempfile.gettempdir()).glob("nq57_kernel_*"))
+        return set(temp.glob("nq57_kernel_*"))
 
     before = private_folders()
+    assert before == set()
     kernel = WarmKernel()
     try:
         manager = kernel.take()
@@ -269,9 +275,9 @@ def test_kernels_talk_over_private_unix_sockets_not_localhost_tcp(tmp_path: Path
         assert "pandas loaded before this cell: True" in _probe(tmp_path, manager)
     finally:
         kernel.shutdown()
-    assert not folder.exists()
+    assert not folder.exists() and folder.parent == temp
     assert "pandas loaded before this cell: False" in _probe(tmp_path)  # a kernel of its own
-    assert private_folders() == before  # its socket folder went with it
+    assert private_folders() == set()  # its socket folder went with it
     assert "without encryption" not in capfd.readouterr().err
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.console_log import DETAILS_HIDDEN
+
 pytestmark = pytest.mark.slow
 
 
@@ -419,3 +421,10 @@ def test_a_failed_refresh_ends_with_the_step_and_the_reason(tmp_path):
     assert last[1].endswith(str(tmp_path / "warehouse" / "state" / "refresh_failures.jsonl"))
     recorded = json.loads((tmp_path / "warehouse" / "state" / "refresh_failures.jsonl").read_text("utf-8"))
     assert recorded["reason"].startswith("ingested_submissions: NoPlanDocumentError: ")
+    # The console gives each error one line; the stack traces are in the failure record.
+    assert "Stack Trace" not in done.stdout + done.stderr and 'File "' not in done.stdout + done.stderr
+    assert DETAILS_HIDDEN in done.stderr
+    assert "raise NoPlanDocumentError(NO_PLAN_DOCUMENT)" in recorded["details"]
+    # As the hidden part's note says, --verbose prints them as Dagster does.
+    verbose = refresh(env, "--verbose")
+    assert verbose.returncode == 1 and "raise NoPlanDocumentError(NO_PLAN_DOCUMENT)" in verbose.stderr

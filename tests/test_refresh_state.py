@@ -158,3 +158,16 @@ def test_a_damaged_state_log_is_read_for_what_it_holds_and_one_that_cannot_be_wr
 
     record_failure("run-3", "nq57_dbt_models", "lý do")
     assert "Không ghi được nhật ký trạng thái" in capsys.readouterr().err
+
+
+def test_a_failure_keeps_its_details_beside_the_reason_only_when_there_are_some(monkeypatch, tmp_path):
+    from pipelines.refresh_state import FAILURES_LOG, read_log, record_failure
+
+    monkeypatch.setenv("NQ57_WAREHOUSE_DIR", str(tmp_path))
+    record_failure(
+        "run-1", "ingested_submissions", "lý do", "[ingested_submissions] RuntimeError: …\nStack Trace: …"
+    )
+    record_failure("run-2", "run", "lý do")
+    first, second = read_log(FAILURES_LOG)
+    assert first["reason"] == "lý do" and first["details"].endswith("Stack Trace: …")
+    assert "details" not in second

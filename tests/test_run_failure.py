@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.run_failure import describe_failure
+from pipelines.run_failure import describe_failure, failure_details
 
 
 @dg.asset
@@ -59,6 +59,16 @@ def test_a_resource_that_cannot_start_is_named_with_its_error_not_unknown():
     # The run failure event alone (what a sensor always has) gives the innermost cause too.
     (run_failure,) = [e for e in result.all_events if e.event_type_value == "PIPELINE_FAILURE"]
     assert describe_failure([run_failure]) == ("run", reason.split(": ", 1)[1])
+
+
+def test_the_details_keep_every_error_in_full_with_its_frames():
+    # What the console of `nq57 refresh` leaves out is kept in the failure record.
+    result = dg.materialize([raw_tables], raise_on_error=False)
+    details = failure_details(result.all_events)
+    assert details.startswith("[raw_tables] ")
+    assert "RuntimeError: Không đọc được bảng thô plan_items.parquet" in details
+    assert 'raise RuntimeError("Không đọc được bảng thô plan_items.parquet")' in details  # the frame's line
+    assert failure_details([e for e in result.all_events if not e.is_failure]) == ""
 
 
 def test_no_failure_event_at_all_says_unknown():

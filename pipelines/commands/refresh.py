@@ -80,9 +80,13 @@ def run(args: argparse.Namespace) -> int:
     import dagster as dg
 
     from pipelines.definitions import defs, published_version, run_request_for
-    from pipelines.run_failure import describe_failure
+    from pipelines.run_failure import describe_failure, failure_details
 
     job = defs.resolve_job_def("refresh")
+    if not args.verbose:  # the console's error lines without their stack traces (pipelines.console_log)
+        from pipelines.console_log import console_without_stack_traces
+
+        job = job.with_logger_defs({"console": console_without_stack_traces})
     if scope == "submissions":
         print(
             "  chỉ có báo cáo của sở, ngành mới hoặc thay đổi: dựng lại phần báo cáo trên kho đã công bố "
@@ -109,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
     print(summary(result, stage_seconds, time.monotonic() - started, published_after))
     if not result.success:
         stage, reason = describe_failure(result.all_events)
-        path = record_failure(result.run_id, stage, reason)
+        path = record_failure(result.run_id, stage, reason, failure_details(result.all_events))
         # The last lines an operator reads: what failed and why, without scrolling up to the traces.
         print(
             f"Làm mới thất bại ở bước {stage} (refresh failed at): {reason}\n"
