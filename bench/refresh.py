@@ -1,6 +1,6 @@
 """Refresh timings side by side (issue 5): full, no new input, one new submission, and the bare parts.
 
-    .venv/bin/python bench/refresh.py [--json PATH]
+    .venv/bin/python bench/refresh.py [--rounds N] [--json PATH]
 
 Runs in a temporary warehouse folder (NQ57_WAREHOUSE_DIR) with a temporary copy of
 raw/submissions, so the project's own warehouse and inputs are untouched. In order:
@@ -39,6 +39,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -84,10 +85,8 @@ def python(code: str) -> list[str]:
     return [str(BIN / "python"), "-c", code]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--json", type=Path, help="also write the timings to this file")
-    args = parser.parse_args()
+def one_round() -> dict[str, float]:
+    """Every measurement once, in a temporary folder of its own; returns seconds by name."""
     results: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
@@ -164,9 +163,11 @@ def main() -> None:
             python("import pipelines.definitions"), env
         )
 
-    width = max(len(name) for name in results)
-    for name, seconds in results.items():
-        print(f"{name:<{width}}  {seconds:7.1f} s")
+    return results
+
+
+def ratios_of(results: dict[str, float]) -> dict[str, float]:
+    """The aims' ratios (and the ways of reading the second one) from one set of timings."""
     first = results["full refresh, first ever"]
     again = results["full refresh again (--full)"]
     extraction = results["bare: extraction alone"]
@@ -189,12 +190,41 @@ def main() -> None:
         )
         / cold,
     }
+    return ratios
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", type=Path, help="also write the timings to this file")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="measure everything this many times and report the median (default 3: on this shared "
+        "2-core machine one refresh can take 23 s or 33 s minutes apart)",
+    )
+    args = parser.parse_args()
+    rounds = [one_round() for _ in range(max(1, args.rounds))]
+    # Medians of each timing, and the ratios of those medians; the range shows the day's noise.
+    results = {name: statistics.median(r[name] for r in rounds) for name in rounds[0]}
+    ratios = ratios_of(results)
+    per_round = [ratios_of(r) for r in rounds]
+
+    width = max(len(name) for name in results)
+    print(f"median of {len(rounds)} round(s); range in brackets")
+    for name, seconds in results.items():
+        low, high = min(r[name] for r in rounds), max(r[name] for r in rounds)
+        print(f"{name:<{width}}  {seconds:7.1f} s  [{low:.1f}–{high:.1f}]")
     print()
     for name, value in ratios.items():
         aim = "≤ 0.20" if name.startswith("no new input") else "≤ 1.30"
-        print(f"{name:<82}  {value:5.2f}  (aim {aim})")
+        low, high = min(r[name] for r in per_round), max(r[name] for r in per_round)
+        print(f"{name:<82}  {value:5.2f}  (aim {aim})  [{low:.2f}–{high:.2f}]")
     if args.json:
-        args.json.write_text(json.dumps({"seconds": results, "ratios": ratios}, indent=1), encoding="utf-8")
+        args.json.write_text(
+            json.dumps({"seconds": results, "ratios": ratios, "rounds": rounds}, indent=1),
+            encoding="utf-8",
+        )
 
 
 if __name__ == "__main__":
