@@ -25,7 +25,7 @@ from typing import Any
 
 import dagster as dg
 from dagster import AssetExecutionContext
-from dagster_dbt import (
+from dagster_dbt import (  # without dbt-core: pipelines/assets/__init__.py imported it first
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
     DbtCliResource,
