@@ -701,7 +701,8 @@ if SUBMISSION_MARTS["rpt_submission_status"] and SUBMISSION_MARTS["dim_submissio
             select agency_code, period, count(*) as files_received,
                    count(*) filter (where status in ('accepted', 'flagged')) as versions_loaded,
                    count(*) filter (where status = 'rejected') as files_rejected,
-                   min(received_at) filter (where status in ('accepted', 'flagged')) as first_loaded_at
+                   min(received_at) filter (where status in ('accepted', 'flagged')) as first_loaded_at,
+                   bool_or(is_sample) as is_sample
             from marts.dim_submission
             where {RECEIVED} and agency_code is not null and period is not null
             group by all
@@ -715,7 +716,8 @@ if SUBMISSION_MARTS["rpt_submission_status"] and SUBMISSION_MARTS["dim_submissio
                         then {vn_day("f.first_loaded_at")} > s.deadline_date
                         else s.deadline_date < {DAY} end as is_late,
                    coalesce(f.files_rejected, 0) > 0 as has_fatal_errors,
-                   greatest(coalesce(f.versions_loaded, 0) - 1, 0) as revision_count
+                   greatest(coalesce(f.versions_loaded, 0) - 1, 0) as revision_count,
+                   coalesce(f.is_sample, false) as is_sample
             from marts.rpt_submission_status s
             left join files f using (agency_code, period)
         )
@@ -724,6 +726,8 @@ if SUBMISSION_MARTS["rpt_submission_status"] and SUBMISSION_MARTS["dim_submissio
         order by a.period, a.agency_code
         """
     )
+
+    SAMPLE_WORDS = "dữ liệu mẫu"
 
     def report_cell(row: pd.Series) -> str:
         """One agency's report for one quarter, in a few words."""
@@ -737,6 +741,8 @@ if SUBMISSION_MARTS["rpt_submission_status"] and SUBMISSION_MARTS["dim_submissio
             words = ["chưa nộp" if row["is_late"] else "chưa đến hạn"]
         if row["revision_count"]:
             words.append(f"nộp lại {row['revision_count']} lần")
+        if row["is_sample"]:  # the cell rests on sample files, not on a department's real report
+            words.append(SAMPLE_WORDS)
         return "; ".join(words)
 
     # One row per department with a quarter late, missing or rejected, one column per quarter: the
@@ -767,6 +773,12 @@ if SUBMISSION_MARTS["rpt_submission_status"] and SUBMISSION_MARTS["dim_submissio
                 + (f"; {others} sở, ngành còn lại không có quý nào như vậy." if others else ".")
             )
         )
+        if status_df.loc[status_df["agency_code"].isin(flagged), "is_sample"].any():
+            note(
+                f"Ô có chữ “{SAMPLE_WORDS}”: tình trạng nộp dựa trên tệp mẫu (sample data), "
+                "không phải báo cáo thật của sở, ngành.",
+                "banner",
+            )
         # Equal quarter columns, the department's name in the first (the briefing's stylesheet).
         display(HTML(formatted(grid).to_html(index=False, escape=True, classes="nq57 nq57-grid")))
 

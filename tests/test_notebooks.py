@@ -687,17 +687,18 @@ def late_report_grid(as_of: dt.date) -> dict[tuple[str, str], str]:
 
 def expected_late_report_grid(as_of: dt.date) -> dict[tuple[str, str], str]:
     """The same grid from marts.rpt_submission_status as of ``as_of``: every quarter of each
-    department with at least one quarter late or with a rejected file."""
+    department with at least one quarter late or with a rejected file; a quarter whose files are
+    samples says so."""
     grid = {}
     statuses = query(
         REAL,
         "select coalesce(a.agency_name, s.agency_code), s.period, s.submission_state, s.is_late, "
-        "s.has_fatal_errors, s.revision_count, bool_or(s.is_late or s.has_fatal_errors) "
+        "s.has_fatal_errors, s.revision_count, s.is_sample, bool_or(s.is_late or s.has_fatal_errors) "
         "over (partition by s.agency_code) from marts.rpt_submission_status s "
         "left join marts.dim_agency a using (agency_code)",
         as_of,
     )
-    for agency, period, state, is_late, fatal, revisions, flagged in statuses:
+    for agency, period, state, is_late, fatal, revisions, sample, flagged in statuses:
         if not flagged:
             continue
         if state == "submitted":
@@ -706,7 +707,8 @@ def expected_late_report_grid(as_of: dt.date) -> dict[tuple[str, str], str]:
             words = ["chỉ có tệp bị từ chối"]
         else:
             words = ["chưa nộp" if is_late else "chưa đến hạn"]
-        grid[agency, period] = "; ".join([*words, *([f"nộp lại {revisions} lần"] if revisions else [])])
+        words += [f"nộp lại {revisions} lần"] if revisions else []
+        grid[agency, period] = "; ".join([*words, *(["dữ liệu mẫu"] if sample else [])])
     return grid
 
 
@@ -742,7 +744,11 @@ def test_briefing_when_every_file_is_known_shows_what_the_marts_show() -> None:
             late,
         )
     )
-    assert late_report_grid(late) == expected_late_report_grid(late)
+    grid = late_report_grid(late)
+    assert grid == expected_late_report_grid(late)
+    # The shipped reports are samples: the cells resting on them say so, and a banner explains it.
+    assert any(cell.endswith("; dữ liệu mẫu") for cell in grid.values())
+    assert "Ô có chữ “dữ liệu mẫu”: tình trạng nộp dựa trên tệp mẫu" in text("briefing.py", REAL, late)
     assert files_shown(late) == {
         f: "có" if current else "không"
         for f, current in query(REAL, "select file_name, is_current from marts.dim_submission", late)
