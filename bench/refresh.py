@@ -94,13 +94,11 @@ def warm_caches() -> None:
     1,6 M file-system inputs) that the later ones found in memory: round one's first-ever refresh
     was 30,6 s against 17–19 s minutes later. The nightly refresh may well start cold, but the ratio
     compares it with bare parts measured after it, so every command is timed warm."""
-    env = {**os.environ}
     subprocess.run(
         python(
             "import pipelines.definitions, dbt.cli.main, dbt.adapters.duckdb, duckdb, pandas,"
             " matplotlib.pyplot, nbconvert, nbclient, jupytext, ipykernel, pyarrow.parquet"
         ),
-        env=env,
         cwd=ROOT,
         check=True,
         capture_output=True,
@@ -109,7 +107,7 @@ def warm_caches() -> None:
 
     chromium = find_chromium()
     if chromium:
-        subprocess.run([chromium, "--version"], env=env, capture_output=True)
+        subprocess.run([chromium, "--version"], capture_output=True)
 
 
 def one_round() -> dict[str, float]:

@@ -6,6 +6,8 @@ project asks dagster-dbt for none of that: dbt always runs in a child process (t
 pipelines.dbt_worker, or the dbt CLI), the assets select every node, and Nq57DbtCliResource reads
 the dbt version from the installed package. dagster-dbt supports this mode for dbt Fusion: when
 ``dbt.version`` cannot be imported it reads the manifest as plain JSON and uses its own enums.
+A dbt selection narrower than every node (``@dbt_assets(select=...)``, build_dbt_asset_selection)
+would then fail to load with DagsterDbtCoreNotInstalledError: drop this loader before adding one.
 
 Every process that loads the code location pays for the import (``nq57 refresh``, the daemon, the
 UI, each test module that loads the definitions), and in the refresh it sits on the path to the
