@@ -21,6 +21,7 @@ warehouse_path = None
 # %%
 # Setup: read-only access through the project's helper, Vietnamese number formats, offline charts.
 import datetime as dt
+import textwrap
 from decimal import Decimal
 from html import escape
 from pathlib import Path
@@ -43,6 +44,9 @@ from pipelines.notebook_tables import (
     in_vietnamese,
     show,
     unaccented,
+    vn_locator,
+    vn_period,
+    without_english_gloss,
 )
 from pipelines.publish import restored_version
 from pipelines.warehouse_access import connect_readonly, published_path
@@ -53,6 +57,8 @@ WAREHOUSE = Path(warehouse_path) if warehouse_path else published_path()
 # PNG output only: the HTML must render with no JavaScript and no network (no Plotly/Altair).
 matplotlib.rcParams.update({"font.family": "DejaVu Sans", "figure.dpi": 110, "savefig.dpi": 110})
 VN_AXIS = FuncFormatter(lambda value, _pos: vn_number(Decimal(str(round(value)))))
+# Small values with their decimals, written the Vietnamese way: 42,5 (not 42.5).
+VN_TICK = FuncFormatter(lambda value, _pos: f"{value:g}".replace(".", ","))
 
 
 # One read-only connection for the whole briefing: every figure comes from the same published
@@ -109,6 +115,7 @@ EXTRACTION_STATUS_VI = {
     "failed": "không đọc được",
     "duplicate": "bản trùng, không nạp",
     "not_listed": "chưa khai báo trong manifest, không nạp",
+    "changed_since_listed": "khác với bản đã khai báo trong manifest, không nạp",
     "superseded": "văn bản cũ hơn, không nạp",
 }
 
@@ -149,17 +156,25 @@ submissions = (
 in_force = submissions[submissions["in_force"].astype(bool)]
 HAS_SAMPLE = bool(in_force["is_sample"].fillna(False).astype(bool).any())
 AS_OF_VN = AS_OF.strftime("%d/%m/%Y")
-display(Markdown(f"**Ngày số liệu (as of):** {AS_OF_VN} · **Kho dữ liệu:** `{WAREHOUSE.name}`"))
+display(Markdown(f"**Ngày số liệu:** {AS_OF_VN} · **Kho dữ liệu:** `{WAREHOUSE.name}`"))
 display(
     Markdown(
         f"Số liệu báo cáo của sở, ngành: các tệp đã nhận đến hết ngày {AS_OF_VN}, mỗi kỳ lấy phiên bản "
         "có hiệu lực vào ngày đó (tệp nhận sau ngày này, kể cả bản nộp lại, không được tính)."
     )
 )
+SAMPLE_FILES = int(in_force["is_sample"].fillna(False).astype(bool).sum())
 if HAS_SAMPLE:
+    # How many, not "some": when every report is a sample, nothing from the departments is real.
+    share = (
+        f"cả {vn_number(len(in_force))} tệp báo cáo của sở, ngành đang dùng"
+        if SAMPLE_FILES == len(in_force)
+        else f"{vn_number(SAMPLE_FILES)}/{vn_number(len(in_force))} tệp báo cáo của sở, ngành đang dùng"
+    )
     note(
-        "Có dữ liệu mẫu (sample data): một số báo cáo của sở, ngành được nạp là dữ liệu mẫu, "
-        "không phải số liệu thật. Không dùng các số giải ngân, tiến độ dưới đây để báo cáo.",
+        f"Có dữ liệu mẫu: {share} là dữ liệu mẫu để trình diễn, không phải số liệu thật. Không dùng "
+        "các số thực hiện chỉ tiêu, giải ngân, tiến độ nhiệm vụ và tình trạng nộp báo cáo có đánh dấu "
+        "“dữ liệu mẫu” dưới đây để báo cáo.",
         "banner",
     )
 # A version put back by `nq57 rollback` (or the restore of a damaged file): its figures are an
@@ -204,7 +219,19 @@ stated = sql(
     "select scope, measure, stated_amount_mvnd from marts.fct_stated_total "
     "where scope like 'part_IV%' order by scope, measure"
 )
-lines = [
+PART_IV = {
+    measure: amount
+    for scope, measure, amount in stated.itertuples(index=False)
+    if scope == "part_IV" and amount is not None and not pd.isna(amount)
+}
+lines = []
+if "total" in PART_IV:
+    # The resolution's own figure first: the one a leader has read. The sum of the rows follows,
+    # with what makes the two differ, so no total in the briefing is left unexplained.
+    lines.append(
+        f"- **Tổng kinh phí theo Nghị quyết (Phần IV):** {mvnd(PART_IV['total'])} ({bvnd(PART_IV['total'])})"
+    )
+lines += [
     f"- **Tổng kinh phí kế hoạch (cộng từ các dòng Phụ lục I và Phụ lục 2):** {mvnd(totals['total'])} "
     f"({bvnd(totals['total'])})",
     f"- **Ngân sách nhà nước:** {mvnd(totals['state'])} "
@@ -215,6 +242,30 @@ lines = [
     f"- **Phụ lục 2 (chuyển đổi số cơ quan Đảng), cộng các nội dung:** {mvnd(totals['a2_state'])}",
 ]
 display(Markdown("\n".join(lines)))
+
+
+def signed(value: Decimal) -> str:
+    return ("+" if value > 0 else "") + vn_number(value)
+
+
+if {"total", "state_budget", "other_sources"} <= PART_IV.keys() and totals["total"] != PART_IV["total"]:
+    parts = [
+        f"{label} {signed(Decimal(str(rows)) - Decimal(str(PART_IV[measure])))} "
+        f"(các dòng cộng được {vn_number(Decimal(str(rows)))}, Phần IV ghi {vn_number(PART_IV[measure])})"
+        for label, measure, rows in (
+            ("ngân sách nhà nước", "state_budget", totals["state"]),
+            ("nguồn khác", "other_sources", totals["other"]),
+        )
+        if rows is not None and not pd.isna(rows)
+    ]
+    display(
+        Markdown(
+            "Hai số tổng khác nhau "
+            f"{signed(Decimal(str(totals['total'])) - Decimal(str(PART_IV['total'])))} triệu đồng: "
+            + "; ".join(parts)
+            + ". Các tỷ lệ trên tính theo số cộng từ các dòng; từng chỗ không khớp ở mục 6."
+        )
+    )
 # Readers get Vietnamese labels; an unknown measure keeps its code rather than disappearing.
 MEASURE_VI = {
     "total": "Tổng kinh phí",
@@ -235,14 +286,27 @@ if not stated.empty:
 
 # %%
 display(Markdown("### Theo trụ cột"))
+# Counts from dim_task, not from the amounts: a task whose funding is "to be determined" (tasks 57,
+# 58, 59, 78: NULL, no amount row) is still one of the plan's tasks; Appendix 2's contents are
+# counted apart from Appendix I's tasks (they are items of four units, not tasks of the plan).
 by_pillar = sql(
     """
-    select p.pillar_name_vi, coalesce(sum(f.amount_mvnd) filter (where f.is_state_budget), 0) as state,
-           coalesce(sum(f.amount_mvnd) filter (where not f.is_state_budget), 0) as other,
-           sum(f.amount_mvnd) as total,
-           count(distinct f.task_key) as tasks
-    from marts.fct_budget_plan f left join marts.dim_pillar p using (pillar_code)
-    group by all order by total desc
+    with amounts as (
+        select pillar_code,
+               coalesce(sum(amount_mvnd) filter (where is_state_budget), 0) as state,
+               coalesce(sum(amount_mvnd) filter (where not is_state_budget), 0) as other,
+               sum(amount_mvnd) as total
+        from marts.fct_budget_plan group by all
+    ),
+    counts as (
+        select pillar_code,
+               count(*) filter (where appendix = 'I' and item_level = 'task') as tasks,
+               count(*) filter (where appendix = 'II' and item_level = 'item') as items
+        from marts.dim_task group by all
+    )
+    select p.pillar_name_vi, a.state, a.other, a.total, c.tasks, c.items
+    from amounts a full join counts c using (pillar_code) left join marts.dim_pillar p using (pillar_code)
+    order by a.total desc nulls last
     """
 )
 show(
@@ -252,7 +316,8 @@ show(
         "state": "NSNN (triệu đồng)",
         "other": "Nguồn khác (triệu đồng)",
         "total": "Tổng (triệu đồng)",
-        "tasks": "Số nhiệm vụ",
+        "tasks": "Nhiệm vụ (Phụ lục I)",
+        "items": "Nội dung (Phụ lục 2)",
     },
 )
 display(Markdown("### Theo nhóm nhiệm vụ (Phụ lục I)"))
@@ -308,22 +373,35 @@ pivot = by_year_sector.pivot_table(
     index="sector", columns="year", values="amount", aggfunc="sum", fill_value=0
 )
 pivot = pivot.loc[pivot.sum(axis=1).sort_values(ascending=False).index]
+# The chart draws the largest sectors and one bar part for the rest: twenty slivers in twenty
+# colours could not be told apart. The table under it has every sector.
+CHART_SECTORS = 8
+drawn = pivot.head(CHART_SECTORS)
+if len(pivot) > CHART_SECTORS:
+    rest = pivot.iloc[CHART_SECTORS:]
+    drawn = pd.concat([drawn, rest.sum().to_frame(f"Các lĩnh vực khác ({len(rest)} lĩnh vực)").T])
 fig, ax = plt.subplots(figsize=(9, 4.8))
-bottom = pd.Series(0.0, index=pivot.columns)
-colors = plt.get_cmap("tab20").colors
-for i, (sector, row) in enumerate(pivot.iterrows()):
+bottom = pd.Series(0.0, index=drawn.columns)
+colors = [*plt.get_cmap("tab10").colors[:CHART_SECTORS], "#bbbbbb"]
+for i, (sector, row) in enumerate(drawn.iterrows()):
     values = row.astype(float)
-    ax.bar([str(y) for y in pivot.columns], values, bottom=bottom, label=sector, color=colors[i % 20])
+    ax.bar(
+        [str(y) for y in drawn.columns], values, bottom=bottom, label=sector, color=colors[i % len(colors)]
+    )
     bottom += values
 ax.set_title("Kinh phí dự kiến theo năm và lĩnh vực (triệu đồng)")
 ax.yaxis.set_major_formatter(VN_AXIS)
-ax.legend(fontsize=7, bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
+# Legend top to bottom as the bars are stacked: the top part of the bar first.
+handles, labels = ax.get_legend_handles_labels()
+ax.legend(handles[::-1], labels[::-1], fontsize=7, bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
 ax.spines[["top", "right"]].set_visible(False)
 fig.tight_layout()
 show_chart(
     fig,
     f"Biểu đồ cột chồng: kinh phí dự kiến theo năm, {min(pivot.columns)}–{max(pivot.columns)}, chia theo "
-    "lĩnh vực, đơn vị triệu đồng. Số liệu ở bảng ngay dưới biểu đồ.",
+    f"{min(len(pivot), CHART_SECTORS)} lĩnh vực lớn nhất"
+    + (" và các lĩnh vực khác" if len(pivot) > CHART_SECTORS else "")
+    + ", đơn vị triệu đồng. Số liệu ở bảng ngay dưới biểu đồ, đủ mọi lĩnh vực.",
 )
 year_table = pivot.copy()
 year_table.columns = [str(c) for c in year_table.columns]
@@ -344,19 +422,30 @@ targets = sql(
     where t.year is not null order by i.indicator_no, t.year
     """
 )
-baselines = sql(
+# Targets set for a whole period ("55% (Giai đoạn 2026 - 2030)", TFP): no year of their own, so
+# drawn as a line across their period and shown as the period's target, never put on one year.
+period_targets = sql(
     """
-    select indicator_code, year, observed_value, baseline_text
-    from marts.fct_kpi_baseline where year is not null and observed_value is not null
-    order by indicator_code, year
+    select indicator_code, period_start, period_end, target_value
+    from marts.fct_kpi_target
+    where year is null and period_start is not null and period_end is not null and target_value is not null
+    order by indicator_code, period_start
     """
 )
-actuals = pd.DataFrame(columns=["indicator_code", "year", "value"])
+baselines = sql(
+    """
+    select indicator_code, year, period_start, period_end, observed_value, baseline_text
+    from marts.fct_kpi_baseline
+    where observed_value is not null and (year is not null or period_end is not null)
+    order by indicator_code, coalesce(year, period_end)
+    """
+)
+actuals = pd.DataFrame(columns=["indicator_code", "year", "value", "is_sample"])
 if SUBMISSION_MARTS["fct_kpi_actual"]:
     # The figures known on AS_OF; a year's actual is the one of its latest reported quarter.
     actuals = sql(
         f"""
-        select indicator_code, year, actual_value as value
+        select indicator_code, year, actual_value as value, is_sample
         from marts.fct_kpi_actual
         where actual_value is not null and {KNOWN}
         qualify row_number() over (
@@ -365,27 +454,40 @@ if SUBMISSION_MARTS["fct_kpi_actual"]:
         order by indicator_code, year
         """
     )
+SAMPLE_ACTUALS = bool(actuals["is_sample"].fillna(False).astype(bool).any())
+if SAMPLE_ACTUALS:
+    note(
+        "Có dữ liệu mẫu: số thực hiện các chỉ tiêu dưới đây (điểm đỏ rỗng trên biểu đồ, cột “Số gần nhất lấy "
+        "từ” trong bảng) là dữ liệu mẫu, không phải số liệu thật.",
+        "banner",
+    )
 
-TITLE_CHARS = 48
+TITLE_LINE = 44
 
 
 def panel_title(name: object) -> str:
-    """A panel's title, at most TITLE_CHARS characters; a cut one ends with "…" so it reads as cut."""
-    text = str(name)
-    return text if len(text) <= TITLE_CHARS else text[: TITLE_CHARS - 1].rstrip() + "…"
+    """A panel's title on at most two lines; a longer name ends with "…" so it reads as cut (the
+    table under the chart has it whole)."""
+    return "\n".join(textwrap.wrap(str(name), TITLE_LINE, max_lines=2, placeholder=" …"))
+
+
+def period_words(start: object, end: object) -> str:
+    return f"giai đoạn {int(start)}–{int(end)}"
 
 
 kpi_rows = []
 indicators = targets.drop_duplicates("indicator_code")
 n = len(indicators)
-fig, axes = plt.subplots((n + 2) // 3 or 1, 3, figsize=(10, 3.0 * ((n + 2) // 3 or 1)), squeeze=False)
+fig, axes = plt.subplots((n + 2) // 3 or 1, 3, figsize=(10, 3.2 * ((n + 2) // 3 or 1)), squeeze=False)
 for ax, (_, ind) in zip(axes.flat, indicators.iterrows(), strict=False):
     code = ind["indicator_code"]
     t = targets[(targets["indicator_code"] == code) & targets["target_value"].notna()]
+    pt = period_targets[period_targets["indicator_code"] == code]
     b = baselines[baselines["indicator_code"] == code]
+    yearly_b = b[b["year"].notna()]
+    period_b = b[b["year"].isna()]
     a = actuals[actuals["indicator_code"] == code]
-    if t.empty and b.empty and a.empty:
-        # E.g. TFP: its targets are per period (2021–2025), not per year — nothing to draw on a year axis.
+    if t.empty and pt.empty and b.empty and a.empty:
         ax.text(
             0.5,
             0.5,
@@ -407,39 +509,79 @@ for ax, (_, ind) in zip(axes.flat, indicators.iterrows(), strict=False):
                 "Chỉ tiêu": ind["name_vi"],
                 "Đơn vị": ind["unit"],
                 "Số gần nhất": None,
+                "Số gần nhất lấy từ": None,
                 "Chỉ tiêu 2030": None,
                 "Cần thay đổi mỗi năm": None,
                 "Tình trạng": "chưa có số thực hiện",
             }
         )
         continue
-    ax.plot(t["year"], t["target_value"].astype(float), "o-", color="#1f5fa8", label="Chỉ tiêu")
-    if not b.empty:
-        ax.plot(b["year"], b["observed_value"].astype(float), "s--", color="#666666", label="Hiện trạng")
+    if not t.empty:
+        ax.plot(t["year"], t["target_value"].astype(float), "o-", color="#1f5fa8", label="Chỉ tiêu")
+    for _, p in pt.iterrows():  # a period's target: one level across its years
+        ax.hlines(float(p["target_value"]), p["period_start"], p["period_end"], colors="#1f5fa8", linewidth=2)
+    if not yearly_b.empty:
+        ax.plot(yearly_b["year"], yearly_b["observed_value"].astype(float), "s--", color="#666666")
+    for _, p in period_b.iterrows():
+        ax.hlines(
+            float(p["observed_value"]),
+            p["period_start"],
+            p["period_end"],
+            colors="#666666",
+            linestyles="dashed",
+        )
     if not a.empty:
-        ax.plot(a["year"], a["value"].astype(float), "D-", color="#c0392b", label="Thực hiện")
+        sample = a["is_sample"].fillna(False).astype(bool)
+        ax.plot(a["year"], a["value"].astype(float), "-", color="#c0392b")
+        # A sample figure is drawn hollow: the legend says what that means.
+        ax.plot(a.loc[~sample, "year"], a.loc[~sample, "value"].astype(float), "D", color="#c0392b")
+        ax.plot(
+            a.loc[sample, "year"],
+            a.loc[sample, "value"].astype(float),
+            "D",
+            color="#c0392b",
+            markerfacecolor="white",
+        )
     ax.set_title(panel_title(ind["name_vi"]), fontsize=8)
+    ax.set_ylabel(str(ind["unit"]), fontsize=7)
+    ax.yaxis.set_major_formatter(VN_TICK)
     # Whole years only: with one or two points matplotlib would tick 2025.5 (printed as "2025-5").
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: str(int(value))))
     ax.tick_params(labelsize=7)
     ax.spines[["top", "right"]].set_visible(False)
-    # Latest known value: an actual when reported, else the latest baseline.
-    latest = a.iloc[-1] if not a.empty else (b.iloc[-1] if not b.empty else None)
-    latest_value = (
-        None if latest is None else Decimal(str(latest["value" if not a.empty else "observed_value"]))
-    )
-    latest_year = None if latest is None else int(latest["year"])
+    # Latest known value: an actual when reported, else the latest yearly baseline.
+    if not a.empty:
+        latest_value, latest_year = Decimal(str(a.iloc[-1]["value"])), int(a.iloc[-1]["year"])
+        source = "dữ liệu mẫu" if bool(a.iloc[-1]["is_sample"]) else "báo cáo của sở, ngành"
+    elif not yearly_b.empty:
+        latest_value = Decimal(str(yearly_b.iloc[-1]["observed_value"]))
+        latest_year = int(yearly_b.iloc[-1]["year"])
+        source = "hiện trạng (Nghị quyết)"
+    else:
+        latest_value, latest_year, source = None, None, None
     target_2030 = t[t["year"] == 2030]["target_value"]
     goal = Decimal(str(target_2030.iloc[0])) if not target_2030.empty else None
+    period_2030 = pt[pt["period_end"] == 2030]
+    goal_cell: object = goal
+    if goal is None and not period_2030.empty:
+        p = period_2030.iloc[-1]
+        goal_cell = f"{fmt_cell(p['target_value'])} ({period_words(p['period_start'], p['period_end'])})"
     needed = None
     if goal is not None and latest_value is not None and latest_year is not None and latest_year < 2030:
         needed = (goal - latest_value) / (2030 - latest_year)
     status = "chưa có số thực hiện"
     if not a.empty:
         this_year = t[t["year"] == latest_year]["target_value"]
-        # E.g. TFP: an actual is reported, but there is no target for that year to compare it with.
+        covering = pt[(pt["period_start"] <= latest_year) & (pt["period_end"] >= latest_year)]
+        # E.g. TFP: its target is for the whole period, not for the year reported.
         status = f"không có chỉ tiêu năm {latest_year} để so sánh"
+        if this_year.empty and not covering.empty:
+            p = covering.iloc[-1]
+            status = (
+                f"chỉ tiêu đặt cho cả {period_words(p['period_start'], p['period_end'])}, "
+                "không so sánh từng năm"
+            )
         if not this_year.empty:
             better_low = ind["direction"] in ("lower_is_better", "lower")
             target_now = Decimal(str(this_year.iloc[0]))
@@ -450,7 +592,8 @@ for ax, (_, ind) in zip(axes.flat, indicators.iterrows(), strict=False):
             "Chỉ tiêu": ind["name_vi"],
             "Đơn vị": ind["unit"],
             "Số gần nhất": None if latest_value is None else f"{fmt_cell(latest_value)} ({latest_year})",
-            "Chỉ tiêu 2030": goal,
+            "Số gần nhất lấy từ": source,
+            "Chỉ tiêu 2030": goal_cell,
             "Cần thay đổi mỗi năm": None if needed is None else vn_number(needed, 2),
             "Tình trạng": status,
         }
@@ -458,10 +601,18 @@ for ax, (_, ind) in zip(axes.flat, indicators.iterrows(), strict=False):
 for ax in list(axes.flat)[n:]:
     ax.axis("off")
 if n:
+    actual_label = "Thực hiện (dữ liệu mẫu)" if SAMPLE_ACTUALS else "Thực hiện"
     legend = [
-        Line2D([], [], marker="o", color="#1f5fa8", label="Chỉ tiêu"),
+        Line2D([], [], marker="o", color="#1f5fa8", label="Chỉ tiêu (đường ngang: cả giai đoạn)"),
         Line2D([], [], marker="s", linestyle="--", color="#666666", label="Hiện trạng"),
-        Line2D([], [], marker="D", color="#c0392b", label="Thực hiện"),
+        Line2D(
+            [],
+            [],
+            marker="D",
+            color="#c0392b",
+            markerfacecolor="white" if SAMPLE_ACTUALS else "#c0392b",
+            label=actual_label,
+        ),
     ]
     fig.legend(handles=legend, loc="lower center", ncol=3, fontsize=8, frameon=False)
     fig.suptitle("Lộ trình chỉ tiêu: hiện trạng, chỉ tiêu theo năm, thực hiện", fontsize=10)
@@ -469,7 +620,7 @@ if n:
     show_chart(
         fig,
         f"{n} biểu đồ nhỏ, mỗi chỉ tiêu một biểu đồ: hiện trạng, chỉ tiêu từng năm và số thực hiện sở, "
-        "ngành đã báo cáo. Số liệu ở bảng ngay dưới.",
+        "ngành đã báo cáo" + (" (dữ liệu mẫu)" if SAMPLE_ACTUALS else "") + ". Số liệu ở bảng ngay dưới.",
     )
 else:
     plt.close(fig)
@@ -500,8 +651,13 @@ if SUBMISSION_MARTS["rpt_disbursement_rate"]:
 if disb.empty:
     note(f"Chưa có số giải ngân nào được báo cáo đến ngày {AS_OF_VN}.")
 else:
-    if disb["is_sample"].fillna(False).astype(bool).any():
-        note("Có dữ liệu mẫu (sample data) trong các số giải ngân dưới đây.", "banner")
+    DISB_SAMPLE = bool(disb["is_sample"].fillna(False).astype(bool).any())
+    if DISB_SAMPLE:
+        note(
+            "Có dữ liệu mẫu: các dòng ghi “có” ở cột “Dữ liệu mẫu” của bảng dưới là số liệu mẫu để "
+            "trình diễn, không phải báo cáo thật.",
+            "banner",
+        )
     # Unknown (a blank cell, NULL) or zero allocation gives no rate: "—", never "NaN%" or 0% (as the mart).
     disb["rate"] = [
         None if pd.isna(a) or pd.isna(d) or a <= 0 else vn_percent(Decimal(str(d)) * 100 / Decimal(str(a)))
@@ -526,17 +682,24 @@ else:
     ax.set_yticks(list(y), chart["agency_name"], fontsize=8)
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(VN_AXIS)
-    ax.set_title(f"Giải ngân so với dự toán theo sở, ngành, năm {CHART_YEAR} (triệu đồng)")
+    chart_sample = bool(chart["is_sample"].fillna(False).astype(bool).any())
+    ax.set_title(
+        f"Giải ngân so với dự toán theo sở, ngành, năm {CHART_YEAR} (triệu đồng)"
+        + ("\nDỮ LIỆU MẪU, không phải báo cáo thật" if chart_sample else ""),
+        color="#9c0006" if chart_sample else "black",
+    )
     ax.legend(fontsize=8, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     show_chart(
         fig,
         f"Biểu đồ thanh ngang: dự toán được giao và số đã giải ngân lũy kế của {len(chart)} sở, ngành, năm "
-        f"{CHART_YEAR}, đơn vị triệu đồng. Số liệu ở bảng ngay dưới.",
+        f"{CHART_YEAR}, đơn vị triệu đồng"
+        + (", dữ liệu mẫu" if chart_sample else "")
+        + ". Số liệu ở bảng ngay dưới.",
     )
     show(
-        disb,
+        disb.assign(latest_period=lambda df: df["latest_period"].map(vn_period)),
         {
             "agency_name": "Sở, ngành",
             "year": "Năm",
@@ -545,6 +708,7 @@ else:
             "allocated_mvnd": "Dự toán (triệu đồng)",
             "disbursed_mvnd": "Đã giải ngân (triệu đồng)",
             "rate": "Tỷ lệ giải ngân",
+            "is_sample": "Dữ liệu mẫu",
         },
     )
 
@@ -578,7 +742,7 @@ LATEST_PROGRESS = (
 TASK_ASSESSMENT = sql(
     f"""
     with tasks as (
-        select task_key, appendix, item_no, sequence, task_name, lead_agency_name,
+        select task_key, appendix, item_no, sequence, task_name, lead_agency_name, milestone_date,
                coalesce(deadline_date, make_date(period_end_year, 12, 31)) as effective_deadline,
                deadline_date is null as deadline_is_period_end
         from marts.dim_task where item_level in ('task', 'item')
@@ -588,7 +752,10 @@ TASK_ASSESSMENT = sql(
         select task_key, sum(amount_mvnd) as planned_mvnd
         from marts.fct_budget_plan where year = {AS_OF.year} group by all
     )
-    select t.*, p.period as latest_report_period, p.percent_complete as latest_percent_complete,
+    select t.*,
+           -- Appendix 2's contents are numbered 1.1…4.4: said, so none is read as an Appendix I task.
+           case when t.appendix = 'II' then t.item_no || ' (Phụ lục 2)' else t.item_no end as stt,
+           p.period as latest_report_period, p.percent_complete as latest_percent_complete,
            p.is_sample, coalesce(p.status_code = 'done', false) as reported_done,
            case
                when coalesce(p.status_code, '') <> 'done' and t.effective_deadline < {DAY}
@@ -605,6 +772,19 @@ TASK_ASSESSMENT = sql(
     order by effective_deadline nulls last, appendix, sequence
     """
 )
+
+
+def deadline_cell(deadline: object, is_period_end: bool, milestone: object) -> str:
+    """The deadline as the table shows it. One at the end of the period is marked, so a reader does
+    not take it for a date printed in Phụ lục I; a dated milestone the text also gives (task 30: "đưa
+    Quỹ vào vận hành chính thức Quý 2 năm 2026") is shown beside it, and whether it has passed."""
+    text = f"{fmt_cell(deadline)} (cuối giai đoạn)" if is_period_end else fmt_cell(deadline)
+    if milestone is not None and not pd.isna(milestone):
+        day = pd.Timestamp(milestone).date()
+        text += f"; mốc ghi trong Phụ lục I: {day:%d/%m/%Y}" + (" (đã qua)" if day < AS_OF else "")
+    return text
+
+
 DEADLINE_REASONS = {
     "deadline_passed_not_done": "Quá hạn",
     "deadline_within_90_days_not_done": "Đến hạn trong 90 ngày",
@@ -613,8 +793,10 @@ due = TASK_ASSESSMENT[TASK_ASSESSMENT["risk_reason"].isin(list(DEADLINE_REASONS)
     tinh_trang=lambda df: df["risk_reason"].map(DEADLINE_REASONS),
     # The period-end deadline is marked, so a reader does not take it for a date printed in Phụ lục I.
     han=lambda df: [
-        f"{fmt_cell(d)} (cuối giai đoạn)" if is_end else fmt_cell(d)
-        for d, is_end in zip(df["effective_deadline"], df["deadline_is_period_end"], strict=True)
+        deadline_cell(d, is_end, m)
+        for d, is_end, m in zip(
+            df["effective_deadline"], df["deadline_is_period_end"], df["milestone_date"], strict=True
+        )
     ],
 )
 # Tasks that would be overdue or due but whose latest report known on AS_OF says "done".
@@ -627,8 +809,13 @@ if SUBMISSION_MARTS["fct_task_progress"]:
         "; đã đối chiếu báo cáo tiến độ nhận đến ngày này: không liệt kê nhiệm vụ có báo cáo gần nhất là "
         "đã hoàn thành"
         + (
-            f" ({vn_number(len(reported_done))} nhiệm vụ, STT {', '.join(reported_done['item_no'])})"
+            f" ({vn_number(len(reported_done))} nhiệm vụ, STT {', '.join(reported_done['stt'])})"
             if not reported_done.empty
+            else ""
+        )
+        + (
+            ", theo báo cáo là dữ liệu mẫu"
+            if reported_done["is_sample"].fillna(False).astype(bool).any()
             else ""
         )
         + "; xem thêm bảng rủi ro bên dưới)."
@@ -644,15 +831,19 @@ display(
     )
 )
 show(
-    due,
+    due.assign(latest_report_period=lambda df: df["latest_report_period"].map(vn_period)),
     {
         "tinh_trang": "Tình trạng",
-        "item_no": "STT",
+        "stt": "STT",
         "han": "Hạn",
         "lead_agency_name": "Cơ quan chủ trì",
         "task_name": "Nhiệm vụ",
         **(
-            {"latest_report_period": "Kỳ báo cáo gần nhất", "latest_percent_complete": "% hoàn thành"}
+            {
+                "latest_report_period": "Kỳ báo cáo gần nhất",
+                "latest_percent_complete": "% hoàn thành",
+                "is_sample": "Dữ liệu mẫu",
+            }
             if SUBMISSION_MARTS["fct_task_progress"]
             else {}
         ),
@@ -679,9 +870,9 @@ if SUBMISSION_MARTS["fct_task_progress"]:
             continue
         display(Markdown(f"#### {RISK_VI.get(reason, reason)}: {vn_number(len(rows))} nhiệm vụ"))
         show(
-            rows,
+            rows.assign(latest_report_period=lambda df: df["latest_report_period"].map(vn_period)),
             {
-                "item_no": "STT",
+                "stt": "STT",
                 "effective_deadline": "Hạn",
                 "lead_agency_name": "Cơ quan chủ trì",
                 "task_name": "Nhiệm vụ",
@@ -762,6 +953,7 @@ if SUBMISSION_MARTS["rpt_submission_status"] and SUBMISSION_MARTS["dim_submissio
         )
         grid = grid.reset_index().drop(columns="agency_code").rename(columns={"agency_name": "Sở, ngành"})
         grid.columns.name = None
+        grid.columns = [vn_period(column) for column in grid.columns]
         # In the order of the alphabet a reader expects: "Ủy ban" among the U, not after the Z.
         grid = grid.sort_values("Sở, ngành", key=lambda names: names.map(unaccented)).reset_index(drop=True)
         everyone = status_df["agency_code"].nunique()
@@ -783,7 +975,7 @@ if SUBMISSION_MARTS["rpt_submission_status"] and SUBMISSION_MARTS["dim_submissio
         display(HTML(formatted(grid).to_html(index=False, escape=True, classes="nq57 nq57-grid")))
 
 # %% [markdown]
-# ## 6. Các điểm không khớp trong tài liệu nguồn
+# ## 6. Các điểm không khớp trong tài liệu nguồn <span class="nq57-new-page"></span>
 # Kho dữ liệu không tự "sửa" tài liệu: mỗi điểm không khớp ghi cả số tài liệu ghi và số tính lại.
 
 # %%
@@ -791,15 +983,32 @@ fails = sql(
     """
     select check_id, description, value_unit, stated_value, computed_value, difference,
            coalesce(stated_text, '') as stated_text, coalesce(computed_text, '') as computed_text,
-           stated_locator
+           stated_locator, computed_locator, document_id
     from marts.rpt_reconciliation where status = 'fail' order by check_id
     """
 )
-display(Markdown(f"**{vn_number(len(fails))}** điểm không khớp."))
+sources = sql(
+    "select document_id, file_name, title from marts.dim_document where document_id in "
+    "(select document_id from marts.rpt_reconciliation where status = 'fail')"
+)
+display(
+    Markdown(
+        f"**{vn_number(len(fails))}** điểm không khớp. “Tài liệu ghi” là số in trong tài liệu; “Đối chiếu "
+        "với” là số cộng lại từ các dòng (hoặc điều tài liệu ghi ở chỗ khác: số tiền bằng chữ, giai đoạn, số "
+        "nội dung). Vị trí là số dòng trong tệp "
+        + "; ".join(
+            f"{row.file_name} ({row.title})" if row.title else row.file_name for row in sources.itertuples()
+        )
+        + "."
+    )
+)
 
 
 def check_value(value: object, text: str, unit: str) -> str:
-    """A number as the checks give it; a year never gets a thousands dot; no number → the text."""
+    """A number as the checks give it; a period as printed ("2025 - 2028", not only its last year);
+    no number → the text."""
+    if unit == "năm" and text:
+        return text
     if value is None or pd.isna(value):
         return text or "—"
     return str(int(value)) if unit == "năm" else fmt_cell(value)
@@ -818,14 +1027,19 @@ fails["difference"] = [
     for d, u in zip(fails["difference"], fails["value_unit"], strict=True)
 ]
 show(
-    fails,
+    fails.assign(
+        description=lambda df: df["description"].map(without_english_gloss),
+        stated_locator=lambda df: df["stated_locator"].map(vn_locator),
+        computed_locator=lambda df: df["computed_locator"].map(vn_locator),
+    ),
     {
         "description": "Nội dung",
         "so_ghi": "Tài liệu ghi",
-        "so_tinh": "Tính lại",
+        "so_tinh": "Đối chiếu với",
         "difference": "Chênh lệch",
         "value_unit": "Đơn vị",
-        "stated_locator": "Vị trí",
+        "stated_locator": "Vị trí số ghi",
+        "computed_locator": "Vị trí số đối chiếu",
     },
     empty="Không phát hiện điểm không khớp nào.",
 )
@@ -858,8 +1072,11 @@ if submissions.empty:
 else:
     # Every file received by AS_OF, with the versions the figures above rest on marked; files received
     # later are not listed, and a version replaced only after AS_OF is still the one in force here.
+    agency_names = dict(sql("select agency_code, agency_name from marts.dim_agency").itertuples(index=False))
     listed = submissions.sort_values(["agency_code", "period", "received_at"]).assign(
-        status=lambda df: in_vietnamese(df["status"], STATUS_VI)
+        status=lambda df: in_vietnamese(df["status"], STATUS_VI),
+        agency_code=lambda df: in_vietnamese(df["agency_code"], agency_names),
+        period=lambda df: df["period"].map(vn_period),
     )
     display(
         Markdown(

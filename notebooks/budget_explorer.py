@@ -113,7 +113,8 @@ elif len(dimensions) > 1:
 else:
     wide = sliced.set_index(first)[["amount_mvnd"]]
 if wide is not None:
-    ax = wide.fillna(0).plot(kind="bar", stacked=True, figsize=(9, 4.5), colormap="tab20")
+    # Exact Decimals in the tables; the chart only needs floats to draw.
+    ax = wide.fillna(0).astype(float).plot(kind="bar", stacked=True, figsize=(9, 4.5), colormap="tab20")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: vn_number(round(v))))
     ax.set_ylabel("triệu đồng")
     ax.legend(fontsize=7, bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)

@@ -206,7 +206,7 @@ def execute_notebook(
 _CSS = """
 body { font-family: "DejaVu Sans", "Noto Sans", Arial, sans-serif; font-size: 11pt; color: #111;
        max-width: 1000px; margin: 24px auto; padding: 0 16px; line-height: 1.4; }
-h1 { font-size: 20pt; color: #12355b; border-bottom: 3px solid #12355b; padding-bottom: 4px; }
+h1 { font-size: 16pt; color: #12355b; border-bottom: 3px solid #12355b; padding-bottom: 4px; }
 h2 { font-size: 15pt; color: #12355b; margin-top: 28px; border-bottom: 1px solid #9ab; break-after: avoid; }
 h3 { font-size: 12pt; color: #12355b; break-after: avoid; }
 h4 { font-size: 11pt; color: #12355b; margin: 14px 0 4px; break-after: avoid; }
@@ -220,6 +220,14 @@ img { max-width: 100%; break-inside: avoid; }
 .nq57-banner { background: #fde2e1; border: 2px solid #9c0006; color: #9c0006; font-weight: bold;
                padding: 8px 12px; margin: 10px 0; }
 .nq57-note { background: #f3f6f9; border-left: 4px solid #12355b; padding: 6px 10px; margin: 8px 0; }
+/* A heading, an introduction, a banner or a note stays on the page of what it introduces:
+   printed, they were left alone at the foot of a page, the chart or table on the next. A section
+   whose heading says so (an empty span of class nq57-new-page) starts on a page of its own: Chromium
+   does not carry a heading over to the next page when a long table follows a long paragraph. */
+.text_cell, .output_area:has(.nq57-banner), .output_area:has(.nq57-note),
+.output_area:has(.output_markdown) { break-after: avoid; }
+.text_cell:has(.nq57-new-page) { break-before: page; }
+.nq57-banner, .nq57-note { break-inside: avoid; }
 .jp-OutputPrompt, .jp-InputPrompt, .prompt { display: none; }
 @page { size: A4; margin: 14mm 12mm; }
 """

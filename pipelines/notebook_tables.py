@@ -7,6 +7,7 @@ Display only: the DataFrames analysts work with keep their raw columns and value
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -80,6 +81,44 @@ def unaccented(text: object) -> str:
     "Ủy ban" among the u and "Đài" among the d, as a Vietnamese reader looks for them."""
     decomposed = unicodedata.normalize("NFD", str(text).replace("Đ", "D").replace("đ", "d"))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+_QUARTER = re.compile(r"(\d{4})-Q([1-4])")
+# The locators the extraction writes (lineage: "line 1074", "lines 513-518", "page 3"), one match each.
+_LOCATOR = re.compile(r"\b(lines?|pages?)\s+(\d+)(?:\s*-\s*(\d+))?")
+
+
+def vn_period(value: object) -> object:
+    """A reporting period as people write it: '2026-Q2' → 'Quý 2/2026'; anything else as it is."""
+    if not isinstance(value, str):
+        return value
+    found = _QUARTER.fullmatch(value.strip())
+    return f"Quý {found.group(2)}/{found.group(1)}" if found else value
+
+
+def vn_locator(text: object) -> object:
+    """A lineage locator in Vietnamese words: 'line 1074' → 'dòng 1074', 'lines 513-518' →
+    'dòng 513–518' ('lines 1077-1077' → 'dòng 1077'), 'page 3' → 'trang 3'. Display only: the
+    marts keep the locator as the extraction wrote it. NULL and non-text stay as they are."""
+    if not isinstance(text, str):
+        return text
+
+    def words(found: re.Match) -> str:
+        unit = "dòng" if found.group(1).startswith("line") else "trang"
+        first, last = found.group(2), found.group(3)
+        return f"{unit} {first}" if last in (None, first) else f"{unit} {first}–{last}"
+
+    return _LOCATOR.sub(words, text)
+
+
+# An English gloss the warehouse's messages end with, for analysts ("(scale word repeated)"): lower
+# case English words only, so "(TFP)", "(1.1…4.4)" or "(năm cuối)" are never taken for one.
+_ENGLISH_GLOSS = re.compile(r"\s*\((?:[a-z]+[ -])*[a-z]+\)")
+
+
+def without_english_gloss(text: object) -> object:
+    """A message as a leader's briefing shows it: Vietnamese, its English glosses left out."""
+    return _ENGLISH_GLOSS.sub("", text) if isinstance(text, str) else text
 
 
 def fmt_cell(value: object) -> str:

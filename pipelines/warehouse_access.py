@@ -126,10 +126,25 @@ def read_sql(
     """Run one query on the published warehouse and return a DataFrame (for notebooks).
 
     Opens and closes its own connection, so every call reads the latest published version.
-    ``as_of`` as in ``connect_readonly``.
+    ``as_of`` as in ``connect_readonly``. Money stays exact: a DECIMAL column (every ``_mvnd``
+    amount, and their sums) comes back as Python ``Decimal`` values, NULL as None; pandas'
+    usual conversion would give float64 (a sum of 864296.326 read 864296.3260000001). Use
+    ``.astype(float)`` only where a chart needs it. Other columns are as DuckDB's ``.df()`` gives.
     """
+    import pandas as pd
+
     with connect_readonly(path, as_of=as_of) as con:
-        return con.execute(sql, params).df()
+        result = con.sql(sql, params=params)
+        decimals = [
+            name for name, kind in zip(result.columns, result.types, strict=True) if "DECIMAL" in str(kind)
+        ]
+        if not decimals:
+            return result.df()
+        rows = result.to_arrow_table()
+        frame = con.from_arrow(rows).df()
+        for name in decimals:
+            frame[name] = pd.Series(rows.column(name).to_pylist(), index=frame.index, dtype=object)
+        return frame
 
 
 def is_lock_error(error: BaseException) -> bool:

@@ -33,7 +33,7 @@ HEADINGS = [
     "6. Các điểm không khớp trong tài liệu nguồn",
     "7. Nguồn dữ liệu và độ mới",
 ]
-SAMPLE_BANNER = "Có dữ liệu mẫu (sample data)"
+SAMPLE_BANNER = "Có dữ liệu mẫu:"
 NO_SUBMISSIONS = "Chưa có báo cáo nào của sở, ngành được nạp"
 
 

@@ -188,3 +188,34 @@ def test_pdf_text_has_the_headings_and_the_headline_total() -> None:
     expected = appendix_i_state_total(rendered.warehouse_file)
     assert expected == "5.861.734"
     assert f"{expected} triệu đồng" in flat
+
+
+def headings_left_at_a_page_foot(pdf: Path) -> list[tuple[str, str, int]]:
+    """(page, heading, lines after it) of each section heading that has, below it on its page, no
+    chart and at most 8 lines of text (its introduction, a banner) while the document goes on."""
+    import xml.etree.ElementTree as ET
+
+    with tempfile.TemporaryDirectory() as folder:
+        # pdftohtml -xml gives every line of text and every image with its position on the page.
+        subprocess.run(["pdftohtml", "-xml", "-q", str(pdf), str(Path(folder) / "out")], check=True)
+        pages = ET.parse(Path(folder) / "out.xml").getroot().findall("page")
+    left = []
+    for page in pages[:-1]:
+        items = [
+            (int(e.get("top")), e.tag, " ".join("".join(e.itertext()).split()))
+            for e in page
+            if e.tag in ("text", "image")
+        ]
+        for top, tag, content in items:
+            if tag == "text" and content in HEADINGS[1:]:
+                below = [item for item in items if item[0] > top]
+                if not any(kind == "image" for _, kind, _ in below) and len(below) <= 8:
+                    left.append((page.get("number"), content, len(below)))
+    return left
+
+
+@pytest.mark.skipif(shutil.which("pdftohtml") is None, reason="needs Debian package poppler-utils")
+def test_no_section_heading_is_left_alone_at_the_foot_of_a_pdf_page() -> None:
+    # Printed, sections 3, 4 and 6 once began on the last lines of a page, their chart or table on
+    # the next one.
+    assert headings_left_at_a_page_foot(rendered_briefing().latest / "briefing.pdf") == []

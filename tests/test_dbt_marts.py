@@ -379,3 +379,55 @@ def test_disbursement_rate_is_what_was_known_on_its_date(warehouse):
     before, after = skhcn_2026(dt.date(2026, 4, 15)), skhcn_2026(dt.date(2026, 4, 25))
     assert before[:2] == (dt.date(2026, 4, 15), "2026-Q1") and after[:2] == (dt.date(2026, 4, 25), "2026-Q1")
     assert before[2] - after[2] == first - corrected
+
+
+def test_disbursement_rate_is_per_funding_source_and_its_plan_is_that_sources(warehouse):
+    """State budget and private or enterprise money are disbursed by different people: one rate over
+    both described neither. SKHCN's science and technology tasks in 2026 plan NSNN and four other
+    sources; each has its row, with the plan of that source alone."""
+    import datetime as dt
+
+    from pipelines.warehouse_access import connect_readonly
+
+    with connect_readonly(warehouse.duckdb_path, as_of=dt.date(2026, 12, 31)) as con:
+        rows = con.execute(
+            "select funding_source_code, is_state_budget, plan_mvnd from marts.rpt_disbursement_rate "
+            "where agency_code = 'SKHCN' and sector_code = 'SCIENCE_TECHNOLOGY' and year = 2026"
+        ).fetchall()
+        plan = dict(
+            con.execute(
+                "select funding_source_code, sum(amount_mvnd) from marts.fct_budget_plan "
+                "where lead_agency_code = 'SKHCN' and sector_code = 'SCIENCE_TECHNOLOGY' and year = 2026 "
+                "group by all"
+            ).fetchall()
+        )
+        keys = con.execute(
+            "select count(*), count(distinct (agency_code, sector_code, funding_source_code, year)) "
+            "from marts.rpt_disbursement_rate"
+        ).fetchone()
+    assert {source for source, _, _ in rows} == set(plan) and len(plan) == 5
+    assert {(source, state, amount) for source, state, amount in rows} == {
+        (source, source == "NSNN", amount) for source, amount in plan.items()
+    }
+    assert keys[0] == keys[1]  # one row per agency, sector, funding source and year
+
+
+def test_status_and_risk_reports_say_false_not_null_when_nothing_rests_on_a_sample(warehouse):
+    """A missing report or a task with no progress report is not sample data: NULL there hid every
+    late department and every task at risk from an analyst's `where not is_sample`."""
+    import datetime as dt
+
+    from pipelines.warehouse_access import connect_readonly
+
+    with connect_readonly(warehouse.duckdb_path, as_of=dt.date(2026, 12, 31)) as con:
+        for view in ("rpt_submission_status", "rpt_task_risk"):
+            nulls, not_sample = con.execute(
+                f"select count(*) filter (where is_sample is null), count(*) filter (where not is_sample) "
+                f"from marts.{view}"
+            ).fetchone()
+            assert nulls == 0 and not_sample > 0, view
+        missing = con.execute(
+            "select bool_and(not is_sample) from marts.rpt_submission_status "
+            "where submission_state = 'missing'"
+        ).fetchone()[0]
+    assert missing is True

@@ -22,6 +22,9 @@ from pipelines.notebook_tables import (
     in_vietnamese,
     show,
     unaccented,
+    vn_locator,
+    vn_period,
+    without_english_gloss,
 )
 from pipelines.paths import DBT_PROJECT_DIR
 from pipelines.submissions.rules import RULES
@@ -157,3 +160,52 @@ def test_names_sort_as_a_vietnamese_reader_looks_for_them():
         "Ủy ban MTTQ Việt Nam tỉnh",
         "Văn phòng Tỉnh ủy",
     ]
+
+
+def test_quarters_read_as_people_write_them_and_other_periods_stay():
+    assert [vn_period(v) for v in ("2026-Q2", "2025-Q4", " 2027-Q1 ")] == [
+        "Quý 2/2026",
+        "Quý 4/2025",
+        "Quý 1/2027",
+    ]
+    # A year, an unknown form, a NULL: as they are (never a made-up quarter).
+    assert [vn_period(v) for v in ("2026", "2026-Q5", "Q2-2026", None)] == [
+        "2026",
+        "2026-Q5",
+        "Q2-2026",
+        None,
+    ]
+
+
+def test_locators_in_vietnamese_words_every_range_kept():
+    assert vn_locator("line 1074") == "dòng 1074"
+    assert vn_locator("lines 1077-1077") == "dòng 1077"
+    # The reconciliation's computed side: prose around several ranges, each turned, the prose kept.
+    assert (
+        vn_locator("Phụ lục I, 4 dòng nhiệm vụ: lines 513-518 … lines 819-824")
+        == "Phụ lục I, 4 dòng nhiệm vụ: dòng 513–518 … dòng 819–824"
+    )
+    assert vn_locator("line 274; line 277") == "dòng 274; dòng 277"
+    assert vn_locator("page 3") == "trang 3" and vn_locator("pages 2-4") == "trang 2–4"
+    assert vn_locator("Phụ lục 2, các dòng đơn vị") == "Phụ lục 2, các dòng đơn vị"
+    assert vn_locator(None) is None
+
+
+def test_english_glosses_left_out_of_messages_and_nothing_else():
+    words_check = (
+        "Số tiền bằng chữ so với bằng số: Tổng cộng: (không đọc được số tiền bằng chữ: từ chỉ hàng 'tỷ' "
+        "lặp lại sau 'tỷ' (scale word repeated))"
+    )
+    assert without_english_gloss(words_check) == (
+        "Số tiền bằng chữ so với bằng số: Tổng cộng: (không đọc được số tiền bằng chữ: từ chỉ hàng 'tỷ' "
+        "lặp lại sau 'tỷ')"
+    )
+    # Vietnamese, codes, ranges and numbers in parentheses stay.
+    for kept in (
+        "Đóng góp của TFP (TFP)",
+        "các nội dung chi tiết (1.1…4.4)",
+        "giai đoạn (năm cuối)",
+        "(2025)",
+    ):
+        assert without_english_gloss(kept) == kept
+    assert without_english_gloss(None) is None

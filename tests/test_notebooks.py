@@ -27,7 +27,7 @@ import pytest
 
 from pipelines.briefing import NOTEBOOKS_DIR, WarmKernel, execute_notebook, notebook_to_html
 from pipelines.formatting import mvnd, vn_number, vn_percent
-from pipelines.notebook_tables import SUBMISSION_FILE_COLUMNS_VI, unaccented
+from pipelines.notebook_tables import SUBMISSION_FILE_COLUMNS_VI, unaccented, vn_period
 from pipelines.submissions.rules import RULES
 from pipelines.warehouse_access import connect_readonly
 from tests.briefing_session import AS_OF, rendered_briefing
@@ -43,7 +43,7 @@ NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.py"))
 WITH, WITHOUT, REAL = "fixture_with_submissions", "fixture_without_submissions", "real"
 FIXTURES = (WITH, WITHOUT)
 NO_SUBMISSIONS = "Chưa có báo cáo nào của sở, ngành được nạp"
-SAMPLE_BANNER = "Có dữ liệu mẫu (sample data)"
+SAMPLE_BANNER = "Có dữ liệu mẫu"  # the briefing: "Có dữ liệu mẫu: …"; submission_quality: "… (sample data)"
 NO_ACTUALS = "chưa có số thực hiện"
 MAX_FIXTURE_ROWS = 60
 # The analysis notebooks' tables, found by headers only they have.
@@ -374,11 +374,11 @@ def test_disbursement_is_one_row_per_department_and_year_never_two_years_added()
         "Sở Công Thương",
     )
     assert rows == [
-        (skhcn, "2026", "2026-Q2", "20.350", "18.671", "4.813,09", "25,78%"),
-        (stc, "2026", "2026-Q1", "1.200", "1.140", "127,22", "11,16%"),
-        (snnmt, "2026", "2026-Q1", "363", "352", "29,57", "8,40%"),
-        (sct, "2026", "2026-Q1", "2.464", "—", "—", "—"),  # both cells blank: no rate, not 0 %
-        (skhcn, "2025", "2025-Q4", "15.350", "15.315", "14.334,89", "93,60%"),
+        (skhcn, "2026", "Quý 2/2026", "20.350", "18.671", "4.813,09", "25,78%"),
+        (stc, "2026", "Quý 1/2026", "1.200", "1.140", "127,22", "11,16%"),
+        (snnmt, "2026", "Quý 1/2026", "363", "352", "29,57", "8,40%"),
+        (sct, "2026", "Quý 1/2026", "2.464", "—", "—", "—"),  # both cells blank: no rate, not 0 %
+        (skhcn, "2025", "Quý 4/2025", "15.350", "15.315", "14.334,89", "93,60%"),
     ]
     # The chart shows one year: the latest with a report known on the date.
     assert "Biểu đồ: năm 2026, năm gần nhất có số giải ngân được báo cáo đến ngày 31/12/2026." in text(
@@ -389,7 +389,7 @@ def test_disbursement_is_one_row_per_department_and_year_never_two_years_added()
 def test_disbursement_on_the_nightly_date_is_2025_only() -> None:
     # On 01/03/2026 only the 2025-Q4 reports had arrived: every row is 2025, and so is the chart.
     rows = html_table("briefing.py", REAL, "Tỷ lệ giải ngân")
-    assert rows and {(r["Năm"], r["Kỳ báo cáo gần nhất"]) for r in rows} == {("2025", "2025-Q4")}
+    assert rows and {(r["Năm"], r["Kỳ báo cáo gần nhất"]) for r in rows} == {("2025", "Quý 4/2025")}
     assert "Biểu đồ: năm 2025, năm gần nhất có số giải ngân được báo cáo đến ngày 01/03/2026." in text(
         "briefing.py", REAL
     )
@@ -475,17 +475,19 @@ def known_where(day: dt.date) -> str:
 
 
 def disbursement_sql(where: str) -> str:
-    """Per department and year: latest period, plan (of the tasks it leads, in the sectors it reported),
+    """Per department and year: latest period (as the briefing writes it), plan (of the tasks it leads,
+    in the sectors and funding sources it reported),
     allocation and cumulative disbursement (latest quarter per task × funding source × year) over the
     execution rows ``where`` selects."""
     return (
         "with r as (select * from marts.fct_budget_execution "
         f"{where} qualify row_number() over (partition by agency_code, appendix, item_no, "
         "funding_source_code, year order by quarter desc) = 1), "
-        "sectors as (select distinct agency_code, sector_code, year from r), "
+        "sectors as (select distinct agency_code, sector_code, funding_source_code, year from r), "
         "plan_by_year as (select s.agency_code, s.year, sum(p.amount_mvnd) as plan from sectors s "
         "join marts.fct_budget_plan p on p.lead_agency_code = s.agency_code "
-        "and p.sector_code = s.sector_code and p.year = s.year group by all) "
+        "and p.sector_code = s.sector_code and p.funding_source_code = s.funding_source_code "
+        "and p.year = s.year group by all) "
         "select coalesce(a.agency_name, r.agency_code), r.year, max(r.period), any_value(p.plan), "
         "sum(r.allocated_mvnd), sum(r.disbursed_cumulative_mvnd) from r "
         "left join plan_by_year p using (agency_code, year) "
@@ -529,7 +531,13 @@ def expected_disbursement(
     where: str, as_of: dt.date
 ) -> dict[tuple[str, str], tuple[str, str, str, str, str]]:
     return {
-        (name, str(year)): (period, cell(plan), cell(allocated), cell(disbursed), rate(allocated, disbursed))
+        (name, str(year)): (
+            vn_period(period),
+            cell(plan),
+            cell(allocated),
+            cell(disbursed),
+            rate(allocated, disbursed),
+        )
         for name, year, period, plan, allocated, disbursed in query(REAL, disbursement_sql(where), as_of)
     }
 
@@ -586,7 +594,7 @@ def test_briefing_shows_only_the_reports_received_by_its_date() -> None:
     )
     assert {"2026-Q1", "2026-Q2"} <= {p for (p,) in later}
     page_text = text("briefing.py", REAL)
-    assert not [p for (p,) in later if p in page_text]
+    assert not [p for (p,) in later if p in page_text or vn_period(p) in page_text]
     assert SAMPLE_BANNER in page_text  # the 2025-Q4 files are samples
     received = {
         f
@@ -627,7 +635,7 @@ def test_briefing_shows_only_the_reports_received_by_its_date() -> None:
             RISK_VI["deadline_passed_not_done"],
             RISK_VI["deadline_within_90_days_not_done"],
         )
-        assert risks[item_no]["Kỳ báo cáo gần nhất"] == period, item_no
+        assert risks[item_no]["Kỳ báo cáo gần nhất"] == vn_period(period), item_no
 
 
 def test_briefing_between_a_submission_and_its_resubmission_shows_the_first_version() -> None:
@@ -655,7 +663,7 @@ def test_briefing_between_a_submission_and_its_resubmission_shows_the_first_vers
     }
     assert "2026-Q2" in later  # no 2026-Q2 file had arrived yet
     page_text = text("briefing.py", REAL, between)
-    assert not [p for p in later if p in page_text]
+    assert not [p for p in later if p in page_text or vn_period(p) in page_text]
     files = files_shown(between)
     assert files[first_file] == "có" and resent_file not in files and resent_file not in page_text
     assert SAMPLE_BANNER in page_text
@@ -672,7 +680,7 @@ def test_briefing_between_a_submission_and_its_resubmission_shows_the_first_vers
 def late_report_grid(as_of: dt.date) -> dict[tuple[str, str], str]:
     """The briefing's grid of late or rejected reports as {(department, quarter): cell}; checks the
     sentence above it counts the grid's rows."""
-    rows = html_table("briefing.py", REAL, ("Sở, ngành", "2025-Q4"), as_of)
+    rows = html_table("briefing.py", REAL, ("Sở, ngành", "Quý 4/2025"), as_of)
     counted = re.search(r"(\d+)/\d+ sở, ngành có quý nộp báo cáo chậm", text("briefing.py", REAL, as_of))
     assert counted and int(counted.group(1)) == len(rows)
     names = [row["Sở, ngành"] for row in rows]
@@ -708,7 +716,7 @@ def expected_late_report_grid(as_of: dt.date) -> dict[tuple[str, str], str]:
         else:
             words = ["chưa nộp" if is_late else "chưa đến hạn"]
         words += [f"nộp lại {revisions} lần"] if revisions else []
-        grid[agency, period] = "; ".join([*words, *(["dữ liệu mẫu"] if sample else [])])
+        grid[agency, vn_period(period)] = "; ".join([*words, *(["dữ liệu mẫu"] if sample else [])])
     return grid
 
 
@@ -723,7 +731,13 @@ def test_briefing_when_every_file_is_known_shows_what_the_marts_show() -> None:
     )
     assert day_of(last) <= late
     expected = {
-        (name, str(year)): (period, cell(plan), cell(allocated), cell(disbursed), rate(allocated, disbursed))
+        (name, str(year)): (
+            vn_period(period),
+            cell(plan),
+            cell(allocated),
+            cell(disbursed),
+            rate(allocated, disbursed),
+        )
         for name, year, period, plan, allocated, disbursed in query(
             REAL,
             "select coalesce(a.agency_name, r.agency_code), r.year, max(r.latest_period), sum(r.plan_mvnd), "
@@ -737,10 +751,16 @@ def test_briefing_when_every_file_is_known_shows_what_the_marts_show() -> None:
     assert shown_disbursement(late) == expected
     risks = sorted((r["STT"], r["Hạn"], r["Rủi ro"], r["Kỳ báo cáo gần nhất"]) for r in risk_rows(REAL, late))
     assert risks == sorted(
-        (item_no, deadline.strftime("%d/%m/%Y") if deadline else "—", RISK_VI[reason], period or "—")
-        for item_no, deadline, reason, period in query(
+        (
+            f"{item_no} (Phụ lục 2)" if appendix == "II" else item_no,
+            deadline.strftime("%d/%m/%Y") if deadline else "—",
+            RISK_VI[reason],
+            vn_period(period) if period else "—",
+        )
+        for appendix, item_no, deadline, reason, period in query(
             REAL,
-            "select item_no, effective_deadline, risk_reason, latest_report_period from marts.rpt_task_risk",
+            "select appendix, item_no, effective_deadline, risk_reason, latest_report_period "
+            "from marts.rpt_task_risk",
             late,
         )
     )
@@ -928,8 +948,10 @@ def test_submission_quality_lists_only_the_files_received_by_its_date() -> None:
 # --------------------------------------------------------------------------- the KPI chart's panels
 
 
-def kpi_chart_axes(kind: str) -> list:
-    """The KPI chart's panels, from running the briefing's cells up to the chart in this process."""
+def kpi_chart_axes(kind: str, without_period_targets: bool = False) -> list:
+    """The KPI chart's panels, from running the briefing's cells up to the chart in this process;
+    ``without_period_targets``: as if the warehouse had no period targets and no baselines (TFP then
+    has nothing to draw: the panel's message case)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -948,6 +970,18 @@ def kpi_chart_axes(kind: str) -> list:
             namespace.update(warehouse_path=str(warehouse_file(kind)), as_of=default_as_of(kind).isoformat())
         if "show_chart" in namespace:
             namespace["show_chart"] = lambda fig, alt: shown.append(fig)
+        if without_period_targets and "sql" in namespace and not hasattr(namespace["sql"], "wrapped"):
+            real_sql = namespace["sql"]
+
+            def sql(query: str, params: list | None = None, real_sql=real_sql):
+                found = real_sql(query, params)
+                # TFP's period targets, and its one baseline, which is for a period too.
+                period_only = "from marts.fct_kpi_target" in query and "where year is null" in query
+                baselines = "from marts.fct_kpi_baseline" in query
+                return found.iloc[0:0] if period_only or baselines else found
+
+            sql.wrapped = True
+            namespace["sql"] = sql
         if "kpi_rows = []" in nb_cell.source:
             break
     figure = shown[-1] if shown else plt.gcf()  # no KPI panels: the cell closed its figure unshown
@@ -956,22 +990,48 @@ def kpi_chart_axes(kind: str) -> list:
     return axes
 
 
-def test_kpi_panel_without_yearly_targets_shows_only_its_message_and_long_titles_end_with_an_ellipsis():
-    axes = kpi_chart_axes(WITH)
-    drawn = [ax.get_title() for ax in axes]
+def test_kpi_panel_with_nothing_to_draw_shows_only_its_message():
+    axes = kpi_chart_axes(WITH, without_period_targets=True)
     empty = [ax for ax in axes if any(t.get_text() == "Không có chỉ tiêu theo từng năm" for t in ax.texts)]
-    assert empty, drawn
+    assert len(empty) == 1, [ax.get_title() for ax in axes]  # TFP: period targets only, none left
     for ax in empty:
         ax.figure.canvas.draw()
         # No ticks came back from the year locator (they printed "0 0 0 0 0 0 0").
         assert [t.get_text() for t in ax.get_xticklabels() if t.get_text()] == []
         assert list(ax.get_xticks()) == [] and len(ax.lines) == 0
+
+
+def test_kpi_panel_draws_period_targets_across_their_years_and_titles_wrap_whole():
+    # TFP's targets are per period ("35,49 % (Giai đoạn 2021- 2025)", "55% (Giai đoạn 2026 - 2030)"):
+    # each a level across its years, never put on one year; its baseline 43,35 % (2016–2020) too.
+    periods = query(
+        WITH,
+        "select period_start, period_end, target_value from marts.fct_kpi_target "
+        "where indicator_code = 'TFP_CONTRIBUTION' and year is null and target_value is not null",
+    )
+    assert {(start, end) for start, end, _ in periods} == {(2021, 2025), (2026, 2030)}
+    ((tfp_name,),) = query(
+        WITH, "select name_vi from marts.dim_indicator where indicator_code = 'TFP_CONTRIBUTION'"
+    )
+    axes = kpi_chart_axes(WITH)
+    (tfp,) = [ax for ax in axes if ax.get_title().replace("\n", " ") == tfp_name]
+    drawn = {
+        (round(float(segment[0][0])), round(float(segment[1][0])), round(float(segment[0][1]), 2))
+        for collection in tfp.collections
+        for segment in collection.get_segments()
+    }
+    for start, end, value in periods:
+        assert (start, end, round(float(value), 2)) in drawn
+    assert (2016, 2020, 43.35) in drawn  # the period baseline, dashed
     names = {name for (name,) in query(WITH, "select name_vi from marts.dim_indicator")}
-    assert any(len(name) > 48 for name in names)  # the fixture has titles to cut
-    for title in drawn:
-        # A title is the whole name, or a cut one that says so.
-        assert title in names or (len(title) <= 48 and title.endswith("…") and title != "…"), title
-    assert any(title.endswith("…") for title in drawn)
+    for ax in axes:
+        lines = ax.get_title().split("\n")
+        whole = " ".join(lines)
+        # The whole name on at most two lines, or a cut one that says so.
+        assert len(lines) <= 2 and (whole in names or whole.endswith("…")), ax.get_title()
+        ax.figure.canvas.draw()
+        # Vietnamese decimals on the value axis: "42,5", never "42.5".
+        assert not [t.get_text() for t in ax.get_yticklabels() if "." in t.get_text()], ax.get_title()
 
 
 # ------------------------------------------------------------------ analysis notebooks, in Vietnamese
@@ -1270,3 +1330,116 @@ def test_budget_explorer_shows_allocation_methods_and_yes_no_in_vietnamese(kind:
     # The real build has Appendix II's 2025 column (stated) besides split amounts; the fixture only splits.
     assert ALLOCATION_WORDS["even_split"] in methods
     assert (ALLOCATION_WORDS["stated"] in methods) is (kind == REAL)
+
+
+# --------------------------------------------------------------------------- what a leader reads
+
+
+def test_headline_gives_the_resolution_total_and_explains_the_difference_to_the_rows() -> None:
+    # Part IV: 6.529.164 total, 6.139.164 state budget, 390.000 other sources. The rows: Appendix I
+    # state 5.861.734 + Appendix 2 contents 250.430 = 6.112.164; other sources 420.000 (GUIDE §2).
+    page_text = text("briefing.py", REAL)
+    assert "Tổng kinh phí theo Nghị quyết (Phần IV): 6.529.164 triệu đồng (6.529,2 tỷ đồng)" in page_text
+    assert (
+        "Tổng kinh phí kế hoạch (cộng từ các dòng Phụ lục I và Phụ lục 2): 6.532.164 triệu đồng" in page_text
+    )
+    assert (
+        "Hai số tổng khác nhau +3.000 triệu đồng: ngân sách nhà nước -27.000 (các dòng cộng được 6.112.164, "
+        "Phần IV ghi 6.139.164); nguồn khác +30.000 (các dòng cộng được 420.000, Phần IV ghi 390.000)."
+    ) in page_text
+
+
+def test_pillar_table_counts_every_task_and_appendix_2_content_once() -> None:
+    # Counted from the amounts, tasks 57, 58, 59 and 78 ("-": to be determined) were missing and the
+    # 22 contents of Appendix 2 were added to the tasks (103).
+    rows = html_table("briefing.py", REAL, ("Trụ cột", "Nhiệm vụ (Phụ lục I)"))
+    assert sum(int(r["Nhiệm vụ (Phụ lục I)"]) for r in rows) == 85
+    assert sum(int(r["Nội dung (Phụ lục 2)"]) for r in rows) == 22
+
+
+def test_kpi_table_says_where_each_latest_figure_comes_from_and_which_are_samples() -> None:
+    rows = {r["Chỉ tiêu"]: r for r in html_table("briefing.py", WITH, "Số gần nhất lấy từ")}
+    names = dict(query(WITH, "select indicator_code, name_vi from marts.dim_indicator"))
+    sample = dict(
+        query(WITH, "select indicator_code, bool_and(is_sample) from marts.fct_kpi_actual group by all")
+    )
+    assert set(sample) == set(INDICATORS_WITH_ACTUALS) and all(
+        sample.values()
+    )  # the shipped files are samples
+    for code in INDICATORS_WITH_ACTUALS:
+        assert rows[names[code]]["Số gần nhất lấy từ"] == "dữ liệu mẫu", code
+    # ADULT_DIGITAL_SKILLS: no actual in the fixture, its 2024 baseline is the latest figure.
+    assert rows[names["ADULT_DIGITAL_SKILLS"]]["Số gần nhất lấy từ"] == "hiện trạng (Nghị quyết)"
+    # TFP's 2030 target is the period's: "55% (Giai đoạn 2026 - 2030)" in the document.
+    assert rows[names["TFP_CONTRIBUTION"]]["Chỉ tiêu 2030"] == "55 (giai đoạn 2026–2030)"
+    banner = "Có dữ liệu mẫu: số thực hiện các chỉ tiêu dưới đây"
+    assert banner in text("briefing.py", WITH) and banner not in text("briefing.py", WITHOUT)
+    assert {r["Số gần nhất lấy từ"] for r in html_table("briefing.py", WITHOUT, "Số gần nhất lấy từ")} <= {
+        "hiện trạng (Nghị quyết)",
+        "—",
+    }
+
+
+def test_disbursement_and_due_tables_mark_the_rows_resting_on_sample_files() -> None:
+    disbursement = {
+        (r["Sở, ngành"], r["Năm"]): r["Dữ liệu mẫu"]
+        for r in html_table("briefing.py", WITH, "Tỷ lệ giải ngân")
+    }
+    expected = query(
+        WITH,
+        "select coalesce(a.agency_name, r.agency_code), r.year, bool_or(r.is_sample) "
+        "from marts.rpt_disbursement_rate r left join marts.dim_agency a using (agency_code) group by all",
+    )
+    assert disbursement == {(name, str(year)): "có" if s else "không" for name, year, s in expected}
+    assert "có" in disbursement.values()
+    due = {r["STT"]: r["Dữ liệu mẫu"] for r in html_table("briefing.py", WITH, DUE_TABLE)}
+    reported = dict(query(WITH, "select item_no, is_sample from marts.rpt_task_risk where appendix = 'I'"))
+    assert due and due == {item: "có" if reported[item] else "không" for item in due}
+
+
+def test_a_dated_milestone_beside_the_period_end_deadline_is_shown_and_said_to_have_passed() -> None:
+    # Task 30: "2025 - 2026 hoàn thành thủ tục; phân bổ kinh phí, đưa Quỹ vào vận hành chính thức Quý 2
+    # năm 2026": due at the end of 2026 by its period, with a milestone on 30/06/2026.
+    day = dt.date(2026, 12, 2)
+    ((milestone, deadline),) = query(
+        REAL,
+        "select t.milestone_date, r.effective_deadline from marts.rpt_task_risk r "
+        "join marts.dim_task t using (task_key) where r.appendix = 'I' and r.item_no = '30'",
+        day,
+    )
+    assert (milestone, deadline) == (dt.date(2026, 6, 30), dt.date(2026, 12, 31))
+    due = {r["STT"]: r["Hạn"] for r in html_table("briefing.py", REAL, DUE_TABLE, day)}
+    assert due["30"] == "31/12/2026 (cuối giai đoạn); mốc ghi trong Phụ lục I: 30/06/2026 (đã qua)"
+
+
+def test_discrepancies_show_where_both_figures_are_in_vietnamese_and_periods_as_printed() -> None:
+    rows = html_table("briefing.py", REAL, ("Tài liệu ghi", "Đối chiếu với", "Vị trí số đối chiếu"))
+    by_locator = {(r["Vị trí số ghi"], r["Vị trí số đối chiếu"]) for r in rows}
+    # A1.TOTAL.OTHER_SOURCES: the total row (line 1074) against the four rows with other sources.
+    assert ("dòng 1074", "Phụ lục I, 4 dòng nhiệm vụ: dòng 513–518 … dòng 819–824") in by_locator
+    assert not [r for r in rows if re.search(r"\blines?\b|scale word", " ".join(r.values()))]
+    # Appendix 2's title says 2025 - 2028, its columns 2025 and 2026-2030 (GUIDE §2, inconsistency 4).
+    assert any(r["Tài liệu ghi"] == "2025 - 2028" and r["Đối chiếu với"] == "2025; 2026-2030" for r in rows)
+    ((file_name,),) = query(
+        REAL,
+        "select distinct d.file_name from marts.rpt_reconciliation r join "
+        "marts.dim_document d using (document_id) where r.status = 'fail'",
+    )
+    assert f"Vị trí là số dòng trong tệp {file_name}" in text("briefing.py", REAL)
+
+
+def test_file_list_names_the_departments_and_writes_quarters_as_people_do() -> None:
+    rows = html_table("briefing.py", WITH, "Nhận lúc")
+    agencies = dict(query(WITH, "select agency_code, agency_name from marts.dim_agency"))
+    expected = query(WITH, "select file_name, agency_code, period from marts.dim_submission")
+    shown = {r["Tệp"]: (r["Sở, ngành"], r["Kỳ"]) for r in rows}
+    assert shown == {f: (agencies.get(a, a or "—"), vn_period(p) or "—") for f, a, p in expected}
+    assert any(period.startswith("Quý ") for _agency, period in shown.values())
+
+
+def test_plan_chart_draws_the_largest_sectors_and_the_rest_together() -> None:
+    ((sectors,),) = query(REAL, "select count(distinct sector_code) from marts.fct_budget_plan")
+    assert sectors > 8
+    assert "chia theo 8 lĩnh vực lớn nhất và các lĩnh vực khác" in page("briefing.py", REAL)
+    rows = html_table("briefing.py", REAL, ("Lĩnh vực", "2025", "Tổng"))
+    assert len(rows) == sectors + 1  # the table keeps every sector, and its total

@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from publish_helpers import make_build, wait_for
 
@@ -96,6 +97,26 @@ def test_read_sql_returns_a_dataframe(tmp_path: Path) -> None:
     path = publish(tmp_path, 2)
     frame = read_sql("SELECT version, row_count FROM marts.dim_totals WHERE version = ?", [2], path=path)
     assert frame.to_dict("records") == [{"version": 2, "row_count": 52_000}]
+
+
+def test_read_sql_keeps_money_exact_and_unknown_as_none(tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    path = publish(tmp_path, 2)
+    frame = read_sql(
+        "SELECT sum(x) AS total_mvnd, max(x) AS largest_mvnd, NULL::DECIMAL(18, 3) AS unknown_mvnd, "
+        "DATE '2026-04-15' AS day, count(*) AS n "
+        "FROM (VALUES (864296.326::DECIMAL(18, 3)), (0.000), (0.001)) t(x)",
+        path=path,
+    )
+    row = frame.iloc[0]
+    # As float64 it would be the binary fraction nearest 864296.327; as Decimal it is the figure itself.
+    assert row["total_mvnd"] == Decimal("864296.327") and isinstance(row["total_mvnd"], Decimal)
+    assert row["largest_mvnd"] == Decimal("864296.326")
+    assert row["unknown_mvnd"] is None  # unknown, never 0 or NaN
+    # The other columns as DuckDB gives them to pandas.
+    assert row["day"] == pd.Timestamp("2026-04-15") and row["n"] == 3
+    assert frame["total_mvnd"].sum() == Decimal("864296.327")
 
 
 def test_as_of_sets_the_date_of_the_date_dependent_views(tmp_path: Path) -> None:

@@ -1,9 +1,11 @@
--- Disbursed vs allocated vs plan, by agency, sector and year, as known on the as-of date (the
+-- Disbursed vs allocated vs plan, by agency, sector, funding source and year, as known on the as-of date (the
 -- as_of_date() macro: today in Vietnam when read, unless the reader sets nq57_as_of). Reported figures:
 -- for each task and funding source, the latest quarter of the year among the versions in force that
 -- day (cumulative disbursement, allocation); a resubmission received later is not known yet. Plan:
--- fct_budget_plan for the tasks the agency leads (the year split rule). Rates are NULL when the
--- denominator is missing or zero (unknown is not 0 %).
+-- fct_budget_plan for the tasks the agency leads (the year split rule), of the same funding source:
+-- state budget and other sources (private, enterprise funds) are disbursed by different people at
+-- different paces, so a rate over both would describe neither. Rates are NULL when the denominator
+-- is missing or zero (unknown is not 0 %).
 {{ config(materialized='view') }}
 {% set as_of = as_of_date() %}
 with latest as (
@@ -19,6 +21,7 @@ reported as (
     select
         agency_code,
         coalesce(sector_code, 'UNKNOWN') as sector_code,
+        funding_source_code,
         year,
         max(period) as latest_period,
         sum(allocated_mvnd) as allocated_mvnd,
@@ -30,7 +33,7 @@ reported as (
 ),
 
 plan as (
-    select lead_agency_code as agency_code, sector_code, year, sum(amount_mvnd) as plan_mvnd
+    select lead_agency_code as agency_code, sector_code, funding_source_code, year, sum(amount_mvnd) as plan_mvnd
     from {{ ref('fct_budget_plan') }}
     group by all
 )
@@ -39,6 +42,8 @@ select
     {{ as_of }} as as_of_date,
     reported.agency_code,
     reported.sector_code,
+    reported.funding_source_code,
+    funding.is_state_budget,
     reported.year,
     reported.latest_period,
     {{ money('reported.allocated_mvnd') }} as allocated_mvnd,
@@ -59,4 +64,7 @@ from reported
 left join plan
     on plan.agency_code = reported.agency_code
     and plan.sector_code = reported.sector_code
+    and plan.funding_source_code = reported.funding_source_code
     and plan.year = reported.year
+left join {{ ref('dim_funding_source') }} as funding
+    on funding.funding_source_code = reported.funding_source_code

@@ -80,6 +80,8 @@ select
         when files.first_loaded_at is not null then {{ vn_date('files.first_loaded_at') }} > expected.deadline_date
         else expected.deadline_date < {{ as_of }}
     end as is_late,
-    files.is_sample
+    -- No file received: nothing here rests on sample data. NULL would drop every missing report
+    -- from an analyst's `where not is_sample`.
+    coalesce(files.is_sample, false) as is_sample
 from expected
 left join files on files.agency_code = expected.agency_code and files.period = expected.period

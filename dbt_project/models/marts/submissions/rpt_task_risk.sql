@@ -41,7 +41,9 @@ assessed as (
         latest_progress.status_code as latest_status,
         latest_progress.percent_complete as latest_percent_complete,
         latest_progress.file_name as latest_report_file,
-        latest_progress.is_sample,
+        -- No progress report: nothing here rests on sample data (NULL would drop these tasks from
+        -- an analyst's `where not is_sample`).
+        coalesce(latest_progress.is_sample, false) as is_sample,
         date_diff('day', {{ as_of }}, tasks.effective_deadline) as days_to_deadline,
         case
             when tasks.effective_deadline < {{ as_of }} and coalesce(latest_progress.status_code, '') <> 'done'
