@@ -230,9 +230,26 @@ def scope_of_changes(published: Mapping[str, str] | None, current: Mapping[str, 
     return "everything"
 
 
+_WIDTH: dict[str, int] = {"nothing": 0, "submissions": 1, "everything": 2}
+
+
 def rebuild_scope() -> RebuildScope:
-    """What the next refresh must rebuild (reads every input file once to hash it)."""
-    return scope_of_changes(published_inputs(), current_inputs())
+    """What the next refresh must rebuild (reads every input file once to hash it).
+
+    The inputs are compared with the published warehouse's, and so are the inputs the raw tables
+    were last written from: a refresh that failed after its extraction and validation (a damaged
+    document, say) left the raw tables, and the error reports beside the archived submissions,
+    describing inputs that were never published. With the published inputs back, the refresh must
+    still redo them, or departments keep reading reports of that failed night.
+    """
+    from pipelines.paths import raw_tables_dir
+
+    published = published_inputs()
+    scope = scope_of_changes(published, current_inputs())
+    if scope == "everything":
+        return scope
+    left_behind = scope_of_changes(published, built_inputs(raw_tables_dir()))
+    return scope if _WIDTH[scope] >= _WIDTH[left_behind] else left_behind
 
 
 # Beside each dbt docs site: the code fingerprint (code_fingerprint) it was generated from.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -428,3 +430,49 @@ def test_a_failed_refresh_ends_with_the_step_and_the_reason(tmp_path):
     # As the hidden part's note says, --verbose prints them as Dagster does.
     verbose = refresh(env, "--verbose")
     assert verbose.returncode == 1 and "raise NoPlanDocumentError(NO_PLAN_DOCUMENT)" in verbose.stderr
+
+
+def test_error_reports_written_by_a_refresh_that_then_failed_are_redone_by_the_next(tmp_path):
+    """A refresh on a cut-down plan validates the submissions against it (tasks missing → SUB-C02),
+    rewrites their error reports, then fails in dbt. With the document put back, the inputs equal
+    the published warehouse's, yet the next refresh must not keep those reports: departments would
+    be told to correct reports that were right."""
+    import shutil
+
+    root = Path(__file__).resolve().parents[1]
+    documents = tmp_path / "documents"
+    shutil.copytree(root / "raw" / "documents", documents)
+    # A manifest without content hashes (a column a person may leave blank): the cut-down file is
+    # then loaded as the plan, as it was before the manifest's hashes were checked.
+    manifest = documents / "manifest.csv"
+    rows = list(csv.DictReader(io.StringIO(manifest.read_text(encoding="utf-8"))))
+    with manifest.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({**row, "sha256": ""} for row in rows)
+    env = {
+        **os.environ,
+        "NQ57_WAREHOUSE_DIR": str(tmp_path / "warehouse"),
+        "NQ57_DOCUMENTS_DIR": str(documents),
+    }
+    first = refresh(env)
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    reports = sorted((tmp_path / "warehouse" / "submissions").rglob("*.errors.csv"))
+    assert reports and not [r for r in reports if "SUB-C02" in r.read_text(encoding="utf-8-sig")]
+
+    plan = documents / "000_a74ee38357d31740.txt"
+    whole = plan.read_bytes()
+    lines = whole.decode("utf-8").splitlines(keepends=True)
+    task_40 = next(i for i, line in enumerate(lines) if line == "\t40\n" and i > 700)  # Appendix I
+    plan.write_text("".join(lines[:task_40]), encoding="utf-8")
+    failed = refresh(env)
+    assert failed.returncode == 1
+    wrong = [r for r in reports if "SUB-C02" in r.read_text(encoding="utf-8-sig")]
+    assert wrong, "the failed refresh validated against the cut-down plan"
+
+    plan.write_bytes(whole)
+    again = refresh(env)
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    assert "không có tệp hay mã nguồn mới" not in again.stdout
+    assert not [r for r in wrong if "SUB-C02" in r.read_text(encoding="utf-8-sig")]
+    assert published_state_budget(tmp_path / "warehouse") == Decimal("5861734")

@@ -4,6 +4,7 @@ build are the files it read, hashed before it read them."""
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -171,3 +172,41 @@ def test_a_failure_keeps_its_details_beside_the_reason_only_when_there_are_some(
     first, second = read_log(FAILURES_LOG)
     assert first["reason"] == "lý do" and first["details"].endswith("Stack Trace: …")
     assert "details" not in second
+
+
+def test_raw_tables_left_by_a_failed_refresh_are_redone_though_the_inputs_are_back(tmp_path, monkeypatch):
+    documents, submissions, warehouse = (
+        tmp_path / "documents",
+        tmp_path / "submissions",
+        tmp_path / "warehouse",
+    )
+    raw = warehouse / "raw"
+    for folder in (documents, submissions, raw):
+        folder.mkdir(parents=True)
+    monkeypatch.setenv("NQ57_DOCUMENTS_DIR", str(documents))
+    monkeypatch.setenv("NQ57_SUBMISSIONS_DIR", str(submissions))
+    monkeypatch.setenv("NQ57_WAREHOUSE_DIR", str(warehouse))
+    (documents / "nq57.txt").write_text("nghị quyết, đủ Phụ lục I", encoding="utf-8")
+    (submissions / "SYT_2026-Q1.xlsx").write_bytes(b"report")
+    # Published from these inputs (the sidecar says so), raw tables written from them too.
+    from pipelines.warehouse_access import published_path
+
+    published_path().write_bytes(b"duckdb")
+    sidecar = published_path().with_name(published_path().name + ".json")
+    sidecar.write_text(json.dumps({"input_hashes": refresh_state.current_inputs()}), encoding="utf-8")
+    for label, folder in (("documents", documents), ("submissions", submissions)):
+        save_input_snapshot(raw, label, input_hashes(folder, label))
+    assert refresh_state.rebuild_scope() == "nothing"
+    # A refresh on a cut-down document: extracted, submissions validated against it, then failed.
+    good = (documents / "nq57.txt").read_bytes()
+    (documents / "nq57.txt").write_text("nghị quyết, bị cắt", encoding="utf-8")
+    save_input_snapshot(raw, "documents", input_hashes(documents, "documents"))
+    (documents / "nq57.txt").write_bytes(good)  # the operator puts the document back
+    assert refresh_state.scope_of_changes(
+        refresh_state.published_inputs(), refresh_state.current_inputs()
+    ) == ("nothing")
+    assert refresh_state.rebuild_scope() == "everything"
+    # Left behind by a failed run that only read submissions: only their models are redone.
+    save_input_snapshot(raw, "documents", input_hashes(documents, "documents"))
+    save_input_snapshot(raw, "submissions", {"submissions/SYT_2026-Q1.xlsx": "another version"})
+    assert refresh_state.rebuild_scope() == "submissions"
