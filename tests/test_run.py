@@ -12,6 +12,7 @@ import pytest
 import pipelines.extract.run as run_module
 from pipelines.extract.cache import ExtractionCache
 from pipelines.extract.run import date_key, extract_folder, write_raw_tables
+from pipelines.manifest import sha256_of
 from tests.conftest import FIXTURES_DIR
 
 
@@ -346,3 +347,33 @@ def test_a_superseded_plan_loads_from_the_cache_once_it_is_the_only_one(project_
     assert second.plan_document == "Nghi quyet ban Word.docx"
     tasks = [i for r in second.results for i in r.plan_items if i.item_level == "task"]
     assert len(tasks) == 85 and {i.document_id for i in tasks} == {"Nghi quyet ban Word"}
+
+
+def test_a_listed_document_whose_bytes_are_not_the_manifests_is_read_but_not_loaded(project_root, tmp_path):
+    docs = _listed_folder(project_root, tmp_path)
+    plan = docs / "000_a74ee38357d31740.txt"
+    listed = sha256_of(plan)
+    # Cut short in a copy just before Appendix 2's last content (4.4): 31.000 gone, no error raised.
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text[: text.rindex("\t4.4\n")], encoding="utf-8")
+    run = extract_folder(docs)
+    resolution = next(d for d in run.documents if d.file_name == plan.name)
+    assert (resolution.extraction_status, resolution.record_count) == ("changed_since_listed", 0)
+    now = sha256_of(plan)
+    assert resolution.extraction_error.startswith(
+        f"000_a74ee38357d31740.txt: nội dung khác với bản đã khai báo trong manifest.csv (sha256 ghi "
+        f"{listed[:12]}…, tệp hiện có {now[:12]}…) nên không nạp "
+    )
+    assert f"ghi sha256 {now} vào manifest.csv" in resolution.extraction_error
+    assert resolution in run.not_loaded() and _tasks(run) == 0  # no plan: the refresh keeps the last
+    # The person confirms the new version: its hash in the row, and it loads.
+    manifest = docs / "manifest.csv"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(listed, now), encoding="utf-8")
+    run = extract_folder(docs)
+    assert next(d for d in run.documents if d.file_name == plan.name).extraction_status == "ok"
+    assert _tasks(run) == 85
+    # A row with no hash vouches for no version: the file loads as it is.
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(now, ""), encoding="utf-8")
+    assert (
+        next(d for d in extract_folder(docs).documents if d.file_name == plan.name).extraction_status == "ok"
+    )

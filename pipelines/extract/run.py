@@ -61,7 +61,8 @@ class DocumentRecord:
     source_format: str | None
     page_count: int | None
     # 'ok' (loaded) | 'failed' (unreadable) | 'duplicate' (same bytes as another document)
-    # | 'not_listed' (read, not loaded: no manifest row) | 'superseded' (read, not loaded: another
+    # | 'not_listed' (read, not loaded: no manifest row) | 'changed_since_listed' (read, not loaded:
+    # its bytes are not the ones the manifest's sha256 vouches for) | 'superseded' (read, not loaded: another
     # plan document is in force); extraction_error says why unless 'ok'.
     extraction_status: str
     extraction_error: str | None
@@ -86,7 +87,7 @@ class ExtractionRun:
         return [d for d in self.documents if d.extraction_status in NOT_LOADED]
 
 
-NOT_LOADED = ("duplicate", "not_listed", "superseded")
+NOT_LOADED = ("duplicate", "not_listed", "changed_since_listed", "superseded")
 
 
 def extract_file(entry: DocumentEntry) -> FileExtraction:
@@ -143,6 +144,11 @@ def extract_entry(
     if result is not None and entry.unlisted:
         status, error = "not_listed", _not_listed_reason(entry, result, record_count)
         record_count = 0
+    elif result is not None and entry.manifest_sha256 and entry.manifest_sha256.lower() != entry.sha256:
+        # The manifest vouches for one version of the file; these bytes are another (cut short in a
+        # copy, edited, replaced). Loaded, a cut-down plan published with tasks silently missing.
+        status, error = "changed_since_listed", _changed_reason(entry, result, record_count)
+        record_count = 0
     record = _record(
         entry,
         read_kind=result.document_kind if result else None,
@@ -159,6 +165,15 @@ def _not_listed_reason(entry: DocumentEntry, result: ExtractionResult, count: in
     return (
         f"{entry.file_name}: chưa có dòng trong {MANIFEST_NAME} nên không nạp {count} bản ghi đọc được "
         f"({result.document_kind}); thêm một dòng cho tệp này (not listed in the manifest: add a row)"
+    )
+
+
+def _changed_reason(entry: DocumentEntry, result: ExtractionResult, count: int) -> str:
+    return (
+        f"{entry.file_name}: nội dung khác với bản đã khai báo trong {MANIFEST_NAME} (sha256 ghi "
+        f"{entry.manifest_sha256[:12]}…, tệp hiện có {entry.sha256[:12]}…) nên không nạp {count} bản ghi "
+        f"đọc được ({result.document_kind}); nếu đây đúng là bản mới, ghi sha256 {entry.sha256} vào "
+        f"{MANIFEST_NAME}, nếu không hãy đặt lại tệp đúng (file differs from the manifest's sha256)"
     )
 
 
