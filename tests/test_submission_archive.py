@@ -86,6 +86,43 @@ def test_the_manifest_is_read_only_when_a_new_file_needs_it(tmp_path: Path):
     assert [e.received_at for e in scan.entries] == ["2026-04-08T00:00:00+07:00"]
 
 
+def test_new_bytes_under_a_received_name_are_not_given_the_earlier_files_date(tmp_path: Path):
+    # SYT re-sends a corrected SYT_2026-Q2.xlsx under the same name; the manifest still has the row
+    # written for the first file (09/07/2026). Dated so, the correction was in force before it
+    # existed and the first version in force on no date at all.
+    inbox = _inbox(
+        tmp_path, b"file_name,received_at\nSYT_2026-Q2.xlsx,2026-07-09T09:30:00+07:00\n", "SYT_2026-Q2.xlsx"
+    )
+    archive = tmp_path / "archive"
+    (first,) = archive_inbox(inbox, archive)
+    assert (first.received_at, first.received_at_source) == ("2026-07-09T09:30:00+07:00", "manifest")
+    corrected = inbox / "SYT_2026-Q2.xlsx"
+    corrected.write_bytes(b"the corrected workbook")
+    os.utime(corrected, (1_786_000_000, 1_786_000_000))  # modified 2026-08-06, after the first file
+    scan = _scan(inbox, archive)
+    (new,) = scan.new_entries()
+    assert new.received > first.received
+    assert (new.received_at, new.received_at_source) == ("2026-08-06T14:06:40+07:00", "file_mtime")
+    assert new.archive_path.startswith("files/2026-08-06/")
+    (warning,) = [w for w in scan.warnings if "SYT_2026-Q2.xlsx" in w]
+    assert warning.startswith(
+        "SYT_2026-Q2.xlsx: nội dung mới dưới tên tệp đã nhận trước đây (lúc 09/07/2026 09:30); ngày nhận "
+        "09/07/2026 09:30 (ghi trong manifest.csv) không sau bản trước nên không dùng, lấy 06/08/2026 14:06."
+    )
+    assert new in archive_inbox(inbox, archive)  # recorded in the registry
+    # Copied with the old modification time kept too: received when the archive first sees it.
+    corrected.write_bytes(b"a third version")
+    os.utime(corrected, (1_780_000_000, 1_780_000_000))  # 2026-05-28, before both
+    (third,) = _scan(inbox, archive).new_entries()
+    assert third.received_at_source == "first_seen" and third.received > new.received
+    # A clerk who updates the row for the new arrival is believed.
+    (inbox / "manifest.csv").write_bytes(
+        b"file_name,received_at\nSYT_2026-Q2.xlsx,2030-01-02T08:00:00+07:00\n"
+    )
+    (fourth,) = _scan(inbox, archive).new_entries()
+    assert (fourth.received_at, fourth.received_at_source) == ("2030-01-02T08:00:00+07:00", "manifest")
+
+
 # ── names: decomposed Unicode, long names ────────────────────────────────────────────────────────
 def test_a_decomposed_file_name_matches_its_composed_manifest_row_and_is_stored_composed(tmp_path: Path):
     composed = "STC_2026-Q1_bản sửa.xlsx"

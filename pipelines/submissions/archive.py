@@ -39,6 +39,7 @@ from pathlib import Path, PurePosixPath
 from pipelines.submissions.filewriter import FileWriter
 from pipelines.submissions.inbox_manifest import (
     MANIFEST_NAME,
+    VIETNAM,
     InboxManifest,
     _manifest_row,
     _received,
@@ -71,7 +72,7 @@ class ArchiveEntry:
     file_name: str
     source_path: str  # relative to the inbox
     received_at: str  # ISO 8601 with offset
-    received_at_source: str  # 'manifest' | 'file_mtime'
+    received_at_source: str  # 'manifest' | 'file_mtime' | 'first_seen' (see _after_the_earlier_version)
     archive_path: str  # relative to the archive folder
     size_bytes: int
 
@@ -325,6 +326,35 @@ class InboxScan:
         del self.new[(entry.sha256, entry.source_path)]
 
 
+def _after_the_earlier_version(
+    path: Path, relative: str, received: datetime, source: str, earlier: datetime, warnings: list[str]
+) -> tuple[datetime, str]:
+    """The received time of new bytes under a name that brought other bytes before (a corrected
+    report re-sent as the same file). The manifest's row was written for the earlier file: its date,
+    given to the correction, would put it in force before it existed and erase the first version
+    from every date. A time after the earlier version is kept; else the file's modification time
+    when it is after, else now, when the archive first sees these bytes; and the operator is told."""
+    if received.astimezone(UTC) > earlier:
+        return received, source
+    modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+    if modified > earlier:
+        fallback, fallback_source = modified.astimezone(VIETNAM), "file_mtime"
+    else:
+        fallback, fallback_source = datetime.now(UTC).astimezone(VIETNAM), "first_seen"
+    given = "ghi trong " + MANIFEST_NAME if source == "manifest" else "thời điểm sửa tệp"
+    warnings.append(
+        f"{relative}: nội dung mới dưới tên tệp đã nhận trước đây (lúc {_vn(earlier)}); ngày nhận "
+        f"{_vn(received)} ({given}) không sau bản trước nên không dùng, lấy {_vn(fallback)}. Nếu đây là "
+        f"bản nộp lại, nên đặt tên có _v2 và ghi ngày nhận vào {MANIFEST_NAME}. (new bytes under an "
+        f"earlier file's name: received time set after the earlier version)"
+    )
+    return fallback, fallback_source
+
+
+def _vn(moment: datetime) -> str:
+    return f"{moment.astimezone(VIETNAM):%d/%m/%Y %H:%M}"
+
+
 def archive_new_files(inbox: Path, folder: Path, writer: FileWriter) -> InboxScan:
     """Every entry, and which are new: the copies of new files are queued on ``writer``, in the
     order the files are validated (``received_order``), so that waiting for one rarely blocks.
@@ -343,6 +373,11 @@ def archive_new_files(inbox: Path, folder: Path, writer: FileWriter) -> InboxSca
     moved = _shorten_long_archive_names(entries, folder, warnings)
     # Entries recorded before names were normalised may hold a decomposed name: compared in NFC too.
     known = {(e.sha256, nfc(e.source_path)): e for e in entries}
+    # The last time each inbox path brought bytes: a path that brings other bytes is a new version.
+    last_under_path: dict[str, datetime] = {}
+    for e in entries:
+        path_key = nfc(e.source_path)
+        last_under_path[path_key] = max(e.received, last_under_path.get(path_key, e.received))
     queued: set[str] = set()  # copies queued in this run (two inbox paths may hold the same bytes)
     manifest: InboxManifest | None = None  # read when the first new file needs it
     mended: list[str] = []
@@ -364,6 +399,11 @@ def archive_new_files(inbox: Path, folder: Path, writer: FileWriter) -> InboxSca
             manifest = load_inbox_manifest(inbox)
             warnings.extend(manifest.problems)
         received, source = _received(path, relative, _manifest_row(manifest, relative, warnings), warnings)
+        if relative in last_under_path:
+            received, source = _after_the_earlier_version(
+                path, relative, received, source, last_under_path[relative], warnings
+            )
+        last_under_path[relative] = max(received.astimezone(UTC), last_under_path.get(relative, received))
         name = nfc(path.name)
         target = f"files/{received.strftime('%Y-%m-%d')}/{archive_file_name(sha, name)}"
         entry = ArchiveEntry(sha, name, relative, received.isoformat(), source, target, len(data))
