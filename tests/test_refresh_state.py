@@ -186,6 +186,8 @@ def test_raw_tables_left_by_a_failed_refresh_are_redone_though_the_inputs_are_ba
     monkeypatch.setenv("NQ57_DOCUMENTS_DIR", str(documents))
     monkeypatch.setenv("NQ57_SUBMISSIONS_DIR", str(submissions))
     monkeypatch.setenv("NQ57_WAREHOUSE_DIR", str(warehouse))
+    # Set, not left to default: a test before this one in the process may have set it for dbt.
+    monkeypatch.setenv("NQ57_RAW_DIR", str(raw))
     (documents / "nq57.txt").write_text("nghị quyết, đủ Phụ lục I", encoding="utf-8")
     (submissions / "SYT_2026-Q1.xlsx").write_bytes(b"report")
     # Published from these inputs (the sidecar says so), raw tables written from them too.
