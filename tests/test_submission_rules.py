@@ -347,6 +347,45 @@ def test_excel_error_is_rejected_and_kept_as_text_never_blank() -> None:
     assert row.has_fatal and result.exit_code == 2
 
 
+# ── SUB-V14: merged cells in the data area (one figure typed across several rows) ───────────────────
+def test_merged_value_cells_are_rejected_at_the_merge_not_read_as_a_blank_row() -> None:
+    result = validate_file(CORPUS / "SUB-V14" / "SYT_2026-Q2.xlsx", default_reference_data())
+    (finding,) = result.findings
+    assert (finding.rule_id, finding.severity, finding.category) == ("SUB-V14", "fatal", "value")
+    assert (finding.sheet, finding.row_no, finding.column, finding.cell_ref) == (
+        "KinhPhi",
+        3,
+        "allocated_mvnd",
+        "E3",
+    )
+    assert finding.value == "E3:E4 gộp: 7363"
+    assert "bỏ gộp ô (Unmerge)" in finding.message_vi
+    # Task 71's allocation was never typed in its own cell: the file is not loaded on a guess.
+    assert [(r.item_no, r.allocated_status) for r in result.budget_rows][:2] == [
+        ("39", "stated"),
+        ("71", "blank"),
+    ]
+    assert result.exit_code == 2
+
+
+def test_a_merged_appendix_column_is_the_finding_not_an_unknown_task() -> None:
+    """Review, session 12: with A3:A5 merged the rows below read appendix '?', and the department was
+    told task '?-71' is not in the plan, though 71 is. Only the merge is reported."""
+    from pipelines.submissions.samples import _base, _with_merged_cells, _xlsx
+
+    data = _with_merged_cells(_xlsx(_base(default_reference_data())), "xl/worksheets/sheet3.xml", "A3:A5")
+    result = validate_bytes("SYT_2026-Q2.xlsx", data, default_reference_data())
+    assert [(f.rule_id, f.cell_ref, f.value) for f in result.findings] == [("SUB-V14", "A3", "A3:A5 gộp: I")]
+
+
+def test_merged_cells_above_the_column_codes_are_the_template_s_business() -> None:
+    # A label merged across the top of the sheet (row 1 holds the labels, row 2 the column codes).
+    from pipelines.submissions.samples import _base, _with_merged_cells, _xlsx
+
+    data = _with_merged_cells(_xlsx(_base(default_reference_data())), "xl/worksheets/sheet3.xml", "A1:C1")
+    assert validate_bytes("SYT_2026-Q2.xlsx", data, default_reference_data()).findings == []
+
+
 # ── SUB-H08: a quarter that had not begun on the day the file was received ──────────────────────────
 H08_FILE = CORPUS / "SUB-H08" / "SYT_2026-Q3.xlsx"
 

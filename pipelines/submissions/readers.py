@@ -51,6 +51,16 @@ class SheetData:
     formula_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, column), both 1-based
     # (row, column) → the error as Excel shows it ('#N/A'): calamine reads such a cell as empty.
     error_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    # Merged ranges as (first row, first column, last row, last column), 1-based, and as written
+    # ('E3:E5'): calamine gives the value to the first cell only, the others read as empty.
+    merged: list[tuple[int, int, int, int, str]] = field(default_factory=list)
+
+    def merged_range(self, row_no: int, column_no: int) -> tuple[int, int, int, int, str] | None:
+        """The merged range holding this cell, if any."""
+        for merge in self.merged:
+            if merge[0] <= row_no <= merge[2] and merge[1] <= column_no <= merge[3]:
+                return merge
+        return None
 
 
 @dataclass
@@ -172,6 +182,7 @@ _ROW_OR_CELL = re.compile(rb"<(?:\w+:)?row\b([^>]*)>|<(?:\w+:)?c\b([^>]*?)(?:/>|
 # Attributes come in any order (OOXML does not fix one; writers differ) and with either quote.
 _ATTRIBUTE = re.compile(rb"""(?:^|\s)(r|t)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _CELL_REF = re.compile(rb"\$?([A-Za-z]{1,3})\$?(\d+)")
+_MERGE_CELL = re.compile(rb"""<(?:\w+:)?mergeCell\b[^>]*?\bref\s*=\s*["']([^"']+)["']""")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*>([^<]*)<", re.S)
 
@@ -227,24 +238,42 @@ def _marked_cells(body: bytes) -> tuple[set[tuple[int, int]], dict[tuple[int, in
     return formulas, errors
 
 
+def _merged_ranges(body: bytes) -> list[tuple[int, int, int, int, str]]:
+    """A sheet's merged ranges ('E3:E5' → (3, 5, 5, 5, 'E3:E5')); a one-cell or unreadable ref is none."""
+    ranges = []
+    for ref in _MERGE_CELL.findall(body):
+        corners = [_CELL_REF.fullmatch(part.strip()) for part in ref.split(b":")]
+        if len(corners) != 2 or not all(corners):
+            continue
+        (c1, r1), (c2, r2) = ((_column_number(m.group(1).upper()), int(m.group(2))) for m in corners)
+        if (r1, c1) != (r2, c2):
+            ranges.append(
+                (min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2), ref.decode("ascii", "replace"))
+            )
+    return ranges
+
+
 def _formula_and_error_cells(
     names: list[str], read: Callable[[str], bytes]
-) -> dict[str, tuple[set[tuple[int, int]], dict[tuple[int, int], str]]]:
-    """Sheet name → (cells holding a formula, cells holding an error value). Empty for most files."""
+) -> dict[str, tuple[set[tuple[int, int]], dict[tuple[int, int], str], list[tuple[int, int, int, int, str]]]]:
+    """Sheet name → (cells holding a formula, cells holding an error value, merged ranges). Empty for
+    most files."""
     contents = {n: read(n) for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")}
-    contents = {n: body for n, body in contents.items() if _has_marked_cells(body)}
+    contents = {n: body for n, body in contents.items() if _has_marked_cells(body) or b"mergeCell" in body}
     if not contents:
         return {}
     workbook = read("xl/workbook.xml")
     rels = read("xl/_rels/workbook.xml.rels")
     targets = {rid: target for rid, target in _REL_ENTRY.findall(rels)}
     targets.update({rid: target for target, rid in _REL_ENTRY_REVERSED.findall(rels)})
-    result: dict[str, tuple[set[tuple[int, int]], dict[tuple[int, int], str]]] = {}
+    result: dict[str, tuple[set[tuple[int, int]], dict[tuple[int, int], str], list]] = {}
     for sheet_name, rid in _SHEET_ENTRY.findall(workbook):
         target = targets.get(rid, b"").decode().lstrip("/")
         path = target if target.startswith("xl/") else f"xl/{target}"
         if path in contents:
-            result[_unescape(sheet_name)] = _marked_cells(contents[path])
+            body = contents[path]
+            formulas, errors = _marked_cells(body) if _has_marked_cells(body) else (set(), {})
+            result[_unescape(sheet_name)] = (formulas, errors, _merged_ranges(body))
     return result
 
 
@@ -316,8 +345,8 @@ def read_xlsx(data: bytes, sheet_names: tuple[str, ...] | None = None) -> RawSub
             nfc = unicodedata.normalize  # inlined: this runs for every cell of every file
             rows = [(n, [nfc("NFC", v) if type(v) is str else v for v in r]) for n, r in enumerate(cells, 1)]
             clean_name = unicodedata.normalize("NFC", name)
-            formula_cells, error_cells = formulas.get(clean_name, (set(), {}))
-            sheets[clean_name] = SheetData(clean_name, rows, formula_cells, error_cells)
+            formula_cells, error_cells, merged = formulas.get(clean_name, (set(), {}, []))
+            sheets[clean_name] = SheetData(clean_name, rows, formula_cells, error_cells, merged)
     except Exception as error:  # calamine raises several error types for broken parts
         raise SubmissionReadError(
             "SUB-F01", f"không đọc được bảng tính / unreadable workbook: {error}"

@@ -331,6 +331,17 @@ _RULES = (
     ),
     # ── consistency with other figures ──
     Rule(
+        "SUB-V14",
+        FATAL,
+        "value",
+        "Các ô trong vùng số liệu bị gộp (Merge Cells), nên chỉ ô đầu có giá trị, các dòng còn lại đọc "
+        "thành để trống; không biết số liệu đó là của một dòng, của từng dòng hay là tổng. Vui lòng bỏ gộp "
+        "ô (Unmerge) và ghi số liệu riêng cho từng dòng (dòng chưa có số liệu thì để trống) rồi gửi lại.",
+        "Merged cells in the data area: only the first cell holds the value, the others read as blank, "
+        "so whether it is one row's, each row's or a total is unknown. No other finding is made at the "
+        "merged cells (a blank appendix or task number there is not reported as SUB-C02).",
+    ),
+    Rule(
         "SUB-X01",
         FATAL,
         "consistency",

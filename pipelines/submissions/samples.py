@@ -246,6 +246,41 @@ def _as_error_values(workbook: bytes) -> bytes:
     return out.getvalue()
 
 
+def _with_merged_cells(workbook: bytes, sheet_part: str, ref: str) -> bytes:
+    """The workbook with the cells of ``ref`` ('E3:E4', 'A1:C1') merged on one sheet, as Excel's Merge
+    Cells leaves them: the first cell keeps its value, the others are emptied."""
+    corners = re.fullmatch(r"([A-Z])(\d+):([A-Z])(\d+)", ref)
+    assert corners is not None
+    first_col, first, last_col, last = (
+        corners.group(1),
+        int(corners.group(2)),
+        corners.group(3),
+        int(corners.group(4)),
+    )
+    emptied = [
+        f"{chr(c)}{r}"
+        for r in range(first, last + 1)
+        for c in range(ord(first_col), ord(last_col) + 1)
+        if (r, c) != (first, ord(first_col))
+    ]
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(workbook)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == sheet_part:
+                for cell in emptied:
+                    data = re.sub(rb'<c r="%s"[^>]*?(?:/>|>.*?</c>)' % cell.encode(), b"", data)
+                data = data.replace(
+                    b"</sheetData>",
+                    b'</sheetData><mergeCells count="1"><mergeCell ref="%s"/></mergeCells>' % ref.encode(),
+                )
+            target.writestr(info, data)
+    return out.getvalue()
+
+
 # SUB-F02's workbook is the clean corpus workbook saved with this password (ECMA-376 agile encryption,
 # what Excel writes for File > Info > Protect Workbook > Encrypt with Password). Documented in
 # docs/submissions.md; tests/test_submission_readers.py decrypts the committed file with it.
@@ -413,6 +448,12 @@ def corpus_files(reference: ReferenceData) -> dict[str, dict[str, bytes]]:
     # A VLOOKUP that found nothing, pasted as a value: the cell holds the error value #N/A.
     case("SUB-V13", lambda c: _set(c.budget, 0, allocated_mvnd="#N/A"))
     files["SUB-V13"] = {name: _as_error_values(data) for name, data in files["SUB-V13"].items()}
+    # One allocation typed once across two task rows with Merge Cells (KinhPhi is the third sheet).
+    case("SUB-V14")
+    files["SUB-V14"] = {
+        name: _with_merged_cells(data, "xl/worksheets/sheet3.xml", "E3:E4")
+        for name, data in files["SUB-V14"].items()
+    }
 
     earlier = _base(reference, "SYT", "2026-Q1")
     later = _base(reference, "SYT", "2026-Q2")

@@ -327,6 +327,9 @@ class _Checker:
     def __init__(self, result: ValidationResult, reference: ReferenceData):
         self.result = result
         self.reference = reference
+        # Sheet name → its merged ranges in the data area (SUB-V14): the cells they cover read as
+        # blank, so no other rule speaks about those cells (a "blank" task number is no unknown task).
+        self.merged: dict[str, SheetData] = {}
 
     def add(
         self,
@@ -339,8 +342,17 @@ class _Checker:
         expected: str | None = None,
     ) -> Finding:
         finding = make_finding(rule_id, sheet, row_no, column, column_no, value, expected)
+        if rule_id != "SUB-V14" and self.in_merge(sheet, row_no, column_no):
+            return finding  # the merge (SUB-V14) is the finding at this cell
         self.result.findings.append(finding)
         return finding
+
+    def in_merge(self, sheet: str | None, row_no: int | None, column_no: int | None) -> bool:
+        """Whether the cell lies in a merged range of the data area (SUB-V14)."""
+        merged = self.merged.get(sheet) if sheet is not None else None
+        if merged is None or row_no is None or column_no is None:
+            return False
+        return merged.merged_range(row_no, column_no) is not None
 
     # ── info sheet ──
     def info(self, sheet: SheetData) -> dict[str, tuple[Any, int, int]]:
@@ -573,6 +585,23 @@ class _Checker:
         if located is None:
             return
         header_index, positions = located
+        header_row_no = sheet.rows[header_index][0]
+        columns_read = {p + 1 for p in positions.values()}
+        for first_row, first_col, last_row, last_col, ref in sheet.merged:
+            if last_row > header_row_no and any(first_col <= c <= last_col for c in columns_read):
+                self.merged[sheet.name] = sheet
+                top = next((cells for n, cells in sheet.rows if n == first_row), [])
+                value = top[first_col - 1] if first_col - 1 < len(top) else None
+                code = next((c for c, p in positions.items() if p + 1 == first_col), None)
+                self.add(
+                    "SUB-V14",
+                    sheet.name,
+                    max(first_row, header_row_no + 1),
+                    code,
+                    first_col,
+                    f"{ref} gộp: {cell_text(value) or '(trống)'}",
+                    "mỗi ô một giá trị riêng, không gộp ô",
+                )
         for row_no, cells in sheet.rows[header_index + 1 :]:
             row = {code: (cells[p] if p < len(cells) else None, p + 1) for code, p in positions.items()}
             reported = any(
@@ -628,6 +657,11 @@ class _Checker:
         if "appendix" in errors or "item_no" in errors:  # already SUB-V13; the error text is kept
             return errors.get("appendix", appendix), errors.get("item_no", item_no), True
         task = self.reference.tasks.get((appendix or "", item_no or ""))
+        if task is None and (
+            self.in_merge(sheet, row_no, row["appendix"][1]) or self.in_merge(sheet, row_no, item_col)
+        ):
+            # Read blank because merged (SUB-V14): "task '?-71' is not in the plan" would blame the number.
+            return appendix or (cell_text(appendix_cell) or None), item_no, True
         if task is None:
             shown = f"{cell_text(appendix_cell) or '?'}-{cell_text(item_cell) or '?'}"
             self.add(
