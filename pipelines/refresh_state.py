@@ -43,20 +43,42 @@ def input_files(*directories: Path) -> list[Path]:
     return files
 
 
+# What a link to nothing (a share unmounted, a file moved) counts as: an input, so that its arrival
+# makes the refresh read the folder and warn about it, rather than pass it over as no file.
+BROKEN_LINK = "broken link"
+
+
+def broken_links(*directories: Path) -> list[Path]:
+    return [
+        p
+        for directory in directories
+        if directory.exists()
+        for p in sorted(directory.rglob("*"))
+        if p.is_symlink() and not p.exists() and p.name not in _IGNORED and not p.name.startswith(".")
+    ]
+
+
 def input_hashes(directory: Path, label: str) -> dict[str, str]:
-    """'<label>/<relative path>' → sha256, for every input file of one folder.
+    """'<label>/<relative path>' → sha256, for every input file of one folder (a link to nothing:
+    BROKEN_LINK).
 
     The label says what the folder holds ('documents', 'submissions') whatever it is called on
     this machine, so that rebuild_scope can tell a new submission from a new document."""
-    files = input_files(directory)
-    return {f"{label}/{path.relative_to(directory).as_posix()}": sha256_of(path) for path in files}
+    hashes = {
+        f"{label}/{path.relative_to(directory).as_posix()}": sha256_of(path)
+        for path in input_files(directory)
+    }
+    hashes.update(
+        {f"{label}/{path.relative_to(directory).as_posix()}": BROKEN_LINK for path in broken_links(directory)}
+    )
+    return hashes
 
 
 def fingerprint(*directories: Path) -> str:
     """A short hash of every input's name, size and mtime: cheap enough for a sensor every 30 s."""
     digest = hashlib.sha256()
-    for path in input_files(*directories):
-        stat = path.stat()
+    for path in [*input_files(*directories), *broken_links(*directories)]:
+        stat = path.stat() if path.exists() else path.lstat()
         digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:16]
 

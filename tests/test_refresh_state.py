@@ -212,3 +212,16 @@ def test_raw_tables_left_by_a_failed_refresh_are_redone_though_the_inputs_are_ba
     save_input_snapshot(raw, "documents", input_hashes(documents, "documents"))
     save_input_snapshot(raw, "submissions", {"submissions/SYT_2026-Q1.xlsx": "another version"})
     assert refresh_state.rebuild_scope() == "submissions"
+
+
+def test_a_link_to_nothing_in_the_inbox_is_an_input_so_the_refresh_reads_it_and_warns(tmp_path, monkeypatch):
+    inbox = tmp_path / "submissions"
+    inbox.mkdir()
+    (inbox / "SYT_2026-Q1.xlsx").write_bytes(b"report")
+    before = input_hashes(inbox, "submissions")
+    fingerprint_before = refresh_state.fingerprint(inbox)
+    (inbox / "STC_2026-Q3.xlsx").symlink_to(tmp_path / "unmounted share" / "STC_2026-Q3.xlsx")
+    after = input_hashes(inbox, "submissions")
+    assert after == {**before, "submissions/STC_2026-Q3.xlsx": refresh_state.BROKEN_LINK}
+    assert scope_of_changes({**before, CODE_KEY: "c"}, {**after, CODE_KEY: "c"}) == "submissions"
+    assert refresh_state.fingerprint(inbox) != fingerprint_before  # the sensor sees it arrive

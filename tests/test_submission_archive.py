@@ -300,3 +300,14 @@ def test_a_first_run_that_crashed_before_saving_the_registry_is_archived_again(t
         "STC_2026-Q1.xlsx",
         "SYT_2026-Q1.xlsx",
     ]
+
+
+def test_a_link_to_a_missing_file_is_a_warning_not_silence(tmp_path: Path):
+    inbox = _inbox(tmp_path, b"file_name,received_at\n", "SYT_2026-Q1.xlsx")
+    (inbox / "STC_2026-Q3.xlsx").symlink_to(tmp_path / "unmounted share" / "STC_2026-Q3.xlsx")
+    scan = _scan(inbox, tmp_path / "archive")
+    assert [e.file_name for e in scan.new_entries()] == ["SYT_2026-Q1.xlsx"]  # the others still load
+    assert scan.warnings == [
+        "STC_2026-Q3.xlsx: liên kết tới một tệp không còn tồn tại nên không đọc được; hãy chép chính tệp báo "
+        "cáo vào thư mục nhận (a link to a missing file: copy the file itself into the inbox)"
+    ]

@@ -538,6 +538,16 @@ def test_a_rejected_file_sent_again_under_a_corrected_name_is_validated_on_its_o
     }
     assert files["2/SYT_2026-Q1.xlsx"]["duplicate_of"] == files["1/SYT_2026-Q1.xlsx"]["submission_id"]
     assert files["4/SYT_2026-Q2_v2.xlsx"]["duplicate_of"] == files["3/SYT_2026-Q2.xlsx"]["submission_id"]
+    # The department's report names the earlier file as it sent it (it named an internal id).
+    repeats = {
+        r["submission_id"]: (r["value_provided"], r["expected"])
+        for r in _table(tmp_path / "raw", "submission_findings")
+        if r["rule_id"] == "SUB-F04"
+    }
+    assert repeats[files["4/SYT_2026-Q2_v2.xlsx"]["submission_id"]] == (
+        "SYT_2026-Q2_v2.xlsx",
+        "tệp đã nhận: SYT_2026-Q2.xlsx",
+    )
     budget = _table(tmp_path / "raw", "submission_budget_rows")
     assert {r["file_status"] for r in budget if r["file_name"] == "SYT_2026-Q2.xlsx"} == {"accepted"}
 

@@ -282,6 +282,18 @@ def inbox_files(inbox: Path) -> list[Path]:
     )
 
 
+def broken_links(inbox: Path) -> list[str]:
+    """Inbox paths that are links to nothing (a share unmounted, a file moved): skipped by
+    ``inbox_files`` as no file, so the operator must hear of them."""
+    if not inbox.exists():
+        return []
+    return sorted(
+        p.relative_to(inbox).as_posix()
+        for p in inbox.rglob("*")
+        if p.is_symlink() and not p.exists() and not p.name.startswith((".", "~$"))
+    )
+
+
 def archive_inbox(inbox: Path, folder: Path) -> list[ArchiveEntry]:
     """Copy every file not yet archived (same bytes at the same inbox path) and return all entries.
 
@@ -369,7 +381,11 @@ def archive_new_files(inbox: Path, folder: Path, writer: FileWriter) -> InboxSca
     except RegistryDamagedError as error:
         error.kept_aside = keep_registry_aside(folder)
         raise
-    warnings: list[str] = []
+    warnings: list[str] = [
+        f"{link}: liên kết tới một tệp không còn tồn tại nên không đọc được; hãy chép chính tệp báo cáo vào "
+        f"thư mục nhận (a link to a missing file: copy the file itself into the inbox)"
+        for link in broken_links(inbox)
+    ]
     moved = _shorten_long_archive_names(entries, folder, warnings)
     # Entries recorded before names were normalised may hold a decomposed name: compared in NFC too.
     known = {(e.sha256, nfc(e.source_path)): e for e in entries}

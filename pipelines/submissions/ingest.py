@@ -158,6 +158,7 @@ def _ingest(
     # itself a duplicate: what SUB-F04 compares with.
     earlier: dict[str, list[tuple[str, str, bool]]] = defaultdict(list)
     processed: list[tuple[ArchiveEntry, ValidationResult, str, tuple[str | None, str | None]]] = []
+    duplicate_of: dict[tuple[str, str], str] = {}  # (sha256, inbox path) → id of the file it repeats
     validated = _validated(entries_in_order, archive_folder, reference, writer, scan.new, cache)
     for entry, result in validated:
         if scan.is_new(entry):
@@ -173,7 +174,8 @@ def _ingest(
         sid = submission_id(entry)
         original = _same_submission(entry, earlier[entry.sha256])
         if original is not None:
-            result = _duplicate_result(entry, original, result)
+            duplicate_of[(entry.sha256, entry.source_path)] = original[0]
+            result = _duplicate_result(entry, original[1], result)
             status = "duplicate"
         else:
             # In received order: what was known then, and the day it arrived (SUB-X01, SUB-H08).
@@ -250,7 +252,8 @@ def _ingest(
             "received_at": entry.received,
             "superseded_at": superseded,
         }
-        tables["submission_files"].append(_file_row(entry, result, status, context, reports))
+        original = duplicate_of.get((entry.sha256, entry.source_path))
+        tables["submission_files"].append(_file_row(entry, result, status, context, reports, original))
         for row in result.budget_rows:
             tables["submission_budget_rows"].append({**context, **_row_dict(row)})
         for row in result.progress_rows:
@@ -354,8 +357,8 @@ def _safe_checks_on_arrival(
         return _internal_error(result.file_name, error)
 
 
-def _same_submission(entry: ArchiveEntry, earlier: list[tuple[str, str, bool]]) -> str | None:
-    """The id of the earlier file ``entry`` repeats (SUB-F04), or None: validated on its own.
+def _same_submission(entry: ArchiveEntry, earlier: list[tuple[str, str, bool]]) -> tuple[str, str] | None:
+    """(id, file name) of the earlier file ``entry`` repeats (SUB-F04), or None: validated on its own.
 
     Same bytes are the same submission when the earlier file was loaded, or had the same name. Not
     after a rejection under another name: the name is part of what is checked (SUB-H05/H06/H07), so
@@ -363,7 +366,7 @@ def _same_submission(entry: ArchiveEntry, earlier: list[tuple[str, str, bool]]) 
     name = entry.file_name.casefold()
     for sid, earlier_name, loaded in earlier:
         if loaded or earlier_name.casefold() == name:
-            return sid
+            return sid, earlier_name
     return None
 
 
@@ -402,10 +405,13 @@ def _version_order_warning(entries: list[ArchiveEntry], archive_folder: Path) ->
     )
 
 
-def _duplicate_result(entry: ArchiveEntry, original_id: str, result: ValidationResult) -> ValidationResult:
+def _duplicate_result(entry: ArchiveEntry, original_name: str, result: ValidationResult) -> ValidationResult:
     # Read for its identity (agency, period, is_sample) only: it is not loaded and not checked further.
+    # The department reads the report: the earlier file by the name it sent, not by an internal id.
     result.budget_rows, result.progress_rows, result.kpi_rows, result.cumulative_rows = [], [], [], []
-    result.findings = [make_finding("SUB-F04", value=entry.sha256, expected=f"tệp đã nhận: {original_id}")]
+    result.findings = [
+        make_finding("SUB-F04", value=entry.file_name, expected=f"tệp đã nhận: {original_name}")
+    ]
     return result
 
 
@@ -416,10 +422,16 @@ def _row_dict(row: Any) -> dict[str, Any]:
 
 
 def _file_row(
-    entry: ArchiveEntry, result: ValidationResult, status: str, context: dict, reports: tuple
+    entry: ArchiveEntry,
+    result: ValidationResult,
+    status: str,
+    context: dict,
+    reports: tuple,
+    duplicate_of: str | None = None,
 ) -> dict:
     return {
         **context,
+        "duplicate_of": duplicate_of,
         "status": status,
         "source_path": entry.source_path,
         "archive_path": entry.archive_path,
@@ -437,7 +449,6 @@ def _file_row(
         "progress_row_count": len(result.progress_rows),
         "kpi_row_count": len(result.kpi_rows),
         "received_at_source": entry.received_at_source,
-        "duplicate_of": result.findings[0].expected.split(": ")[-1] if status == "duplicate" else None,
         "error_report_xlsx": reports[0],
         "error_report_csv": reports[1],
     }
