@@ -431,3 +431,57 @@ def test_status_and_risk_reports_say_false_not_null_when_nothing_rests_on_a_samp
             "where submission_state = 'missing'"
         ).fetchone()[0]
     assert missing is True
+
+
+def test_reconciliation_says_where_every_summed_row_is_when_they_are_few(db):
+    """GUIDE §2: Appendix I other sources, rows 420.000 (tasks 12, 23, 30, 52) vs 390.000 stated. The
+    computed side named only the first and the last of the four rows; Appendix 2's contents and Part
+    IV's sums named no line at all."""
+    locators = dict(db.execute("select check_id, computed_locator from marts.rpt_reconciliation").fetchall())
+    tasks = [
+        locator
+        for (locator,) in db.execute(
+            "select source_locator from marts.dim_task where appendix = 'I' "
+            "and item_no in ('12', '23', '30', '52') order by sequence"
+        ).fetchall()
+    ]
+    four = "; ".join(tasks)
+    assert locators["A1.TOTAL.OTHER_SOURCES"] == f"Phụ lục I, 4 dòng nhiệm vụ: {four}"
+    assert locators["P4.OTHER_SOURCES.APPENDIX_I_ROWS"] == f"Phụ lục I, 4 dòng nhiệm vụ có nguồn khác: {four}"
+    first, last = db.execute(
+        "select arg_min(source_locator, sequence), arg_max(source_locator, sequence) from marts.dim_task "
+        "where appendix = 'II' and item_level = 'item'"
+    ).fetchone()
+    assert locators["A2.TOTAL.TOTAL.ITEMS"] == f"Phụ lục 2, 22 dòng nội dung chi tiết: {first} … {last}"
+    # The total row's total is on its own line; the two estimates it should add up on theirs.
+    stated = dict(
+        db.execute(
+            "select measure, source_locator from marts.fct_stated_total where scope = 'appendix_II'"
+        ).fetchall()
+    )
+    row = db.execute(
+        "select stated_locator, computed_locator from marts.rpt_reconciliation "
+        "where check_id = 'A2.ROW.TOTAL.TOTAL'"
+    ).fetchone()
+    assert row == (stated["total"], f"{stated['budget_2025']}; {stated['budget_2026_2030']}")
+
+
+def test_every_task_at_risk_says_what_its_deadline_rests_on(warehouse):
+    """Appendix 2's contents print neither a period nor a deadline: their effective deadline is NULL
+    and deadline_basis says why (it was NULL too, with no reason)."""
+    import datetime as dt
+
+    from pipelines.warehouse_access import connect_readonly
+
+    with connect_readonly(warehouse.duckdb_path, as_of=dt.date(2026, 12, 31)) as con:
+        bases = dict(
+            con.execute(
+                "select deadline_basis, count(*) filter (where effective_deadline is null) "
+                "from marts.rpt_task_risk group by all"
+            ).fetchall()
+        )
+        appendix_2 = con.execute(
+            "select distinct deadline_basis from marts.rpt_task_risk where appendix = 'II'"
+        ).fetchall()
+    assert None not in bases and bases.get("printed_deadline") == bases.get("end_of_period") == 0
+    assert appendix_2 == [("no_deadline_printed",)] and bases["no_deadline_printed"] > 0

@@ -13,27 +13,33 @@ amounts as (
     where amount_status = 'stated'
 ),
 
+-- Where the rows a sum adds up are: each of them when they are few enough to read (the four
+-- Appendix I tasks with other sources), else the first and the last (the 81 with state budget).
 sums as (
     -- Appendix I tasks per measure
     select document_id, 'appendix_I' as scope, measure,
         sum(amount_mvnd) as rows_sum_mvnd, sum(amount_mvnd) as items_sum_mvnd,
         count(*) as row_count,
-        arg_min(source_locator, sequence) || ' … ' || arg_max(source_locator, sequence) as rows_locator
+        {{ rows_locator() }} as rows_locator,
+        count(*) as items_count,
+        {{ rows_locator() }} as items_locator
     from amounts where appendix = 'I' and item_level = 'task'
     group by document_id, measure
 
     union all
 
     -- Appendix II total row: the units; and all items
-    select u.document_id, 'appendix_II', u.measure, u.rows_sum_mvnd, i.items_sum_mvnd, u.row_count, u.rows_locator
+    select u.document_id, 'appendix_II', u.measure, u.rows_sum_mvnd, i.items_sum_mvnd, u.row_count, u.rows_locator,
+        i.items_count, i.items_locator
     from (
         select document_id, measure, sum(amount_mvnd) as rows_sum_mvnd, count(*) as row_count,
-            string_agg(source_locator, '; ' order by sequence) as rows_locator
+            {{ rows_locator() }} as rows_locator
         from amounts where appendix = 'II' and item_level = 'unit'
         group by document_id, measure
     ) as u
     left join (
-        select document_id, measure, sum(amount_mvnd) as items_sum_mvnd
+        select document_id, measure, sum(amount_mvnd) as items_sum_mvnd, count(*) as items_count,
+            {{ rows_locator() }} as items_locator
         from amounts where appendix = 'II' and item_level = 'item'
         group by document_id, measure
     ) as i on i.document_id = u.document_id and i.measure = u.measure
@@ -42,8 +48,7 @@ sums as (
 
     -- each Appendix II unit row: its items
     select document_id, 'appendix_II.unit.' || parent_item_no, measure,
-        sum(amount_mvnd), sum(amount_mvnd), count(*),
-        arg_min(source_locator, sequence) || ' … ' || arg_max(source_locator, sequence)
+        sum(amount_mvnd), sum(amount_mvnd), count(*), {{ rows_locator() }}, count(*), {{ rows_locator() }}
     from amounts where appendix = 'II' and item_level = 'item'
     group by document_id, parent_item_no, measure
 ),
@@ -88,12 +93,14 @@ select
     {{ money('coalesce(sums.items_sum_mvnd, part_iv.items_sum_mvnd) - totals.amount_mvnd') }}
         as items_difference_mvnd,
     sums.row_count as rows_counted,
+    sums.items_count as items_counted,
     totals.words_text,
     totals.words_amount_mvnd,
     totals.words_parse_error,
     totals.period_label,
     totals.source_locator,
-    sums.rows_locator
+    sums.rows_locator,
+    sums.items_locator
 from totals
 left join sums
     on sums.document_id = totals.document_id

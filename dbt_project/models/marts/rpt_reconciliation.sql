@@ -55,7 +55,8 @@ appendix_ii_totals as (
         'appendix_total',
         'Phụ lục 2: dòng Tổng cộng (' || m.measure_vi || ') so với tổng các nội dung chi tiết (1.1…4.4)',
         s.stated_amount_mvnd, s.items_sum_mvnd, s.amount_text, null,
-        s.source_locator, 'Phụ lục 2, các dòng nội dung chi tiết', s.document_id
+        s.source_locator, 'Phụ lục 2, ' || s.items_counted || ' dòng nội dung chi tiết: ' || s.items_locator,
+        s.document_id
     from stated as s left join measure_names as m on m.measure = s.measure
     where s.scope = 'appendix_II'
 ),
@@ -83,7 +84,9 @@ appendix_ii_rows as (
         coalesce(max(amount_mvnd) filter (where measure = 'budget_2025'), 0)
             + coalesce(max(amount_mvnd) filter (where measure = 'budget_2026_2030'), 0),
         null, null,
-        min(source_locator), min(source_locator), document_id
+        -- The total's own line, and the lines of the two estimates it should add up.
+        max(source_locator) filter (where measure = 'total'),
+        string_agg(distinct source_locator, '; ' order by source_locator) filter (where measure <> 'total'), document_id
     from amounts
     where appendix = 'II'
     group by document_id, item_no
@@ -97,7 +100,8 @@ appendix_ii_rows as (
         coalesce(max(stated_amount_mvnd) filter (where measure = 'budget_2025'), 0)
             + coalesce(max(stated_amount_mvnd) filter (where measure = 'budget_2026_2030'), 0),
         null, null,
-        min(source_locator), min(source_locator), document_id
+        max(source_locator) filter (where measure = 'total'),
+        string_agg(distinct source_locator, '; ' order by source_locator) filter (where measure <> 'total'), document_id
     from stated
     where scope = 'appendix_II'
     group by document_id
@@ -123,7 +127,11 @@ figures as (
         max(rows_sum_mvnd) filter (where total_id = 'appendix_II.total.total') as a2_units,
         max(items_sum_mvnd) filter (where total_id = 'appendix_II.total.total') as a2_items,
         max(source_locator) filter (where total_id = 'appendix_I.total.state_budget') as a1_total_loc,
-        max(source_locator) filter (where total_id = 'appendix_II.total.total') as a2_total_loc
+        max(source_locator) filter (where total_id = 'appendix_II.total.total') as a2_total_loc,
+        max('Phụ lục I, ' || rows_counted || ' dòng nhiệm vụ có nguồn khác: ' || rows_locator)
+            filter (where total_id = 'appendix_I.total.other_sources') as a1_other_rows_loc,
+        max('Phụ lục 2, các dòng đơn vị: ' || rows_locator)
+            filter (where total_id = 'appendix_II.total.total') as a2_units_loc
     from stated
     group by document_id
     having count(*) filter (where scope = 'part_IV') > 0
@@ -149,7 +157,8 @@ part_iv as (
     union all
     select 'P4.PARTY_DT.APPENDIX_II_UNITS', 'part_iv',
         'Phần IV: kinh phí chuyển đổi số trong các cơ quan Đảng so với tổng 4 đơn vị Phụ lục 2',
-        p4_party, a2_units, null, null, p4_party_loc, 'Phụ lục 2, các dòng đơn vị', document_id
+        p4_party, a2_units, null, null, p4_party_loc, coalesce(a2_units_loc, 'Phụ lục 2, các dòng đơn vị'),
+        document_id
     from figures
     union all
     select 'P4.OTHER_SOURCES.APPENDIX_I_TOTAL', 'part_iv',
@@ -159,7 +168,8 @@ part_iv as (
     union all
     select 'P4.OTHER_SOURCES.APPENDIX_I_ROWS', 'part_iv',
         'Phần IV: nguồn ngoài NSNN so với tổng các dòng nguồn khác Phụ lục I',
-        p4_other, a1_rows_other, null, null, p4_other_loc, 'Phụ lục I, các nhiệm vụ có nguồn khác', document_id
+        p4_other, a1_rows_other, null, null, p4_other_loc,
+        coalesce(a1_other_rows_loc, 'Phụ lục I, các nhiệm vụ có nguồn khác'), document_id
     from figures
     union all
     select 'P4.TOTAL.PARTS', 'part_iv',

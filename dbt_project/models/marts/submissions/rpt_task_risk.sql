@@ -12,6 +12,9 @@ with tasks as (
         case
             when deadline_date is not null then 'printed_deadline'
             when period_end_year is not null then 'end_of_period'
+            -- Appendix 2's contents print no period and no deadline (only estimate columns): no
+            -- deadline, said, rather than a NULL without a reason.
+            else 'no_deadline_printed'
         end as deadline_basis
     from {{ ref('dim_task') }}
     where item_level in ('task', 'item')
