@@ -856,11 +856,19 @@ RISK_VI = {
     "money_but_no_report": "Có kinh phí năm nay nhưng chưa báo cáo",
 }
 if SUBMISSION_MARTS["fct_task_progress"]:
-    display(Markdown("### Nhiệm vụ có rủi ro (theo báo cáo tiến độ của sở, ngành)"))
+    display(Markdown("### Nhiệm vụ có rủi ro khác (theo báo cáo tiến độ của sở, ngành)"))
     # The same assessment as the headline and the table above (TASK_ASSESSMENT: the view's rules).
-    risk = TASK_ASSESSMENT[TASK_ASSESSMENT["risk_reason"].notna()]
-    if risk.empty:
-        display(Markdown("*Không có nhiệm vụ rủi ro.*"))
+    # The overdue and due tasks are in the table above, with their latest report: listed again
+    # here they took a page and a half of the same rows.
+    risk = TASK_ASSESSMENT[
+        TASK_ASSESSMENT["risk_reason"].notna() & ~TASK_ASSESSMENT["risk_reason"].isin(list(DEADLINE_REASONS))
+    ]
+    display(
+        Markdown(
+            "Nhiệm vụ quá hạn hoặc đến hạn trong 90 ngày: bảng trên."
+            + ("" if not risk.empty else " Không có nhiệm vụ rủi ro nào khác.")
+        )
+    )
     # One table per risk, under its name and count: the reason is not repeated on every row, so the
     # task names get the width (printed, the reason beside them took a column of its own on ~6 pages).
     # A reason the view gains before this list does is shown under its code, never dropped.

@@ -145,6 +145,28 @@ def risk_rows(kind: str, as_of: dt.date | None = None) -> list[dict[str, str]]:
     return rows
 
 
+def assessed_rows(kind: str, as_of: dt.date | None = None) -> list[dict[str, str]]:
+    """Every task section 5 assesses, as rows with "STT", "Hạn" (the date), "Rủi ro" and "Kỳ báo cáo
+    gần nhất": the overdue and due ones from the table under the headline, the others from the risk
+    tables (which no longer repeat the first: ``risk_rows`` checks they do not)."""
+    deadline_reasons = {
+        OVERDUE: RISK_VI["deadline_passed_not_done"],
+        "Đến hạn trong 90 ngày": RISK_VI["deadline_within_90_days_not_done"],
+    }
+    due = [
+        {
+            "STT": r["STT"],
+            "Hạn": r["Hạn"][:10],  # "31/12/2026 (cuối giai đoạn); mốc …": the date first
+            "Rủi ro": deadline_reasons[r["Tình trạng"]],
+            "Kỳ báo cáo gần nhất": r["Kỳ báo cáo gần nhất"],
+        }
+        for r in html_table("briefing.py", kind, DUE_TABLE, as_of)
+    ]
+    others = risk_rows(kind, as_of)
+    assert not [r for r in others if r["Rủi ro"] in deadline_reasons.values()], "listed twice"
+    return due + others
+
+
 def table_headers(table) -> list[str]:
     return [" ".join(th.text_content().split()) for th in table.iter("th")]
 
@@ -629,7 +651,7 @@ def test_briefing_shows_only_the_reports_received_by_its_date() -> None:
         """,
     )
     assert done_later
-    risks = {r["STT"]: r for r in risk_rows(REAL)}
+    risks = {r["STT"]: r for r in assessed_rows(REAL)}
     for item_no, period in done_later:
         assert risks[item_no]["Rủi ro"] in (
             RISK_VI["deadline_passed_not_done"],
@@ -749,7 +771,9 @@ def test_briefing_when_every_file_is_known_shows_what_the_marts_show() -> None:
     # Two years reported (2025 in full, 2026 so far), never added together.
     assert {year for _name, year in expected} == {"2025", "2026"}
     assert shown_disbursement(late) == expected
-    risks = sorted((r["STT"], r["Hạn"], r["Rủi ro"], r["Kỳ báo cáo gần nhất"]) for r in risk_rows(REAL, late))
+    risks = sorted(
+        (r["STT"], r["Hạn"], r["Rủi ro"], r["Kỳ báo cáo gần nhất"]) for r in assessed_rows(REAL, late)
+    )
     assert risks == sorted(
         (
             f"{item_no} (Phụ lục 2)" if appendix == "II" else item_no,
@@ -842,9 +866,9 @@ def test_done_clears_a_task_from_the_day_its_report_is_received() -> None:
     page_text = text("briefing.py", REAL, received)
     assert "8 nhiệm vụ đã quá hạn hoàn thành theo kế hoạch" in page_text
     assert "đã hoàn thành (2 nhiệm vụ, STT 10, 21)" in page_text
-    # And the risk table (the view's rule) agrees on both days.
+    # And the section's tables (the view's rule) agree on both days.
     for day in (before, received):
-        risks = {r["STT"] for r in risk_rows(REAL, day)}
+        risks = {r["STT"] for r in assessed_rows(REAL, day)}
         assert ({"10", "21"} <= risks) is (day == before), day
 
 
