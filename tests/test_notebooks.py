@@ -549,19 +549,16 @@ def shown_disbursement(as_of: dt.date) -> dict[tuple[str, str], tuple[str, str, 
     return shown
 
 
+def disbursement_row(name, year, period, plan, allocated, disbursed) -> tuple[tuple[str, str], tuple]:
+    """One department × year as the briefing's table writes it: (department, year) → its cells."""
+    cells = (vn_period(period), cell(plan), cell(allocated), cell(disbursed), rate(allocated, disbursed))
+    return (name, str(year)), cells
+
+
 def expected_disbursement(
     where: str, as_of: dt.date
 ) -> dict[tuple[str, str], tuple[str, str, str, str, str]]:
-    return {
-        (name, str(year)): (
-            vn_period(period),
-            cell(plan),
-            cell(allocated),
-            cell(disbursed),
-            rate(allocated, disbursed),
-        )
-        for name, year, period, plan, allocated, disbursed in query(REAL, disbursement_sql(where), as_of)
-    }
+    return dict(disbursement_row(*row) for row in query(REAL, disbursement_sql(where), as_of))
 
 
 def latest_actuals(where: str, as_of: dt.date) -> dict[str, str]:
@@ -752,22 +749,16 @@ def test_briefing_when_every_file_is_known_shows_what_the_marts_show() -> None:
         "select max(greatest(received_at, coalesce(superseded_at, received_at))) from marts.dim_submission",
     )
     assert day_of(last) <= late
-    expected = {
-        (name, str(year)): (
-            vn_period(period),
-            cell(plan),
-            cell(allocated),
-            cell(disbursed),
-            rate(allocated, disbursed),
-        )
-        for name, year, period, plan, allocated, disbursed in query(
+    expected = dict(
+        disbursement_row(*row)
+        for row in query(
             REAL,
             "select coalesce(a.agency_name, r.agency_code), r.year, max(r.latest_period), sum(r.plan_mvnd), "
             "sum(r.allocated_mvnd), sum(r.disbursed_mvnd) from marts.rpt_disbursement_rate r "
             "left join marts.dim_agency a using (agency_code) group by all",
             late,
         )
-    }
+    )
     # Two years reported (2025 in full, 2026 so far), never added together.
     assert {year for _name, year in expected} == {"2025", "2026"}
     assert shown_disbursement(late) == expected

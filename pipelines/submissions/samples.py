@@ -230,20 +230,28 @@ _ERROR_AS_TEXT = re.compile(
 )
 
 
-def _as_error_values(workbook: bytes) -> bytes:
-    """The workbook with every '#N/A'-like text cell stored as Excel stores a failed formula's result
-    pasted as a value: an error value (t="e"), which a reader sees as an empty cell unless it looks."""
+def _rewrite_parts(workbook: bytes, change: Callable[[str, bytes], bytes]) -> bytes:
+    """The workbook with each part's bytes passed through ``change(part name, bytes)``."""
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(workbook)) as source,
         zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target,
     ):
         for info in source.infolist():
-            data = source.read(info)
-            if info.filename.startswith("xl/worksheets/"):
-                data = _ERROR_AS_TEXT.sub(rb'<c r="\1" t="e"><v>\2</v></c>', data)
-            target.writestr(info, data)
+            target.writestr(info, change(info.filename, source.read(info)))
     return out.getvalue()
+
+
+def _as_error_values(workbook: bytes) -> bytes:
+    """The workbook with every '#N/A'-like text cell stored as Excel stores a failed formula's result
+    pasted as a value: an error value (t="e"), which a reader sees as an empty cell unless it looks."""
+
+    def change(name: str, data: bytes) -> bytes:
+        if not name.startswith("xl/worksheets/"):
+            return data
+        return _ERROR_AS_TEXT.sub(rb'<c r="\1" t="e"><v>\2</v></c>', data)
+
+    return _rewrite_parts(workbook, change)
 
 
 def _with_merged_cells(workbook: bytes, sheet_part: str, ref: str) -> bytes:
@@ -251,34 +259,24 @@ def _with_merged_cells(workbook: bytes, sheet_part: str, ref: str) -> bytes:
     Cells leaves them: the first cell keeps its value, the others are emptied."""
     corners = re.fullmatch(r"([A-Z])(\d+):([A-Z])(\d+)", ref)
     assert corners is not None
-    first_col, first, last_col, last = (
-        corners.group(1),
-        int(corners.group(2)),
-        corners.group(3),
-        int(corners.group(4)),
-    )
+    first_col, last_col = ord(corners.group(1)), ord(corners.group(3))
+    first, last = int(corners.group(2)), int(corners.group(4))
     emptied = [
         f"{chr(c)}{r}"
         for r in range(first, last + 1)
-        for c in range(ord(first_col), ord(last_col) + 1)
-        if (r, c) != (first, ord(first_col))
+        for c in range(first_col, last_col + 1)
+        if (r, c) != (first, first_col)
     ]
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(workbook)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target,
-    ):
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == sheet_part:
-                for cell in emptied:
-                    data = re.sub(rb'<c r="%s"[^>]*?(?:/>|>.*?</c>)' % cell.encode(), b"", data)
-                data = data.replace(
-                    b"</sheetData>",
-                    b'</sheetData><mergeCells count="1"><mergeCell ref="%s"/></mergeCells>' % ref.encode(),
-                )
-            target.writestr(info, data)
-    return out.getvalue()
+
+    def change(name: str, data: bytes) -> bytes:
+        if name != sheet_part:
+            return data
+        for cell in emptied:
+            data = re.sub(rb'<c r="%s"[^>]*?(?:/>|>.*?</c>)' % cell.encode(), b"", data)
+        merge = b'<mergeCells count="1"><mergeCell ref="%s"/></mergeCells>' % ref.encode()
+        return data.replace(b"</sheetData>", b"</sheetData>" + merge)
+
+    return _rewrite_parts(workbook, change)
 
 
 # SUB-F02's workbook is the clean corpus workbook saved with this password (ECMA-376 agile encryption,
