@@ -150,6 +150,10 @@ def test_groups_and_content_counts(db):
         ("A2.UNIT.1.BUDGET_2026_2030", "fail", 174130, 145130),
         ("P4.STATE_BUDGET.APPENDIX_TOTALS", "pass", 6139164, 6139164),
         ("P4.TOTAL.PARTS", "pass", 6529164, 6529164),
+        # Part IV's total against every printed row (Appendix 2 by its contents): the +3.000 of the
+        # briefing's headline; against Appendix 2's total row instead: +30.000.
+        ("P4.TOTAL.ROWS", "fail", 6529164, 6532164),
+        ("P4.TOTAL.APPENDICES", "fail", 6529164, 6559164),
         ("CONTENT.1.2", "fail", 5, 4),
         ("PERIOD.A2.TITLE_VS_COLUMNS", "fail", 2028, 2030),
         ("WORDS.PART_IV_TOTAL", "pass", 6529164, 6529164),
@@ -448,6 +452,11 @@ def test_reconciliation_says_where_every_summed_row_is_when_they_are_few(db):
     four = "; ".join(tasks)
     assert locators["A1.TOTAL.OTHER_SOURCES"] == f"Phụ lục I, 4 dòng nhiệm vụ: {four}"
     assert locators["P4.OTHER_SOURCES.APPENDIX_I_ROWS"] == f"Phụ lục I, 4 dòng nhiệm vụ có nguồn khác: {four}"
+    # Appendix I's other-sources total row (390.000), not its state-budget one (line 1073).
+    assert locators["P4.OTHER_SOURCES.APPENDIX_I_TOTAL"] == scalar(
+        db,
+        "select source_locator from marts.fct_stated_total where total_id = 'appendix_I.total.other_sources'",
+    )
     first, last = db.execute(
         "select arg_min(source_locator, sequence), arg_max(source_locator, sequence) from marts.dim_task "
         "where appendix = 'II' and item_level = 'item'"

@@ -14,7 +14,8 @@ with expected as (
         ('A1.TOTAL.STATE_BUDGET', 'pass', 5861734, 5861734),
         ('A2.TOTAL.BUDGET_2025.UNITS', 'pass', 15800, 15800),
         ('P4.STATE_BUDGET.APPENDIX_TOTALS', 'pass', 6139164, 6139164),
-        ('P4.TOTAL.PARTS', 'pass', 6529164, 6529164)
+        ('P4.TOTAL.PARTS', 'pass', 6529164, 6529164),
+        ('P4.TOTAL.ROWS', 'fail', 6529164, 6532164)
     ) as t(check_id, status, stated_value, computed_value)
 ),
 

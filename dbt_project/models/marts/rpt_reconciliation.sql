@@ -127,6 +127,7 @@ figures as (
         max(rows_sum_mvnd) filter (where total_id = 'appendix_II.total.total') as a2_units,
         max(items_sum_mvnd) filter (where total_id = 'appendix_II.total.total') as a2_items,
         max(source_locator) filter (where total_id = 'appendix_I.total.state_budget') as a1_total_loc,
+        max(source_locator) filter (where total_id = 'appendix_I.total.other_sources') as a1_other_total_loc,
         max(source_locator) filter (where total_id = 'appendix_II.total.total') as a2_total_loc,
         max('Phụ lục I, ' || rows_counted || ' dòng nhiệm vụ có nguồn khác: ' || rows_locator)
             filter (where total_id = 'appendix_I.total.other_sources') as a1_other_rows_loc,
@@ -163,7 +164,7 @@ part_iv as (
     union all
     select 'P4.OTHER_SOURCES.APPENDIX_I_TOTAL', 'part_iv',
         'Phần IV: nguồn ngoài NSNN so với dòng Tổng cộng nguồn khác Phụ lục I',
-        p4_other, a1_total_other, null, null, p4_other_loc, a1_total_loc, document_id
+        p4_other, a1_total_other, null, null, p4_other_loc, a1_other_total_loc, document_id
     from figures
     union all
     select 'P4.OTHER_SOURCES.APPENDIX_I_ROWS', 'part_iv',
@@ -182,6 +183,14 @@ part_iv as (
         'Phần IV: Tổng kinh phí so với tổng các dòng Phụ lục I (NSNN + nguồn khác) + dòng Tổng cộng Phụ lục 2',
         p4_total, a1_rows_state + a1_rows_other + a2_total, null, null, p4_total_loc,
         'Phụ lục I (85 nhiệm vụ) + ' || a2_total_loc, document_id
+    from figures
+    union all
+    -- Every printed row, nothing taken from a total row: the sum fct_budget_plan and the briefing's
+    -- headline give (6.532.164), beside the check above that takes Appendix 2 from its total row.
+    select 'P4.TOTAL.ROWS', 'part_iv',
+        'Phần IV: Tổng kinh phí so với tổng các dòng Phụ lục I (NSNN + nguồn khác) + tổng các nội dung Phụ lục 2',
+        p4_total, a1_rows_state + a1_rows_other + a2_items, null, null, p4_total_loc,
+        'Phụ lục I (85 nhiệm vụ) + Phụ lục 2 (các nội dung chi tiết)', document_id
     from figures
 ),
 
