@@ -6,6 +6,7 @@ services in deploy/systemd run the daemon and the UI on the instance settings of
 
 import os
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 
 import dagster as dg
 
@@ -18,7 +19,7 @@ from pipelines.assets.dbt_assets import (
     docs_site_builder,
 )
 from pipelines.assets.extraction import extracted_documents
-from pipelines.assets.publishing import published_warehouse
+from pipelines.assets.publishing import REQUESTED_AT_TAG, published_warehouse
 from pipelines.assets.refresh_lock import REFRESH_LOCK_KEY, RefreshLockResource
 from pipelines.assets.submissions import ingested_submissions
 from pipelines.input_warnings import input_warnings
@@ -89,14 +90,19 @@ def run_request_for(scope: RebuildScope, run_key: str | None = None, briefing: b
     stale_docs = [] if docs_site_is_current() else [dbt_docs_site.key]
     if scope == "nothing":
         keys = ([BRIEFING_KEY] if briefing else []) + stale_docs
-        return dg.RunRequest(run_key=run_key, asset_selection=keys, tags={"nq57/refresh": "briefing_only"})
+        return dg.RunRequest(run_key=run_key, asset_selection=keys, tags=_tags("briefing_only"))
     if scope == "submissions":
         return dg.RunRequest(
             run_key=run_key,
             asset_selection=submissions_rebuild_keys() + stale_docs,
-            tags={"nq57/refresh": "submissions"},
+            tags=_tags("submissions"),
         )
-    return dg.RunRequest(run_key=run_key, tags={"nq57/refresh": "full"})
+    return dg.RunRequest(run_key=run_key, tags=_tags("full"))
+
+
+def _tags(kind: str) -> dict[str, str]:
+    # requested_at: a rollback made after it is not published over (pipelines.assets.publishing).
+    return {"nq57/refresh": kind, REQUESTED_AT_TAG: datetime.now(UTC).isoformat()}
 
 
 def submissions_rebuild_keys() -> list[dg.AssetKey]:

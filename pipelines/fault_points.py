@@ -16,8 +16,9 @@ REFRESH_PAUSE_ENV = "NQ57_TEST_REFRESH_PAUSE_AT"
 REFRESH_PAUSE_MARKER_ENV = "NQ57_TEST_REFRESH_PAUSE_MARKER"
 REFRESH_PAUSE_SECONDS_ENV = "NQ57_TEST_REFRESH_PAUSE_SECONDS"
 # Refresh stages a test can stop in: halfway through writing the raw tables; after the
-# submissions were read (a file arriving then must wait for the next refresh).
-REFRESH_PAUSE_STEPS = ("extraction_writing", "submissions_ingested")
+# submissions were read (a file arriving then must wait for the next refresh); the command line's
+# refresh with its scope decided and its run not yet started (an operator's rollback then).
+REFRESH_PAUSE_STEPS = ("extraction_writing", "submissions_ingested", "refresh_starting")
 
 
 def pause_point(

@@ -54,6 +54,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 
@@ -125,6 +126,10 @@ class PublishError(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class RolledBackMeanwhileError(PublishError):
+    """An operator rolled the warehouse back after this refresh began: the build is not published."""
 
 
 class BuildRejectedError(PublishError):
@@ -223,8 +228,13 @@ def publish_build(
     mart_schemas: Sequence[str] = ("marts",),
     code_version: str | None = None,
     lock_timeout: float = 600.0,
+    not_over_rollbacks_since: datetime | None = None,
 ) -> PublishResult:
     """Publish a finished DuckDB build as the warehouse, atomically; see the module docstring.
+
+    ``not_over_rollbacks_since``: when the refresh making this build began; an operator's rollback
+    (``nq57 rollback``) made after it is not published over (``RolledBackMeanwhileError``): the
+    run started before the operator undid a publish, from inputs that may hold what was undone.
 
     ``fatal_checks`` are SQL queries selecting failing rows (or ``FatalCheck``s naming them);
     any failing row, or a check that cannot run, refuses the publish. ``code_version``
@@ -246,6 +256,8 @@ def publish_build(
     layout.make_dirs()
     warnings: list[str] = []
     with _exclusive_lock(layout, lock_timeout):
+        if not_over_rollbacks_since is not None:
+            _refuse_over_a_later_rollback(layout, not_over_rollbacks_since)
         warnings.extend(_recover(layout))
         _check_free_space(layout, build_path)
         pointer = _read_json(layout.sidecar)
@@ -425,6 +437,7 @@ def restore_previous(
     skip_current: bool = False,
     version: str | None = None,
     lock_timeout: float = 600.0,
+    rollback: bool = False,
 ) -> RestoreResult:
     """Put back the newest intact published version from ``published/``, atomically.
 
@@ -438,7 +451,9 @@ def restore_previous(
     layout = _Layout(Path(warehouse_dir) if warehouse_dir is not None else paths.warehouse_dir())
     layout.make_dirs()
     with _exclusive_lock(layout, lock_timeout):
-        _recover(layout)
+        # Versions newer than the published one stay until the next publish (as `nq57 rollback`
+        # says): an operator who rolled back one version too far can still go forward again.
+        _recover(layout, drop_newer=False)
         status = verify_published(layout.dir)
         pointer = _read_json(layout.sidecar)
         current = status.version or (pointer.get("version") if pointer else None)
@@ -496,6 +511,9 @@ def restore_previous(
             restored_at=datetime.now(UTC).isoformat(),
             restored_from=str(source),
             restore_reason=reason or status.problem or "",
+            # An operator's decision (`nq57 rollback`), which a refresh begun before it must not
+            # publish over; not a damaged file put back by the refresh itself.
+            rolled_back=rollback,
         )
         _write_json_atomic(layout.sidecar, pointer_record)
     return RestoreResult(record["version"], source, status, quarantined)
@@ -655,8 +673,31 @@ def _exclusive_lock(layout: _Layout, timeout: float) -> Iterator[None]:
         os.close(fd)  # closing the descriptor releases the flock
 
 
-def _recover(layout: _Layout) -> list[str]:
-    """Clean up after a killed publish. Runs under the lock, so nothing here is in progress."""
+VN_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def _refuse_over_a_later_rollback(layout: _Layout, since: datetime) -> None:
+    pointer = _read_json(layout.sidecar) or {}
+    if not pointer.get("rolled_back") or not pointer.get("restored_at"):
+        return
+    try:
+        restored_at = datetime.fromisoformat(pointer["restored_at"])
+    except (TypeError, ValueError):
+        return
+    if restored_at <= since:
+        return
+    at = restored_at.astimezone(VN_TIME).strftime("%H:%M ngày %d/%m/%Y")
+    reason = f" (lý do: {pointer['restore_reason']})" if pointer.get("restore_reason") else ""
+    raise RolledBackMeanwhileError(
+        f"Kho dữ liệu đã được quay lại phiên bản {pointer.get('version')} lúc {at}{reason}, sau khi lần làm "
+        f"mới này bắt đầu: không công bố đè lên. Chuyển tệp sai ra khỏi raw/ rồi chạy lại `nq57 refresh` "
+        f"(rolled back after this refresh began: not published over it)"
+    )
+
+
+def _recover(layout: _Layout, drop_newer: bool = True) -> list[str]:
+    """Clean up after a killed publish. Runs under the lock, so nothing here is in progress.
+    ``drop_newer``: also delete the kept versions newer than the published one (a publish does)."""
     notes = []
     leftovers = [
         *layout.dir.glob(f"{STAGING_PREFIX}*"),
@@ -682,7 +723,7 @@ def _recover(layout: _Layout) -> list[str]:
                 _write_json_atomic(layout.sidecar, completed)
                 version = completed["version"]
                 notes.append(f"Đã cập nhật tệp kiểm tra cho bản {version} (sidecar repaired)")
-    if version is not None:
+    if version is not None and drop_newer:
         # Archive copies newer than the published version were never published (a publish
         # killed before its replace) or were rolled back.
         for record in _archived_records(layout):

@@ -116,3 +116,52 @@ def test_rollback_waits_for_no_refresh(three_publishes):
         refresh.release()
     assert proc.returncode == 2 and "a refresh is running" in proc.stderr
     assert published_version(warehouse) == before
+
+
+def test_a_refresh_begun_before_a_rollback_does_not_publish_over_it(three_publishes, tmp_path):
+    """Operator review, session 12: a rollback made in the seconds a refresh spends starting (before
+    its run holds the lock) succeeded, then the refresh published over it without a trace."""
+    import time
+
+    from pipelines.fault_points import REFRESH_PAUSE_ENV, REFRESH_PAUSE_MARKER_ENV, REFRESH_PAUSE_SECONDS_ENV
+
+    warehouse, env, *_ = three_publishes
+    inbox = Path(env["NQ57_SUBMISSIONS_DIR"])
+    sample = sorted(inbox.glob("*.xlsx"))[0]
+    shutil.copy(sample, inbox / f"{sample.stem}_v8{sample.suffix}")  # work for the refresh to do
+    marker = tmp_path / "paused"
+    paused = {
+        **env,
+        REFRESH_PAUSE_ENV: "refresh_starting",
+        REFRESH_PAUSE_MARKER_ENV: str(marker),
+        REFRESH_PAUSE_SECONDS_ENV: "20",
+    }
+    refresh = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "refresh"],
+        env=paused,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert marker.exists(), "the refresh never reached its start"
+        before = published_version(warehouse)
+        # Another kept version (the tests before this one may have left the oldest published).
+        kept = sorted(json.loads(p.read_text())["version"] for p in (warehouse / "published").glob("*.json"))
+        target = next(v for v in reversed(kept) if v != before)
+        rolled = nq57(env, "rollback", "--to", target, "--reason", "bản mới sai")
+        assert rolled.returncode == 0, rolled.stderr
+        put_back = published_version(warehouse)
+        assert put_back == target
+        out, err = refresh.communicate(timeout=600)
+    finally:
+        refresh.kill()
+    assert refresh.returncode == 1, out[-2000:] + err[-2000:]
+    assert "sau khi lần làm mới này bắt đầu: không công bố đè lên" in err
+    assert "(lý do: bản mới sai)" in err
+    assert published_version(warehouse) == put_back  # the rollback stands
+    # The operator can undo the rollback if it was wrong: the version it replaced is still kept.
+    assert before in [json.loads(p.read_text())["version"] for p in (warehouse / "published").glob("*.json")]

@@ -312,6 +312,55 @@ def test_a_version_put_back_says_so_until_the_next_publish(tmp_path: Path) -> No
     assert restored_version(wh / "warehouse.duckdb") is None  # the next publish is no restore
 
 
+def test_a_rollback_one_version_too_far_can_go_forward_again_until_the_next_publish(tmp_path: Path) -> None:
+    """Operator review, session 12: `nq57 status` listed the rolled-back version as kept, yet
+    `rollback --to` it found nothing: the rollback's clean-up had deleted it."""
+    wh = tmp_path / "wh"
+    publish(tmp_path, 1)
+    second = publish(tmp_path, 2)
+    restore_previous(wh, reason="nhầm", skip_current=True)
+    assert second.version in [r["version"] for r in list_versions(wh)]
+    assert restore_previous(wh, version=second.version).version == second.version
+    assert published_answer(wh)["v_min"] == 2
+    # Rolled back again, then a new publish: the versions after the one put back are dropped.
+    restore_previous(wh, skip_current=True)
+    third = publish(tmp_path, 3)
+    assert [r["version"] for r in list_versions(wh)][-1] == third.version
+    assert second.version not in [r["version"] for r in list_versions(wh)]
+
+
+def test_a_build_begun_before_an_operators_rollback_is_not_published_over_it(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from pipelines.publish import RolledBackMeanwhileError
+
+    wh = tmp_path / "wh"
+    first = publish(tmp_path, 1)
+    publish(tmp_path, 2)
+    begun = datetime.now(UTC) - timedelta(seconds=5)  # the refresh started, then the operator acted
+    restore_previous(wh, reason="bản 2 sai số liệu", skip_current=True, rollback=True)
+    build = make_build(tmp_path / "builds" / "v3.duckdb", 3)
+    with pytest.raises(RolledBackMeanwhileError, match=r"lý do: bản 2 sai số liệu.*không công bố đè lên"):
+        publish_build(
+            build, run_id="run-3", input_hashes={}, warehouse_dir=wh, not_over_rollbacks_since=begun
+        )
+    assert published_answer(wh)["v_min"] == 1 and len(list_versions(wh)) == 2  # nothing changed
+    # A refresh begun after the rollback publishes, as does one over a damaged file put back by a
+    # refresh (no operator's decision: a repair).
+    after = datetime.now(UTC)
+    assert (
+        publish_build(
+            build, run_id="run-3", input_hashes={}, warehouse_dir=wh, not_over_rollbacks_since=after
+        ).version
+        > first.version
+    )
+    _damage(wh / "warehouse.duckdb")
+    repair_published(wh)
+    build4 = make_build(tmp_path / "builds" / "v4.duckdb", 4)
+    publish_build(build4, run_id="run-4", input_hashes={}, warehouse_dir=wh, not_over_rollbacks_since=begun)
+    assert published_answer(wh)["v_min"] == 4
+
+
 def test_rollback_to_a_named_version_and_only_that_one(tmp_path: Path) -> None:
     wh = tmp_path / "wh"
     first = publish(tmp_path, 1)

@@ -5,6 +5,9 @@ dbt step, so this step never runs and the previous warehouse stays published). T
 fatal checks below run once more on exactly the bytes being published.
 """
 
+from contextlib import suppress
+from datetime import datetime
+
 import dagster as dg
 
 from pipelines.assets.dbt_assets import DocsSiteBuilder, duckdb_build_path, nq57_dbt_models
@@ -33,6 +36,21 @@ FATAL_CHECKS = [
 ]
 
 
+# When the command or the sensor that asked for the run decided on it (ISO 8601 with an offset):
+# the run itself is created a few seconds later, once Dagster has loaded.
+REQUESTED_AT_TAG = "nq57/requested_at"
+
+
+def run_began(context: dg.AssetExecutionContext) -> datetime | None:
+    """When the refresh began: its request's time, else the run's creation, else unknown (None)."""
+    tagged = context.run.tags.get(REQUESTED_AT_TAG)
+    if tagged:
+        with suppress(ValueError):
+            return datetime.fromisoformat(tagged)
+    record = context.instance.get_run_record_by_id(context.run.run_id)
+    return record.create_timestamp if record is not None else None
+
+
 @dg.asset(
     key=["warehouse", "published"],
     group_name="publish",
@@ -50,6 +68,7 @@ def published_warehouse(
         run_id=context.run.run_id,
         input_hashes=built_inputs(raw_tables_dir()),
         fatal_checks=FATAL_CHECKS,
+        not_over_rollbacks_since=run_began(context),
     )
     for warning in result.warnings:
         context.log.warning(warning)

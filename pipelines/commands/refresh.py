@@ -6,6 +6,7 @@ import argparse
 import sys
 import time
 from collections import defaultdict
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pipelines.formatting import vn_number
@@ -76,9 +77,14 @@ def run(args: argparse.Namespace) -> int:
         except OSError as error:  # the run then starts its own, or runs dbt as dagster-dbt does
             print(f"  không khởi động trước được dbt (no early dbt worker): {error}", flush=True)
 
+    # Fault tests hold the command here: its scope decided, its run not yet holding the lock.
+    from pipelines.fault_points import pause_point
+
+    pause_point("refresh_starting")
     # Dagster and the dbt manifest load only when there is work (≈4 s of start-up).
     import dagster as dg
 
+    from pipelines.assets.publishing import REQUESTED_AT_TAG
     from pipelines.definitions import defs, published_version, run_request_for
     from pipelines.run_failure import describe_failure, failure_details
 
@@ -105,6 +111,9 @@ def run(args: argparse.Namespace) -> int:
             raise_on_error=False,
             asset_selection=selection,
             run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+            # Began when this command did, before the scope was decided: a rollback made since
+            # is not published over.
+            tags={**request.tags, REQUESTED_AT_TAG: datetime.fromtimestamp(started_wall, UTC).isoformat()},
         )
         log_entries = instance.all_logs(result.run_id)
     stage_seconds = _stage_seconds(log_entries)

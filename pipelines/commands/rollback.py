@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         reason = args.reason or "quay lại phiên bản trước (rollback by an operator)"
         try:
             restored = restore_previous(
-                reason=reason, skip_current=args.to is None, version=args.to, lock_timeout=60
+                reason=reason, skip_current=args.to is None, version=args.to, lock_timeout=60, rollback=True
             )
         except PublishError as error:
             print(f"Không quay lại được (rollback not done): {error}", file=sys.stderr)
