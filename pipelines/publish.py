@@ -1073,14 +1073,17 @@ def _pause_point(step: str) -> None:
 def _dir_error(error: OSError, directory: Path) -> WarehouseDirError:
     if error.errno in _FULL_ERRNOS:
         return WarehouseDirError(
-            f"Không đủ chỗ trống để ghi vào {directory}; kho dữ liệu hiện tại không bị thay đổi "
+            f"Không đủ chỗ trống để ghi vào {directory}; kho dữ liệu hiện tại không bị thay đổi. Hãy giải "
+            f"phóng chỗ trống trên ổ đĩa (cần khoảng gấp đôi cỡ tệp kho dữ liệu) rồi chạy lại `nq57 refresh` "
             f"(the warehouse folder is full; nothing was published): {error.strerror}",
             "full",
         )
     if error.errno in _DENIED_ERRNOS:
         return WarehouseDirError(
-            f"Không có quyền ghi vào thư mục kho dữ liệu {directory}; kho dữ liệu hiện tại không bị thay đổi "
-            f"(the warehouse folder is not writable; nothing was published): {error.strerror}",
+            f"Không có quyền ghi vào thư mục kho dữ liệu {directory}; kho dữ liệu hiện tại không bị thay "
+            f"đổi. Hãy cho tài khoản chạy làm mới quyền ghi thư mục này (hoặc gắn lại ổ đĩa ở chế độ ghi) "
+            f"rồi chạy lại `nq57 refresh` (the warehouse folder is not writable; nothing was published): "
+            f"{error.strerror}",
             "unwritable",
         )
     return WarehouseDirError(

@@ -77,13 +77,30 @@ def _joined(events: list[Any], stage_of) -> tuple[str, str]:
     return ", ".join(stages), "; ".join(dict.fromkeys(reasons)) or "unknown"
 
 
+def _is_explained(error: Any) -> bool:
+    """An error of a class defined in a module other than Dagster's: its message is written as
+    ``module.Class: …`` (a builtin's as ``Class: …``)."""
+    name = getattr(error, "cls_name", None)
+    head = (getattr(error, "message", "") or "").strip().partition(": ")[0]
+    return bool(name) and head.endswith("." + name) and not head.startswith("dagster")
+
+
 def _error(event: Any) -> Any:
     return getattr(event.event_specific_data, "error", None)
 
 
 def _innermost(error: Any) -> str:
-    while getattr(error, "cause", None) is not None:
-        error = error.cause
+    """The reason to show: the innermost error, unless the code wrapped it in one of its own.
+
+    Dagster's error wraps the step's; a step's error may wrap the system's ("raise
+    WarehouseDirError(…) from PermissionError"): the wrapper says in Vietnamese what happened and
+    what to do, the system's error only "[Errno 13] Permission denied". So the innermost error
+    raised by an exception class of a module (not a builtin, not Dagster's) wins over its causes."""
+    chain = [error]
+    while getattr(chain[-1], "cause", None) is not None:
+        chain.append(chain[-1].cause)
+    explained = [e for e in chain if _is_explained(e)]
+    error = explained[-1] if explained else chain[-1]
     message = error.message.strip()
     # Dagster writes the class with its module ("pipelines.assets.submissions.NoPlanDocumentError:
     # …"): the operator reads the class name alone, as Python prints builtins ("RuntimeError: …").

@@ -235,6 +235,7 @@ def test_unwritable_folder_gives_a_clear_error_and_no_partial_publish(tmp_path: 
 
     assert proc.returncode == 3, err
     assert "Không có quyền ghi vào thư mục kho dữ liệu" in err and "not writable" in err
+    assert "Hãy cho tài khoản chạy làm mới quyền ghi thư mục này" in err  # what to do
     assert "nothing was published" in err
     assert sorted((p.name, p.stat().st_mtime_ns) for p in wh.rglob("*")) == before
     if folder != "new":

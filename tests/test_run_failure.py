@@ -119,3 +119,32 @@ def test_a_killed_run_before_any_step_is_a_run_failure_with_the_signal():
         events = [record.dagster_event for record in instance.all_logs(run.run_id) if record.dagster_event]
     stage, reason = describe_failure([e for e in events if not e.is_step_event])
     assert stage == "run" and "SIGKILL" in reason
+
+
+class FolderError(Exception):
+    """An exception of the project's own that explains a system error it wraps (WarehouseDirError)."""
+
+
+@dg.asset
+def published() -> None:
+    try:
+        raise PermissionError(13, "Permission denied", "/srv/nq57/warehouse/.staging-x.duckdb")
+    except PermissionError as error:
+        raise FolderError(
+            "Không có quyền ghi vào thư mục kho dữ liệu /srv/nq57/warehouse; kho dữ liệu hiện tại không "
+            "bị thay đổi"
+        ) from error
+
+
+def test_the_projects_explanation_of_a_system_error_is_the_reason_not_the_bare_errno():
+    """Operator review, session 12: an unwritable warehouse folder was reported as
+    'PermissionError: [Errno 13] Permission denied', the explanation wrapping it skipped."""
+    result = dg.materialize([published], raise_on_error=False)
+    stage, reason = describe_failure(result.all_events)
+    assert stage == "published"
+    assert reason == (
+        "published: FolderError: Không có quyền ghi vào thư mục kho dữ liệu /srv/nq57/warehouse; kho dữ "
+        "liệu hiện tại không bị thay đổi"
+    )
+    # The system's error is still in the details, for whoever debugs.
+    assert "Permission denied" in failure_details(result.all_events)
