@@ -11,6 +11,7 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -189,3 +190,67 @@ def test_a_browser_that_speaks_no_protocol_is_a_printer_error(tmp_path: Path) ->
     finally:
         warm.close(timeout=2)
     assert not warm.is_alive() and not (tmp_path / "any.pdf").exists()
+
+
+# What a print may do on the network: nothing. A UDP socket connected to a public address (Chromium
+# asks the kernel which local address routes there) sends nothing and is allowed.
+_NETWORK_USE = re.compile(
+    r"send(?:to|msg|mmsg)\(\d+<(?:UDP|TCP)"  # a packet sent on an internet socket
+    r"|connect\(\d+<TCP(?:v6)?:\[\d+\]>, \{sa_family=AF_INET6?, sin6?_port=htons\(\d+\), "
+    r"(?!sin_addr=inet_addr\(\"127\.)(?!.*\"::1\")"  # a TCP connection, but to this machine
+    r"|htons\(53\)"  # the DNS port
+)
+
+
+@pytest.mark.skipif(
+    subprocess.run(["which", "strace"], capture_output=True).returncode != 0,
+    reason="needs Debian package strace",
+)
+def test_printing_sends_nothing_over_the_network_not_even_a_dns_query(tmp_path: Path) -> None:
+    """Operator review, session 12: with --disable-background-networking Chromium still asked the
+    resolver for clients2.google.com, accounts.google.com and update.googleapis.com on every print."""
+    html = tmp_path / "page.html"
+    html.write_text(
+        '<!DOCTYPE html><html lang="vi"><body><h1>Bản tin</h1><p>5.861.734 triệu đồng</p>'
+        '<img src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAH'
+        'ggJ/PchI7wAAAABJRU5ErkJggg==" alt="x"></body></html>',
+        encoding="utf-8",
+    )
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from pipelines.pdf_printer import WarmPrinter, find_chromium, print_pdf_once\n"
+        "html, out, chromium = Path(sys.argv[1]), Path(sys.argv[2]), find_chromium()\n"
+        "print_pdf_once(html, out / 'once.pdf', chromium)\n"
+        "warm = WarmPrinter(chromium)\n"
+        "try:\n"
+        "    warm.print_pdf(html, out / 'warm.pdf')\n"
+        "finally:\n"
+        "    warm.close()\n"
+    )
+    trace = tmp_path / "trace.txt"
+    subprocess.run(
+        [
+            "strace",
+            "-f",
+            "-qq",
+            "-yy",
+            "-e",
+            "trace=connect,sendto,sendmsg,sendmmsg",
+            "-o",
+            str(trace),
+            sys.executable,
+            "-c",
+            script,
+            str(html),
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert (tmp_path / "once.pdf").stat().st_size > 1000 and (tmp_path / "warm.pdf").stat().st_size > 1000
+    lines = trace.read_text(errors="replace").splitlines()
+    assert any("connect(" in line for line in lines)  # the trace saw the browser's sockets at all
+    assert [line[:200] for line in lines if _NETWORK_USE.search(line)] == []
