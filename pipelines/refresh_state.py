@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -111,6 +112,57 @@ def record_success(
     ``warnings``: what it went on past in raw/ (pipelines.input_warnings), for `nq57 status`."""
     entry = {"run_id": run_id, "kind": kind, "version": version, "input_warnings": list(warnings or [])}
     return _append(SUCCESSES_LOG, entry)
+
+
+# One file per `nq57 refresh` process while it runs (state/running/<pid>.json): a refresh killed
+# with kill -9, or by a reboot, cannot write its failure, but its file stays and says so.
+# (Runs the Dagster daemon starts are watched by the daemon and the run-failure sensor instead.)
+RUNNING_DIR = "running"
+
+
+def mark_started(kind: str) -> Path | None:
+    """Record that this process's refresh has begun; None when the state folder cannot be written
+    (the refresh then runs without the mark: it must not fail for want of it)."""
+    folder = state_dir() / RUNNING_DIR
+    path = folder / f"{os.getpid()}.json"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        entry = {"pid": os.getpid(), "kind": kind, "at": datetime.now(UTC).isoformat()}
+        path.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+    except OSError:
+        return None
+    return path
+
+
+def mark_ended(path: Path | None) -> None:
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+def interrupted_refreshes() -> list[dict]:
+    """The marks of refreshes whose process is gone without ending them (killed, or a reboot),
+    oldest first, each with its ``path``."""
+    found = []
+    for path in sorted((state_dir() / RUNNING_DIR).glob("*.json")):
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+            pid = int(entry["pid"])
+        except (OSError, ValueError, KeyError, TypeError):
+            entry, pid = {"at": None}, None
+        if pid is not None and _alive(pid):
+            continue
+        found.append({**entry, "path": str(path)})
+    return sorted(found, key=lambda e: e.get("at") or "")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: it exists
+        return True
+    return True
 
 
 def read_log(name: str) -> list[dict]:

@@ -163,6 +163,15 @@ _RULES = (
         "The submission archive's registry.csv is unreadable, or gone while the archive holds copies the "
         "inbox lacks: every refresh stops at the submissions until it is restored from a backup.",
     ),
+    StatusRule(
+        "ST-16",
+        ERROR,
+        "Một lần làm mới chạy bằng `nq57 refresh` đã dừng giữa chừng mà không ghi được kết quả (bị tắt "
+        "bằng kill, hoặc máy khởi động lại); kho dữ liệu công bố trước đó vẫn nguyên. Hãy chạy lại "
+        "`nq57 refresh`.",
+        "A command-line refresh was killed before it could record its end; the published warehouse "
+        "is the one before it.",
+    ),
 )
 STATUS_RULES = {rule.rule_id: rule for rule in _RULES}
 INPUT_WARNINGS_SHOWN = 10  # ST-14's details; the successes log keeps them all
@@ -266,6 +275,13 @@ def check_status(
                 f"{last_failure.get('reason', '?')}",
             )
         )
+    # A command-line refresh killed before it could record its end: only its running mark says so.
+    from pipelines.commands.refresh import interrupted_reason
+    from pipelines.refresh_state import interrupted_refreshes
+
+    interrupted = interrupted_refreshes()
+    if interrupted:
+        findings.append(finding("ST-16", *(interrupted_reason(entry) for entry in interrupted)))
     # The newest sign of a refresh that worked: its log entry, or the publish itself (a warehouse
     # published before this log existed).
     evidence = [_at(last_success)] if last_success else []

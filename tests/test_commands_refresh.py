@@ -32,6 +32,16 @@ def refresh(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     )
 
 
+def nq57_status(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "status"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+
+
 def published_state_budget(warehouse: Path) -> Decimal:
     con = duckdb.connect(":memory:")
     try:
@@ -106,11 +116,19 @@ def test_killed_refresh_during_dbt_leaves_the_published_warehouse_untouched(ware
     assert seen_dbt, "the refresh never reached dbt"
     assert (published.stat().st_ino, published.read_bytes()) == before
     assert published_state_budget(path) == Decimal("5861734")
+    # The operator hears of it (it could not record its own end): ST-16 names the run it was.
+    status = nq57_status(env)
+    assert status.returncode == 1 and "ST-16" in status.stdout, status.stdout
+    assert f"(tiến trình {process.pid}) đã dừng giữa chừng" in status.stdout
     # Nothing in raw/ was lost, and the next refresh succeeds.
     assert (Path(__file__).resolve().parents[1] / "raw" / "documents" / "000_a74ee38357d31740.txt").exists()
     again = refresh(env, "--full")
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
     assert published_state_budget(path) == Decimal("5861734")
+    # It is history now: in the failures log, and no longer something to act on.
+    failures = (path / "state" / "refresh_failures.jsonl").read_text(encoding="utf-8")
+    assert f"(tiến trình {process.pid}) đã dừng giữa chừng" in failures
+    assert "ST-16" not in nq57_status(env).stdout
 
 
 def test_killed_refresh_during_extraction_leaves_the_published_warehouse_untouched(warehouse, tmp_path):

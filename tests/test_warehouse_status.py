@@ -328,3 +328,30 @@ def test_st14_shows_the_first_ten_and_counts_the_rest(warehouse):
     assert "25 vấn đề" in found.message_vi
     assert found.details[:2] == ("submissions: dòng 2", "submissions: dòng 3")
     assert found.details[-1] == "… và 15 cảnh báo khác" and len(found.details) == 11
+
+
+def test_st16_a_command_line_refresh_killed_before_it_recorded_its_end(warehouse):
+    import subprocess
+
+    from pipelines.refresh_state import mark_ended, mark_started
+
+    # A refresh still running is no finding (its own mark, this process).
+    mine = mark_started("refresh")
+    assert fired(check_status(now=MORNING)) == []
+    mark_ended(mine)
+    # The mark of a process that is gone: killed with kill -9, or the machine restarted.
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    running = warehouse / "state" / "running"
+    running.mkdir(parents=True, exist_ok=True)
+    (running / f"{dead.pid}.json").write_text(
+        f'{{"pid": {dead.pid}, "kind": "refresh --full", "at": "2026-12-02T01:00:00+00:00"}}',
+        encoding="utf-8",
+    )
+    status = check_status(now=MORNING)
+    assert fired(status) == ["ST-16"] and status.needs_attention
+    (detail,) = status.findings[0].details
+    assert detail.startswith(
+        f"Lần làm mới `nq57 refresh --full` bắt đầu lúc 02/12/2026 08:00 (tiến trình {dead.pid}) "
+        "đã dừng giữa chừng"
+    )
