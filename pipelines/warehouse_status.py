@@ -172,6 +172,15 @@ _RULES = (
         "A command-line refresh was killed before it could record its end; the published warehouse "
         "is the one before it.",
     ),
+    StatusRule(
+        "ST-17",
+        ERROR,
+        "Kho đang dùng phiên bản {version} do người vận hành quay lại (`nq57 rollback`), nhưng thư mục raw/ "
+        "vẫn khác với phiên bản đó (xem ST-05): lần làm mới tới sẽ công bố lại từ các tệp này. Nếu tệp sai "
+        "vẫn còn trong raw/, hãy chuyển nó ra trước lần làm mới tới.",
+        "The published version was put back by an operator, yet raw/ still differs from it: the next "
+        "refresh publishes those files again.",
+    ),
 )
 STATUS_RULES = {rule.rule_id: rule for rule in _RULES}
 INPUT_WARNINGS_SHOWN = 10  # ST-14's details; the successes log keeps them all
@@ -317,6 +326,12 @@ def check_status(
                     count=len(pending),
                 )
             )
+        if pending and sidecar.get("rolled_back") and file_status.ok:
+            # The files the rollback undid are still in raw/ (ST-05 lists them): the 02:00 run
+            # would publish them again, and the 07:00 mail must say so before it does.
+            at = vn_time(parse_time(sidecar["restored_at"])) if sidecar.get("restored_at") else "?"
+            why = f"; lý do: {sidecar['restore_reason']}" if sidecar.get("restore_reason") else ""
+            findings.append(finding("ST-17", f"quay lại lúc {at}{why}", version=published["version"]))
 
     docs_current = docs_site_is_current()
     if published is not None and not docs_current:

@@ -355,3 +355,25 @@ def test_st16_a_command_line_refresh_killed_before_it_recorded_its_end(warehouse
         f"Lần làm mới `nq57 refresh --full` bắt đầu lúc 02/12/2026 08:00 (tiến trình {dead.pid}) "
         "đã dừng giữa chừng"
     )
+
+
+def test_st17_a_rollback_while_raw_still_holds_what_it_undid(warehouse, tmp_path):
+    """Operator review, session 12: after `nq57 rollback` status said only ST-05 (a warning, exit 0),
+    so the 07:00 mail stayed silent while the 02:00 run was about to publish the bad file again."""
+    import json
+
+    sidecar = warehouse / "warehouse.duckdb.json"
+    record = json.loads(sidecar.read_text(encoding="utf-8"))
+    record.update(restored_at="2026-12-02T01:30:00+00:00", restore_reason="báo cáo STC sai", rolled_back=True)
+    sidecar.write_text(json.dumps(record), encoding="utf-8")
+    assert fired(check_status(now=MORNING)) == []  # raw/ is what the version put back was built from
+    (tmp_path / "submissions" / "STC_2026-Q1.xlsx").write_bytes(b"the wrong report, still in the inbox")
+    status = check_status(now=MORNING)
+    assert fired(status) == ["ST-05", "ST-17"] and status.needs_attention
+    (st17,) = [f for f in status.findings if f.rule_id == "ST-17"]
+    assert st17.details == ("quay lại lúc 02/12/2026 08:30; lý do: báo cáo STC sai",)
+    assert record["version"] in st17.message_vi
+    # A damaged file put back by a refresh is no operator's rollback: ST-05 alone.
+    record["rolled_back"] = False
+    sidecar.write_text(json.dumps(record), encoding="utf-8")
+    assert fired(check_status(now=MORNING)) == ["ST-05"]
