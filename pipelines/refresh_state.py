@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from pipelines.manifest import sha256_of
 from pipelines.paths import warehouse_dir
@@ -153,6 +154,24 @@ def interrupted_refreshes() -> list[dict]:
             continue
         found.append({**entry, "path": str(path)})
     return sorted(found, key=lambda e: e.get("at") or "")
+
+
+def interrupted_reason(entry: dict) -> str:
+    """Why a refresh that left its running mark failed, for the failures log and `nq57 status`."""
+    try:
+        at = (
+            datetime.fromisoformat(entry["at"])
+            .astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+            .strftime("%d/%m/%Y %H:%M")
+        )
+    except (KeyError, TypeError, ValueError):
+        at = "không rõ lúc nào"
+    command, pid = entry.get("kind", "refresh"), entry.get("pid", "?")
+    return (
+        f"Lần làm mới `nq57 {command}` bắt đầu lúc {at} (tiến trình {pid}) đã dừng giữa chừng mà không ghi "
+        "được kết quả (bị tắt bằng kill, hoặc máy khởi động lại); kho dữ liệu công bố trước đó vẫn nguyên "
+        "(a refresh was killed before it could record its end)"
+    )
 
 
 def _alive(pid: int) -> bool:

@@ -285,8 +285,7 @@ def check_status(
             )
         )
     # A command-line refresh killed before it could record its end: only its running mark says so.
-    from pipelines.commands.refresh import interrupted_reason
-    from pipelines.refresh_state import interrupted_refreshes
+    from pipelines.refresh_state import interrupted_reason, interrupted_refreshes
 
     interrupted = interrupted_refreshes()
     if interrupted:

@@ -33,7 +33,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipelines.refresh_state import interrupted_refreshes, mark_ended, mark_started, record_failure
+    from pipelines.refresh_state import (
+        interrupted_reason,
+        interrupted_refreshes,
+        mark_ended,
+        mark_started,
+        record_failure,
+    )
 
     # A refresh killed before it could say so (kill -9, a reboot) left its mark: recorded now as the
     # failure it was, so the history has it (nq57 status showed it meanwhile, ST-16).
@@ -45,19 +51,6 @@ def run(args: argparse.Namespace) -> int:
         return _refresh(args)
     finally:
         mark_ended(mark)
-
-
-def interrupted_reason(entry: dict) -> str:
-    """Why a refresh that left its running mark failed, for the failures log and `nq57 status`."""
-    from pipelines.warehouse_status import parse_time, vn_time
-
-    at = vn_time(parse_time(entry["at"])) if entry.get("at") else "không rõ lúc nào"
-    command, pid = entry.get("kind", "refresh"), entry.get("pid", "?")
-    return (
-        f"Lần làm mới `nq57 {command}` bắt đầu lúc {at} (tiến trình {pid}) đã dừng giữa chừng mà không ghi "
-        "được kết quả (bị tắt bằng kill, hoặc máy khởi động lại); kho dữ liệu công bố trước đó vẫn nguyên "
-        "(a refresh was killed before it could record its end)"
-    )
 
 
 def _refresh(args: argparse.Namespace) -> int:

@@ -253,7 +253,7 @@ def _merged_ranges(body: bytes) -> list[tuple[int, int, int, int, str]]:
     return ranges
 
 
-def _formula_and_error_cells(
+def _sheet_marks(
     names: list[str], read: Callable[[str], bytes]
 ) -> dict[str, tuple[set[tuple[int, int]], dict[tuple[int, int], str], list[tuple[int, int, int, int, str]]]]:
     """Sheet name → (cells holding a formula, cells holding an error value, merged ranges). Empty for
@@ -330,7 +330,7 @@ def read_xlsx(data: bytes, sheet_names: tuple[str, ...] | None = None) -> RawSub
             names, read = archive.namelist(), archive.read
         if "xl/workbook.xml" not in names:
             raise SubmissionReadError("SUB-F03", "tệp zip không chứa bảng tính / zip file without a workbook")
-        formulas = _formula_and_error_cells(names, read)
+        marks = _sheet_marks(names, read)
     except zipfile.BadZipFile as error:
         raise SubmissionReadError("SUB-F01", f"tệp nén bị hỏng / corrupt zip: {error}") from error
     except (KeyError, UnicodeDecodeError) as error:
@@ -345,7 +345,7 @@ def read_xlsx(data: bytes, sheet_names: tuple[str, ...] | None = None) -> RawSub
             nfc = unicodedata.normalize  # inlined: this runs for every cell of every file
             rows = [(n, [nfc("NFC", v) if type(v) is str else v for v in r]) for n, r in enumerate(cells, 1)]
             clean_name = unicodedata.normalize("NFC", name)
-            formula_cells, error_cells, merged = formulas.get(clean_name, (set(), {}, []))
+            formula_cells, error_cells, merged = marks.get(clean_name, (set(), {}, []))
             sheets[clean_name] = SheetData(clean_name, rows, formula_cells, error_cells, merged)
     except Exception as error:  # calamine raises several error types for broken parts
         raise SubmissionReadError(
