@@ -160,7 +160,8 @@ def _open_failure_reason(path: Path, error: BaseException) -> str:
             f"đó (another program holds {path} open for writing; close it)."
         )
     return (
-        f"Không mở được kho dữ liệu {path}: tệp có thể bị hỏng (cannot open the warehouse, the file may "
+        f"Không mở được kho dữ liệu {path}: tệp có thể bị hỏng. `nq57 status` cho biết tình trạng; "
+        f"`nq57 refresh` khôi phục bản tốt gần nhất đã giữ lại (cannot open the warehouse, the file may "
         f"be corrupt): {error}"
     )
 

@@ -142,8 +142,10 @@ def test_missing_warehouse_is_a_clear_error(tmp_path: Path) -> None:
 def test_corrupt_file_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "warehouse.duckdb"
     bad.write_bytes(b"not a database" * 100)
-    with pytest.raises(WarehouseUnavailableError, match="Không mở được kho dữ liệu"):
+    with pytest.raises(WarehouseUnavailableError, match="Không mở được kho dữ liệu") as caught:
         connect_readonly(bad)
+    # What to do next, not only what went wrong.
+    assert "`nq57 refresh` khôi phục bản tốt gần nhất" in caught.value.args[0]
 
 
 def test_each_connection_is_a_snapshot_and_a_new_one_sees_the_new_publish(tmp_path: Path) -> None:
