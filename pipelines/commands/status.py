@@ -145,10 +145,20 @@ def as_text(status: WarehouseStatus) -> str:
     return "\n".join(lines)
 
 
+# What a successful refresh did (refresh_state.record_success's kinds), as an operator reads it.
+REFRESH_KIND_VI = {
+    "full": "dựng lại toàn bộ (full)",
+    "submissions": "dựng lại phần báo cáo của sở, ngành (submissions)",
+    "briefing_only": "chỉ dựng bản tin (briefing only)",
+    "nothing_to_do": "không có gì mới để làm (nothing to do)",
+}
+
+
 def _entry(entry: dict | None, what: str) -> str:
     if entry is None:
         return "chưa có (none)"
-    text = f"{vn_time(parse_time(entry['at']))} — {entry.get(what) or '?'}"
+    value = entry.get(what) or "?"
+    text = f"{vn_time(parse_time(entry['at']))} — {REFRESH_KIND_VI.get(value, value)}"
     if entry.get("run_id"):
         text += f", run {str(entry['run_id'])[:8]}"
     return text
