@@ -104,6 +104,11 @@ def note(text: str, kind: str = "note") -> None:
     display(HTML(f'<div class="nq57-{kind}">{escape(text)}</div>'))
 
 
+def is_sample(frame: pd.DataFrame) -> pd.Series:
+    """The rows of ``frame`` resting on sample files (its is_sample column; unknown counts as not)."""
+    return frame["is_sample"].fillna(False).astype(bool)
+
+
 # The same for the documents' kind and extraction status (marts.dim_document).
 DOCUMENT_KIND_VI = {
     "resolution": "Nghị quyết (kế hoạch)",
@@ -154,7 +159,7 @@ submissions = (
     else pd.DataFrame(columns=["in_force", "is_sample"])
 )
 in_force = submissions[submissions["in_force"].astype(bool)]
-HAS_SAMPLE = bool(in_force["is_sample"].fillna(False).astype(bool).any())
+HAS_SAMPLE = bool(is_sample(in_force).any())
 AS_OF_VN = AS_OF.strftime("%d/%m/%Y")
 display(Markdown(f"**Ngày số liệu:** {AS_OF_VN} · **Kho dữ liệu:** `{WAREHOUSE.name}`"))
 display(
@@ -163,7 +168,7 @@ display(
         "có hiệu lực vào ngày đó (tệp nhận sau ngày này, kể cả bản nộp lại, không được tính)."
     )
 )
-SAMPLE_FILES = int(in_force["is_sample"].fillna(False).astype(bool).sum())
+SAMPLE_FILES = int(is_sample(in_force).sum())
 if HAS_SAMPLE:
     # How many, not "some": when every report is a sample, nothing from the departments is real.
     share = (
@@ -454,7 +459,7 @@ if SUBMISSION_MARTS["fct_kpi_actual"]:
         order by indicator_code, year
         """
     )
-SAMPLE_ACTUALS = bool(actuals["is_sample"].fillna(False).astype(bool).any())
+SAMPLE_ACTUALS = bool(is_sample(actuals).any())
 if SAMPLE_ACTUALS:
     note(
         "Có dữ liệu mẫu: số thực hiện các chỉ tiêu dưới đây (điểm đỏ rỗng trên biểu đồ, cột “Số gần nhất lấy "
@@ -531,7 +536,7 @@ for ax, (_, ind) in zip(axes.flat, indicators.iterrows(), strict=False):
             linestyles="dashed",
         )
     if not a.empty:
-        sample = a["is_sample"].fillna(False).astype(bool)
+        sample = is_sample(a)
         ax.plot(a["year"], a["value"].astype(float), "-", color="#c0392b")
         # A sample figure is drawn hollow: the legend says what that means.
         ax.plot(a.loc[~sample, "year"], a.loc[~sample, "value"].astype(float), "D", color="#c0392b")
@@ -651,8 +656,7 @@ if SUBMISSION_MARTS["rpt_disbursement_rate"]:
 if disb.empty:
     note(f"Chưa có số giải ngân nào được báo cáo đến ngày {AS_OF_VN}.")
 else:
-    DISB_SAMPLE = bool(disb["is_sample"].fillna(False).astype(bool).any())
-    if DISB_SAMPLE:
+    if is_sample(disb).any():
         note(
             "Có dữ liệu mẫu: các dòng ghi “có” ở cột “Dữ liệu mẫu” của bảng dưới là số liệu mẫu để "
             "trình diễn, không phải báo cáo thật.",
@@ -682,7 +686,7 @@ else:
     ax.set_yticks(list(y), chart["agency_name"], fontsize=8)
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(VN_AXIS)
-    chart_sample = bool(chart["is_sample"].fillna(False).astype(bool).any())
+    chart_sample = bool(is_sample(chart).any())
     ax.set_title(
         f"Giải ngân so với dự toán theo sở, ngành, năm {CHART_YEAR} (triệu đồng)"
         + ("\nDỮ LIỆU MẪU, không phải báo cáo thật" if chart_sample else ""),
@@ -813,11 +817,7 @@ if SUBMISSION_MARTS["fct_task_progress"]:
             if not reported_done.empty
             else ""
         )
-        + (
-            ", theo báo cáo là dữ liệu mẫu"
-            if reported_done["is_sample"].fillna(False).astype(bool).any()
-            else ""
-        )
+        + (", theo báo cáo là dữ liệu mẫu" if is_sample(reported_done).any() else "")
         + "; xem thêm bảng rủi ro bên dưới)."
     )
 else:

@@ -24,7 +24,6 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from pipelines.manifest import sha256_of
 from pipelines.paths import warehouse_dir
@@ -158,12 +157,10 @@ def interrupted_refreshes() -> list[dict]:
 
 def interrupted_reason(entry: dict) -> str:
     """Why a refresh that left its running mark failed, for the failures log and `nq57 status`."""
+    from pipelines.warehouse_status import parse_time, vn_time  # written as status writes every time
+
     try:
-        at = (
-            datetime.fromisoformat(entry["at"])
-            .astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
-            .strftime("%d/%m/%Y %H:%M")
-        )
+        at = vn_time(parse_time(entry["at"]))
     except (KeyError, TypeError, ValueError):
         at = "không rõ lúc nào"
     command, pid = entry.get("kind", "refresh"), entry.get("pid", "?")

@@ -284,14 +284,11 @@ def inbox_files(inbox: Path) -> list[Path]:
 
 def broken_links(inbox: Path) -> list[str]:
     """Inbox paths that are links to nothing (a share unmounted, a file moved): skipped by
-    ``inbox_files`` as no file, so the operator must hear of them."""
-    if not inbox.exists():
-        return []
-    return sorted(
-        p.relative_to(inbox).as_posix()
-        for p in inbox.rglob("*")
-        if p.is_symlink() and not p.exists() and not p.name.startswith((".", "~$"))
-    )
+    ``inbox_files`` as no file, so the operator must hear of them (the refresh counts them as
+    inputs through the same walk, ``refresh_state.broken_links``)."""
+    from pipelines.refresh_state import broken_links as links_to_nothing
+
+    return [p.relative_to(inbox).as_posix() for p in links_to_nothing(inbox) if not p.name.startswith("~$")]
 
 
 def archive_inbox(inbox: Path, folder: Path) -> list[ArchiveEntry]:
