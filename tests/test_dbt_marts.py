@@ -475,6 +475,22 @@ def test_reconciliation_says_where_every_summed_row_is_when_they_are_few(db):
     assert row == (stated["total"], f"{stated['budget_2025']}; {stated['budget_2026_2030']}")
 
 
+def test_period_checks_point_at_the_lines_that_print_the_periods(db):
+    """GUIDE §2: Appendix 2's title says "GIAI ĐOẠN 2025 - 2028" (line 1084), its estimate column
+    "giai đoạn 2026-2030" (header, line 1092). Both sides pointed at the "Phụ lục 2" label (1081)
+    and the whole table, so a reader could not see where either period is printed."""
+    rows = dict(
+        (check_id, (stated, computed))
+        for check_id, stated, computed in db.execute(
+            "select check_id, stated_locator, computed_locator from marts.rpt_reconciliation "
+            "where check_id in ('PERIOD.A2.TITLE_VS_COLUMNS', 'PERIOD.P4.PARTY_DT_VS_A2_COLUMNS')"
+        ).fetchall()
+    )
+    assert rows["PERIOD.A2.TITLE_VS_COLUMNS"] == ("line 1084", "line 1092")
+    # Part IV's "giai đoạn 2025 - 2028" for the Party's digital transformation is on line 404.
+    assert rows["PERIOD.P4.PARTY_DT_VS_A2_COLUMNS"] == ("line 404", "line 1092")
+
+
 def test_every_task_at_risk_says_what_its_deadline_rests_on(warehouse):
     """Appendix 2's contents print neither a period nor a deadline: their effective deadline is NULL
     and deadline_basis says why (it was NULL too, with no reason)."""

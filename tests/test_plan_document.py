@@ -129,6 +129,9 @@ def test_appendix_ii_title_and_column_name_different_periods(result):
     assert (table.title_period_start, table.title_period_end) == (2025, 2028)
     assert (table.column_period_start, table.column_period_end) == (2026, 2030)
     assert table.unit_text.lower() == "triệu đồng"
+    # Each period points at the line that prints it: "GIAI ĐOẠN 2025 - 2028" is line 1084, three
+    # lines below the "Phụ lục 2" label; "… giai đoạn 2026-2030" is the header cell on line 1092.
+    assert (table.title_period_locator, table.column_period_locator) == ("line 1084", "line 1092")
 
 
 def test_part_iv_amounts_agree_in_words_and_digits(result):

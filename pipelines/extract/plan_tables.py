@@ -49,6 +49,9 @@ class TableTitle:
     title: str | None
     unit_text: str | None
     locator: str | None
+    # The paragraph naming the title's period ("GIAI ĐOẠN 2025 - 2028"), so that a check on the
+    # period points at that line, not at the appendix label three lines above it.
+    period_locator: str | None = None
 
 
 def read_title(preceding: list[Paragraph]) -> TableTitle:
@@ -68,12 +71,15 @@ def read_title(preceding: list[Paragraph]) -> TableTitle:
     label = _APPENDIX_LABEL.match(preceding[start].text).group(1).upper()
     label = _ROMAN_OF.get(label, label)
     title_lines = []
+    period_locator = None
     for paragraph in preceding[start + 1 :]:
         text = paragraph.text.strip()
         if text.startswith("(") or _UNIT_LABEL.match(text) or set(text) <= {"_", "-", " "}:
             break
         title_lines.append(text)
-    return TableTitle(label, " ".join(title_lines) or None, unit, preceding[start].locator)
+        if period_locator is None and _PERIOD.search(text):
+            period_locator = paragraph.locator
+    return TableTitle(label, " ".join(title_lines) or None, unit, preceding[start].locator, period_locator)
 
 
 def _period_of(text: str | None) -> tuple[str | None, int | None, int | None]:
@@ -387,9 +393,11 @@ def _plan_table(
 ) -> PlanTable:
     title_period, title_start, title_end = _period_of(title.title)
     column_period, column_start, column_end = (None, None, None)
+    column_period_locator = None
     if "budget_2026_2030" in layout.columns:
-        header = table.rows[layout.header_row_index].cells[layout.columns["budget_2026_2030"]].text
-        column_period, column_start, column_end = _period_of(header)
+        header = table.rows[layout.header_row_index].cells[layout.columns["budget_2026_2030"]]
+        column_period, column_start, column_end = _period_of(header.text)
+        column_period_locator = header.locator if column_period else None
     return PlanTable(
         document_id=document_id,
         appendix=appendix,
@@ -398,11 +406,13 @@ def _plan_table(
         title_period_text=title_period,
         title_period_start=title_start,
         title_period_end=title_end,
+        title_period_locator=title.period_locator if title_period else None,
         unit_text=title.unit_text,
         header_text=layout.header_text,
         column_period_text=column_period,
         column_period_start=column_start,
         column_period_end=column_end,
+        column_period_locator=column_period_locator,
         row_count=0,
         source_locator=f"{title.locator}; {table.locator}" if title.locator else table.locator,
     )

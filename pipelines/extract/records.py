@@ -83,11 +83,13 @@ class PlanTable:
     title_period_text: str | None  # "2025 - 2028" when the title names a period
     title_period_start: int | None
     title_period_end: int | None
+    title_period_locator: str | None  # the line that names the title's period
     unit_text: str | None  # "triệu đồng" from "ĐVT: triệu đồng"
     header_text: str  # header cells joined with " | "
     column_period_text: str | None  # a period named by a column header ("2026-2030")
     column_period_start: int | None
     column_period_end: int | None
+    column_period_locator: str | None  # the header cell that names the column's period
     row_count: int  # data rows (excluding header)
     source_locator: str
 

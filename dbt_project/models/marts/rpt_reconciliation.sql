@@ -232,7 +232,8 @@ periods as (
         'Phụ lục 2: giai đoạn ghi ở tiêu đề so với giai đoạn của các cột dự toán (năm cuối)',
         title_period_end, column_period_end,
         title_period_text, '2025; ' || column_period_text,
-        source_locator, source_locator, document_id
+        coalesce(title_period_locator, source_locator), coalesce(column_period_locator, source_locator),
+        document_id
     from {{ ref('stg_extraction__plan_tables') }}
     where appendix = 'II' and title_period_text is not null
     union all
@@ -242,7 +243,8 @@ periods as (
         'Phần IV: giai đoạn ghi cho kinh phí chuyển đổi số trong các cơ quan Đảng so với các cột Phụ lục 2 (năm cuối)',
         {{ period_end_from_text('stated.period_label') }}, tables.column_period_end,
         stated.period_label, '2025; ' || tables.column_period_text,
-        stated.source_locator, tables.source_locator, stated.document_id
+        stated.source_locator, coalesce(tables.column_period_locator, tables.source_locator),
+        stated.document_id
     from stated
     inner join {{ ref('stg_extraction__plan_tables') }} as tables
         on tables.document_id = stated.document_id and tables.appendix = 'II'
