@@ -29,7 +29,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from pipelines.as_of_sql import known_at
-from pipelines.notebook_tables import VALUE_STATUS_VI, fmt_cell, in_vietnamese, show
+from pipelines.notebook_tables import VALUE_STATUS_VI, fmt_cell, in_vietnamese, show, vn_period
 from pipelines.warehouse_access import read_sql
 
 WAREHOUSE = Path(warehouse_path) if warehouse_path else None
@@ -149,7 +149,10 @@ for _, ind in indicators.iterrows():
 # stays raw; the table shows Vietnamese headers and values.
 if not actuals.empty:
     show(
-        actuals.assign(value_status=in_vietnamese(actuals["value_status"], VALUE_STATUS_VI)),
+        actuals.assign(
+            value_status=in_vietnamese(actuals["value_status"], VALUE_STATUS_VI),
+            period=actuals["period"].map(vn_period),
+        ),
         {
             "indicator_code": "Mã chỉ tiêu",
             "period": "Kỳ",

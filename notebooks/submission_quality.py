@@ -30,7 +30,14 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from pipelines.as_of_sql import received_by, vn_day
-from pipelines.notebook_tables import SEVERITY_VI, STATUS_VI, SUBMISSION_FILE_COLUMNS_VI, in_vietnamese, show
+from pipelines.notebook_tables import (
+    SEVERITY_VI,
+    STATUS_VI,
+    SUBMISSION_FILE_COLUMNS_VI,
+    in_vietnamese,
+    show,
+    vn_period,
+)
 from pipelines.submissions.rules import RULES
 from pipelines.warehouse_access import read_sql
 
@@ -89,6 +96,8 @@ if not files.empty:
     listed = (files.sort_values(order) if order else files).copy()
     if "status" in listed.columns:
         listed["status"] = in_vietnamese(listed["status"], STATUS_VI)
+    if "period" in listed.columns:
+        listed["period"] = listed["period"].map(vn_period)
     if {"duplicate_of", "submission_id", "file_name"} <= set(listed.columns):
         names = dict(zip(files["submission_id"], files["file_name"], strict=True))
         listed["duplicate_of"] = in_vietnamese(listed["duplicate_of"], names)
@@ -129,6 +138,7 @@ if "rpt_submission_status" in tables:
         shown = status.assign(
             submission_state=in_vietnamese(status["submission_state"], STATUS_VI),
             current_status=in_vietnamese(status["current_status"], STATUS_VI),
+            period=status["period"].map(vn_period),
         )
         show(
             shown,

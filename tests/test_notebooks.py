@@ -800,6 +800,7 @@ def test_kpi_progress_lists_only_the_actuals_known_on_its_date() -> None:
             REAL, f"select indicator_code, period, file_name from marts.fct_kpi_actual {known_where(AS_OF)}"
         )
     )
+    expected = {(code, vn_period(period), file) for code, period, file in expected}
     ((all_rows,),) = query(REAL, "select count(*) from marts.fct_kpi_actual")
     assert shown == expected and 0 < len(expected) < all_rows
     assert f"{len(expected)} số thực hiện đã báo cáo đến ngày này" in text("kpi_progress.py", REAL)
@@ -1087,6 +1088,7 @@ def test_budget_explorer_table_has_vietnamese_headers_and_amounts(kind: str) -> 
 def test_submission_quality_status_table_is_in_vietnamese() -> None:
     rows = html_table("submission_quality.py", WITH, ("Sở, ngành", "Kỳ", "Trạng thái", "Nộp chậm"))
     assert rows and {r["Nộp chậm"] for r in rows} <= {"có", "không"}
+    assert all(re.fullmatch(r"Quý [1-4]/20\d\d", r["Kỳ"]) for r in rows), {r["Kỳ"] for r in rows}
     assert all(re.fullmatch(r"\d{2}/\d{2}/\d{4}", r["Hạn nộp"]) for r in rows)
     assert not re.search(r"\b(True|False)\b", " ".join(" ".join(r.values()) for r in rows))
 
@@ -1115,7 +1117,8 @@ ALLOCATION_WORDS = {
 YES_NO = {True: "có", False: "không"}
 RAW_VALUES = re.compile(
     r"\b(True|False|None|nan|accepted|flagged|rejected|duplicate|stated|blank|not_published|year_not_stated"
-    r"|not_set|even_split|even_split_default_period|fatal|warning)\b"
+    r"|not_set|even_split|even_split_default_period|fatal|warning"
+    r"|\d{4}-Q[1-4])\b"  # a quarter as the marts store it; readers see "Quý 2/2026"
 )
 
 
@@ -1184,7 +1187,7 @@ def test_submission_quality_files_table_is_in_vietnamese() -> None:
     assert shown == {
         file_name: (
             agency,
-            period,
+            vn_period(period),
             "—" if version is None else str(version),
             FILE_STATUS_VI[status],
             YES_NO[is_current],
@@ -1292,7 +1295,7 @@ def test_kpi_progress_actuals_table_is_in_vietnamese() -> None:
     ]
     # On ALL_KNOWN_AS_OF the versions known are the current ones.
     expected = sorted(
-        (code, period, agency, cell(value), VALUE_STATUS_WORDS[status], file_name, str(version))
+        (code, vn_period(period), agency, cell(value), VALUE_STATUS_WORDS[status], file_name, str(version))
         for code, period, agency, value, status, file_name, version in query(
             WITH,
             "select indicator_code, period, agency_code, actual_value, value_status, file_name, version "
