@@ -645,3 +645,41 @@ def test_a_sample_listed_as_real_in_the_manifest_stays_a_sample_with_a_warning(t
     files = _table(tmp_path / "raw", "submission_files")
     assert [r["is_sample"] for r in files] == [True]
     assert len(summary.warnings) == 1 and "không phải dữ liệu mẫu (is_sample = false)" in summary.warnings[0]
+
+
+def _sub_x01_pair(inbox: Path, real: tuple[str, ...]) -> None:
+    """The SUB-X01 corpus pair (Q2's cumulative disbursement below Q1's), the files in ``real``
+    retyped as a department's own report (info sheet is_sample = KHÔNG, no manifest mark)."""
+    inbox.mkdir()
+    for name in ("SYT_2026-Q1.xlsx", "SYT_2026-Q2.xlsx"):
+        if name in real:
+            _without_sample_mark(CORPUS / "SUB-X01" / name, inbox / name)
+        else:
+            shutil.copy(CORPUS / "SUB-X01" / name, inbox / name)
+    rows = ["file_name,received_at,is_sample"] + [
+        f"{name},{day},{'' if name in real else 'true'}"
+        for name, day in (("SYT_2026-Q1.xlsx", "2026-07-10"), ("SYT_2026-Q2.xlsx", "2026-07-11"))
+    ]
+    (inbox / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def test_a_real_report_is_never_held_to_the_figures_of_a_sample(tmp_path: Path) -> None:
+    """Department review (session 13): a correct Q2 report was rejected by SUB-X01 because the shipped
+    sample for Q1, invented figures, said more had been disbursed; the message asked the department
+    to re-send a Q1 report it had never sent."""
+    _sub_x01_pair(tmp_path / "inbox", real=("SYT_2026-Q2.xlsx",))
+    ingest_submissions(tmp_path / "inbox", tmp_path / "raw", tmp_path / "archive", default_reference_data())
+    files = {r["file_name"]: r for r in _table(tmp_path / "raw", "submission_files")}
+    assert {name: (r["status"], r["is_sample"]) for name, r in files.items()} == {
+        "SYT_2026-Q1.xlsx": ("accepted", True),
+        "SYT_2026-Q2.xlsx": ("accepted", False),
+    }
+    assert _table(tmp_path / "raw", "submission_findings") == []
+
+
+def test_real_reports_are_still_held_to_the_departments_own_earlier_figures(tmp_path: Path) -> None:
+    _sub_x01_pair(tmp_path / "inbox", real=("SYT_2026-Q1.xlsx", "SYT_2026-Q2.xlsx"))
+    ingest_submissions(tmp_path / "inbox", tmp_path / "raw", tmp_path / "archive", default_reference_data())
+    (finding,) = _table(tmp_path / "raw", "submission_findings")
+    assert (finding["file_name"], finding["rule_id"]) == ("SYT_2026-Q2.xlsx", "SUB-X01")
+    assert "SYT_2026-Q1.xlsx" in finding["expected"]

@@ -23,8 +23,9 @@ def history_from_raw_tables(raw_dir: Path | None = None) -> CumulativeHistory:
     import pyarrow.parquet as pq
 
     columns = ["agency_code", "period", "appendix", "item_no", "funding_source_code"]
-    columns += ["disbursed_cumulative_mvnd", "file_name", "is_current", "file_status"]
-    figures: dict[tuple[str, str], dict[tuple[str, str, str], tuple[Decimal, str]]] = {}
+    columns += ["disbursed_cumulative_mvnd", "file_name", "is_current", "file_status", "is_sample"]
+    # Samples and real reports apart: SUB-X01 compares a file with earlier files of its own kind.
+    figures: dict[tuple[str, str, bool], dict[tuple[str, str, str], tuple[Decimal, str]]] = {}
     for row in pq.read_table(path, columns=columns).to_pylist():
         if (
             not row["is_current"]
@@ -33,12 +34,13 @@ def history_from_raw_tables(raw_dir: Path | None = None) -> CumulativeHistory:
         ):
             continue
         key = (row["appendix"], row["item_no"], row["funding_source_code"])
-        figures.setdefault((row["agency_code"], row["period"]), {})[key] = (
+        sample = bool(row["is_sample"])
+        figures.setdefault((row["agency_code"], row["period"], sample), {})[key] = (
             row["disbursed_cumulative_mvnd"],
             row["file_name"],
         )
-    for (agency, period_code), by_key in figures.items():
+    for (agency, period_code, sample), by_key in figures.items():
         period = parse_period(period_code or "")
         if agency and period:
-            history.set_figures(agency, period, by_key)
+            history.set_figures(agency, period, by_key, is_sample=sample)
     return history

@@ -179,9 +179,14 @@ def _ingest(
             status = "duplicate"
         else:
             # In received order: what was known then, and the day it arrived (SUB-X01, SUB-H08).
-            result = _safe_checks_on_arrival(result, history, entry.received)
+            # Against earlier files of the same kind: a sample (by its info sheet or the manifest)
+            # never stands for what a department reported.
+            is_sample = bool(
+                sample_mark(_manifest_row(manifest, entry.source_path, []), result.is_sample, "")[0]
+            )
+            result = _safe_checks_on_arrival(result, history, entry.received, is_sample)
             status = result.status
-            history.record(result)
+            history.record(result, is_sample)
             earlier[entry.sha256].append((sid, entry.file_name, status in LOADED))
         reports: tuple[str | None, str | None] = (None, None)
         if write_reports:
@@ -345,12 +350,12 @@ def _internal_error(name: str, error: Exception) -> ValidationResult:
 
 
 def _safe_checks_on_arrival(
-    result: ValidationResult, history: CumulativeHistory, received: datetime
+    result: ValidationResult, history: CumulativeHistory, received: datetime, is_sample: bool
 ) -> ValidationResult:
     """The checks that depend on more than the file (never cached with it): the department's earlier
     figures (SUB-X01) and the day the file was received (SUB-H08)."""
     try:
-        check_cumulative(result, history)
+        check_cumulative(result, history, is_sample)
         check_period_started(result, received)
         return result
     except Exception as error:

@@ -180,25 +180,41 @@ class ValidationResult:
 
 
 class DisbursementHistory(Protocol):
-    """What the department reported before: the cumulative figure of an earlier quarter, same year."""
+    """What the department reported before: the cumulative figure of an earlier quarter, same year.
+
+    Sample files and real reports are separate histories: a department's first real report is never
+    held to figures someone made up for a demonstration (nor a sample to a real report)."""
 
     def previous_cumulative(
-        self, agency_code: str, period: Period, appendix: str, item_no: str, funding_source_code: str
+        self,
+        agency_code: str,
+        period: Period,
+        appendix: str,
+        item_no: str,
+        funding_source_code: str,
+        is_sample: bool = False,
     ) -> tuple[Decimal, str, str] | None:
         """(amount, period code, file name) of the latest earlier quarter with a figure, or None."""
         ...
+
+
+_FiguresByKey = dict[tuple[str, str, str], tuple[Decimal, str]]
 
 
 class CumulativeHistory:
     """In-memory history of the current (latest accepted) figures, fed file by file in received order."""
 
     def __init__(self) -> None:
-        self._by_period: dict[tuple[str, Period], dict[tuple[str, str, str], tuple[Decimal, str]]] = {}
+        self._by_period: dict[tuple[str, Period, bool], _FiguresByKey] = {}
 
-    def record(self, result: ValidationResult) -> None:
-        """A loaded file replaces everything its agency reported before for that period."""
+    def record(self, result: ValidationResult, is_sample: bool | None = None) -> None:
+        """A loaded file replaces everything its agency reported before for that period.
+
+        ``is_sample``: the file's sample mark when more than its info sheet says it (the inbox
+        manifest); by default the info sheet's."""
         if result.status == "rejected" or result.agency_code is None or result.period is None:
             return
+        sample = bool(result.is_sample if is_sample is None else is_sample)
         figures = {}
         for row in result.budget_rows:
             if (
@@ -209,19 +225,25 @@ class CumulativeHistory:
             ):
                 key = (row.appendix, row.item_no, row.funding_source_code)
                 figures[key] = (row.disbursed_cumulative_mvnd, result.file_name)
-        self._by_period[(result.agency_code, result.period)] = figures
+        self._by_period[(result.agency_code, result.period, sample)] = figures
 
     def set_figures(
-        self, agency_code: str, period: Period, figures: dict[tuple[str, str, str], tuple[Decimal, str]]
+        self, agency_code: str, period: Period, figures: _FiguresByKey, is_sample: bool = False
     ) -> None:
-        self._by_period[(agency_code, period)] = figures
+        self._by_period[(agency_code, period, is_sample)] = figures
 
     def previous_cumulative(
-        self, agency_code: str, period: Period, appendix: str, item_no: str, funding_source_code: str
+        self,
+        agency_code: str,
+        period: Period,
+        appendix: str,
+        item_no: str,
+        funding_source_code: str,
+        is_sample: bool = False,
     ) -> tuple[Decimal, str, str] | None:
         for quarter in range(period.quarter - 1, 0, -1):
             earlier = Period(period.year, quarter)
-            figure = self._by_period.get((agency_code, earlier), {}).get(
+            figure = self._by_period.get((agency_code, earlier, is_sample), {}).get(
                 (appendix, item_no, funding_source_code)
             )
             if figure is not None:
@@ -951,16 +973,20 @@ def validate_raw(
     return result
 
 
-def check_cumulative(result: ValidationResult, history: DisbursementHistory) -> None:
+def check_cumulative(
+    result: ValidationResult, history: DisbursementHistory, is_sample: bool | None = None
+) -> None:
     """SUB-X01: each cumulative disbursement against the same agency's latest earlier quarter of the year.
 
     The only check that needs other files. Kept apart so that ingestion can validate files in any
     order (in parallel) and then run this one in received order, as known when each file arrived.
+    Compared with files of the same kind only (``is_sample``, by default the info sheet's mark).
     """
+    sample = bool(result.is_sample if is_sample is None else is_sample)
     for row, column_no in result.cumulative_rows:
         assert result.agency_code and result.period and row.disbursed_cumulative_mvnd is not None
         key = (row.appendix or "", row.item_no or "", row.funding_source_code or "")
-        previous = history.previous_cumulative(result.agency_code, result.period, *key)
+        previous = history.previous_cumulative(result.agency_code, result.period, *key, is_sample=sample)
         if previous is not None and row.disbursed_cumulative_mvnd < previous[0]:
             result.findings.append(
                 make_finding(
