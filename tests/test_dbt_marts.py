@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -510,3 +511,25 @@ def test_every_task_at_risk_says_what_its_deadline_rests_on(warehouse):
         ).fetchall()
     assert None not in bases and bases.get("printed_deadline") == bases.get("end_of_period") == 0
     assert appendix_2 == [("no_deadline_printed",)] and bases["no_deadline_printed"] > 0
+
+
+_VIETNAMESE_LETTER = re.compile(
+    r"[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]", re.I
+)
+
+
+def test_every_mart_and_column_is_described_in_vietnamese_first(db):
+    """Analysts read the descriptions as DuckDB comments (persist_docs). The plan marts' were English
+    only while the submission marts' read Vietnamese first (session 13); this holds every mart to it:
+    a comment with Vietnamese words outside the English gist in its last parentheses."""
+    comments = db.execute(
+        "select table_name, null as column_name, comment from duckdb_tables() where schema_name = 'marts' "
+        "union all select table_name, column_name, comment from duckdb_columns() where schema_name = 'marts'"
+    ).fetchall()
+    assert len({table for table, _, _ in comments}) >= 20
+    not_vietnamese = [
+        (table, column, comment)
+        for table, column, comment in comments
+        if not comment or not _VIETNAMESE_LETTER.search(re.sub(r"\s*\([^()]*\)\.?\s*$", "", comment))
+    ]
+    assert not_vietnamese == []
