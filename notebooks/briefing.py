@@ -989,10 +989,12 @@ if SUBMISSION_MARTS["rpt_submission_status"] and SUBMISSION_MARTS["dim_submissio
 # %%
 fails = sql(
     """
-    select check_id, description, value_unit, stated_value, computed_value, difference,
+    select check_id, severity_vi, description, value_unit, stated_value, computed_value, difference,
            coalesce(stated_text, '') as stated_text, coalesce(computed_text, '') as computed_text,
            stated_locator, computed_locator, document_id
-    from marts.rpt_reconciliation where status = 'fail' order by check_id
+    from marts.rpt_reconciliation where status = 'fail'
+    -- money that does not add up first: the leader must know which amount is right before using it
+    order by severity = 'error' desc, check_id
     """
 )
 sources = sql(
@@ -1003,7 +1005,9 @@ display(
     Markdown(
         f"**{vn_number(len(fails))}** điểm không khớp. “Tài liệu ghi” là số in trong tài liệu; “Đối chiếu "
         "với” là số cộng lại từ các dòng (hoặc điều tài liệu ghi ở chỗ khác: số tiền bằng chữ, giai đoạn, số "
-        "nội dung). Vị trí là số dòng trong tệp "
+        "nội dung). “Lỗi”: số tiền không cộng khớp hoặc số bằng chữ khác số bằng chữ số, phải biết số nào "
+        "đúng trước khi dùng; “cảnh báo”: số đếm, giai đoạn hay số thứ tự ghi không khớp, không làm đổi số "
+        "tiền nào. Vị trí là số dòng trong tệp "
         + "; ".join(
             f"{row.file_name} ({row.title})" if row.title else row.file_name for row in sources.itertuples()
         )
@@ -1041,6 +1045,7 @@ show(
         computed_locator=lambda df: df["computed_locator"].map(vn_locator),
     ),
     {
+        "severity_vi": "Mức độ",
         "description": "Nội dung",
         "so_ghi": "Tài liệu ghi",
         "so_tinh": "Đối chiếu với",

@@ -68,7 +68,15 @@ def test_refresh_publishes_the_marts_and_summarises(warehouse):
     assert "thành công" in proc.stdout
     assert published_state_budget(path) == Decimal("5861734")
     # The source's own disagreements are listed in the summary with both numbers.
-    assert "ghi 390.000 / tính 420.000" in proc.stdout
+    assert "A1.TOTAL.OTHER_SOURCES (lỗi): ghi 390.000 / tính 420.000" in proc.stdout
+    assert "PERIOD.A2.TITLE_VS_COLUMNS (cảnh báo): ghi 2028 / tính 2030" in proc.stdout
+    # Files counted in words, and the rejected one named with the report to send back.
+    assert (
+        "báo cáo của sở, ngành (submissions): 15 tệp — 9 được chấp nhận; 5 được chấp nhận, có cảnh báo; "
+        "1 bị từ chối (accepted 9, flagged 5, rejected 1)"
+    ) in proc.stdout
+    rejected = re.search(r"bị từ chối \(rejected\): SGDDT_2026-Q2\.xlsx — báo cáo lỗi: (\S+)", proc.stdout)
+    assert rejected and Path(rejected.group(1)).is_file(), proc.stdout[-3000:]
     assert (path / "dbt_docs" / "index.html").stat().st_size > 100_000
     # dbt built in the worker the refresh started before loading Dagster (dbt loaded and the
     # project parsed by then), and the docs site was made beside the briefing.

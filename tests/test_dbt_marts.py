@@ -158,6 +158,31 @@ def test_groups_and_content_counts(db):
         ("CONTENT.1.2", "fail", 5, 4),
         ("PERIOD.A2.TITLE_VS_COLUMNS", "fail", 2028, 2030),
         ("WORDS.PART_IV_TOTAL", "pass", 6529164, 6529164),
+        # Appendix 2's total row (line 1097-1099) against its 22 contents: unit 1's contents give
+        # 6.600 / 145.130 where its row prints 6.800 / 174.130 (GUIDE §2), so 15.600, 234.830, 250.430.
+        ("A2.TOTAL.BUDGET_2025.ITEMS", "fail", 15800, 15600),
+        ("A2.TOTAL.BUDGET_2026_2030.ITEMS", "fail", 261630, 234830),
+        ("A2.TOTAL.TOTAL.ITEMS", "fail", 277430, 250430),
+        ("A2.UNIT.1.TOTAL", "fail", 180930, 151730),
+        # Each Appendix 2 row: total = 2025 + 2026–2030 (unit 1, lines 1101-1105: 6.800 + 174.130;
+        # item 4.3, lines 1245-1249: 8.800 + blank; the total row).
+        ("A2.ROW.1.TOTAL", "pass", 180930, 180930),
+        ("A2.ROW.4.3.TOTAL", "pass", 8800, 8800),
+        ("A2.ROW.TOTAL.TOTAL", "pass", 277430, 277430),
+        # Part IV (lines 403-405): state budget 6.139.164 against Appendix I's tasks (5.861.734) plus
+        # Appendix 2's contents (250.430); the Party's 277.430 against Appendix 2's total row and units;
+        # other sources 390.000 against Appendix I's total row and its four task rows (420.000).
+        ("P4.STATE_BUDGET.ROWS", "fail", 6139164, 6112164),
+        ("P4.PARTY_DT.APPENDIX_II_TOTAL", "pass", 277430, 277430),
+        ("P4.PARTY_DT.APPENDIX_II_UNITS", "fail", 277430, 279630),
+        ("P4.OTHER_SOURCES.APPENDIX_I_TOTAL", "pass", 390000, 390000),
+        ("P4.OTHER_SOURCES.APPENDIX_I_ROWS", "fail", 390000, 420000),
+        # Part IV's "giai đoạn 2025 - 2028" for the Party against Appendix 2's 2026-2030 column; task 29's
+        # name "(2025 - 2030)" against its period column "2026 - 2030" (lines 652-657).
+        ("PERIOD.P4.PARTY_DT_VS_A2_COLUMNS", "fail", 2028, 2030),
+        ("PERIOD.A1.TASK_29.NAME_VS_COLUMN", "fail", 2025, 2026),
+        # Appendix I numbers its tasks 1…85 (the last, line 1063), 85 distinct numbers.
+        ("A1.TASK_NUMBERING", "pass", 85, 85),
     ],
 )
 def test_reconciliation_shows_known_figures(db, check_id, status, stated, computed):
@@ -167,6 +192,29 @@ def test_reconciliation_shows_known_figures(db, check_id, status, stated, comput
         [check_id],
     ).fetchone()
     assert row == (status, Decimal(stated), Decimal(computed), Decimal(computed - stated))
+
+
+def test_every_reconciliation_check_has_a_severity_by_what_it_compares(db):
+    """House rule: every reconciliation rule has an ID, a severity and a Vietnamese message. Money that
+    does not add up is an error; a count, a period label or the numbering a warning."""
+    rows = {
+        check_id: (severity, severity_vi, description)
+        for check_id, severity, severity_vi, description in db.execute(
+            "select check_id, severity, severity_vi, description from marts.rpt_reconciliation"
+        ).fetchall()
+    }
+    expected = {
+        "A1.TOTAL.OTHER_SOURCES": ("error", "lỗi"),
+        "A2.UNIT.1.BUDGET_2026_2030": ("error", "lỗi"),
+        "A2.ROW.1.TOTAL": ("error", "lỗi"),
+        "P4.TOTAL.ROWS": ("error", "lỗi"),
+        "WORDS.APPENDIX_I_TOTAL_STATE_BUDGET": ("error", "lỗi"),
+        "CONTENT.1.2": ("warning", "cảnh báo"),
+        "PERIOD.A2.TITLE_VS_COLUMNS": ("warning", "cảnh báo"),
+        "A1.TASK_NUMBERING": ("warning", "cảnh báo"),
+    }
+    assert {check_id: rows[check_id][:2] for check_id in expected} == expected
+    assert all(severity in ("error", "warning") and description for severity, _, description in rows.values())
 
 
 def test_appendix_i_words_do_not_match_digits(db):

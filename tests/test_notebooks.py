@@ -1439,6 +1439,18 @@ def test_discrepancies_show_where_both_figures_are_in_vietnamese_and_periods_as_
     assert not [r for r in rows if re.search(r"\blines?\b|scale word", " ".join(r.values()))]
     # Appendix 2's title says 2025 - 2028, its columns 2025 and 2026-2030 (GUIDE §2, inconsistency 4).
     assert any(r["Tài liệu ghi"] == "2025 - 2028" and r["Đối chiếu với"] == "2025; 2026-2030" for r in rows)
+    # ... where each period is printed: the title's line 1084, the column header's line 1092.
+    assert ("dòng 1084", "dòng 1092") in by_locator
+    # Money that does not add up first ("lỗi"), then the labels and counts ("cảnh báo").
+    severities = [r["Mức độ"] for r in rows]
+    assert severities == sorted(severities, key=lambda s: s != "lỗi") and set(severities) == {
+        "lỗi",
+        "cảnh báo",
+    }
+    period_row = next(
+        r for r in rows if r["Tài liệu ghi"] == "2025 - 2028" and r["Vị trí số ghi"] == "dòng 1084"
+    )
+    assert period_row["Mức độ"] == "cảnh báo"
     ((file_name,),) = query(
         REAL,
         "select distinct d.file_name from marts.rpt_reconciliation r join "

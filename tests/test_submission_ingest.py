@@ -83,6 +83,18 @@ def test_resubmission_replaces_current_and_earlier_version_stays_queryable(inges
     )
 
 
+def test_the_summary_names_each_rejected_file_with_its_report_in_words(tmp_path: Path) -> None:
+    """Department review (session 13): the refresh said only "rejected 1"; someone had to query
+    dim_submission to learn which file to answer, and where its report was."""
+    inbox = tmp_path / "inbox"
+    shutil.copytree(SAMPLES, inbox)
+    summary = ingest_submissions(inbox, tmp_path / "raw", tmp_path / "archive", default_reference_data())
+    ((path, report),) = summary.rejected
+    assert path == "SGDDT_2026-Q2.xlsx"  # the shipped sample with a fatal error
+    assert report.endswith("SGDDT_2026-Q2.xlsx.errors.xlsx") and (tmp_path / "archive" / report).is_file()
+    assert "9 được chấp nhận; 5 được chấp nhận, có cảnh báo; 1 bị từ chối" in summary.text()
+
+
 def test_is_sample_carried_into_every_table(ingested: Path) -> None:
     files = _table(ingested / "raw", "submission_files")
     samples = {r["submission_id"] for r in files if "/" not in r["source_path"]}

@@ -60,6 +60,10 @@ def ingested_submissions(context: dg.AssetExecutionContext):
                 "files_validated": summary.validated,
                 "files_from_cache": summary.from_cache,
                 "by_status": dg.MetadataValue.json(summary.by_status),
+                # Named in the refresh summary with their error reports: someone sends each one back.
+                "rejected": dg.MetadataValue.json(
+                    [{"file": path, "report": report} for path, report in summary.rejected]
+                ),
                 "warnings": dg.MetadataValue.json(summary.warnings),
             },
         )

@@ -191,6 +191,9 @@ def _published_at(log_entries) -> float | None:
 def summary(
     result, stage_seconds: dict[str, float], total_seconds: float, published_after: float | None = None
 ) -> str:
+    from pipelines.submissions.archive import archive_dir
+    from pipelines.submissions.ingest import file_statuses
+
     lines = ["", "Tóm tắt lần làm mới (refresh summary)", f"  run id: {result.run_id}"]
     materializations = [
         e.event_specific_data.materialization for e in result.all_events if e.is_step_materialization
@@ -210,8 +213,18 @@ def summary(
         by_status = submissions["by_status"].value
         lines.append(
             f"  báo cáo của sở, ngành (submissions): {submissions['files'].value} tệp — "
-            + (", ".join(f"{status} {count}" for status, count in sorted(by_status.items())) or "không có")
+            + (file_statuses(by_status) or "không có")
         )
+        rejected = submissions["rejected"].value if "rejected" in submissions else []
+        for file in rejected[:REJECTED_SHOWN]:
+            # Each needs its report sent back to the department: say which file and where the report is.
+            report = f" — báo cáo lỗi: {archive_dir() / file['report']}" if file.get("report") else ""
+            lines.append(f"    bị từ chối (rejected): {file['file']}{report}")
+        if len(rejected) > REJECTED_SHOWN:
+            lines.append(
+                f"    … và {len(rejected) - REJECTED_SHOWN} tệp bị từ chối khác: xem marts.dim_submission "
+                "(more: see marts.dim_submission)"
+            )
         if "files_from_cache" in submissions:
             lines.append(
                 f"    kiểm tra lại {submissions['files_validated'].value}, không đổi nên lấy kết quả cũ "
@@ -267,6 +280,7 @@ def summary(
 
 
 INPUT_WARNINGS_SHOWN = 20
+REJECTED_SHOWN = 20
 
 
 def _failing_reconciliation(path: str) -> list[str]:
@@ -275,15 +289,15 @@ def _failing_reconciliation(path: str) -> list[str]:
     try:
         with connect_readonly(Path(path)) as con:
             rows = con.execute(
-                "select check_id, stated_value, computed_value from marts.rpt_reconciliation "
-                "where status = 'fail' order by check_id"
+                "select check_id, severity_vi, stated_value, computed_value from marts.rpt_reconciliation "
+                "where status = 'fail' order by severity = 'error' desc, check_id"
             ).fetchall()
     except Exception as error:  # the summary must not hide a successful publish
         return [f"  (không đọc được rpt_reconciliation: {error})"]
     lines = [f"  đối chiếu không khớp (failing reconciliation checks): {len(rows)}"]
     lines.extend(
-        f"    {check}: ghi {_figure(check, stated)} / tính {_figure(check, computed)}"
-        for check, stated, computed in rows
+        f"    {check} ({severity}): ghi {_figure(check, stated)} / tính {_figure(check, computed)}"
+        for check, severity, stated, computed in rows
     )
     return lines
 

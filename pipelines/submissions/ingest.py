@@ -85,9 +85,12 @@ class IngestSummary:
     warnings: list[str] = field(default_factory=list)
     # Inbox paths (as on disk) whose archive copy could not be written: not loaded in this run.
     not_archived: list[str] = field(default_factory=list)
+    # Files not loaded because of a fatal finding: (path as received in the inbox, error report path
+    # relative to the archive or None), so the operator can name them and send each its report.
+    rejected: list[tuple[str, str | None]] = field(default_factory=list)
 
     def text(self) -> str:
-        statuses = ", ".join(f"{k} {v}" for k, v in sorted(self.by_status.items()))
+        statuses = file_statuses(self.by_status)
         tables = ", ".join(f"{k} {v}" for k, v in self.rows.items())
         checked = f"kiểm tra {self.validated}, không đổi nên lấy từ bộ nhớ đệm {self.from_cache}"
         warned = f"; {len(self.warnings)} cảnh báo (warnings)" if self.warnings else ""
@@ -95,6 +98,21 @@ class IngestSummary:
             # No file: no status to list, and "0 tệp (; kiểm tra 0 …)" reads like a fault.
             return f"0 tệp (no files); {tables}; {self.seconds:.2f} s{warned}"
         return f"{self.files} tệp ({statuses}; {checked}); {tables}; {self.seconds:.2f} s{warned}"
+
+
+# The order a reader expects: loaded first, then what was not.
+_STATUS_ORDER = ("accepted", "flagged", "duplicate", "rejected")
+
+
+def file_statuses(by_status: dict[str, int]) -> str:
+    """'9 được chấp nhận; 5 được chấp nhận, có cảnh báo; 1 bị từ chối (accepted 9, flagged 5, rejected 1)'."""
+    from pipelines.notebook_tables import STATUS_VI  # the words the notebooks show for these codes
+
+    order = sorted(by_status, key=lambda s: (_STATUS_ORDER.index(s) if s in _STATUS_ORDER else 99, s))
+    if not order:
+        return ""
+    words = "; ".join(f"{by_status[s]} {STATUS_VI.get(s, s)}" for s in order)
+    return f"{words} ({', '.join(f'{s} {by_status[s]}' for s in order)})"
 
 
 def submission_id(entry: ArchiveEntry) -> str:
@@ -237,6 +255,8 @@ def _ingest(
     )
     for index, (entry, result, status, reports) in enumerate(processed):
         summary.by_status[status] = summary.by_status.get(status, 0) + 1
+        if status == "rejected":
+            summary.rejected.append((entry.source_path, reports[0]))
         version, is_current, superseded = version_of.get(index, (None, False, None))
         is_sample, sample_warning = sample_mark(
             _manifest_row(manifest, entry.source_path, []), result.is_sample, entry.source_path

@@ -307,6 +307,18 @@ select
             then 'pass'
         else 'fail'
     end as status,
+    -- How much a failure matters to someone using the figures: money that does not add up, or
+    -- amounts in words that differ from the digits, change which amount is right ('error'); a
+    -- count, a period label or the numbering that disagree change no amount ('warning'). No check
+    -- stops the publish: these are the document's own inconsistencies, shown, never corrected.
+    case
+        when check_group in ('content_count', 'period_label', 'numbering') then 'warning'
+        else 'error'
+    end as severity,
+    case
+        when check_group in ('content_count', 'period_label', 'numbering') then 'cảnh báo'
+        else 'lỗi'
+    end as severity_vi,
     stated_text,
     computed_text,
     stated_locator,
