@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.conftest import SHARED_BUILD_MODULES, scheduling_scope
@@ -25,3 +28,35 @@ def test_a_worker_takes_a_module_whole_and_the_shared_build_modules_together():
     assert scheduling_scope("tests/test_notebooks.py::test_a") == scheduling_scope(
         "tests/test_dbt_marts.py::TestMarts::test_b"
     )
+
+
+def _run_pytest_on(tmp_path: Path, allow_skips: str | None) -> subprocess.CompletedProcess:
+    test = tmp_path / "test_skips.py"
+    test.write_text(
+        "import pytest\n\n\ndef test_runs():\n    pass\n\n\n"
+        "def test_skips():\n    pytest.skip('chromium not installed')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "NQ57_ALLOW_SKIPS"}
+    if allow_skips is not None:
+        env["NQ57_ALLOW_SKIPS"] = allow_skips
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "tests.conftest", "-q", "-p", "no:cacheprovider", str(test)],
+        cwd=TESTS_DIR.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+
+
+def test_a_skipped_test_fails_the_suite_with_its_reason(tmp_path: Path) -> None:
+    proc = _run_pytest_on(tmp_path, None)
+    assert proc.returncode == 1, proc.stdout
+    assert "1 failed, 1 passed" in proc.stdout
+    assert "chromium not installed" in proc.stdout and "NQ57_ALLOW_SKIPS=1" in proc.stdout
+
+
+def test_skips_are_allowed_only_when_asked_for(tmp_path: Path) -> None:
+    proc = _run_pytest_on(tmp_path, "1")
+    assert proc.returncode == 0, proc.stdout
+    assert "1 passed, 1 skipped" in proc.stdout
