@@ -643,14 +643,24 @@ disb = pd.DataFrame()
 if SUBMISSION_MARTS["rpt_disbursement_rate"]:
     disb = sql(
         """
-        select r.agency_code, coalesce(a.agency_name, r.agency_code) as agency_name, r.year,
-               max(r.latest_period) as latest_period, sum(r.plan_mvnd) as plan_mvnd,
-               sum(r.allocated_mvnd) as allocated_mvnd, sum(r.disbursed_mvnd) as disbursed_mvnd,
-               bool_or(r.is_sample) as is_sample
-        from marts.rpt_disbursement_rate r
-        left join marts.dim_agency a using (agency_code)
-        group by all
-        order by r.year desc, allocated_mvnd desc nulls last, r.agency_code
+        with rows as (
+            select r.agency_code, coalesce(a.agency_name, r.agency_code) as agency_name, r.year,
+                   r.is_state_budget,
+                   case when r.is_state_budget then 'Ngân sách nhà nước' else 'Nguồn khác (ngoài NSNN)' end
+                       as funding,
+                   max(r.latest_period) as latest_period, sum(r.plan_mvnd) as plan_mvnd,
+                   sum(r.allocated_mvnd) as allocated_mvnd, sum(r.disbursed_mvnd) as disbursed_mvnd,
+                   bool_or(r.is_sample) as is_sample
+            from marts.rpt_disbursement_rate r
+            left join marts.dim_agency a using (agency_code)
+            group by all
+        )
+        select * from rows
+        -- a department's state budget row, then its other sources', departments by state budget
+        order by year desc,
+                 max(allocated_mvnd) filter (where is_state_budget)
+                     over (partition by agency_code, year) desc nulls last,
+                 agency_code, is_state_budget desc
         """
     )
 if disb.empty:
@@ -668,15 +678,27 @@ else:
         for a, d in zip(disb["allocated_mvnd"], disb["disbursed_mvnd"], strict=True)
     ]
     # The chart shows one year, the latest with any report known on AS_OF (cumulative figures of two
-    # years side by side would read as one total).
-    CHART_YEAR = int(disb["year"].max())
-    chart = disb[disb["year"] == CHART_YEAR].reset_index(drop=True)
+    # years side by side would read as one total), and the state budget only: "giải ngân" reads as
+    # public money, and enterprise or private funds added in would move a department's rate (SKHCN
+    # 2026: 30,84 % all sources, 30,11 % state budget).
+    state = disb[disb["is_state_budget"].fillna(False).astype(bool)]
+    CHART_YEAR = int((state if not state.empty else disb)["year"].max())
+    chart = state[state["year"] == CHART_YEAR].reset_index(drop=True)
+    other_sources = not disb["is_state_budget"].fillna(False).astype(bool).all()
     display(
         Markdown(
             "Số giải ngân là số lũy kế từ đầu năm đến kỳ báo cáo gần nhất của năm, nên mỗi sở, ngành có "
             "một dòng cho mỗi năm; không cộng các năm với nhau. Kế hoạch: kinh phí năm đó của các nhiệm vụ "
-            f"sở, ngành chủ trì, trong các lĩnh vực đã báo cáo. Biểu đồ: năm {CHART_YEAR}, năm gần nhất có "
-            f"số giải ngân được báo cáo đến ngày {AS_OF_VN}."
+            "sở, ngành chủ trì, trong các lĩnh vực đã báo cáo. "
+            + (
+                "Vốn ngân sách nhà nước và các nguồn khác (doanh nghiệp, tư nhân, quỹ phát triển khoa học "
+                "và công nghệ của doanh nghiệp …) ở hai dòng riêng, mỗi dòng một tỷ lệ: không gộp tiền ngoài "
+                "ngân sách vào tỷ lệ giải ngân vốn nhà nước. "
+                if other_sources
+                else ""
+            )
+            + f"Biểu đồ: vốn ngân sách nhà nước, năm {CHART_YEAR}, năm gần nhất có số giải ngân được báo cáo "
+            f"đến ngày {AS_OF_VN}."
         )
     )
     fig, ax = plt.subplots(figsize=(9, 0.45 * len(chart) + 1.2))
@@ -688,7 +710,7 @@ else:
     ax.xaxis.set_major_formatter(VN_AXIS)
     chart_sample = bool(is_sample(chart).any())
     ax.set_title(
-        f"Giải ngân so với dự toán theo sở, ngành, năm {CHART_YEAR} (triệu đồng)"
+        f"Giải ngân vốn ngân sách nhà nước so với dự toán theo sở, ngành, năm {CHART_YEAR} (triệu đồng)"
         + ("\nDỮ LIỆU MẪU, không phải báo cáo thật" if chart_sample else ""),
         color="#9c0006" if chart_sample else "black",
     )
@@ -697,8 +719,8 @@ else:
     fig.tight_layout()
     show_chart(
         fig,
-        f"Biểu đồ thanh ngang: dự toán được giao và số đã giải ngân lũy kế của {len(chart)} sở, ngành, năm "
-        f"{CHART_YEAR}, đơn vị triệu đồng"
+        f"Biểu đồ thanh ngang: dự toán vốn ngân sách nhà nước được giao và số đã giải ngân lũy kế của "
+        f"{len(chart)} sở, ngành, năm {CHART_YEAR}, đơn vị triệu đồng"
         + (", dữ liệu mẫu" if chart_sample else "")
         + ". Số liệu ở bảng ngay dưới.",
     )
@@ -707,6 +729,7 @@ else:
         {
             "agency_name": "Sở, ngành",
             "year": "Năm",
+            "funding": "Nguồn kinh phí",
             "latest_period": "Kỳ báo cáo gần nhất",
             "plan_mvnd": "Kế hoạch (triệu đồng)",
             "allocated_mvnd": "Dự toán (triệu đồng)",

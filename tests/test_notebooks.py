@@ -359,14 +359,14 @@ def test_budget_explorer_total_is_the_fixture_plan_total(kind: str) -> None:
 
 def test_disbursement_rates_are_the_fixture_figures_and_unknown_is_a_dash() -> None:
     rows = html_table("briefing.py", WITH, "Tỷ lệ giải ngân")
-    shown = {(r["Sở, ngành"], r["Năm"]): r["Tỷ lệ giải ngân"] for r in rows}
+    shown = {(r["Sở, ngành"], r["Năm"], r["Nguồn kinh phí"]): r["Tỷ lệ giải ngân"] for r in rows}
     expected = {}
     # On ALL_KNOWN_AS_OF the versions in force are the current ones; per task × source × year the
     # latest quarter counts (the cumulative disbursement of the year so far).
     current = "where is_current"
-    for name, year, _period, _plan, allocated, disbursed in query(WITH, disbursement_sql(current)):
+    for name, year, funding, _period, _plan, allocated, disbursed in query(WITH, disbursement_sql(current)):
         unknown = allocated is None or disbursed is None or not allocated
-        expected[name, str(year)] = "—" if unknown else vn_percent(disbursed * 100 / allocated)
+        expected[name, str(year), funding] = "—" if unknown else vn_percent(disbursed * 100 / allocated)
     assert shown == expected
     assert "—" in shown.values()  # the made-up sample row: both cells blank
     assert len([v for v in shown.values() if v.endswith("%")]) >= 2
@@ -376,11 +376,14 @@ def test_disbursement_is_one_row_per_department_and_year_never_two_years_added()
     # Disbursement is cumulative within a year: SKHCN's 2025 full year (2025-Q4) and its 2026 year to
     # date (2026-Q2) are two rows; added together they would read 33.986 allocated, 19.148 disbursed,
     # "2026-Q2". The plan is that year's plan of the tasks the department leads (fixture: 2025 15.350,
-    # 2026 20.350 for SKHCN's group II tasks). Ordered newest year first.
+    # 2026 20.350 for SKHCN's group II tasks). Ordered newest year first. The state budget and the
+    # other sources are two rows, each with its rate (SKHCN's enterprise fund, 15.000 a year in the
+    # fixture, was added into one rate): a department's state budget row first.
     rows = [
         (
             r["Sở, ngành"],
             r["Năm"],
+            r["Nguồn kinh phí"],
             r["Kỳ báo cáo gần nhất"],
             r["Kế hoạch (triệu đồng)"],
             r["Dự toán (triệu đồng)"],
@@ -395,16 +398,22 @@ def test_disbursement_is_one_row_per_department_and_year_never_two_years_added()
         "Sở Nông nghiệp và Môi trường",
         "Sở Công Thương",
     )
+    state, other = "Ngân sách nhà nước", "Nguồn khác (ngoài NSNN)"
     assert rows == [
-        (skhcn, "2026", "Quý 2/2026", "20.350", "18.671", "4.813,09", "25,78%"),
-        (stc, "2026", "Quý 1/2026", "1.200", "1.140", "127,22", "11,16%"),
-        (snnmt, "2026", "Quý 1/2026", "363", "352", "29,57", "8,40%"),
-        (sct, "2026", "Quý 1/2026", "2.464", "—", "—", "—"),  # both cells blank: no rate, not 0 %
-        (skhcn, "2025", "Quý 4/2025", "15.350", "15.315", "14.334,89", "93,60%"),
+        # 20.350 / 18.671 / 4.813,09 all sources (25,78 %): 5.350 / 4.721 / 1.267 state budget
+        (skhcn, "2026", state, "Quý 2/2026", "5.350", "4.721", "1.267,00", "26,84%"),
+        (skhcn, "2026", other, "Quý 2/2026", "15.000", "13.950", "3.546,09", "25,42%"),
+        (stc, "2026", state, "Quý 1/2026", "1.200", "1.140", "127,22", "11,16%"),
+        (snnmt, "2026", state, "Quý 1/2026", "363", "352", "29,57", "8,40%"),
+        (sct, "2026", state, "Quý 1/2026", "2.464", "—", "—", "—"),  # both cells blank: no rate, not 0 %
+        # 15.350 / 15.315 / 14.334,89 all sources (93,60 %)
+        (skhcn, "2025", state, "Quý 4/2025", "350", "315", "266,39", "84,57%"),
+        (skhcn, "2025", other, "Quý 4/2025", "15.000", "15.000", "14.068,50", "93,79%"),
     ]
     # The chart shows one year: the latest with a report known on the date.
-    assert "Biểu đồ: năm 2026, năm gần nhất có số giải ngân được báo cáo đến ngày 31/12/2026." in text(
-        "briefing.py", WITH
+    assert (
+        "Biểu đồ: vốn ngân sách nhà nước, năm 2026, năm gần nhất có số giải ngân được báo cáo "
+        "đến ngày 31/12/2026." in text("briefing.py", WITH)
     )
 
 
@@ -412,8 +421,9 @@ def test_disbursement_on_the_nightly_date_is_2025_only() -> None:
     # On 01/03/2026 only the 2025-Q4 reports had arrived: every row is 2025, and so is the chart.
     rows = html_table("briefing.py", REAL, "Tỷ lệ giải ngân")
     assert rows and {(r["Năm"], r["Kỳ báo cáo gần nhất"]) for r in rows} == {("2025", "Quý 4/2025")}
-    assert "Biểu đồ: năm 2025, năm gần nhất có số giải ngân được báo cáo đến ngày 01/03/2026." in text(
-        "briefing.py", REAL
+    assert (
+        "Biểu đồ: vốn ngân sách nhà nước, năm 2025, năm gần nhất có số giải ngân được báo cáo "
+        "đến ngày 01/03/2026." in text("briefing.py", REAL)
     )
 
 
@@ -496,23 +506,30 @@ def known_where(day: dt.date) -> str:
     return f"where submission_id in ({versions_known(day)})"
 
 
+# The briefing's words for a row's funding: the state budget and every other source apart.
+FUNDING_WORDS = {True: "Ngân sách nhà nước", False: "Nguồn khác (ngoài NSNN)"}
+
+
 def disbursement_sql(where: str) -> str:
-    """Per department and year: latest period (as the briefing writes it), plan (of the tasks it leads,
-    in the sectors and funding sources it reported),
-    allocation and cumulative disbursement (latest quarter per task × funding source × year) over the
-    execution rows ``where`` selects."""
+    """Per department, year and funding (state budget or not): latest period (as the briefing writes
+    it), plan (of the tasks it leads, in the sectors and funding sources it reported), allocation and
+    cumulative disbursement (latest quarter per task × funding source × year) over the execution rows
+    ``where`` selects. Columns: name, year, funding words, period, plan, allocation, disbursement."""
     return (
-        "with r as (select * from marts.fct_budget_execution "
-        f"{where} qualify row_number() over (partition by agency_code, appendix, item_no, "
-        "funding_source_code, year order by quarter desc) = 1), "
-        "sectors as (select distinct agency_code, sector_code, funding_source_code, year from r), "
-        "plan_by_year as (select s.agency_code, s.year, sum(p.amount_mvnd) as plan from sectors s "
-        "join marts.fct_budget_plan p on p.lead_agency_code = s.agency_code "
+        "with r as (select e.*, f.is_state_budget from marts.fct_budget_execution e "
+        "join marts.dim_funding_source f using (funding_source_code) "
+        f"{where.replace('where ', 'where e.', 1)} qualify row_number() over (partition by agency_code, "
+        "appendix, item_no, funding_source_code, year order by quarter desc) = 1), "
+        "sectors as (select distinct agency_code, sector_code, funding_source_code, is_state_budget, year "
+        "from r), "
+        "plan_by_year as (select s.agency_code, s.year, s.is_state_budget, sum(p.amount_mvnd) as plan "
+        "from sectors s join marts.fct_budget_plan p on p.lead_agency_code = s.agency_code "
         "and p.sector_code = s.sector_code and p.funding_source_code = s.funding_source_code "
         "and p.year = s.year group by all) "
-        "select coalesce(a.agency_name, r.agency_code), r.year, max(r.period), any_value(p.plan), "
-        "sum(r.allocated_mvnd), sum(r.disbursed_cumulative_mvnd) from r "
-        "left join plan_by_year p using (agency_code, year) "
+        "select coalesce(a.agency_name, r.agency_code), r.year, "
+        f"case when r.is_state_budget then '{FUNDING_WORDS[True]}' else '{FUNDING_WORDS[False]}' end, "
+        "max(r.period), any_value(p.plan), sum(r.allocated_mvnd), sum(r.disbursed_cumulative_mvnd) from r "
+        "left join plan_by_year p using (agency_code, year, is_state_budget) "
         "left join marts.dim_agency a using (agency_code) group by all"
     )
 
@@ -532,11 +549,11 @@ def rate(allocated: Decimal | None, disbursed: Decimal | None) -> str:
     )
 
 
-def shown_disbursement(as_of: dt.date) -> dict[tuple[str, str], tuple[str, str, str, str, str]]:
-    """(department, year) → (latest period, plan, allocation, disbursement, rate) as the table shows."""
+def shown_disbursement(as_of: dt.date) -> dict[tuple[str, str, str], tuple[str, str, str, str, str]]:
+    """(department, year, funding) → (latest period, plan, allocation, disbursement, rate) as shown."""
     rows = html_table("briefing.py", REAL, "Tỷ lệ giải ngân", as_of)
     shown = {
-        (r["Sở, ngành"], r["Năm"]): (
+        (r["Sở, ngành"], r["Năm"], r["Nguồn kinh phí"]): (
             r["Kỳ báo cáo gần nhất"],
             r["Kế hoạch (triệu đồng)"],
             r["Dự toán (triệu đồng)"],
@@ -545,19 +562,19 @@ def shown_disbursement(as_of: dt.date) -> dict[tuple[str, str], tuple[str, str, 
         )
         for r in rows
     }
-    assert len(shown) == len(rows), "one row per department and year"
+    assert len(shown) == len(rows), "one row per department, year and funding"
     return shown
 
 
-def disbursement_row(name, year, period, plan, allocated, disbursed) -> tuple[tuple[str, str], tuple]:
-    """One department × year as the briefing's table writes it: (department, year) → its cells."""
+def disbursement_row(name, year, funding, period, plan, allocated, disbursed) -> tuple[tuple, tuple]:
+    """One department × year × funding as the briefing's table writes it: key → its cells."""
     cells = (vn_period(period), cell(plan), cell(allocated), cell(disbursed), rate(allocated, disbursed))
-    return (name, str(year)), cells
+    return (name, str(year), funding), cells
 
 
 def expected_disbursement(
     where: str, as_of: dt.date
-) -> dict[tuple[str, str], tuple[str, str, str, str, str]]:
+) -> dict[tuple[str, str, str], tuple[str, str, str, str, str]]:
     return dict(disbursement_row(*row) for row in query(REAL, disbursement_sql(where), as_of))
 
 
@@ -690,10 +707,10 @@ def test_briefing_between_a_submission_and_its_resubmission_shows_the_first_vers
     assert shown == expected_disbursement(known_where(between), between)
     # The resubmission corrected a disbursement: the department's figure changes the day it arrives.
     ((name,),) = query(REAL, f"select agency_name from marts.dim_agency where agency_code = '{agency}'")
-    assert (
-        shown[name, str(year)]
-        != expected_disbursement(known_where(day_of(resent_at)), between)[name, str(year)]
-    )
+    after = expected_disbursement(known_where(day_of(resent_at)), between)
+    assert {k: v for k, v in shown.items() if k[:2] == (name, str(year))} != {
+        k: v for k, v in after.items() if k[:2] == (name, str(year))
+    }
 
 
 def late_report_grid(as_of: dt.date) -> dict[tuple[str, str], str]:
@@ -1400,15 +1417,17 @@ def test_kpi_table_says_where_each_latest_figure_comes_from_and_which_are_sample
 
 def test_disbursement_and_due_tables_mark_the_rows_resting_on_sample_files() -> None:
     disbursement = {
-        (r["Sở, ngành"], r["Năm"]): r["Dữ liệu mẫu"]
+        (r["Sở, ngành"], r["Năm"], r["Nguồn kinh phí"]): r["Dữ liệu mẫu"]
         for r in html_table("briefing.py", WITH, "Tỷ lệ giải ngân")
     }
     expected = query(
         WITH,
-        "select coalesce(a.agency_name, r.agency_code), r.year, bool_or(r.is_sample) "
+        "select coalesce(a.agency_name, r.agency_code), r.year, r.is_state_budget, bool_or(r.is_sample) "
         "from marts.rpt_disbursement_rate r left join marts.dim_agency a using (agency_code) group by all",
     )
-    assert disbursement == {(name, str(year)): "có" if s else "không" for name, year, s in expected}
+    assert disbursement == {
+        (name, str(year), FUNDING_WORDS[state]): "có" if s else "không" for name, year, state, s in expected
+    }
     assert "có" in disbursement.values()
     due = {r["STT"]: r["Dữ liệu mẫu"] for r in html_table("briefing.py", WITH, DUE_TABLE)}
     reported = dict(query(WITH, "select item_no, is_sample from marts.rpt_task_risk where appendix = 'I'"))
