@@ -306,10 +306,11 @@ by_pillar = sql(
     counts as (
         select pillar_code,
                count(*) filter (where appendix = 'I' and item_level = 'task') as tasks,
-               count(*) filter (where appendix = 'II' and item_level = 'item') as items
+               count(*) filter (where appendix = 'II' and item_level = 'item') as items,
+               count(*) filter (where budget_status = 'to_be_determined') as to_be_determined
         from marts.dim_task group by all
     )
-    select p.pillar_name_vi, a.state, a.other, a.total, c.tasks, c.items
+    select p.pillar_name_vi, a.state, a.other, a.total, c.tasks, c.items, c.to_be_determined
     from amounts a full join counts c using (pillar_code) left join marts.dim_pillar p using (pillar_code)
     order by a.total desc nulls last
     """
@@ -323,6 +324,7 @@ show(
         "total": "Tổng (triệu đồng)",
         "tasks": "Nhiệm vụ (Phụ lục I)",
         "items": "Nội dung (Phụ lục 2)",
+        "to_be_determined": "Trong đó chưa xác định kinh phí",
     },
 )
 display(Markdown("### Theo nhóm nhiệm vụ (Phụ lục I)"))
@@ -342,15 +344,49 @@ show(
     },
 )
 display(Markdown("### Theo lĩnh vực"))
+# The document prints no sector, pillar or lead agency per task (Appendix I has no such column): the
+# warehouse assigns them by rule or by a compiler's choice that Sở KH&CN has yet to review
+# (dim_task.classification_needs_review). Said here with how much money rests on such a choice, and
+# the tasks "to be determined" (no amount, so in no sum) counted per sector.
 by_sector = sql(
     """
-    select s.sector_name_vi, coalesce(sum(f.amount_mvnd) filter (where f.is_state_budget), 0) as state,
-           coalesce(sum(f.amount_mvnd) filter (where not f.is_state_budget), 0) as other,
-           sum(f.amount_mvnd) as total
-    from marts.fct_budget_plan f left join marts.dim_sector s using (sector_code)
-    group by all order by total desc
+    with amounts as (
+        select f.sector_code,
+               coalesce(sum(f.amount_mvnd) filter (where f.is_state_budget), 0) as state,
+               coalesce(sum(f.amount_mvnd) filter (where not f.is_state_budget), 0) as other,
+               sum(f.amount_mvnd) as total,
+               coalesce(sum(f.amount_mvnd) filter (where t.classification_needs_review), 0) as to_review
+        from marts.fct_budget_plan f join marts.dim_task t using (task_key)
+        group by all
+    ),
+    undetermined as (
+        select sector_code, count(*) as to_be_determined from marts.dim_task
+        where budget_status = 'to_be_determined' group by all
+    )
+    select s.sector_name_vi, a.state, a.other, a.total, a.to_review,
+           coalesce(u.to_be_determined, 0) as to_be_determined
+    from amounts a full join undetermined u using (sector_code)
+    left join marts.dim_sector s using (sector_code)
+    order by a.total desc nulls last
     """
 )
+review = sql(
+    """
+    select count(*) filter (where t.appendix = 'I' and t.item_level = 'task') as tasks,
+           (select count(*) from marts.dim_task where appendix = 'I' and item_level = 'task') as all_tasks,
+           (select coalesce(sum(f.amount_mvnd), 0) from marts.fct_budget_plan f
+            join marts.dim_task r using (task_key) where r.classification_needs_review) as amount
+    from marts.dim_task t where t.classification_needs_review
+    """
+).iloc[0]
+if review["tasks"]:
+    note(
+        f"Lĩnh vực, trụ cột và cơ quan chủ trì: Phụ lục I không ghi cho từng nhiệm vụ, kho dữ liệu gán theo "
+        f"quy tắc hoặc do người biên soạn chọn. Với {vn_number(review['tasks'])}/"
+        f"{vn_number(review['all_tasks'])} nhiệm vụ ({fmt_cell(review['amount'])} triệu đồng, cột “Chờ rà "
+        "soát”), ít nhất một trong ba do người biên soạn chọn, chờ Sở Khoa học và Công nghệ rà soát; số theo "
+        "lĩnh vực, trụ cột và cơ quan chủ trì trong bản tin này có thể đổi sau rà soát."
+    )
 show(
     by_sector,
     {
@@ -358,6 +394,8 @@ show(
         "state": "NSNN (triệu đồng)",
         "other": "Nguồn khác (triệu đồng)",
         "total": "Tổng (triệu đồng)",
+        "to_review": "Chờ rà soát (triệu đồng)",
+        "to_be_determined": "Nhiệm vụ chưa xác định kinh phí",
     },
 )
 
@@ -689,7 +727,8 @@ else:
         Markdown(
             "Số giải ngân là số lũy kế từ đầu năm đến kỳ báo cáo gần nhất của năm, nên mỗi sở, ngành có "
             "một dòng cho mỗi năm; không cộng các năm với nhau. Kế hoạch: kinh phí năm đó của các nhiệm vụ "
-            "sở, ngành chủ trì, trong các lĩnh vực đã báo cáo. "
+            "sở, ngành chủ trì (cơ quan chủ trì do kho dữ liệu gán, xem mục 1), trong các lĩnh vực đã báo "
+            "cáo. "
             + (
                 "Vốn ngân sách nhà nước và các nguồn khác (doanh nghiệp, tư nhân, quỹ phát triển khoa học "
                 "và công nghệ của doanh nghiệp …) ở hai dòng riêng, mỗi dòng một tỷ lệ: không gộp tiền ngoài "

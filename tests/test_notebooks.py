@@ -1390,6 +1390,36 @@ def test_pillar_table_counts_every_task_and_appendix_2_content_once() -> None:
     rows = html_table("briefing.py", REAL, ("Trụ cột", "Nhiệm vụ (Phụ lục I)"))
     assert sum(int(r["Nhiệm vụ (Phụ lục I)"]) for r in rows) == 85
     assert sum(int(r["Nội dung (Phụ lục 2)"]) for r in rows) == 22
+    # Their amounts leave out the four tasks printed "-" (lines 857, 864, 871, 1014): counted apart.
+    assert sum(int(r["Trong đó chưa xác định kinh phí"]) for r in rows) == 4
+
+
+def test_sector_table_says_what_rests_on_a_classification_awaiting_review() -> None:
+    """Lineage review (session 13): Appendix I prints no sector, pillar or lead agency; the sector
+    totals rested on the compilers' choices without a word, and the four tasks to be determined
+    vanished from them."""
+    rows = html_table("briefing.py", REAL, ("Lĩnh vực", "Chờ rà soát (triệu đồng)"))
+    by_sector = dict(
+        query(
+            REAL,
+            "select s.sector_name_vi, sum(f.amount_mvnd) filter (where t.classification_needs_review) "
+            "from marts.fct_budget_plan f join marts.dim_task t using (task_key) "
+            "join marts.dim_sector s on s.sector_code = f.sector_code group by all",
+        )
+    )
+    assert {r["Lĩnh vực"]: r["Chờ rà soát (triệu đồng)"] for r in rows} == {
+        name: cell(amount or Decimal(0)) for name, amount in by_sector.items()
+    }
+    assert sum(int(r["Nhiệm vụ chưa xác định kinh phí"]) for r in rows) == 4  # tasks 57, 58, 59, 78
+    ((tasks, amount),) = query(
+        REAL,
+        "select count(distinct t.task_key), sum(f.amount_mvnd) from marts.dim_task t "
+        "left join marts.fct_budget_plan f using (task_key) "
+        "where t.classification_needs_review and t.appendix = 'I'",
+    )
+    assert f"Với {tasks}/85 nhiệm vụ ({cell(amount)} triệu đồng, cột “Chờ rà soát”)" in " ".join(
+        text("briefing.py", REAL).split()
+    )
 
 
 def test_kpi_table_says_where_each_latest_figure_comes_from_and_which_are_samples() -> None:
