@@ -34,6 +34,7 @@ def slides_txt() -> Path:
 # built once, not on each worker.
 SHARED_BUILD_MODULES = frozenset(
     {
+        "test_assets_publishing.py",
         "test_briefing.py",
         "test_briefing_browser.py",
         "test_dbt_analyst_questions.py",

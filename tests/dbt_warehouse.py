@@ -103,3 +103,24 @@ def connect(warehouse: BuiltWarehouse):
     import duckdb
 
     return duckdb.connect(str(warehouse.duckdb_path), read_only=True)
+
+
+def altered_copy(warehouse: BuiltWarehouse, folder: Path, *statements: str) -> Path:
+    """A copy of the build in ``folder``, changed by ``statements`` (DuckDB SQL), closed and checkpointed.
+
+    The copy keeps the build's file name, so its catalog is still "warehouse": dbt's compiled SQL
+    names relations as "warehouse"."marts"."dim_task". The shared build itself is never written.
+    """
+    import duckdb
+
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / warehouse.duckdb_path.name
+    shutil.copyfile(warehouse.duckdb_path, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        for statement in statements:
+            con.execute(statement)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return copy
