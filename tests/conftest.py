@@ -35,9 +35,11 @@ def slides_txt() -> Path:
 # built once, not on each worker.
 SHARED_BUILD_MODULES = frozenset(
     {
+        "test_assets_publishing.py",
         "test_briefing.py",
         "test_briefing_browser.py",
         "test_dbt_analyst_questions.py",
+        "test_dbt_data_tests.py",
         "test_dbt_marts.py",
         "test_notebooks.py",
         "test_pdf_printer.py",

@@ -34,6 +34,9 @@ class BuiltWarehouse:
     docs_index: Path
     check_results: dict[str, bool]  # "<asset key>:<check name>" → passed
     seconds: float
+    # The manifest and run results of this build's dbt invocation: they hold the compiled SQL of every
+    # dbt test exactly as this build ran it (tests/test_dbt_data_tests.py runs it on altered copies).
+    dbt_target: Path
 
 
 def _without_dbt_worker():
@@ -55,6 +58,7 @@ def built_warehouse() -> BuiltWarehouse:
 
     from pipelines.assets import dbt_assets, extraction, submissions
     from pipelines.assets.refresh_lock import RefreshLockResource
+    from pipelines.dbt_targets import DBT_TARGET_DIR
 
     WithoutDbtWorker = _without_dbt_worker()
     root = Path(tempfile.mkdtemp(prefix="nq57_dbt_"))
@@ -89,6 +93,13 @@ def built_warehouse() -> BuiltWarehouse:
         f"{e.asset_key.to_user_string()}:{e.check_name}": e.passed
         for e in result.get_asset_check_evaluations()
     }
+    # One folder per dbt invocation, named after the run (pipelines.dbt_targets.run_target_path).
+    # Its two files are kept with the build: a refresh of another test prunes old target folders.
+    [run_target] = DBT_TARGET_DIR.glob(f"run-{result.run_id[:8]}-*")
+    dbt_target = root / "dbt_target"
+    dbt_target.mkdir()
+    for name in ("manifest.json", "run_results.json"):
+        shutil.copyfile(run_target / name, dbt_target / name)
     return BuiltWarehouse(
         root=root,
         raw_dir=root / "raw",
@@ -96,6 +107,7 @@ def built_warehouse() -> BuiltWarehouse:
         docs_index=root / "build" / "dbt_docs" / "index.html",
         check_results=checks,
         seconds=time.perf_counter() - started,
+        dbt_target=dbt_target,
     )
 
 
@@ -103,3 +115,24 @@ def connect(warehouse: BuiltWarehouse):
     import duckdb
 
     return duckdb.connect(str(warehouse.duckdb_path), read_only=True)
+
+
+def altered_copy(warehouse: BuiltWarehouse, folder: Path, *statements: str) -> Path:
+    """A copy of the build in ``folder``, changed by ``statements`` (DuckDB SQL), closed and checkpointed.
+
+    The copy keeps the build's file name, so its catalog is still "warehouse": dbt's compiled SQL
+    names relations as "warehouse"."marts"."dim_task". The shared build itself is never written.
+    """
+    import duckdb
+
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / warehouse.duckdb_path.name
+    shutil.copyfile(warehouse.duckdb_path, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        for statement in statements:
+            con.execute(statement)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return copy

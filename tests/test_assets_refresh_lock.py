@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.assets.refresh_lock import RefreshLockResource
-from pipelines.refresh_lock import RefreshLock
+from pipelines.refresh_lock import RefreshBusyError, RefreshLock
 
 
 @dg.asset(required_resource_keys={"refresh_lock"})
@@ -15,7 +15,7 @@ def lock_probe(context) -> dg.MaterializeResult:
     try:
         other.acquire(timeout=0.2)
         held_by_run = False
-    except Exception:
+    except RefreshBusyError:  # only "busy" means held: any other error must fail the probe
         held_by_run = True
     finally:
         other.release()

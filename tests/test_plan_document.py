@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from text_edits import edited_copy
 
 from pipelines.document_model import DocumentModel, Paragraph, Row, Table
 from pipelines.extract.plan_document import NotAPlanDocumentError, extract_document
@@ -283,3 +285,21 @@ def test_an_unreadable_kpi_target_is_kept_as_printed_and_reported():
     assert statuses["2026"] == (Decimal("60"), "stated", "60%")
     assert statuses["2027"] == (None, "not_set", "-")
     assert [(i.code, i.source_locator) for i in result.issues] == [("target_unreadable", "r1c3")]
+
+
+def test_an_appendix_without_its_unit_line_is_reported_and_million_vnd_assumed(
+    tmp_path: Path, resolution_txt: Path, result: ExtractionResult
+) -> None:
+    # Line 421 is Appendix I's "ĐVT: triệu đồng" (GUIDE §2: Appendix I, unit million VND), under its
+    # label "Phụ lục I" on line 417; the table runs from line 422 to the amount in words on line 1077.
+    edited = edited_copy(resolution_txt, tmp_path, {421: ("ĐVT: triệu đồng", "")})
+    without_unit = extract_document(read_document(edited), "resolution")
+
+    assert [(i.severity, i.code, i.source_locator) for i in without_unit.issues] == [
+        ("warning", "unit_not_stated", "line 417; lines 422-1077")
+    ]
+    assert "Phụ lục I không ghi đơn vị tính" in without_unit.issues[0].message
+    # The amounts are still read as printed (million VND is assumed, and said to be).
+    assert total(without_unit, "appendix_I.total.state_budget").amount_mvnd == Decimal("5861734")
+    # Appendix II keeps its own "Đvt: triệu đồng" (line 1087), and the shipped text states both.
+    assert [i for i in result.issues if i.code == "unit_not_stated"] == []

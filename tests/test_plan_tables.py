@@ -15,6 +15,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx_cuts import APPENDIX_I, APPENDIX_II, RESOLUTION_DOCX, cut_table
+from text_edits import edited_copy
 
 from pipelines.extract.plan_document import extract_document
 from pipelines.extract.records import RECORD_TYPES, ExtractionResult
@@ -33,9 +34,12 @@ def tasks(result: ExtractionResult):
 
 
 def without_locators(result: ExtractionResult) -> dict[str, list[dict]]:
-    """Every record but the issues, without its locator (a cut shifts the table numbers)."""
+    """Every record but the issues, without its locators (a cut shifts the table and paragraph
+    numbers; plan tables carry a locator per period as well as their source_locator)."""
     return {
-        table: [{k: v for k, v in asdict(r).items() if k != "source_locator"} for r in result.records(table)]
+        table: [
+            {k: v for k, v in asdict(r).items() if not k.endswith("_locator")} for r in result.records(table)
+        ]
         for table in RECORD_TYPES
         if table != "extraction_issues"
     }
@@ -127,3 +131,23 @@ def test_a_headerless_part_with_other_columns_is_reported(tmp_path: Path) -> Non
     [issue] = result.issues
     assert (issue.code, issue.source_locator) == ("table_not_read", "table 5")
     assert "(table not read: no header row and 6 columns, table 4 has 5)" in issue.message
+
+
+def test_an_amount_that_is_not_a_number_is_reported_at_its_cell_never_guessed(
+    tmp_path: Path, resolution_txt: Path
+) -> None:
+    # Line 436 is task 1's state budget cell, "5.000" (GUIDE §2: Appendix I, million VND); a person
+    # who writes "khoảng 5.000" (about 5.000) there gives a cell that is not an amount.
+    result = extract(edited_copy(resolution_txt, tmp_path, {436: ("\t5.000", "\tkhoảng 5.000")}))
+
+    assert [(i.severity, i.code, i.source_locator) for i in result.issues] == [
+        ("error", "amount_unreadable", "line 436")
+    ]
+    assert "'khoảng 5.000'" in result.issues[0].message
+    task_1 = next(t for t in tasks(result) if t.item_no == "1")
+    # Kept as printed with its status, never read as 5.000 nor as 0.
+    assert (task_1.state_budget_mvnd, task_1.state_budget_status, task_1.state_budget_text) == (
+        None,
+        "unreadable",
+        "khoảng 5.000",
+    )

@@ -240,7 +240,9 @@ def test_a_missing_archive_copy_does_not_stop_the_refresh(tmp_path: Path) -> Non
 
 def test_lineage_on_every_row(ingested: Path) -> None:
     for name in ("submission_budget_rows", "submission_progress_rows", "submission_kpi_rows"):
-        for row in _table(ingested / "raw", name):
+        rows = _table(ingested / "raw", name)
+        assert rows, name  # an empty table would pass the loop below without checking anything
+        for row in rows:
             assert row["file_name"] and row["sheet"] and row["row_no"] >= 3 and row["submission_id"]
 
 
