@@ -31,7 +31,6 @@ GENERIC_MACROS = sorted(
     for path in (DBT_PROJECT_DIR / "macros" / "generic_tests").glob("*.sql")
     for name in re.findall(r"\{%-?\s*test\s+(\w+)\s*\(", path.read_text(encoding="utf-8"))
 )
-SHIPPED_RESOLUTION = "000_a74ee38357d31740"
 A1_OTHER_SOURCES = "A1.TOTAL.OTHER_SOURCES"  # GUIDE §2: rows 420.000, the total row says 390.000
 
 # Singular test → {what breaks: statements on the copy}.
@@ -69,9 +68,6 @@ SINGULAR_BREAKS: dict[str, dict[str, list[str]]] = {
         ],
         "group 1.2's content count check missing": [
             "delete from marts.rpt_reconciliation where check_id = 'CONTENT.1.2'"
-        ],
-        "the shipped resolution missing": [
-            f"delete from marts.rpt_reconciliation where document_id = '{SHIPPED_RESOLUTION}'"
         ],
     },
     "assert_reconciliation_status_matches_values": {
