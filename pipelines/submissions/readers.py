@@ -38,6 +38,10 @@ _SECTION = re.compile(r"^\[\s*([A-Za-z]+)\s*\]$")
 
 
 class SubmissionReadError(Exception):
+    """A file that cannot be read, with the rule it breaks and a detail written "Vietnamese / English"
+    (the Vietnamese first, never holding " / "): the department's xlsx report shows the Vietnamese half,
+    the csv report and the raw tables keep both."""
+
     def __init__(self, rule_id: str, detail: str) -> None:
         super().__init__(f"{rule_id}: {detail}")
         self.rule_id = rule_id
