@@ -358,7 +358,7 @@ def test_merged_value_cells_are_rejected_at_the_merge_not_read_as_a_blank_row() 
         "allocated_mvnd",
         "E3",
     )
-    assert finding.value == "E3:E4 gộp: 7363"
+    assert (finding.value, finding.expected) == ("7363", "bỏ gộp ô E3:E4: mỗi ô một giá trị riêng")
     assert "bỏ gộp ô (Unmerge)" in finding.message_vi
     # Task 71's allocation was never typed in its own cell: the file is not loaded on a guess.
     assert [(r.item_no, r.allocated_status) for r in result.budget_rows][:2] == [
@@ -375,7 +375,9 @@ def test_a_merged_appendix_column_is_the_finding_not_an_unknown_task() -> None:
 
     data = _with_merged_cells(_xlsx(_base(default_reference_data())), "xl/worksheets/sheet3.xml", "A3:A5")
     result = validate_bytes("SYT_2026-Q2.xlsx", data, default_reference_data())
-    assert [(f.rule_id, f.cell_ref, f.value) for f in result.findings] == [("SUB-V14", "A3", "A3:A5 gộp: I")]
+    assert [(f.rule_id, f.cell_ref, f.value, f.expected) for f in result.findings] == [
+        ("SUB-V14", "A3", "I", "bỏ gộp ô A3:A5: mỗi ô một giá trị riêng")
+    ]
 
 
 def test_merged_cells_above_the_column_codes_are_the_template_s_business() -> None:

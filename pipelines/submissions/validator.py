@@ -68,6 +68,9 @@ _MOJIBAKE = re.compile(
     "|\ufffd"
 )
 
+# "Giá trị đã ghi" of a finding at a cell the department left empty.
+BLANK_SHOWN = "(để trống)"
+
 VALUE_STATED = "stated"
 VALUE_BLANK = "blank"
 VALUE_INVALID = "invalid"
@@ -83,7 +86,7 @@ class Finding:
     row_no: int | None
     column: str | None  # the column code ('allocated_mvnd') or the info key
     cell_ref: str | None  # 'E12'
-    value: str | None  # what was provided, as text
+    value: str | None  # the cell as the department typed it (BLANK_SHOWN when left empty), as text
     expected: str | None
     message_vi: str
     message_en: str
@@ -307,6 +310,11 @@ def _range_text(low: Decimal | None, high: Decimal | None, unit: str | None) -> 
     return f"{'−∞' if low is None else low} … {'+∞' if high is None else high} {unit or ''}".strip()
 
 
+def _said(text: str | None) -> str:
+    """A key part in a message: an empty one said so, never a bare '?'."""
+    return text or BLANK_SHOWN
+
+
 def normalise_appendix(text: str) -> str | None:
     folded = fold_key(text).replace(" ", "").replace("phuluc", "").replace("pl", "")
     return {"i": "I", "1": "I", "ii": "II", "2": "II"}.get(folded)
@@ -328,6 +336,9 @@ def make_finding(
     """One finding of a catalogue rule, with its severity, category and messages."""
     rule = RULES[rule_id]
     cell_ref = f"{column_letters(column_no)}{row_no}" if column_no and row_no else None
+    shown = None if value is None else cell_text(value)
+    if shown == "" and cell_ref:
+        shown = BLANK_SHOWN  # a cell left empty, said so (no cell at all, e.g. a missing sheet, stays '')
     return Finding(
         rule_id,
         rule.severity,
@@ -336,7 +347,7 @@ def make_finding(
         row_no,
         column,
         cell_ref,
-        None if value is None else cell_text(value),
+        shown,
         expected,
         rule.message_vi,
         rule.message_en,
@@ -621,8 +632,8 @@ class _Checker:
                     max(first_row, header_row_no + 1),
                     code,
                     first_col,
-                    f"{ref} gộp: {cell_text(value) or '(trống)'}",
-                    "mỗi ô một giá trị riêng, không gộp ô",
+                    value if first_row > header_row_no else None,  # the merge's own cell, as typed
+                    f"bỏ gộp ô {ref}: mỗi ô một giá trị riêng",
                 )
         for row_no, cells in sheet.rows[header_index + 1 :]:
             row = {code: (cells[p] if p < len(cells) else None, p + 1) for code, p in positions.items()}
@@ -685,9 +696,14 @@ class _Checker:
             # Read blank because merged (SUB-V14): "task '?-71' is not in the plan" would blame the number.
             return appendix or (cell_text(appendix_cell) or None), item_no, True
         if task is None:
-            shown = f"{cell_text(appendix_cell) or '?'}-{cell_text(item_cell) or '?'}"
             self.add(
-                "SUB-C02", sheet, row_no, "item_no", item_col, shown, "Phụ lục I: 1…85; Phụ lục II: 1.1…4.4"
+                "SUB-C02",
+                sheet,
+                row_no,
+                "item_no",
+                item_col,
+                item_cell,
+                "Phụ lục I: 1…85; Phụ lục II: 1.1…4.4",
             )
             return appendix or (cell_text(appendix_cell) or None), item_no, True
         agency = self.result.agency_code
@@ -706,17 +722,32 @@ class _Checker:
                 row_no,
                 "item_no",
                 item_col,
-                f"{appendix}-{item_no}",
+                item_cell,
                 f"cơ quan chủ trì: {lead}",
             )
         return appendix, item_no, False
 
     def duplicate(
-        self, seen: dict, key: tuple, sheet: str, row_no: int, column: str, column_no: int, shown: str
+        self,
+        seen: dict,
+        key: tuple,
+        sheet: str,
+        row_no: int,
+        column: str,
+        column_no: int,
+        typed: Any,
+        key_text: str,
     ) -> bool:
+        """SUB-C05 at the key cell of a second row with the same key; ``key_text`` says the key in words."""
         if key in seen:
             self.add(
-                "SUB-C05", sheet, row_no, column, column_no, shown, f"chỉ một dòng (đã có ở dòng {seen[key]})"
+                "SUB-C05",
+                sheet,
+                row_no,
+                column,
+                column_no,
+                typed,
+                f"chỉ một dòng cho {key_text} (đã có ở dòng {seen[key]})",
             )
             return True
         seen[key] = row_no
@@ -765,7 +796,9 @@ class _Checker:
                     row_no,
                     "item_no",
                     row["item_no"][1],
-                    f"{appendix}-{item_no} {source or source_text or ''}".strip(),
+                    row["item_no"][0],
+                    f"Phụ lục {_said(appendix)}, STT {_said(item_no)}, "
+                    f"nguồn vốn {_said(source or source_text)}",
                 )
             if allocated[0] is not None and disbursed[0] is not None and disbursed[0] > allocated[0]:
                 self.add(
@@ -842,7 +875,8 @@ class _Checker:
                     row_no,
                     "item_no",
                     row["item_no"][1],
-                    f"{appendix}-{item_no}",
+                    row["item_no"][0],
+                    f"Phụ lục {_said(appendix)}, STT {_said(item_no)}",
                 )
             note = row.get("note", (None, 0))[0]
             self.result.progress_rows.append(
@@ -925,7 +959,16 @@ class _Checker:
                     value = (None, VALUE_INVALID, value[2])
             key = indicator.indicator_code if indicator else code_text
             if not code_error:  # an error is no code: two #N/A rows are two SUB-V13, not a duplicate
-                self.duplicate(seen, (key,), sheet.name, row_no, "indicator_code", code_col, key or "")
+                self.duplicate(
+                    seen,
+                    (key,),
+                    sheet.name,
+                    row_no,
+                    "indicator_code",
+                    code_col,
+                    row["indicator_code"][0],
+                    f"chỉ tiêu {_said(key)}",
+                )
             note = row.get("note", (None, 0))[0]
             self.result.kpi_rows.append(
                 KpiRow(
