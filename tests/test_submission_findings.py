@@ -18,6 +18,7 @@ from pipelines.submissions.template import SubmissionContent, write_csv, write_p
 from pipelines.submissions.validator import (
     BLANK_SHOWN,
     EXCEL_ERRORS,
+    TASK_NUMBERS,
     ValidationResult,
     cell_text,
     validate_file,
@@ -107,3 +108,110 @@ def test_every_corpus_finding_at_a_cell_shows_the_cell_as_typed(rule_id: str) ->
     if path.suffix in (".xlsx", ".csv") and result.file_format:
         _assert_values_as_typed(result, path)
     assert all(f.value not in EXCEL_ERRORS or f.rule_id == "SUB-V13" for f in result.findings)
+
+
+# ── 3. Advice that says what to write ─────────────────────────────────────────────────────────────
+@pytest.mark.parametrize("typed", ["Nhiệm vụ 65", "NV65", "I.65", "Nhiệm vụ số 65", "nv 65"])
+def test_a_task_number_with_words_is_answered_with_the_number_to_write(tmp_path: Path, typed: str) -> None:
+    result, _ = _validate(tmp_path, lambda c: c.budget[0].update(item_no=typed))
+    (finding,) = result.findings
+    assert (finding.rule_id, finding.cell_ref, finding.value) == ("SUB-C02", "B3", typed)
+    assert finding.expected == "ghi số thứ tự bằng số, ví dụ 65 — có phải nhiệm vụ 65?"
+    assert "chỉ ghi bằng số" in finding.message_vi and "'Nhiệm vụ'" in finding.message_vi
+
+
+@pytest.mark.parametrize(
+    ("appendix", "typed", "expected"),
+    [
+        # words around a number the plan does not have: no guess
+        ("I", "NV 99", f"ghi số thứ tự bằng số, ví dụ 99; 99 không có trong Đề án ({TASK_NUMBERS})"),
+        # no number at all
+        ("I", "Nhiệm vụ mới", f"ghi số thứ tự bằng số như trong Đề án ({TASK_NUMBERS})"),
+        # a number of the other appendix
+        ("I", "1.2", f"{TASK_NUMBERS}; STT 1.2 có trong Phụ lục II"),
+        ("I", "99", TASK_NUMBERS),
+    ],
+)  # fmt: skip
+def test_an_unknown_task_number_says_what_the_plan_has(
+    tmp_path: Path, appendix: str, typed: str, expected: str
+) -> None:
+    result, _ = _validate(tmp_path, lambda c: c.budget[0].update(appendix=appendix, item_no=typed))
+    (finding,) = result.findings
+    assert (finding.rule_id, finding.column, finding.value, finding.expected) == (
+        "SUB-C02",
+        "item_no",
+        typed,
+        expected,
+    )
+
+
+def test_an_empty_appendix_says_which_appendix_has_the_number(tmp_path: Path) -> None:
+    result, _ = _validate(tmp_path, lambda c: c.budget[0].update(appendix=None))  # task 39
+    (finding,) = result.findings
+    assert (finding.rule_id, finding.cell_ref, finding.value) == ("SUB-V15", "A3", "(để trống)")
+    assert finding.expected == "chưa ghi Phụ lục; ghi I hoặc II (STT 39 có trong Phụ lục I)"
+
+
+def test_an_appendix_other_than_i_or_ii_is_pointed_at_in_its_own_cell(tmp_path: Path) -> None:
+    result, _ = _validate(tmp_path, lambda c: c.budget[0].update(appendix="III", item_no="65"))
+    (finding,) = result.findings  # the number 65 is right: not blamed
+    assert (finding.rule_id, finding.cell_ref, finding.value) == ("SUB-C02", "A3", "III")
+    assert finding.expected == "I hoặc II (STT 65 có trong Phụ lục I)"
+
+
+def test_an_empty_funding_source_is_said_to_be_empty_with_the_codes_to_choose(tmp_path: Path) -> None:
+    """It was told 'Nguồn vốn không đúng danh mục (ví dụ NSNN)' for a cell it had left empty."""
+    result, _ = _validate(tmp_path, lambda c: c.budget[0].update(funding_source=None))
+    (finding,) = result.findings
+    assert (finding.rule_id, finding.column, finding.cell_ref, finding.value) == (
+        "SUB-V15",
+        "funding_source",
+        "D3",
+        "(để trống)",
+    )
+    assert finding.expected.startswith("chưa ghi nguồn vốn; chọn một trong: NSNN (Ngân sách nhà nước), ")
+    for code in default_reference_data().funding_sources:
+        assert code in finding.expected
+    assert finding.message_vi.startswith("Chưa ghi ô bắt buộc") and "không đúng" not in finding.message_vi
+    # a source that is written but not in the list is still SUB-V08, with the same list
+    result, _ = _validate(tmp_path, lambda c: c.budget[0].update(funding_source="Ngân sách tỉnh"))
+    (finding,) = result.findings
+    assert (finding.rule_id, finding.value) == ("SUB-V08", "Ngân sách tỉnh")
+    assert finding.expected.startswith("một trong: NSNN (Ngân sách nhà nước), ")
+
+
+def _empty(sheet: str, column: str) -> Callable[[SubmissionContent], None]:
+    def change(c: SubmissionContent) -> None:
+        rows = {"KinhPhi": c.budget, "TienDo": c.progress, "ChiTieu": c.kpi}[sheet]
+        rows[0][column] = None
+        if sheet == "TienDo":
+            rows[0].update(status="Đang thực hiện", percent_complete=20)
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("sheet", "column", "cell", "expected_start"),
+    [
+        ("KinhPhi", "appendix", "A3", "chưa ghi Phụ lục; ghi I hoặc II"),
+        ("KinhPhi", "item_no", "B3", "chưa ghi STT nhiệm vụ; ghi số thứ tự bằng số"),
+        ("KinhPhi", "funding_source", "D3", "chưa ghi nguồn vốn; chọn một trong: "),
+        ("TienDo", "appendix", "A3", "chưa ghi Phụ lục; ghi I hoặc II"),
+        ("TienDo", "item_no", "B3", "chưa ghi STT nhiệm vụ; ghi số thứ tự bằng số"),
+        ("ChiTieu", "indicator_code", "A3", "chưa ghi mã chỉ tiêu; chọn một trong: "),
+    ],
+)
+def test_every_required_cell_left_empty_is_said_to_be_empty(
+    tmp_path: Path, sheet: str, column: str, cell: str, expected_start: str
+) -> None:
+    reference = default_reference_data()
+    content = filled_content(reference, "SKHCN", Period(2026, 2))  # SKHCN reports indicators too
+    _empty(sheet, column)(content)
+    path = tmp_path / "SKHCN_2026-Q2.xlsx"
+    write_plain_xlsx(content, path)
+    result = validate_file(path, reference)
+    findings = [f for f in result.findings if f.rule_id != "SUB-C04"]  # who leads is another matter
+    assert [(f.rule_id, f.sheet, f.column, f.cell_ref, f.value) for f in findings] == [
+        ("SUB-V15", sheet, column, cell, "(để trống)")
+    ]
+    assert findings[0].expected.startswith(expected_start)

@@ -453,3 +453,19 @@ def test_shipped_samples_were_received_after_their_period_began() -> None:
     for name, received_at in received.items():
         result = validate_file(SAMPLES / name, default_reference_data(), received_at=received_at)
         assert "SUB-H08" not in result.rule_ids(), name
+
+
+# ── SUB-V15: a required cell left empty in a row that reports figures ───────────────────────────────
+def test_an_empty_required_cell_is_its_own_finding_not_a_wrong_value() -> None:
+    result = validate_file(CORPUS / "SUB-V15" / "SYT_2026-Q2.xlsx", default_reference_data())
+    (finding,) = result.findings  # not SUB-V08 "not in the list"
+    assert (finding.rule_id, finding.severity, finding.category) == ("SUB-V15", "fatal", "value")
+    assert (finding.sheet, finding.column, finding.cell_ref, finding.value) == (
+        "KinhPhi",
+        "funding_source",
+        "D3",
+        "(để trống)",
+    )
+    assert finding.expected.startswith("chưa ghi nguồn vốn; chọn một trong: NSNN")
+    row = result.budget_rows[0]
+    assert row.funding_source_code is None and row.has_fatal  # its figures are kept, the file is not loaded

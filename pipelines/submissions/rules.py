@@ -191,8 +191,10 @@ _RULES = (
         "SUB-C02",
         FATAL,
         "content",
-        "Số thứ tự nhiệm vụ không có trong Phụ lục của Đề án. Vui lòng ghi đúng Phụ lục (I/II) và STT.",
-        "Unknown task (appendix + item number not in the plan).",
+        "Nhiệm vụ không có trong Phụ lục của Đề án. Phụ lục ghi I hoặc II; STT nhiệm vụ chỉ ghi bằng số, "
+        "đúng như trong Phụ lục (ví dụ 65, hoặc 1.2 ở Phụ lục II), không thêm chữ như 'Nhiệm vụ', 'NV'.",
+        "Unknown task: appendix and task number name no task of the plan (an appendix other than I/II, or "
+        "a number not in it, or written with words: 'Nhiệm vụ 65' is answered with the number to write).",
     ),
     Rule(
         "SUB-C03",
@@ -280,7 +282,7 @@ _RULES = (
         FATAL,
         "value",
         "Nguồn vốn không đúng danh mục (ví dụ NSNN). Chọn trong danh sách thả xuống.",
-        "Unknown or missing funding source.",
+        "Unknown funding source (an empty one is SUB-V15).",
     ),
     Rule(
         "SUB-V09",
@@ -340,6 +342,16 @@ _RULES = (
         "Merged cells in the data area: only the first cell holds the value, the others read as blank, "
         "so whether it is one row's, each row's or a total is unknown. No other finding is made at the "
         "merged cells (a blank appendix or task number there is not reported as SUB-C02).",
+    ),
+    Rule(
+        "SUB-V15",
+        FATAL,
+        "value",
+        "Chưa ghi ô bắt buộc: dòng này có số liệu nhưng ô này còn để trống. Mỗi dòng có số liệu phải ghi "
+        "Phụ lục (I/II) và STT nhiệm vụ (trang KinhPhi, TienDo), nguồn vốn (trang KinhPhi), mã chỉ tiêu "
+        "(trang ChiTieu). Vui lòng ghi vào ô này rồi gửi lại; dòng cộng tổng thì xóa đi (hệ thống tự cộng).",
+        "Required cell left empty in a row that reports figures (appendix, task number, funding source, "
+        "indicator code): the row is not matched on a guess. Said as empty, never as a wrong value.",
     ),
     Rule(
         "SUB-X01",

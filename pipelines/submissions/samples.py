@@ -445,6 +445,8 @@ def corpus_files(reference: ReferenceData) -> dict[str, dict[str, bytes]]:
     case("SUB-V06", lambda c: _set(c.progress, 0, status="Hoàn thành", percent_complete=80))
     case("SUB-V07", lambda c: _set(c.progress, 0, status="Xong rồi"))
     case("SUB-V08", lambda c: _set(c.budget, 0, funding_source="Ngân sách tỉnh"))
+    # A row with its figures but no funding source: said to be empty, not "not in the list" (SUB-V08).
+    case("SUB-V15", lambda c: _set(c.budget, 0, funding_source=None))
 
     def pii_out_of_range(c: SubmissionContent) -> None:
         (row,) = [r for r in c.kpi if r["indicator_code"] == "PII_SCORE"]

@@ -310,6 +310,17 @@ def _range_text(low: Decimal | None, high: Decimal | None, unit: str | None) -> 
     return f"{'−∞' if low is None else low} … {'+∞' if high is None else high} {unit or ''}".strip()
 
 
+# The plan's task numbers, for a department that wrote one the plan does not have.
+TASK_NUMBERS = "Phụ lục I: 1…85; Phụ lục II: 1.1…4.4"
+_NUMBER = re.compile(r"\d+(?:\.\d+)*")
+
+
+def _task_number_in(text: str) -> str | None:
+    """The one task number in what was typed ('Nhiệm vụ số 65', 'NV65', 'I.65', '65.' → '65'), or None."""
+    numbers = _NUMBER.findall(text)
+    return numbers[0] if len(numbers) == 1 else None
+
+
 def _said(text: str | None) -> str:
     """A key part in a message: an empty one said so, never a bare '?'."""
     return text or BLANK_SHOWN
@@ -696,15 +707,7 @@ class _Checker:
             # Read blank because merged (SUB-V14): "task '?-71' is not in the plan" would blame the number.
             return appendix or (cell_text(appendix_cell) or None), item_no, True
         if task is None:
-            self.add(
-                "SUB-C02",
-                sheet,
-                row_no,
-                "item_no",
-                item_col,
-                item_cell,
-                "Phụ lục I: 1…85; Phụ lục II: 1.1…4.4",
-            )
+            self.unknown_task(sheet, row_no, row, appendix, item_no)
             return appendix or (cell_text(appendix_cell) or None), item_no, True
         agency = self.result.agency_code
         lead = task.lead_agency_code
@@ -726,6 +729,75 @@ class _Checker:
                 f"cơ quan chủ trì: {lead}",
             )
         return appendix, item_no, False
+
+    def unknown_task(
+        self,
+        sheet: str,
+        row_no: int,
+        row: dict[str, tuple[Any, int]],
+        appendix: str | None,
+        item_no: str | None,
+    ) -> None:
+        """The row names no task of the plan: a finding at each cell that is at fault, saying what to write.
+
+        An empty cell is said to be empty (SUB-V15), an appendix other than I/II is pointed at in its own
+        cell, and a task number written with words ('Nhiệm vụ 65', 'NV65', 'I.65') is answered with the
+        number to write, asking "có phải nhiệm vụ 65?" when that number is a task of the plan.
+        """
+        (appendix_cell, appendix_col), (item_cell, item_col) = row["appendix"], row["item_no"]
+        appendix_text, item_text = cell_text(appendix_cell), cell_text(item_cell)
+        number = _task_number_in(item_text)
+        in_appendices = [a for a in ("I", "II") if (a, number or item_no or "") in self.reference.tasks]
+        found_in = (
+            f" (STT {number or item_no} có trong Phụ lục {in_appendices[0]})"
+            if len(in_appendices) == 1
+            else ""
+        )
+        if not appendix_text:
+            self.add(
+                "SUB-V15",
+                sheet,
+                row_no,
+                "appendix",
+                appendix_col,
+                "",
+                f"chưa ghi Phụ lục; ghi I hoặc II{found_in}",
+            )
+        elif appendix is None:
+            self.add(
+                "SUB-C02", sheet, row_no, "appendix", appendix_col, appendix_cell, f"I hoặc II{found_in}"
+            )
+        if not item_text:
+            self.add(
+                "SUB-V15",
+                sheet,
+                row_no,
+                "item_no",
+                item_col,
+                "",
+                f"chưa ghi STT nhiệm vụ; ghi số thứ tự bằng số như trong Đề án ({TASK_NUMBERS})",
+            )
+            return
+        if appendix is None and number == item_no:
+            return  # a plain number: the appendix is what is wrong, and was said at its cell
+        where = appendix or (in_appendices[0] if len(in_appendices) == 1 else None)
+        if number is None:
+            expected = f"ghi số thứ tự bằng số như trong Đề án ({TASK_NUMBERS})"
+        elif number != item_no:  # written with words around the number
+            expected = f"ghi số thứ tự bằng số, ví dụ {number}"
+            if where and (where, number) in self.reference.tasks:
+                expected += (
+                    f" — có phải nhiệm vụ {number}"
+                    + ("" if where == appendix else f" (Phụ lục {where})")
+                    + "?"
+                )
+            else:
+                expected += f"; {number} không có trong Đề án ({TASK_NUMBERS})"
+        elif in_appendices:  # a task of the other appendix
+            expected = f"{TASK_NUMBERS}; STT {number} có trong Phụ lục {' và '.join(in_appendices)}"
+        else:
+            expected = TASK_NUMBERS
+        self.add("SUB-C02", sheet, row_no, "item_no", item_col, item_cell, expected)
 
     def duplicate(
         self,
@@ -771,14 +843,19 @@ class _Checker:
                 else None
             )
             if source is None and "funding_source" not in errors:
+                sources = ", ".join(
+                    f"{s.code} ({s.name_vi})" for s in self.reference.funding_sources.values()
+                )
                 self.add(
-                    "SUB-V08",
+                    "SUB-V08" if source_text else "SUB-V15",  # an empty cell is said to be empty
                     sheet.name,
                     row_no,
                     "funding_source",
                     source_col,
-                    source_text or "",
-                    ", ".join(self.reference.funding_sources),
+                    source_cell,
+                    f"một trong: {sources}"
+                    if source_text
+                    else f"chưa ghi nguồn vốn; chọn một trong: {sources}",
                 )
             allocated = self.number(
                 sheet, row_no, "allocated_mvnd", row["allocated_mvnd"][1], row["allocated_mvnd"][0], "amount"
@@ -929,14 +1006,15 @@ class _Checker:
                 else None
             )
             if indicator is None and not code_error:
+                codes = ", ".join(self.reference.indicators)
                 self.add(
-                    "SUB-C03",
+                    "SUB-C03" if code_text else "SUB-V15",  # an empty cell is said to be empty
                     sheet.name,
                     row_no,
                     "indicator_code",
                     code_col,
-                    code_text or "",
-                    ", ".join(self.reference.indicators),
+                    row["indicator_code"][0],
+                    codes if code_text else f"chưa ghi mã chỉ tiêu; chọn một trong: {codes}",
                 )
             if indicator is not None:
                 self.indicator_agency(
