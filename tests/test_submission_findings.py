@@ -12,7 +12,7 @@ import pytest
 from pipelines.submissions.layout import Period
 from pipelines.submissions.readers import read_submission
 from pipelines.submissions.reference import default_reference_data
-from pipelines.submissions.rules import RULES
+from pipelines.submissions.rules import RULES, TEMPLATE_SOURCE_VI
 from pipelines.submissions.samples import filled_content
 from pipelines.submissions.template import SubmissionContent, write_csv, write_plain_xlsx
 from pipelines.submissions.validator import (
@@ -215,3 +215,18 @@ def test_every_required_cell_left_empty_is_said_to_be_empty(
         ("SUB-V15", sheet, column, cell, "(để trống)")
     ]
     assert findings[0].expected.startswith(expected_start)
+
+
+# ── 5. Where the form comes from ──────────────────────────────────────────────────────────────────
+@pytest.mark.parametrize("rule_id", ["SUB-F03", "SUB-T01"])
+def test_a_message_sending_the_department_to_the_form_says_who_makes_it(rule_id: str) -> None:
+    """SUB-F03 said "dùng biểu mẫu của Sở Khoa học và Công nghệ"; the form is made by the warehouse with
+    `nq57 template` for each agency and quarter (docs/submissions.md), and SUB-T01 said "tải" (download)
+    from nowhere."""
+    message = RULES[rule_id].message_vi
+    assert "Sở Khoa học và Công nghệ" not in message and "tải biểu mẫu" not in message
+    assert TEMPLATE_SOURCE_VI in message
+    assert "Kho dữ liệu Đề án Nghị quyết 57" in TEMPLATE_SOURCE_VI
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "submissions.md").read_text(encoding="utf-8")
+    assert "**Where a department gets its workbook**: the warehouse team" in docs
+    assert "`nq57 template` for each agency and quarter" in docs

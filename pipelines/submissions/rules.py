@@ -25,6 +25,14 @@ STORED_DECIMALS = 3
 STORED_INTEGER_DIGITS = STORED_DIGITS - STORED_DECIMALS
 
 
+# Where a department gets its workbook (docs/submissions.md): the warehouse makes it for each agency and
+# quarter with `nq57 template`, prefilled; there is no form to download elsewhere.
+TEMPLATE_SOURCE_VI = (
+    "biểu mẫu Excel (.xlsx) do đơn vị quản lý Kho dữ liệu Đề án Nghị quyết 57 lập riêng cho cơ quan "
+    "mình và cho kỳ báo cáo này (đã ghi sẵn mã cơ quan, kỳ báo cáo và các nhiệm vụ)"
+)
+
+
 @dataclass(frozen=True)
 class Rule:
     rule_id: str
@@ -55,8 +63,8 @@ _RULES = (
         FATAL,
         "file",
         "Tệp không phải bảng tính Excel (.xlsx) hay tệp CSV theo biểu mẫu, hoặc đuôi tệp không khớp "
-        "nội dung (ví dụ bảng tính .xlsx bị đổi đuôi thành .csv). Vui lòng dùng biểu mẫu của Sở Khoa "
-        "học và Công nghệ và lưu dạng .xlsx.",
+        "nội dung (ví dụ bảng tính .xlsx bị đổi đuôi thành .csv). Vui lòng điền số liệu vào "
+        f"{TEMPLATE_SOURCE_VI} và gửi lại chính tệp .xlsx đó.",
         "Not an xlsx workbook or CSV (wrong format, legacy .xls, another kind of file, or an extension "
         "that does not match the content, e.g. an xlsx named .csv).",
     ),
@@ -101,7 +109,7 @@ _RULES = (
         "SUB-T01",
         FATAL,
         "template",
-        "Phiên bản biểu mẫu không đúng hoặc bị xóa. Vui lòng tải biểu mẫu mới và nhập lại số liệu.",
+        f"Phiên bản biểu mẫu không đúng hoặc bị xóa. Vui lòng nhập lại số liệu vào {TEMPLATE_SOURCE_VI}.",
         "Unknown or missing template version.",
     ),
     Rule(
