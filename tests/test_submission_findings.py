@@ -230,3 +230,63 @@ def test_a_message_sending_the_department_to_the_form_says_who_makes_it(rule_id:
     docs = (Path(__file__).resolve().parents[1] / "docs" / "submissions.md").read_text(encoding="utf-8")
     assert "**Where a department gets its workbook**: the warehouse team" in docs
     assert "`nq57 template` for each agency and quarter" in docs
+
+
+# ── 4. A CSV saved from the form by Excel or LibreOffice: one sheet, no [sections] ────────────────
+def _one_sheet_csv(sheet: str, delimiter: str, encoding: str) -> bytes:
+    import csv
+    import io
+
+    from pipelines.submissions.template import sheet_rows, to_cp1258
+
+    content = filled_content(default_reference_data(), "SYT", Period(2026, 2))
+    (rows,) = [rows for name, rows in sheet_rows(content) if name == sheet]
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(
+        [["" if v is None else str(v) for v in row] for row in rows]
+    )
+    return to_cp1258(buffer.getvalue()) if encoding == "cp1258" else buffer.getvalue().encode(encoding)
+
+
+@pytest.mark.parametrize(
+    ("sheet", "delimiter", "encoding"),
+    [
+        ("KinhPhi", ";", "cp1258"),  # Vietnamese Excel, "CSV (Comma delimited)"
+        ("KinhPhi", ",", "utf-8-sig"),  # Excel, "CSV UTF-8"
+        ("ThongTin", ",", "utf-8"),  # LibreOffice, the sheet that was open
+    ],
+)
+def test_a_one_sheet_csv_is_one_finding_asking_for_the_xlsx(
+    tmp_path: Path, sheet: str, delimiter: str, encoding: str
+) -> None:
+    """It got four "Thiếu trang tính … Không xóa hoặc đổi tên các trang tính": nothing the department
+    had done, nothing it could do."""
+    path = tmp_path / "SYT_2026-Q2.csv"
+    path.write_bytes(_one_sheet_csv(sheet, delimiter, encoding))
+    result = validate_file(path, default_reference_data())
+    (finding,) = result.findings
+    assert (finding.rule_id, finding.severity, finding.sheet, finding.cell_ref) == (
+        "SUB-F03",
+        "fatal",
+        None,
+        None,
+    )
+    assert "Excel và LibreOffice chỉ lưu một trang tính" in finding.message_vi
+    assert "không lưu sang CSV" in finding.message_vi and TEMPLATE_SOURCE_VI in finding.message_vi
+    assert finding.value.startswith("tệp CSV không có mục nào của biểu mẫu ([ThongTin], [KinhPhi],")
+    assert (
+        finding.expected
+        == "tệp .xlsx của biểu mẫu, đủ các trang tính ThongTin, KinhPhi, TienDo, ChiTieu (không lưu sang CSV)"
+    )
+    assert result.exit_code == 2
+
+
+def test_a_csv_with_some_sections_still_names_each_missing_one(tmp_path: Path) -> None:
+    from pipelines.submissions import layout
+
+    content = filled_content(default_reference_data(), "SYT", Period(2026, 2))
+    content.omit_sheets = (layout.SHEET_PROGRESS, layout.SHEET_KPI)
+    path = tmp_path / "SYT_2026-Q2.csv"
+    write_csv(content, path)
+    result = validate_file(path, default_reference_data())
+    assert [(f.rule_id, f.sheet) for f in result.findings] == [("SUB-T02", "TienDo"), ("SUB-T02", "ChiTieu")]

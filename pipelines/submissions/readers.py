@@ -436,6 +436,7 @@ def read_csv(data: bytes) -> RawSubmission:
                 current.rows.append((line_no, cells))
     except csv.Error as error:
         raise SubmissionReadError("SUB-F01", f"CSV hỏng / malformed CSV: {error}") from error
-    # A CSV without any [Section] line comes back with no sheets: the validator then names every
-    # missing section (SUB-T02), which tells the sender more than "not a submission".
+    # A CSV without any [Section] line comes back with no sheets: the validator answers it with one
+    # SUB-F03 (a sheet saved as CSV by Excel or LibreOffice: send the .xlsx); one with some sections
+    # gets SUB-T02 for each missing one.
     return RawSubmission("csv", sheets, encoding)

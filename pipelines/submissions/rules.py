@@ -63,10 +63,12 @@ _RULES = (
         FATAL,
         "file",
         "Tệp không phải bảng tính Excel (.xlsx) hay tệp CSV theo biểu mẫu, hoặc đuôi tệp không khớp "
-        "nội dung (ví dụ bảng tính .xlsx bị đổi đuôi thành .csv). Vui lòng điền số liệu vào "
-        f"{TEMPLATE_SOURCE_VI} và gửi lại chính tệp .xlsx đó.",
-        "Not an xlsx workbook or CSV (wrong format, legacy .xls, another kind of file, or an extension "
-        "that does not match the content, e.g. an xlsx named .csv).",
+        "nội dung (ví dụ bảng tính .xlsx bị đổi đuôi thành .csv). Lưu ý: khi lưu dạng CSV, Excel và "
+        "LibreOffice chỉ lưu một trang tính (trang đang mở), các trang còn lại bị mất. Vui lòng điền số "
+        f"liệu vào {TEMPLATE_SOURCE_VI} và gửi chính tệp .xlsx đó, không lưu sang CSV.",
+        "Not an xlsx workbook or CSV in the template's layout (legacy .xls, another kind of file, an "
+        "extension that does not match the content, e.g. an xlsx named .csv, or a CSV with none of the "
+        "template's [sections], as Excel and LibreOffice save one sheet): the .xlsx is asked for.",
     ),
     Rule(
         "SUB-F04",

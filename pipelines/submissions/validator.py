@@ -1062,6 +1062,17 @@ class _Checker:
             )
 
 
+_SECTIONS = ", ".join(f"[{name}]" for name in layout.REQUIRED_SHEETS)
+# "Vietnamese / English", as a reader's detail (readers.SubmissionReadError): the xlsx report shows the first.
+_ONE_SHEET_CSV = (
+    f"tệp CSV không có mục nào của biểu mẫu ({_SECTIONS}): Excel và LibreOffice chỉ lưu một trang tính "
+    f"khi lưu dạng CSV / a CSV with none of the template's sections ({_SECTIONS}): a sheet saved as CSV"
+)
+_SEND_THE_XLSX = (
+    f"tệp .xlsx của biểu mẫu, đủ các trang tính {', '.join(layout.REQUIRED_SHEETS)} (không lưu sang CSV)"
+)
+
+
 def validate_raw(
     file_name: str, raw: RawSubmission, reference: ReferenceData, history: DisbursementHistory | None = None
 ) -> ValidationResult:
@@ -1074,6 +1085,12 @@ def validate_raw(
         checker.add("SUB-H07", value=file_name, expected="MÃCQ_NĂM-QUÝ.xlsx, ví dụ SYT_2026-Q2.xlsx")
 
     sheets = {name: raw.sheet(name) for name in layout.REQUIRED_SHEETS}
+    if raw.file_format == "csv" and not any(sheets.values()):
+        # What Excel or LibreOffice write when the form is saved as CSV: the open sheet only, no
+        # [ThongTin]/[KinhPhi]/... sections. Four "missing sheet, do not delete or rename sheets"
+        # (SUB-T02) would ask for something the department never did; it must send the .xlsx.
+        checker.add("SUB-F03", value=_ONE_SHEET_CSV, expected=_SEND_THE_XLSX)
+        return result
     for name, sheet in sheets.items():
         if sheet is None:
             checker.add("SUB-T02", name, value="", expected=f"trang tính '{name}'")
