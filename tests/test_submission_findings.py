@@ -290,3 +290,14 @@ def test_a_csv_with_some_sections_still_names_each_missing_one(tmp_path: Path) -
     write_csv(content, path)
     result = validate_file(path, default_reference_data())
     assert [(f.rule_id, f.sheet) for f in result.findings] == [("SUB-T02", "TienDo"), ("SUB-T02", "ChiTieu")]
+
+
+def test_a_missing_column_is_named_by_its_label_then_the_code_to_restore() -> None:
+    """The expected text led with 'disbursed_cumulative_mvnd': the code is what row 2 must hold, the
+    label is how the department knows the column."""
+    result = validate_file(CORPUS / "SUB-T03" / "SYT_2026-Q2.xlsx", default_reference_data())
+    (finding,) = result.findings
+    assert finding.expected == (
+        "cột 'Giải ngân lũy kế từ đầu năm đến hết kỳ (triệu đồng)', với mã cột disbursed_cumulative_mvnd "
+        "ở dòng mã cột"
+    )

@@ -619,7 +619,8 @@ class _Checker:
                 column.code,
                 None,
                 "",
-                f"cột '{column.code}' ({column.label_vi})",
+                # The label first (what the department sees); the code is what its row-2 cell must hold.
+                f"cột '{column.label_vi}', với mã cột {column.code} ở dòng mã cột",
             )
         return None if missing or best is None else best
 
