@@ -126,12 +126,12 @@ def test_archive_keeps_files_unchanged_with_reports_beside(ingested: Path) -> No
             assert row["error_report_xlsx"] == row["archive_path"] + ".errors.xlsx"
             report = openpyxl.load_workbook(xlsx)
             assert report.sheetnames == ["TomTat", "ChiTiet"]
-            assert report["ChiTiet"].max_row == 2 + findings
+            assert report["ChiTiet"].max_row == 1 + findings  # one header row, in Vietnamese
             assert len(lines) == 1 + findings
             assert {line[6] for line in lines[1:]} == set(row["rule_ids"].split(","))
         else:
             assert row["error_report_xlsx"] is None and not xlsx.exists()
-            assert lines[1:] == [[""] * 8 + [NO_FINDINGS_VI, NO_FINDINGS_EN]]
+            assert lines[1:] == [[""] * 8 + [NO_FINDINGS_VI, NO_FINDINGS_EN, "", ""]]
             assert NO_FINDINGS_VI == "Không phát hiện lỗi nào: tệp đạt mọi quy tắc kiểm tra."
     assert sum(r["error_report_xlsx"] is None for r in rows) == 9  # the 9 clean samples
     assert not list((ingested / "archive").rglob("*.tmp"))  # copies are renamed into place

@@ -358,7 +358,7 @@ def test_merged_value_cells_are_rejected_at_the_merge_not_read_as_a_blank_row() 
         "allocated_mvnd",
         "E3",
     )
-    assert finding.value == "E3:E4 gộp: 7363"
+    assert (finding.value, finding.expected) == ("7363", "bỏ gộp ô E3:E4: mỗi ô một giá trị riêng")
     assert "bỏ gộp ô (Unmerge)" in finding.message_vi
     # Task 71's allocation was never typed in its own cell: the file is not loaded on a guess.
     assert [(r.item_no, r.allocated_status) for r in result.budget_rows][:2] == [
@@ -375,7 +375,9 @@ def test_a_merged_appendix_column_is_the_finding_not_an_unknown_task() -> None:
 
     data = _with_merged_cells(_xlsx(_base(default_reference_data())), "xl/worksheets/sheet3.xml", "A3:A5")
     result = validate_bytes("SYT_2026-Q2.xlsx", data, default_reference_data())
-    assert [(f.rule_id, f.cell_ref, f.value) for f in result.findings] == [("SUB-V14", "A3", "A3:A5 gộp: I")]
+    assert [(f.rule_id, f.cell_ref, f.value, f.expected) for f in result.findings] == [
+        ("SUB-V14", "A3", "I", "bỏ gộp ô A3:A5: mỗi ô một giá trị riêng")
+    ]
 
 
 def test_merged_cells_above_the_column_codes_are_the_template_s_business() -> None:
@@ -451,3 +453,19 @@ def test_shipped_samples_were_received_after_their_period_began() -> None:
     for name, received_at in received.items():
         result = validate_file(SAMPLES / name, default_reference_data(), received_at=received_at)
         assert "SUB-H08" not in result.rule_ids(), name
+
+
+# ── SUB-V15: a required cell left empty in a row that reports figures ───────────────────────────────
+def test_an_empty_required_cell_is_its_own_finding_not_a_wrong_value() -> None:
+    result = validate_file(CORPUS / "SUB-V15" / "SYT_2026-Q2.xlsx", default_reference_data())
+    (finding,) = result.findings  # not SUB-V08 "not in the list"
+    assert (finding.rule_id, finding.severity, finding.category) == ("SUB-V15", "fatal", "value")
+    assert (finding.sheet, finding.column, finding.cell_ref, finding.value) == (
+        "KinhPhi",
+        "funding_source",
+        "D3",
+        "(để trống)",
+    )
+    assert finding.expected.startswith("chưa ghi nguồn vốn; chọn một trong: NSNN")
+    row = result.budget_rows[0]
+    assert row.funding_source_code is None and row.has_fatal  # its figures are kept, the file is not loaded

@@ -13,7 +13,7 @@ from pipelines.paths import DBT_PROJECT_DIR
 from pipelines.submissions import layout
 from pipelines.submissions.reference import default_reference_data
 from pipelines.submissions.samples import filled_content
-from pipelines.submissions.template import SAMPLE_BANNER, write_template_xlsx
+from pipelines.submissions.template import SAMPLE_BANNER, write_plain_xlsx, write_template_xlsx
 from pipelines.submissions.validator import validate_file
 
 
@@ -121,3 +121,52 @@ def test_sample_workbook_is_marked_inside_and_valid(tmp_path: Path) -> None:
     result = validate_file(out, default_reference_data())
     assert result.findings == [] and result.is_sample is True
     assert len(result.budget_rows) == 3 and len(result.progress_rows) == 3
+
+
+def test_instruction_8_says_plainly_how_to_send_a_correction() -> None:
+    """It said "gửi lại bản sửa với cùng tên (thêm _v2, _v3 …)": the same name, or a new one?"""
+    from pipelines.submissions.template import instruction_lines
+
+    content = filled_content(default_reference_data(), "SYT", layout.Period(2026, 2))
+    (line,) = [line for line in instruction_lines(content) if line.startswith("8. ")]
+    assert "cùng tên (thêm" not in line
+    assert "SYT_2026-Q2.xlsx" in line and "SYT_2026-Q2_v2.xlsx" in line and "_v3" in line
+    assert "gửi lại cả tệp" in line and "giữ nguyên tên như lần đầu cũng được" in line
+    assert "Bản nhận sau cùng được dùng thay cho các bản trước" in line
+
+
+def test_a_correction_loads_under_a_v2_name_and_under_the_same_name(tmp_path: Path) -> None:
+    """What instruction 8 promises: both ways of naming a corrected file are taken as the next version."""
+    import os
+    from datetime import datetime
+
+    import pyarrow.parquet as pq
+
+    from pipelines.submissions.ingest import ingest_submissions
+
+    reference = default_reference_data()
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+
+    def send(name: str, disbursed: int, day: int) -> None:
+        content = filled_content(reference, "SYT", layout.Period(2026, 2))
+        content.budget[0]["disbursed_cumulative_mvnd"] = Decimal(disbursed)
+        path = inbox / name
+        write_plain_xlsx(content, path)
+        stamp = datetime(2026, 7, day, 9).timestamp()
+        os.utime(path, (stamp, stamp))  # received at its modification time (no manifest)
+        ingest_submissions(inbox, tmp_path / "raw", tmp_path / "archive", reference)
+
+    send("SYT_2026-Q2.xlsx", 100, 10)
+    send("SYT_2026-Q2_v2.xlsx", 200, 11)  # the correction, named _v2
+    send("SYT_2026-Q2.xlsx", 300, 12)  # a further correction under the first name
+    files = pq.read_table(tmp_path / "raw" / "submission_files.parquet").to_pylist()
+    versions = sorted((r["version"], r["file_name"], r["status"], r["is_current"]) for r in files)
+    assert versions == [
+        (1, "SYT_2026-Q2.xlsx", "accepted", False),
+        (2, "SYT_2026-Q2_v2.xlsx", "accepted", False),
+        (3, "SYT_2026-Q2.xlsx", "accepted", True),
+    ]
+    budget = pq.read_table(tmp_path / "raw" / "submission_budget_rows.parquet").to_pylist()
+    current = [r for r in budget if r["is_current"] and r["row_no"] == 3]
+    assert [r["disbursed_cumulative_mvnd"] for r in current] == [Decimal(300)]

@@ -163,7 +163,7 @@ def test_changed_reference_data_or_code_validates_everything_again(
     summary = _ingest(tmp_path, changed)
     assert (summary.validated, summary.from_cache) == (files, 0) and len(calls.validated) == files
     rows = pq.read_table(tmp_path / "raw" / "submission_findings.parquet").to_pylist()
-    assert any(r["rule_id"] == "SUB-C02" and r["value_provided"] == "I-68" for r in rows)
+    assert any(r["rule_id"] == "SUB-C02" and r["value_provided"] == "68" for r in rows)
     # the entries of the old reference data are gone: one folder per reference data and code version
     assert [p.name for p in cache.iterdir() if p.is_dir()] != generations
 

@@ -118,6 +118,24 @@ VALUE_COLUMNS: dict[str, tuple[str, ...]] = {
     SHEET_KPI: ("value",),
 }
 
+_COLUMN_LABELS: dict[tuple[str, str], str] = {
+    (sheet, column.code): column.label_vi for sheet, columns in SHEET_COLUMNS.items() for column in columns
+} | {(SHEET_INFO, key): label for key, label in INFO_FIELDS}
+
+
+def column_label(sheet: str | None, code: str | None) -> str:
+    """The Vietnamese label the template prints for a column code (a data sheet's row 1, the info
+    sheet's column A): what a civil servant sees, where the code is what the readers match.
+
+    '' without a column; an unknown code comes back as it is rather than be dropped."""
+    if not code:
+        return ""
+    # Sheets are found ignoring case, accents and spacing ('Kinh phi'): a finding names the sheet as written.
+    wanted = fold_key(sheet or "").replace(" ", "")
+    canonical = next((s for s in REQUIRED_SHEETS if fold_key(s).replace(" ", "") == wanted), sheet or "")
+    return _COLUMN_LABELS.get((canonical, code), code)
+
+
 # Task status: code → label shown in the dropdown. Either is accepted on reading.
 STATUSES: dict[str, str] = {
     "not_started": "Chưa triển khai",

@@ -38,6 +38,10 @@ _SECTION = re.compile(r"^\[\s*([A-Za-z]+)\s*\]$")
 
 
 class SubmissionReadError(Exception):
+    """A file that cannot be read, with the rule it breaks and a detail written "Vietnamese / English"
+    (the Vietnamese first, never holding " / "): the department's xlsx report shows the Vietnamese half,
+    the csv report and the raw tables keep both."""
+
     def __init__(self, rule_id: str, detail: str) -> None:
         super().__init__(f"{rule_id}: {detail}")
         self.rule_id = rule_id
@@ -432,6 +436,7 @@ def read_csv(data: bytes) -> RawSubmission:
                 current.rows.append((line_no, cells))
     except csv.Error as error:
         raise SubmissionReadError("SUB-F01", f"CSV hỏng / malformed CSV: {error}") from error
-    # A CSV without any [Section] line comes back with no sheets: the validator then names every
-    # missing section (SUB-T02), which tells the sender more than "not a submission".
+    # A CSV without any [Section] line comes back with no sheets: the validator answers it with one
+    # SUB-F03 (a sheet saved as CSV by Excel or LibreOffice: send the .xlsx); one with some sections
+    # gets SUB-T02 for each missing one.
     return RawSubmission("csv", sheets, encoding)

@@ -3,9 +3,17 @@
 Every file gets the CSV; the xlsx (summary sheet TomTat + findings sheet ChiTiet) is written when there
 is something to fix. A clean file's CSV holds one row saying there are no findings.
 
-Columns: sheet, row, column, cell, value provided, expected, rule ID, severity, message (Vietnamese),
-message (English). Every text cell is neutralised against formula injection: a department's
-"=HYPERLINK(...)" comes back as text, never as a live formula.
+Two readers, two forms of the same findings:
+
+- the xlsx is for the civil servant who fixes the file: Vietnamese only, columns named as the template
+  prints them ("Giải ngân lũy kế …" with the cell F3, not ``disbursed_cumulative_mvnd``), severity in
+  words, the rule ID last as a small reference to the catalogue in docs/submissions.md;
+- the csv is for analysts' scripts: column codes, rule IDs, severities as codes and both messages, as
+  before; the Vietnamese words of the xlsx (``severity_vi``, ``column_label_vi``) are added at the end,
+  so a script reading the earlier columns by name or by position keeps working.
+
+Every text cell is neutralised against formula injection: a department's "=HYPERLINK(...)" comes back
+as text, never as a live formula.
 """
 
 from __future__ import annotations
@@ -19,27 +27,55 @@ import os
 from pathlib import Path
 
 from pipelines.export_safety import neutralise_formula
+from pipelines.submissions import layout
 from pipelines.submissions.filewriter import FileWriter
 from pipelines.submissions.validator import Finding, ValidationResult
 from pipelines.submissions.xlsx_writer import xlsx_bytes
 
-REPORT_COLUMNS = (
-    ("sheet", "Trang tính"),
-    ("row", "Dòng"),
-    ("column", "Cột"),
-    ("cell", "Ô"),
-    ("value_provided", "Giá trị đã ghi"),
-    ("expected", "Giá trị cần có"),
-    ("rule_id", "Mã lỗi"),
-    ("severity", "Mức độ"),
-    ("message_vi", "Nội dung lỗi"),
-    ("message_en", "Message (English)"),
+# The csv's header: never removed or reordered (analysts script against it); new columns go at the end.
+CSV_COLUMNS = (
+    "sheet",
+    "row",
+    "column",
+    "cell",
+    "value_provided",
+    "expected",
+    "rule_id",
+    "severity",
+    "message_vi",
+    "message_en",
+    "severity_vi",
+    "column_label_vi",
+)
+# The xlsx's header, what the department reads.
+XLSX_COLUMNS = (
+    "Trang tính",
+    "Dòng",
+    "Cột",
+    "Ô",
+    "Giá trị đã ghi",
+    "Giá trị cần có",
+    "Mức độ",
+    "Nội dung lỗi",
+    "Mã quy tắc",
 )
 log = logging.getLogger(__name__)
 REPORT_INDEX_NAME = "report_index.json"
 _PACKAGE_ROOT = Path(__file__).resolve().parents[1]
-_REPORT_CODE = ("submissions/report.py", "submissions/xlsx_writer.py", "export_safety.py")
-SEVERITY_VI = {"fatal": "Lỗi nghiêm trọng (không nạp)", "warning": "Cảnh báo (đã nạp, cần kiểm tra)"}
+# layout.py: the xlsx names columns by the labels it holds.
+_REPORT_CODE = (
+    "submissions/report.py",
+    "submissions/xlsx_writer.py",
+    "submissions/layout.py",
+    "export_safety.py",
+)
+SEVERITY_VI = {"fatal": "nghiêm trọng", "warning": "cảnh báo"}
+# What each severity means for the file, on the summary sheet.
+SEVERITY_MEANING_VI = {
+    "fatal": "tệp chưa được nạp: vui lòng sửa các ô này rồi gửi lại cả tệp",
+    "warning": "tệp đã được nạp; vui lòng kiểm tra lại các ô này",
+}
+REPORT_TITLE_VI = "BÁO CÁO KIỂM TRA TỆP BÁO CÁO"
 NO_FINDINGS_VI = "Không phát hiện lỗi nào: tệp đạt mọi quy tắc kiểm tra."
 NO_FINDINGS_EN = "No findings: the file passes every rule."
 STATUS_VI = {
@@ -54,7 +90,19 @@ def _safe(value: object) -> object:
     return neutralise_formula(value) if isinstance(value, str) else value
 
 
-def finding_row(finding: Finding) -> list[object]:
+def shown_value(finding: Finding) -> str:
+    """The value as the xlsx shows it: the Vietnamese half of a file-level reading detail.
+
+    A file that cannot be read (SUB-F01/F02/F03/E01) has no cell; its finding carries the reader's
+    detail written "Vietnamese / English" (``readers.SubmissionReadError``). The csv keeps it whole.
+    """
+    value = finding.value or ""
+    if finding.sheet is None and finding.category in ("file", "encoding") and " / " in value:
+        return value.split(" / ", 1)[0]
+    return value
+
+
+def csv_row(finding: Finding) -> list[object]:
     return [
         _safe(finding.sheet or ""),
         finding.row_no,
@@ -66,6 +114,22 @@ def finding_row(finding: Finding) -> list[object]:
         finding.severity,
         _safe(finding.message_vi),
         _safe(finding.message_en),
+        SEVERITY_VI.get(finding.severity, finding.severity),
+        _safe(layout.column_label(finding.sheet, finding.column)),
+    ]
+
+
+def xlsx_row(finding: Finding) -> list[object]:
+    return [
+        _safe(finding.sheet or ""),
+        finding.row_no,
+        _safe(layout.column_label(finding.sheet, finding.column)),
+        finding.cell_ref or "",
+        _safe(shown_value(finding)),
+        _safe(finding.expected or ""),
+        SEVERITY_VI.get(finding.severity, finding.severity),
+        _safe(finding.message_vi),
+        finding.rule_id,
     ]
 
 
@@ -81,18 +145,18 @@ def report_csv_text(result: ValidationResult) -> str:
     """The findings, one per row; a file without findings gets one row saying so (NO_FINDINGS_VI/_EN)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([code for code, _ in REPORT_COLUMNS])
+    writer.writerow(CSV_COLUMNS)
     for finding in sorted_findings(result):
-        writer.writerow(["" if v is None else v for v in finding_row(finding)])
+        writer.writerow(["" if v is None else v for v in csv_row(finding)])
     if not result.findings:
-        writer.writerow(["", "", "", "", "", "", "", "", NO_FINDINGS_VI, NO_FINDINGS_EN])
+        writer.writerow(["", "", "", "", "", "", "", "", NO_FINDINGS_VI, NO_FINDINGS_EN, "", ""])
     return buffer.getvalue()
 
 
 def summary_rows(result: ValidationResult, status: str | None = None) -> list[list[object]]:
     status = status or result.status
     return [
-        ["BÁO CÁO KIỂM TRA TỆP BÁO CÁO (submission validation report)"],
+        [REPORT_TITLE_VI],
         ["Tệp", _safe(result.file_name)],
         ["Cơ quan", result.agency_code or result.agency_code_from_name or "(không xác định)"],
         ["Kỳ báo cáo", (result.period or result.period_from_name or "(không xác định)").__str__()],
@@ -103,12 +167,13 @@ def summary_rows(result: ValidationResult, status: str | None = None) -> list[li
             "Dữ liệu mẫu",
             "CÓ" if result.is_sample else ("KHÔNG" if result.is_sample is False else "(không rõ)"),
         ],
+        *([f"Mức độ '{SEVERITY_VI[s]}'", SEVERITY_MEANING_VI[s]] for s in ("fatal", "warning")),
     ]
 
 
 def report_xlsx_bytes(result: ValidationResult, status: str | None = None) -> bytes:
-    details = [[label for _, label in REPORT_COLUMNS], [code for code, _ in REPORT_COLUMNS]]
-    details.extend(finding_row(f) for f in sorted_findings(result))
+    details: list[list[object]] = [list(XLSX_COLUMNS)]
+    details.extend(xlsx_row(f) for f in sorted_findings(result))
     return xlsx_bytes([("TomTat", summary_rows(result, status)), ("ChiTiet", details)])
 
 

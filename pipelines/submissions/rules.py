@@ -25,6 +25,14 @@ STORED_DECIMALS = 3
 STORED_INTEGER_DIGITS = STORED_DIGITS - STORED_DECIMALS
 
 
+# Where a department gets its workbook (docs/submissions.md): the warehouse makes it for each agency and
+# quarter with `nq57 template`, prefilled; there is no form to download elsewhere.
+TEMPLATE_SOURCE_VI = (
+    "biểu mẫu Excel (.xlsx) do đơn vị quản lý Kho dữ liệu Đề án Nghị quyết 57 lập riêng cho cơ quan "
+    "mình và cho kỳ báo cáo này (đã ghi sẵn mã cơ quan, kỳ báo cáo và các nhiệm vụ)"
+)
+
+
 @dataclass(frozen=True)
 class Rule:
     rule_id: str
@@ -55,10 +63,12 @@ _RULES = (
         FATAL,
         "file",
         "Tệp không phải bảng tính Excel (.xlsx) hay tệp CSV theo biểu mẫu, hoặc đuôi tệp không khớp "
-        "nội dung (ví dụ bảng tính .xlsx bị đổi đuôi thành .csv). Vui lòng dùng biểu mẫu của Sở Khoa "
-        "học và Công nghệ và lưu dạng .xlsx.",
-        "Not an xlsx workbook or CSV (wrong format, legacy .xls, another kind of file, or an extension "
-        "that does not match the content, e.g. an xlsx named .csv).",
+        "nội dung (ví dụ bảng tính .xlsx bị đổi đuôi thành .csv). Lưu ý: khi lưu dạng CSV, Excel và "
+        "LibreOffice chỉ lưu một trang tính (trang đang mở), các trang còn lại bị mất. Vui lòng điền số "
+        f"liệu vào {TEMPLATE_SOURCE_VI} và gửi chính tệp .xlsx đó, không lưu sang CSV.",
+        "Not an xlsx workbook or CSV in the template's layout (legacy .xls, another kind of file, an "
+        "extension that does not match the content, e.g. an xlsx named .csv, or a CSV with none of the "
+        "template's [sections], as Excel and LibreOffice save one sheet): the .xlsx is asked for.",
     ),
     Rule(
         "SUB-F04",
@@ -101,7 +111,7 @@ _RULES = (
         "SUB-T01",
         FATAL,
         "template",
-        "Phiên bản biểu mẫu không đúng hoặc bị xóa. Vui lòng tải biểu mẫu mới và nhập lại số liệu.",
+        f"Phiên bản biểu mẫu không đúng hoặc bị xóa. Vui lòng nhập lại số liệu vào {TEMPLATE_SOURCE_VI}.",
         "Unknown or missing template version.",
     ),
     Rule(
@@ -191,8 +201,10 @@ _RULES = (
         "SUB-C02",
         FATAL,
         "content",
-        "Số thứ tự nhiệm vụ không có trong Phụ lục của Đề án. Vui lòng ghi đúng Phụ lục (I/II) và STT.",
-        "Unknown task (appendix + item number not in the plan).",
+        "Nhiệm vụ không có trong Phụ lục của Đề án. Phụ lục ghi I hoặc II; STT nhiệm vụ chỉ ghi bằng số, "
+        "đúng như trong Phụ lục (ví dụ 65, hoặc 1.2 ở Phụ lục II), không thêm chữ như 'Nhiệm vụ', 'NV'.",
+        "Unknown task: appendix and task number name no task of the plan (an appendix other than I/II, or "
+        "a number not in it, or written with words: 'Nhiệm vụ 65' is answered with the number to write).",
     ),
     Rule(
         "SUB-C03",
@@ -280,7 +292,7 @@ _RULES = (
         FATAL,
         "value",
         "Nguồn vốn không đúng danh mục (ví dụ NSNN). Chọn trong danh sách thả xuống.",
-        "Unknown or missing funding source.",
+        "Unknown funding source (an empty one is SUB-V15).",
     ),
     Rule(
         "SUB-V09",
@@ -340,6 +352,16 @@ _RULES = (
         "Merged cells in the data area: only the first cell holds the value, the others read as blank, "
         "so whether it is one row's, each row's or a total is unknown. No other finding is made at the "
         "merged cells (a blank appendix or task number there is not reported as SUB-C02).",
+    ),
+    Rule(
+        "SUB-V15",
+        FATAL,
+        "value",
+        "Chưa ghi ô bắt buộc: dòng này có số liệu nhưng ô này còn để trống. Mỗi dòng có số liệu phải ghi "
+        "Phụ lục (I/II) và STT nhiệm vụ (trang KinhPhi, TienDo), nguồn vốn (trang KinhPhi), mã chỉ tiêu "
+        "(trang ChiTieu). Vui lòng ghi vào ô này rồi gửi lại; dòng cộng tổng thì xóa đi (hệ thống tự cộng).",
+        "Required cell left empty in a row that reports figures (appendix, task number, funding source, "
+        "indicator code): the row is not matched on a guess. Said as empty, never as a wrong value.",
     ),
     Rule(
         "SUB-X01",

@@ -79,6 +79,8 @@ def _task_order(task: Any) -> tuple:
 
 
 def instruction_lines(content: SubmissionContent) -> list[str]:
+    first_name = layout.suggested_file_name(content.agency_code, content.period)
+    second_name = first_name.replace(".xlsx", "_v2.xlsx")
     lines = [
         "BIỂU BÁO CÁO TÌNH HÌNH THỰC HIỆN ĐỀ ÁN NGHỊ QUYẾT 57 (KH&CN, ĐMST VÀ CHUYỂN ĐỔI SỐ 2025–2030)",
         f"Cơ quan: {content.agency_name} ({content.agency_code}) — Kỳ báo cáo: {content.period.code} — "
@@ -94,8 +96,11 @@ def instruction_lines(content: SubmissionContent) -> list[str]:
         "6. Không sửa, xóa dòng mã cột (dòng 2) và tên các trang tính; không dùng công thức trong ô số liệu.",
         "7. Thêm nhiệm vụ khác do cơ quan thực hiện: ghi Phụ lục (I/II) và STT như trong Đề án vào "
         "dòng trống.",
-        f"8. Đặt tên tệp: {layout.suggested_file_name(content.agency_code, content.period)}; gửi lại bản sửa "
-        "với cùng tên (thêm _v2, _v3 …) — bản nhận sau cùng được dùng.",
+        # Ingestion takes a corrected file as the next version whatever its name (received order decides);
+        # _vN makes the order plain to everyone, so it is the way asked for, the same name still works.
+        f"8. Đặt tên tệp: {first_name}. Cần sửa số liệu đã gửi: sửa trên tệp đó rồi gửi lại cả tệp; "
+        f"đặt tên như lần đầu và thêm _v2, _v3 … (ví dụ {second_name}), giữ nguyên tên như lần đầu cũng "
+        "được. Bản nhận sau cùng được dùng thay cho các bản trước.",
     ]
     if content.is_sample:
         lines.insert(0, SAMPLE_BANNER)

@@ -68,6 +68,9 @@ _MOJIBAKE = re.compile(
     "|\ufffd"
 )
 
+# "Giá trị đã ghi" of a finding at a cell the department left empty.
+BLANK_SHOWN = "(để trống)"
+
 VALUE_STATED = "stated"
 VALUE_BLANK = "blank"
 VALUE_INVALID = "invalid"
@@ -83,7 +86,7 @@ class Finding:
     row_no: int | None
     column: str | None  # the column code ('allocated_mvnd') or the info key
     cell_ref: str | None  # 'E12'
-    value: str | None  # what was provided, as text
+    value: str | None  # the cell as the department typed it (BLANK_SHOWN when left empty), as text
     expected: str | None
     message_vi: str
     message_en: str
@@ -307,6 +310,22 @@ def _range_text(low: Decimal | None, high: Decimal | None, unit: str | None) -> 
     return f"{'−∞' if low is None else low} … {'+∞' if high is None else high} {unit or ''}".strip()
 
 
+# The plan's task numbers, for a department that wrote one the plan does not have.
+TASK_NUMBERS = "Phụ lục I: 1…85; Phụ lục II: 1.1…4.4"
+_NUMBER = re.compile(r"\d+(?:\.\d+)*")
+
+
+def _task_number_in(text: str) -> str | None:
+    """The one task number in what was typed ('Nhiệm vụ số 65', 'NV65', 'I.65', '65.' → '65'), or None."""
+    numbers = _NUMBER.findall(text)
+    return numbers[0] if len(numbers) == 1 else None
+
+
+def _said(text: str | None) -> str:
+    """A key part in a message: an empty one said so, never a bare '?'."""
+    return text or BLANK_SHOWN
+
+
 def normalise_appendix(text: str) -> str | None:
     folded = fold_key(text).replace(" ", "").replace("phuluc", "").replace("pl", "")
     return {"i": "I", "1": "I", "ii": "II", "2": "II"}.get(folded)
@@ -328,6 +347,9 @@ def make_finding(
     """One finding of a catalogue rule, with its severity, category and messages."""
     rule = RULES[rule_id]
     cell_ref = f"{column_letters(column_no)}{row_no}" if column_no and row_no else None
+    shown = None if value is None else cell_text(value)
+    if shown == "" and cell_ref:
+        shown = BLANK_SHOWN  # a cell left empty, said so (no cell at all, e.g. a missing sheet, stays '')
     return Finding(
         rule_id,
         rule.severity,
@@ -336,7 +358,7 @@ def make_finding(
         row_no,
         column,
         cell_ref,
-        None if value is None else cell_text(value),
+        shown,
         expected,
         rule.message_vi,
         rule.message_en,
@@ -597,7 +619,8 @@ class _Checker:
                 column.code,
                 None,
                 "",
-                f"cột '{column.code}' ({column.label_vi})",
+                # The label first (what the department sees); the code is what its row-2 cell must hold.
+                f"cột '{column.label_vi}', với mã cột {column.code} ở dòng mã cột",
             )
         return None if missing or best is None else best
 
@@ -621,8 +644,8 @@ class _Checker:
                     max(first_row, header_row_no + 1),
                     code,
                     first_col,
-                    f"{ref} gộp: {cell_text(value) or '(trống)'}",
-                    "mỗi ô một giá trị riêng, không gộp ô",
+                    value if first_row > header_row_no else None,  # the merge's own cell, as typed
+                    f"bỏ gộp ô {ref}: mỗi ô một giá trị riêng",
                 )
         for row_no, cells in sheet.rows[header_index + 1 :]:
             row = {code: (cells[p] if p < len(cells) else None, p + 1) for code, p in positions.items()}
@@ -685,10 +708,7 @@ class _Checker:
             # Read blank because merged (SUB-V14): "task '?-71' is not in the plan" would blame the number.
             return appendix or (cell_text(appendix_cell) or None), item_no, True
         if task is None:
-            shown = f"{cell_text(appendix_cell) or '?'}-{cell_text(item_cell) or '?'}"
-            self.add(
-                "SUB-C02", sheet, row_no, "item_no", item_col, shown, "Phụ lục I: 1…85; Phụ lục II: 1.1…4.4"
-            )
+            self.unknown_task(sheet, row_no, row, appendix, item_no)
             return appendix or (cell_text(appendix_cell) or None), item_no, True
         agency = self.result.agency_code
         lead = task.lead_agency_code
@@ -706,17 +726,101 @@ class _Checker:
                 row_no,
                 "item_no",
                 item_col,
-                f"{appendix}-{item_no}",
+                item_cell,
                 f"cơ quan chủ trì: {lead}",
             )
         return appendix, item_no, False
 
+    def unknown_task(
+        self,
+        sheet: str,
+        row_no: int,
+        row: dict[str, tuple[Any, int]],
+        appendix: str | None,
+        item_no: str | None,
+    ) -> None:
+        """The row names no task of the plan: a finding at each cell that is at fault, saying what to write.
+
+        An empty cell is said to be empty (SUB-V15), an appendix other than I/II is pointed at in its own
+        cell, and a task number written with words ('Nhiệm vụ 65', 'NV65', 'I.65') is answered with the
+        number to write, asking "có phải nhiệm vụ 65?" when that number is a task of the plan.
+        """
+        (appendix_cell, appendix_col), (item_cell, item_col) = row["appendix"], row["item_no"]
+        appendix_text, item_text = cell_text(appendix_cell), cell_text(item_cell)
+        number = _task_number_in(item_text)
+        in_appendices = [a for a in ("I", "II") if (a, number or item_no or "") in self.reference.tasks]
+        found_in = (
+            f" (STT {number or item_no} có trong Phụ lục {in_appendices[0]})"
+            if len(in_appendices) == 1
+            else ""
+        )
+        if not appendix_text:
+            self.add(
+                "SUB-V15",
+                sheet,
+                row_no,
+                "appendix",
+                appendix_col,
+                "",
+                f"chưa ghi Phụ lục; ghi I hoặc II{found_in}",
+            )
+        elif appendix is None:
+            self.add(
+                "SUB-C02", sheet, row_no, "appendix", appendix_col, appendix_cell, f"I hoặc II{found_in}"
+            )
+        if not item_text:
+            self.add(
+                "SUB-V15",
+                sheet,
+                row_no,
+                "item_no",
+                item_col,
+                "",
+                f"chưa ghi STT nhiệm vụ; ghi số thứ tự bằng số như trong Đề án ({TASK_NUMBERS})",
+            )
+            return
+        if appendix is None and number == item_no:
+            return  # a plain number: the appendix is what is wrong, and was said at its cell
+        where = appendix or (in_appendices[0] if len(in_appendices) == 1 else None)
+        if number is None:
+            expected = f"ghi số thứ tự bằng số như trong Đề án ({TASK_NUMBERS})"
+        elif number != item_no:  # written with words around the number
+            expected = f"ghi số thứ tự bằng số, ví dụ {number}"
+            if where and (where, number) in self.reference.tasks:
+                expected += (
+                    f" — có phải nhiệm vụ {number}"
+                    + ("" if where == appendix else f" (Phụ lục {where})")
+                    + "?"
+                )
+            else:
+                expected += f"; {number} không có trong Đề án ({TASK_NUMBERS})"
+        elif in_appendices:  # a task of the other appendix
+            expected = f"{TASK_NUMBERS}; STT {number} có trong Phụ lục {' và '.join(in_appendices)}"
+        else:
+            expected = TASK_NUMBERS
+        self.add("SUB-C02", sheet, row_no, "item_no", item_col, item_cell, expected)
+
     def duplicate(
-        self, seen: dict, key: tuple, sheet: str, row_no: int, column: str, column_no: int, shown: str
+        self,
+        seen: dict,
+        key: tuple,
+        sheet: str,
+        row_no: int,
+        column: str,
+        column_no: int,
+        typed: Any,
+        key_text: str,
     ) -> bool:
+        """SUB-C05 at the key cell of a second row with the same key; ``key_text`` says the key in words."""
         if key in seen:
             self.add(
-                "SUB-C05", sheet, row_no, column, column_no, shown, f"chỉ một dòng (đã có ở dòng {seen[key]})"
+                "SUB-C05",
+                sheet,
+                row_no,
+                column,
+                column_no,
+                typed,
+                f"chỉ một dòng cho {key_text} (đã có ở dòng {seen[key]})",
             )
             return True
         seen[key] = row_no
@@ -740,14 +844,19 @@ class _Checker:
                 else None
             )
             if source is None and "funding_source" not in errors:
+                sources = ", ".join(
+                    f"{s.code} ({s.name_vi})" for s in self.reference.funding_sources.values()
+                )
                 self.add(
-                    "SUB-V08",
+                    "SUB-V08" if source_text else "SUB-V15",  # an empty cell is said to be empty
                     sheet.name,
                     row_no,
                     "funding_source",
                     source_col,
-                    source_text or "",
-                    ", ".join(self.reference.funding_sources),
+                    source_cell,
+                    f"một trong: {sources}"
+                    if source_text
+                    else f"chưa ghi nguồn vốn; chọn một trong: {sources}",
                 )
             allocated = self.number(
                 sheet, row_no, "allocated_mvnd", row["allocated_mvnd"][1], row["allocated_mvnd"][0], "amount"
@@ -765,7 +874,9 @@ class _Checker:
                     row_no,
                     "item_no",
                     row["item_no"][1],
-                    f"{appendix}-{item_no} {source or source_text or ''}".strip(),
+                    row["item_no"][0],
+                    f"Phụ lục {_said(appendix)}, STT {_said(item_no)}, "
+                    f"nguồn vốn {_said(source or source_text)}",
                 )
             if allocated[0] is not None and disbursed[0] is not None and disbursed[0] > allocated[0]:
                 self.add(
@@ -842,7 +953,8 @@ class _Checker:
                     row_no,
                     "item_no",
                     row["item_no"][1],
-                    f"{appendix}-{item_no}",
+                    row["item_no"][0],
+                    f"Phụ lục {_said(appendix)}, STT {_said(item_no)}",
                 )
             note = row.get("note", (None, 0))[0]
             self.result.progress_rows.append(
@@ -895,14 +1007,15 @@ class _Checker:
                 else None
             )
             if indicator is None and not code_error:
+                codes = ", ".join(self.reference.indicators)
                 self.add(
-                    "SUB-C03",
+                    "SUB-C03" if code_text else "SUB-V15",  # an empty cell is said to be empty
                     sheet.name,
                     row_no,
                     "indicator_code",
                     code_col,
-                    code_text or "",
-                    ", ".join(self.reference.indicators),
+                    row["indicator_code"][0],
+                    codes if code_text else f"chưa ghi mã chỉ tiêu; chọn một trong: {codes}",
                 )
             if indicator is not None:
                 self.indicator_agency(
@@ -925,7 +1038,16 @@ class _Checker:
                     value = (None, VALUE_INVALID, value[2])
             key = indicator.indicator_code if indicator else code_text
             if not code_error:  # an error is no code: two #N/A rows are two SUB-V13, not a duplicate
-                self.duplicate(seen, (key,), sheet.name, row_no, "indicator_code", code_col, key or "")
+                self.duplicate(
+                    seen,
+                    (key,),
+                    sheet.name,
+                    row_no,
+                    "indicator_code",
+                    code_col,
+                    row["indicator_code"][0],
+                    f"chỉ tiêu {_said(key)}",
+                )
             note = row.get("note", (None, 0))[0]
             self.result.kpi_rows.append(
                 KpiRow(
@@ -941,6 +1063,17 @@ class _Checker:
             )
 
 
+_SECTIONS = ", ".join(f"[{name}]" for name in layout.REQUIRED_SHEETS)
+# "Vietnamese / English", as a reader's detail (readers.SubmissionReadError): the xlsx report shows the first.
+_ONE_SHEET_CSV = (
+    f"tệp CSV không có mục nào của biểu mẫu ({_SECTIONS}): Excel và LibreOffice chỉ lưu một trang tính "
+    f"khi lưu dạng CSV / a CSV with none of the template's sections ({_SECTIONS}): a sheet saved as CSV"
+)
+_SEND_THE_XLSX = (
+    f"tệp .xlsx của biểu mẫu, đủ các trang tính {', '.join(layout.REQUIRED_SHEETS)} (không lưu sang CSV)"
+)
+
+
 def validate_raw(
     file_name: str, raw: RawSubmission, reference: ReferenceData, history: DisbursementHistory | None = None
 ) -> ValidationResult:
@@ -953,6 +1086,12 @@ def validate_raw(
         checker.add("SUB-H07", value=file_name, expected="MÃCQ_NĂM-QUÝ.xlsx, ví dụ SYT_2026-Q2.xlsx")
 
     sheets = {name: raw.sheet(name) for name in layout.REQUIRED_SHEETS}
+    if raw.file_format == "csv" and not any(sheets.values()):
+        # What Excel or LibreOffice write when the form is saved as CSV: the open sheet only, no
+        # [ThongTin]/[KinhPhi]/... sections. Four "missing sheet, do not delete or rename sheets"
+        # (SUB-T02) would ask for something the department never did; it must send the .xlsx.
+        checker.add("SUB-F03", value=_ONE_SHEET_CSV, expected=_SEND_THE_XLSX)
+        return result
     for name, sheet in sheets.items():
         if sheet is None:
             checker.add("SUB-T02", name, value="", expected=f"trang tính '{name}'")
