@@ -217,6 +217,21 @@ def test_every_reconciliation_check_has_a_severity_by_what_it_compares(db):
     assert all(severity in ("error", "warning") and description for severity, _, description in rows.values())
 
 
+def test_words_checks_point_at_the_digits_and_at_the_words(db):
+    """GUIDE §2, inconsistency 3: Appendix I's total row prints 5.861.734 on line 1073 and its amount
+    in words on line 1077 (both sides said "line 1073; lines 1077-1077"). Part IV gives both in one
+    sentence (line 403)."""
+    rows = dict(
+        (check_id, (stated, computed))
+        for check_id, stated, computed in db.execute(
+            "select check_id, stated_locator, computed_locator from marts.rpt_reconciliation "
+            "where check_group = 'words_vs_digits'"
+        ).fetchall()
+    )
+    assert rows["WORDS.APPENDIX_I_TOTAL_STATE_BUDGET"] == ("line 1073", "line 1077")
+    assert rows["WORDS.PART_IV_TOTAL"] == ("line 403", "line 403")
+
+
 def test_appendix_i_words_do_not_match_digits(db):
     status, stated, text = db.execute(
         """select status, stated_value, computed_text from marts.rpt_reconciliation
@@ -581,3 +596,26 @@ def test_every_mart_and_column_is_described_in_vietnamese_first(db):
         if not comment or not _VIETNAMESE_LETTER.search(re.sub(r"\s*\([^()]*\)\.?\s*$", "", comment))
     ]
     assert not_vietnamese == []
+
+
+def test_every_curated_reference_table_says_where_its_values_come_from(db):
+    """GUIDE §4: curated mappings are seeds with a column saying where each value came from. ref_sector
+    had none (session 13 GUIDE review); every seed in the reference schema now has one, never empty."""
+    listed = db.execute("select table_name from duckdb_tables() where schema_name = 'reference'")
+    tables = [t for (t,) in listed.fetchall()]
+    assert "ref_sector" in tables
+    for table in tables:
+        columns = [
+            c
+            for (c,) in db.execute(
+                "select column_name from duckdb_columns() where schema_name = 'reference' and table_name = ?",
+                [table],
+            ).fetchall()
+            if c == "source" or (c.endswith("_source") and c != "funding_source")
+        ]
+        assert columns, f"{table} has no source column"
+        for column in columns:
+            empty = db.execute(
+                f'select count(*) from reference."{table}" where "{column}" is null'
+            ).fetchone()
+            assert empty == (0,), (table, column)

@@ -109,9 +109,9 @@ def test_variant_is_appendix_i_with_columns_moved_and_a_lead_agency(
 def _without_locators(records: list[Any]) -> list[dict[str, Any]]:
     rows = []
     for record in records:
-        row = asdict(record)
-        row.pop("source_locator", None)
-        rows.append(row)
+        # Every locator (source, a title's period, a column header's, an amount in words) names lines
+        # in a txt, paragraphs or cells in a docx, pages in a pdf.
+        rows.append({key: value for key, value in asdict(record).items() if not key.endswith("_locator")})
     return rows
 
 

@@ -177,7 +177,9 @@ def extract_task_table(
             last_total.words_text = words
             last_total.words_amount_mvnd = amount
             last_total.words_parse_error = error
-            last_total.source_locator = f"{last_total.source_locator}; {row.locator}"
+            # The digits stay where they are printed; the words' own line is kept apart, so a check
+            # of words against digits can point at each.
+            last_total.words_locator = row.locator
         else:
             records.issues.append(_unrecognised(row, document_id, appendix))
     records.table.row_count = len(records.items) + len(records.groups)
@@ -296,6 +298,7 @@ def _total_row(
                 words_text=None,
                 words_amount_mvnd=None,
                 words_parse_error=None,
+                words_locator=None,
                 period_label=(period_texts or {}).get(role),
                 source_locator=_cell_locator(row, layout, role),
             )

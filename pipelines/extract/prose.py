@@ -91,6 +91,7 @@ def extract_part_iv_amounts(
                     words_text=f"({words})",
                     words_amount_mvnd=words_amount,
                     words_parse_error=words_error,
+                    words_locator=paragraph.locator,
                     period_label=re.sub(r"\s+", " ", period.group(1)) if period else None,
                     source_locator=paragraph.locator,
                 )

@@ -112,6 +112,7 @@ class StatedTotal:
     words_text: str | None  # the amount in words as printed, when the document gives one
     words_amount_mvnd: Decimal | None  # what the words say, in million VND
     words_parse_error: str | None  # why the words could not be read as a number
+    words_locator: str | None  # where the words are printed (a row below a table's total row)
     period_label: str | None  # a period the document attaches to this figure ("2025 - 2028")
     source_locator: str
 

@@ -130,4 +130,4 @@ def _build_row(cells: list[_RawCell]) -> Row:
         for c in cells
     )
     first, last = cells[0].first_line, cells[-1].last_line
-    return Row(built, f"lines {first}-{last}")
+    return Row(built, f"line {first}" if first == last else f"lines {first}-{last}")

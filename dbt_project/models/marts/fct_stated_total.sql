@@ -97,6 +97,7 @@ select
     totals.words_text,
     totals.words_amount_mvnd,
     totals.words_parse_error,
+    totals.words_locator,
     totals.period_label,
     totals.source_locator,
     sums.rows_locator,

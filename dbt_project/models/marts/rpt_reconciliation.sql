@@ -203,7 +203,7 @@ words as (
             || case when words_parse_error is not null
                 then ' (không đọc được số tiền bằng chữ: ' || words_parse_error || ')' else '' end,
         stated_amount_mvnd, words_amount_mvnd, amount_text, words_text,
-        source_locator, source_locator, document_id
+        source_locator, coalesce(words_locator, source_locator), document_id
     from stated
     where words_text is not null
 ),

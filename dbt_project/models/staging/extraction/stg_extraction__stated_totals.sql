@@ -9,6 +9,7 @@ select
     words_text,
     {{ money('words_amount_mvnd') }} as words_amount_mvnd,
     words_parse_error,
+    words_locator,
     period_label,
     source_locator
 from {{ source('extraction', 'stated_totals') }}
