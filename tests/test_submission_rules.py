@@ -469,3 +469,33 @@ def test_an_empty_required_cell_is_its_own_finding_not_a_wrong_value() -> None:
     assert finding.expected.startswith("chưa ghi nguồn vốn; chọn một trong: NSNN")
     row = result.budget_rows[0]
     assert row.funding_source_code is None and row.has_fatal  # its figures are kept, the file is not loaded
+
+
+def test_a_second_column_with_a_forms_code_rejects_the_file_instead_of_taking_the_first() -> None:
+    """Department review (session 13): a corrected figure (9999) typed in a second column coded
+    disbursed_cumulative_mvnd was dropped and the first column's figure loaded, without a word."""
+    result = validate_file(CORPUS / "SUB-T04" / "SYT_2026-Q2.xlsx", default_reference_data())
+    (finding,) = result.findings
+    assert (finding.rule_id, finding.cell_ref, finding.value) == (
+        "SUB-T04",
+        "H2",
+        "disbursed_cumulative_mvnd",
+    )
+    assert "đã có ở cột F" in finding.expected and result.status == "rejected"
+
+
+def test_columns_and_sheets_outside_the_form_are_said_not_to_be_loaded() -> None:
+    """Department review (session 13): a quarter's disbursement (1800) in a column the form does not
+    have, and a summary sheet, were dropped in silence; an empty added column loses nothing."""
+    columns = validate_file(CORPUS / "SUB-T05" / "SYT_2026-Q2.xlsx", default_reference_data())
+    (finding,) = columns.findings  # "Số quyết định", added but left empty, is not reported
+    assert (finding.rule_id, finding.sheet, finding.cell_ref, finding.value) == (
+        "SUB-T05",
+        "KinhPhi",
+        "H3",
+        "1800",
+    )
+    assert finding.expected.startswith("cột 'Giải ngân trong quý' không thuộc biểu mẫu: 1 ô")
+    assert columns.status == "flagged" and len(columns.budget_rows) == 3
+    sheets = validate_file(CORPUS / "SUB-T06" / "SYT_2026-Q2.xlsx", default_reference_data())
+    assert [(f.rule_id, f.sheet) for f in sheets.findings] == [("SUB-T06", "TongHop")]

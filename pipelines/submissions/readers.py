@@ -28,7 +28,7 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook
 
-from pipelines.submissions.layout import fold_key
+from pipelines.submissions.layout import REQUIRED_SHEETS, SHEET_INSTRUCTIONS, SHEET_LISTS, fold_key
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: legacy .xls, or an encrypted .xlsx
 ZIP_MAGIC = b"PK"
@@ -72,6 +72,9 @@ class RawSubmission:
     file_format: str  # 'xlsx' | 'csv'
     sheets: dict[str, SheetData]  # keyed by the sheet name as written
     encoding: str | None = None  # csv only: 'utf-8' | 'windows-1258'
+    # Sheets the form does not have that hold something (a department's own summary, a copy): never
+    # loaded, so the validator says so rather than let their figures disappear in silence.
+    extra_sheets: list[str] = field(default_factory=list)
 
     def sheet(self, name: str) -> SheetData | None:
         """A sheet by name, ignoring case, accents and spacing ('Kinh phi' finds 'KinhPhi')."""
@@ -341,10 +344,15 @@ def read_xlsx(data: bytes, sheet_names: tuple[str, ...] | None = None) -> RawSub
         raise SubmissionReadError("SUB-F01", f"cấu trúc bảng tính hỏng / broken workbook: {error}") from error
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = {}
+        sheets, extra = {}, []
         for name in workbook.sheet_names:
-            if wanted is not None and fold_key(name).replace(" ", "") not in wanted:
-                continue  # the instructions and list sheets are not read: a fifth of the reading time
+            key = fold_key(name).replace(" ", "")
+            if wanted is not None and key not in wanted:
+                # The instructions and list sheets are not read (a fifth of the reading time); a sheet
+                # the form does not have is looked at only to say whether it holds anything.
+                if key not in _FORM_SHEETS and _has_content(workbook.get_sheet_by_name(name)):
+                    extra.append(unicodedata.normalize("NFC", name))
+                continue
             cells = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
             nfc = unicodedata.normalize  # inlined: this runs for every cell of every file
             rows = [(n, [nfc("NFC", v) if type(v) is str else v for v in r]) for n, r in enumerate(cells, 1)]
@@ -355,7 +363,17 @@ def read_xlsx(data: bytes, sheet_names: tuple[str, ...] | None = None) -> RawSub
         raise SubmissionReadError(
             "SUB-F01", f"không đọc được bảng tính / unreadable workbook: {error}"
         ) from error
-    return RawSubmission("xlsx", sheets)
+    return RawSubmission("xlsx", sheets, extra_sheets=extra)
+
+
+_FORM_SHEETS = frozenset(
+    fold_key(name).replace(" ", "") for name in (*REQUIRED_SHEETS, SHEET_INSTRUCTIONS, SHEET_LISTS)
+)
+
+
+def _has_content(sheet: Any) -> bool:
+    """Whether a worksheet has any cell that is not empty."""
+    return any(cell not in (None, "") for row in sheet.to_python(skip_empty_area=True) for cell in row)
 
 
 # ── csv ──────────────────────────────────────────────────────────────────────────────────────

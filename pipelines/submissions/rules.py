@@ -128,6 +128,33 @@ _RULES = (
         "Thiếu cột bắt buộc của biểu mẫu (dòng mã cột dưới tiêu đề). Không xóa hoặc sửa dòng mã cột.",
         "A required column is missing.",
     ),
+    Rule(
+        "SUB-T04",
+        FATAL,
+        "template",
+        "Hai cột có cùng mã ở dòng mã cột, nên không biết số liệu nào là số cần báo cáo. Vui lòng giữ "
+        "một cột cho mỗi mã (xóa cột thừa hoặc chuyển số liệu đúng vào cột của biểu mẫu) rồi gửi lại.",
+        "Two columns carry the same code in the row of column codes: which figure is meant is unknown, "
+        "so neither is guessed (the first used to be loaded and the other dropped in silence).",
+    ),
+    Rule(
+        "SUB-T05",
+        WARNING,
+        "template",
+        "Cột không thuộc biểu mẫu (không có mã cột của biểu mẫu ở dòng mã cột) nhưng có ghi số liệu: "
+        "hệ thống không đọc cột này, số liệu trong cột không được đưa vào kho. Nếu cần báo cáo nội dung "
+        "này, vui lòng ghi vào cột Ghi chú.",
+        "A column the form does not have holds values: it is not loaded; said so, never dropped silently.",
+    ),
+    Rule(
+        "SUB-T06",
+        WARNING,
+        "template",
+        "Trang tính không thuộc biểu mẫu nhưng có nội dung: hệ thống chỉ đọc các trang ThongTin, KinhPhi, "
+        "TienDo, ChiTieu; nội dung trang này không được đưa vào kho. Số liệu cần báo cáo phải ghi vào "
+        "các trang của biểu mẫu.",
+        "A sheet the form does not have holds something: it is not loaded; said so, never dropped silently.",
+    ),
     # ── identity: who reports, for which period ──
     Rule(
         "SUB-H01",

@@ -390,6 +390,29 @@ def corpus_files(reference: ReferenceData) -> dict[str, dict[str, bytes]]:
     case("SUB-T01", lambda c: c.info_overrides.update(template_version="NQ57-BC-0.9"))
     case("SUB-T02", lambda c: setattr(c, "omit_sheets", (layout.SHEET_PROGRESS,)))
     case("SUB-T03", lambda c: c.omit_columns.update({layout.SHEET_BUDGET: ("disbursed_cumulative_mvnd",)}))
+    # A second "disbursed" column (a correction typed beside the first): which one is meant is unknown.
+    case(
+        "SUB-T04",
+        lambda c: c.extra_columns.update(
+            {
+                layout.SHEET_BUDGET: [
+                    ("Giải ngân lũy kế (bản sửa)", "disbursed_cumulative_mvnd", [Decimal(9999)])
+                ]
+            }
+        ),
+    )
+    # A column the form does not have, with a figure and a decision number in it: not loaded, said so.
+    case(
+        "SUB-T05",
+        lambda c: c.extra_columns.update(
+            {layout.SHEET_BUDGET: [("Giải ngân trong quý", "", [Decimal(1800)]), ("Số quyết định", "", [])]}
+        ),
+    )
+    # The department's own summary sheet after the form's: not loaded, said so.
+    case(
+        "SUB-T06",
+        lambda c: c.extra_sheets.append(("TongHop", [["Tổng giải ngân", Formula("SUM(KinhPhi!F3:F20)", 0)]])),
+    )
 
     case("SUB-H01", lambda c: c.info_overrides.update(agency_code=""))
     case("SUB-H02", lambda c: c.info_overrides.update(agency_code="SXYZ"), name="SXYZ_2026-Q2.xlsx")

@@ -46,6 +46,10 @@ class SubmissionContent:
     info_overrides: dict[str, Any] = field(default_factory=dict)
     omit_sheets: tuple[str, ...] = ()
     omit_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Columns a department adds after the form's (label, text in the row of codes, value per data row)
+    # and sheets it adds at the end (name, rows): the test corpus's files that hold more than the form.
+    extra_columns: dict[str, list[tuple[str, str, list[Any]]]] = field(default_factory=dict)
+    extra_sheets: list[tuple[str, list[list[Any]]]] = field(default_factory=list)
 
 
 def prefilled_content(
@@ -138,7 +142,13 @@ def sheet_rows(content: SubmissionContent) -> list[tuple[str, list[list[Any]]]]:
         columns = [c for c in layout.SHEET_COLUMNS[name] if c.code not in omitted]
         body = [[c.label_vi for c in columns], [c.code for c in columns]]
         body.extend([row.get(c.code) for c in columns] for row in rows)
+        for label, code, values in content.extra_columns.get(name, []):
+            body[0].append(label)
+            body[1].append(code)
+            for line, value in zip(body[2:], [*values, *[None] * len(rows)], strict=False):
+                line.append(value)
         sheets.append((name, body))
+    sheets.extend(content.extra_sheets)
     return [(name, rows) for name, rows in sheets if name not in content.omit_sheets]
 
 

@@ -601,14 +601,19 @@ class _Checker:
         """(header row index in sheet.rows, code → 0-based column) of the row of column codes."""
         codes = {fold_key(c.code): c.code for c in columns}
         best: tuple[int, dict[str, int]] | None = None
+        repeated: dict[int, str] = {}  # of the best row: position of a second column with a code → code
         for index, (_, cells) in enumerate(sheet.rows[: layout.HEADER_SEARCH_ROWS + 2]):
-            found = {}
+            found, again = {}, {}
             for position, cell in enumerate(cells):
                 code = codes.get(fold_key(cell)) if isinstance(cell, str) and cell else None
                 if code and code not in found:
                     found[code] = position
+                elif code:
+                    again[position] = code
             if found and (best is None or len(found) > len(best[1])):
-                best = (index, found)
+                best, repeated = (index, found), again
+        if best is not None:
+            self.columns_outside_the_form(sheet, best[0], best[1], repeated)
         missing = [c for c in columns if c.required and (best is None or c.code not in best[1])]
         header_row = sheet.rows[best[0]][0] if best else (sheet.rows[0][0] if sheet.rows else 1)
         for column in missing:
@@ -623,6 +628,51 @@ class _Checker:
                 f"cột '{column.label_vi}', với mã cột {column.code} ở dòng mã cột",
             )
         return None if missing or best is None else best
+
+    def columns_outside_the_form(
+        self, sheet: SheetData, header_index: int, positions: dict[str, int], repeated: dict[int, str]
+    ) -> None:
+        """SUB-T04 for a code written twice in the row of codes, SUB-T05 for a column with values below
+        that the form does not have: the readers take only the form's columns, and a figure typed in
+        either would otherwise be dropped without a word (or the wrong one of two taken)."""
+        header_row_no, codes_row = sheet.rows[header_index]
+        labels = sheet.rows[header_index - 1][1] if header_index > 0 else []
+        read = set(positions.values())
+        below = sheet.rows[header_index + 1 :]
+        width = max((len(cells) for _, cells in sheet.rows[header_index:]), default=0)
+        for position in range(width):
+            if position in read:
+                continue
+            if position in repeated:
+                code = repeated[position]
+                self.add(
+                    "SUB-T04",
+                    sheet.name,
+                    header_row_no,
+                    code,
+                    position + 1,
+                    codes_row[position],
+                    f"mã {code} chỉ ở một cột (đã có ở cột {column_letters(positions[code] + 1)})",
+                )
+                continue
+            filled = [n for n, cells in below if position < len(cells) and cell_text(cells[position])]
+            if not filled:
+                continue  # an empty column the department added: nothing is lost
+            written = cell_text(codes_row[position]) if position < len(codes_row) else ""
+            title = cell_text(labels[position]) if position < len(labels) else ""
+            named = f"cột '{written or title}'" if written or title else "cột không có tiêu đề"
+            # At the column's first filled cell, as typed: what would be lost is in plain sight.
+            first = filled[0]
+            cells = next(cells for n, cells in below if n == first)
+            self.add(
+                "SUB-T05",
+                sheet.name,
+                first,
+                None,
+                position + 1,
+                cells[position],
+                f"{named} không thuộc biểu mẫu: {len(filled)} ô có số liệu trong cột này không được nạp",
+            )
 
     def data_rows(self, sheet: SheetData, columns: tuple[layout.Column, ...], values: tuple[str, ...]):
         """Rows below the header that report something: (row number, code → (value, column number))."""
@@ -1095,6 +1145,8 @@ def validate_raw(
     for name, sheet in sheets.items():
         if sheet is None:
             checker.add("SUB-T02", name, value="", expected=f"trang tính '{name}'")
+    for name in raw.extra_sheets:
+        checker.add("SUB-T06", name, value=name, expected="các trang ThongTin, KinhPhi, TienDo, ChiTieu")
     checker.check_identity(sheets[layout.SHEET_INFO], from_name)
     if sheets[layout.SHEET_BUDGET]:
         checker.budget(sheets[layout.SHEET_BUDGET])
