@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from pipelines.cli import main
 from pipelines.paths import DBT_PROJECT_DIR
@@ -135,6 +136,20 @@ def test_instruction_8_says_plainly_how_to_send_a_correction() -> None:
     assert "Bản nhận sau cùng được dùng thay cho các bản trước" in line
 
 
+@pytest.mark.parametrize(("period", "due"), [((2026, 2), "15/07/2026"), ((2026, 4), "15/01/2027")])
+def test_instruction_9_gives_the_deadline_the_status_view_judges_by(period, due) -> None:
+    """Department review (session 13): neither the docs nor the form said when a report was due, yet
+    rpt_submission_status marked reports late after the quarter's last day + 15."""
+    from pipelines.submissions.template import instruction_lines
+
+    content = filled_content(default_reference_data(), "SYT", layout.Period(*period))
+    (line,) = [line for line in instruction_lines(content) if line.startswith("9. ")]
+    assert f"đến hết ngày {due} (15 ngày sau khi hết quý)" in line and "nộp chậm" in line
+    # The view's default is the same number of days (one convention, said in two languages).
+    sql = (DBT_PROJECT_DIR / "models" / "marts" / "submissions" / "rpt_submission_status.sql").read_text()
+    assert sql.count("var('submission_deadline_days', 15)") == 2 and layout.SUBMISSION_DEADLINE_DAYS == 15
+
+
 def test_a_correction_loads_under_a_v2_name_and_under_the_same_name(tmp_path: Path) -> None:
     """What instruction 8 promises: both ways of naming a corrected file are taken as the next version."""
     import os
@@ -170,3 +185,26 @@ def test_a_correction_loads_under_a_v2_name_and_under_the_same_name(tmp_path: Pa
     budget = pq.read_table(tmp_path / "raw" / "submission_budget_rows.parquet").to_pylist()
     current = [r for r in budget if r["is_current"] and r["row_no"] == 3]
     assert [r["disbursed_cumulative_mvnd"] for r in current] == [Decimal(300)]
+
+
+def test_the_template_command_gives_the_deadline_and_warns_of_a_quarter_not_begun(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """Department review (session 13): a form for 2027-Q3 was written without a word, and the file
+    made from it rejected on arrival (SUB-H08)."""
+    import datetime as dt
+
+    import pipelines.commands.template as command
+
+    monkeypatch.setattr(command, "today_in_vietnam", lambda: dt.date(2026, 10, 12))
+    assert (
+        main(["template", "--agency", "SYT", "--period", "2027-Q3", "--out", str(tmp_path / "a.xlsx")]) == 0
+    )
+    out, err = capsys.readouterr()
+    assert "hạn nộp 15/10/2027" in out
+    assert "kỳ 2027-Q3 chưa bắt đầu (bắt đầu ngày 01/07/2027)" in err and "SUB-H08" in err
+    assert (
+        main(["template", "--agency", "SYT", "--period", "2026-Q3", "--out", str(tmp_path / "b.xlsx")]) == 0
+    )
+    out, err = capsys.readouterr()
+    assert "hạn nộp 15/10/2026" in out and err == ""

@@ -9,6 +9,7 @@ from pathlib import Path
 from pipelines.submissions.layout import PLAN_FIRST_YEAR, PLAN_LAST_YEAR, parse_period
 from pipelines.submissions.reference import load_reference_data
 from pipelines.submissions.template import prefilled_content, write_template_xlsx
+from pipelines.submissions.validator import today_in_vietnam
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -54,6 +55,17 @@ def run(args: argparse.Namespace) -> int:
     write_template_xlsx(content, out)
     print(
         f"{out}: {content.agency_name} ({agency}), kỳ {period.code}: {len(content.progress)} nhiệm vụ, "
-        f"{len(content.budget)} dòng kinh phí, {len(content.kpi)} chỉ tiêu"
+        f"{len(content.budget)} dòng kinh phí, {len(content.kpi)} chỉ tiêu; "
+        f"hạn nộp {period.deadline:%d/%m/%Y}"
     )
+    today = today_in_vietnam()
+    if today < period.start:
+        # Written anyway (a department may prepare ahead), but a file sent before the quarter begins is
+        # rejected on arrival (SUB-H08): said now, not when the report comes back.
+        print(
+            f"Lưu ý: kỳ {period.code} chưa bắt đầu (bắt đầu ngày {period.start:%d/%m/%Y}); báo cáo gửi "
+            "trước ngày đó sẽ bị từ chối (SUB-H08). (the period has not begun: a report sent before it is "
+            "rejected)",
+            file=sys.stderr,
+        )
     return 0

@@ -13,6 +13,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 TEMPLATE_VERSION = "NQ57-BC-1.0"
 SUPPORTED_TEMPLATE_VERSIONS = frozenset({TEMPLATE_VERSION})
@@ -171,6 +172,10 @@ def is_true(text: str) -> bool:
 # ── Periods ──────────────────────────────────────────────────────────────────────────────────
 PLAN_FIRST_YEAR = 2025
 PLAN_LAST_YEAR = 2030
+# A quarter's report is due this many days after the quarter ends. Neither source document sets a
+# deadline: this is the warehouse's convention, awaiting Sở KH&CN's confirmation. The same number is
+# the default of dbt's var submission_deadline_days (rpt_submission_status; a test keeps them equal).
+SUBMISSION_DEADLINE_DAYS = 15
 
 _PERIOD_PATTERNS = (
     re.compile(r"^(20\d\d)\s*[-_/ ]?\s*q\s*([1-4])$"),  # 2026-Q2, 2026Q2
@@ -188,6 +193,19 @@ class Period:
     @property
     def code(self) -> str:
         return f"{self.year}-Q{self.quarter}"
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 3 * self.quarter - 2, 1)
+
+    @property
+    def end(self) -> date:
+        return date(self.year + self.quarter // 4, 3 * self.quarter % 12 + 1, 1) - timedelta(days=1)
+
+    @property
+    def deadline(self) -> date:
+        """The day a report for this quarter is due (see SUBMISSION_DEADLINE_DAYS)."""
+        return self.end + timedelta(days=SUBMISSION_DEADLINE_DAYS)
 
     def __str__(self) -> str:
         return self.code

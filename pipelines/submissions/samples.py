@@ -79,7 +79,7 @@ def filled_content(
         task = reference.tasks[(row["appendix"], row["item_no"])]
         key = f"{agency}:{row['appendix']}:{row['item_no']}"
         percent = min(100, quarter_index * _vary(key, 3, 9))
-        if task.deadline_date and task.deadline_date < _period_end(period):
+        if task.deadline_date and task.deadline_date < period.end:
             percent = 100
         status = "done" if percent >= 100 else ("in_progress" if percent > 0 else "not_started")
         note = "Đang triển khai theo kế hoạch (mẫu)" if status == "in_progress" else None
@@ -89,13 +89,6 @@ def filled_content(
         row["value"] = _KPI_SAMPLE.get(row["indicator_code"])
         row["note"] = "Số liệu mẫu"
     return content
-
-
-def _period_end(period: Period):
-    from datetime import date
-
-    month = period.quarter * 3
-    return date(period.year, month, 30 if month in (6, 9) else 31)
 
 
 # ── the shipped samples ─────────────────────────────────────────────────────────────────────

@@ -105,6 +105,9 @@ def instruction_lines(content: SubmissionContent) -> list[str]:
         f"8. Đặt tên tệp: {first_name}. Cần sửa số liệu đã gửi: sửa trên tệp đó rồi gửi lại cả tệp; "
         f"đặt tên như lần đầu và thêm _v2, _v3 … (ví dụ {second_name}), giữ nguyên tên như lần đầu cũng "
         "được. Bản nhận sau cùng được dùng thay cho các bản trước.",
+        f"9. Hạn nộp: đến hết ngày {content.period.deadline:%d/%m/%Y} "
+        f"({layout.SUBMISSION_DEADLINE_DAYS} ngày sau khi hết quý); nộp sau ngày này được ghi là nộp chậm. "
+        "Không gửi báo cáo của một quý trước khi quý đó bắt đầu.",
     ]
     if content.is_sample:
         lines.insert(0, SAMPLE_BANNER)

@@ -1195,7 +1195,7 @@ def check_cumulative(
 
 
 def period_start(period: Period) -> date:
-    return date(period.year, 3 * period.quarter - 2, 1)
+    return period.start
 
 
 def received_day(received_at: datetime | date) -> date:

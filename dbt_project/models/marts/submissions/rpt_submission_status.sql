@@ -62,6 +62,9 @@ select
     expected.year,
     expected.quarter,
     expected.deadline_date,
+    -- Neither source document sets a deadline: say what the date rests on, for every row.
+    'Quy ước của kho dữ liệu: ngày cuối quý + {{ var('submission_deadline_days', 15) }} ngày; văn bản '
+        || 'nguồn không quy định hạn nộp, chờ Sở KH&CN xác nhận' as deadline_basis,
     coalesce(files.files_received, 0) as files_received,
     coalesce(files.versions_loaded, 0) as versions_loaded,
     greatest(coalesce(files.versions_loaded, 0) - 1, 0) as revision_count,
