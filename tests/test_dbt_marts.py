@@ -619,3 +619,26 @@ def test_every_curated_reference_table_says_where_its_values_come_from(db):
                 f'select count(*) from reference."{table}" where "{column}" is null'
             ).fetchone()
             assert empty == (0,), (table, column)
+
+
+def test_a_cell_the_appendix_does_not_have_says_so_instead_of_null(db):
+    """Lineage review (session 13): Appendix 2's 26 rows had NULL state_budget_mvnd and status with no
+    reason (its amounts are state budget, in its own columns), Appendix I's 85 rows NULL 2025 and total
+    statuses; and task 30's other-source rule said "note matches no pattern" of a note cell left empty
+    (line 664)."""
+    counts = db.execute(
+        """select count(*) filter (where appendix = 'II' and state_budget_status = 'not_in_appendix'
+                                   and other_budget_status = 'not_in_appendix'),
+                  count(*) filter (where appendix = 'I' and budget_2025_status = 'not_in_appendix'
+                                   and budget_2026_2030_status = 'not_in_appendix'
+                                   and total_status = 'not_in_appendix'),
+                  count(*) filter (where state_budget_status is null or other_budget_status is null
+                                   or budget_2025_status is null or budget_2026_2030_status is null
+                                   or total_status is null)
+           from marts.dim_task"""
+    ).fetchone()
+    assert counts == (26, 85, 0)
+    basis = scalar(
+        db, "select other_funding_source_basis from marts.dim_task where appendix = 'I' and item_no = '30'"
+    )
+    assert basis == "rule: no note says what the other source is → other sources, kind not stated"

@@ -47,6 +47,9 @@ select
     case
         when matches.funding_source_code is not null
             then 'rule: note contains "' || matches.note_pattern || '"'
+        -- Task 30's note cell is empty: "matches no pattern" would send a reader looking for one.
+        when nullif(trim(coalesce(other_amounts.note, '')), '') is null
+            then 'rule: no note says what the other source is → other sources, kind not stated'
         else 'rule: note matches no pattern → other sources, kind not stated'
     end as funding_source_basis,
     coalesce(matches.match_count, 0) as pattern_match_count

@@ -64,19 +64,26 @@ select
         else 'no_amount'
     end as budget_status,
     items.state_budget_mvnd,
-    items.state_budget_status,
+    -- A status is NULL only where the cell was never read; a column the row's appendix does not have
+    -- (Appendix I has no 2025/2026–2030/total columns, Appendix 2 no NSNN/other-source columns) says so.
+    case when items.appendix = 'II' then coalesce(items.state_budget_status, 'not_in_appendix')
+        else items.state_budget_status end as state_budget_status,
     items.state_budget_text,
     items.other_budget_mvnd,
-    items.other_budget_status,
+    case when items.appendix = 'II' then coalesce(items.other_budget_status, 'not_in_appendix')
+        else items.other_budget_status end as other_budget_status,
     items.other_budget_text,
     other_funding.funding_source_code as other_funding_source_code,
     other_funding.funding_source_basis as other_funding_source_basis,
     items.budget_2025_mvnd,
-    items.budget_2025_status,
+    case when items.appendix = 'I' then coalesce(items.budget_2025_status, 'not_in_appendix')
+        else items.budget_2025_status end as budget_2025_status,
     items.budget_2026_2030_mvnd,
-    items.budget_2026_2030_status,
+    case when items.appendix = 'I' then coalesce(items.budget_2026_2030_status, 'not_in_appendix')
+        else items.budget_2026_2030_status end as budget_2026_2030_status,
     items.total_mvnd,
-    items.total_status,
+    case when items.appendix = 'I' then coalesce(items.total_status, 'not_in_appendix')
+        else items.total_status end as total_status,
     items.note,
     items.source_locator
 from items
