@@ -94,8 +94,9 @@ def test_a_second_plan_document_is_superseded_and_said_not_loaded_twice(project_
     listed = checks["every_document_listed_once"]
     assert listed.passed is False
     assert listed.metadata["plan_document"].value == "000_a74ee38357d31740.txt"
+    # 209 records: 111 plan rows, 12 groups, the totals, counts, KPI rows and Part III.IV's 7 targets.
     superseded = (
-        "Nghi quyet ban Word.docx: không nạp 202 bản ghi đọc được (85 nhiệm vụ) vì văn bản kế hoạch được "
+        "Nghi quyet ban Word.docx: không nạp 209 bản ghi đọc được (85 nhiệm vụ) vì văn bản kế hoạch được "
         "dùng là 000_a74ee38357d31740.txt"
     )
     assert listed.metadata["not_loaded"].value.startswith(superseded)

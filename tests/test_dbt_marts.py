@@ -183,6 +183,8 @@ def test_groups_and_content_counts(db):
         ("PERIOD.A1.TASK_29.NAME_VS_COLUMN", "fail", 2025, 2026),
         # Appendix I numbers its tasks 1…85 (the last, line 1063), 85 distinct numbers.
         ("A1.TASK_NUMBERING", "pass", 85, 85),
+        # Part III.IV lists 7 targets (lines 163-169); the roadmap table (lines 178-247) follows 6.
+        ("KPI.HEADLINE_VS_ROADMAP", "fail", 7, 6),
     ],
 )
 def test_reconciliation_shows_known_figures(db, check_id, status, stated, computed):
@@ -212,6 +214,7 @@ def test_every_reconciliation_check_has_a_severity_by_what_it_compares(db):
         "CONTENT.1.2": ("warning", "cảnh báo"),
         "PERIOD.A2.TITLE_VS_COLUMNS": ("warning", "cảnh báo"),
         "A1.TASK_NUMBERING": ("warning", "cảnh báo"),
+        "KPI.HEADLINE_VS_ROADMAP": ("warning", "cảnh báo"),
     }
     assert {check_id: rows[check_id][:2] for check_id in expected} == expected
     assert all(severity in ("error", "warning") and description for severity, _, description in rows.values())
@@ -642,3 +645,17 @@ def test_a_cell_the_appendix_does_not_have_says_so_instead_of_null(db):
         db, "select other_funding_source_basis from marts.dim_task where appendix = 'I' and item_no = '30'"
     )
     assert basis == "rule: no note says what the other source is → other sources, kind not stated"
+
+
+def test_the_headline_target_the_roadmap_leaves_out_is_named_with_its_line(db):
+    """Lineage review (session 13): Part III.IV's seventh target, "tối thiểu 05 cơ chế, chính sách đặc
+    thù" (line 169), has no row in the roadmap table, so nothing follows it; no check said so (GUIDE §1
+    counts 6 headline indicators: the document prints 7)."""
+    row = db.execute(
+        "select computed_text, stated_locator, computed_locator, severity from marts.rpt_reconciliation "
+        "where check_id = 'KPI.HEADLINE_VS_ROADMAP'"
+    ).fetchone()
+    assert row[0].startswith(
+        'không có trong bảng lộ trình: chỉ tiêu 7 "Hình thành và vận hành tối thiểu 05 cơ chế'
+    )
+    assert row[1:] == ("line 163 … line 169", "lines 178-247", "warning")

@@ -7,12 +7,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from text_edits import edited_copy
 
 from pipelines.document_model import DocumentModel, Paragraph, Row, Table
 from pipelines.extract.plan_document import NotAPlanDocumentError, extract_document
 from pipelines.extract.records import ExtractionResult
 from pipelines.readers import read_document
+from tests.text_edits import edited_copy
 
 
 @pytest.fixture(scope="module")

@@ -15,11 +15,11 @@ from pathlib import Path
 import docx
 import pytest
 from docx_cuts import APPENDIX_I, APPENDIX_II, RESOLUTION_DOCX, cut_table
-from text_edits import edited_copy
 
 from pipelines.extract.plan_document import extract_document
 from pipelines.extract.records import RECORD_TYPES, ExtractionResult
 from pipelines.readers import read_document
+from tests.text_edits import edited_copy
 
 GROUP_SIZES = [9, 4, 7, 3, 3, 2, 14, 7, 10, 17, 5, 4]  # GUIDE §2
 

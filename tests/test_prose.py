@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from text_edits import edited_copy
-
-from pipelines.extract.prose import extract_part_iv_amounts
+from pipelines.extract.prose import extract_headline_targets, extract_part_iv_amounts
 from pipelines.extract.records import ExtractionIssue
 from pipelines.readers import read_document
+from tests.text_edits import edited_copy
 
 # Part IV, line 405 of the shipped text: the other-sources amount and the label that says so.
 OTHER_SOURCES_LINE = 405
@@ -53,3 +52,12 @@ def test_an_amount_whose_label_names_no_known_funding_is_reported_not_classified
     ]
     assert "390.000.000.000 đồng" in issues[0].message
     assert set(totals) == {"part_IV.total", "part_IV.state_budget", "part_IV.party_digital_transformation"}
+
+
+def test_part_iii_iv_lists_seven_targets_each_on_its_line(resolution_txt: Path) -> None:
+    """Part III.IV, lines 163-169: seven numbered targets (GUIDE §1 says six headline indicators; the
+    seventh, special mechanisms and policies, is the one the roadmap table leaves out)."""
+    targets = extract_headline_targets(read_document(resolution_txt).paragraphs(), "resolution")
+    assert [(t.target_no, t.source_locator) for t in targets] == [(n, f"line {162 + n}") for n in range(1, 8)]
+    assert targets[0].text.startswith("Đóng góp của tăng năng suất nhân tố tổng hợp (TFP)")
+    assert targets[6].text.startswith("Hình thành và vận hành tối thiểu 05 cơ chế, chính sách đặc thù")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pipelines.document_model import DocumentModel
 from pipelines.extract.plan_tables import extract_table, plan_table_blocks
-from pipelines.extract.prose import extract_content_counts, extract_part_iv_amounts
+from pipelines.extract.prose import extract_content_counts, extract_headline_targets, extract_part_iv_amounts
 from pipelines.extract.records import ExtractionIssue, ExtractionResult
 from pipelines.extract.slides import extract_slide_indicators, is_slide_deck, unlabelled_slide_figures
 
@@ -66,6 +66,7 @@ def extract_document(model: DocumentModel, document_id: str) -> ExtractionResult
     paragraphs = model.paragraphs()
     result.stated_totals.extend(extract_part_iv_amounts(paragraphs, document_id, result.issues))
     result.content_counts = extract_content_counts(paragraphs, result.plan_groups, document_id)
+    result.headline_targets = extract_headline_targets(paragraphs, document_id)
     for table in result.plan_tables:
         if table.unit_text is None and table.table_kind != "kpi_roadmap":
             result.issues.append(

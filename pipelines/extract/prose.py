@@ -1,4 +1,4 @@
-"""Figures stated in the prose: Part IV funding amounts and Part III.VII content counts."""
+"""Figures stated in the prose: Part IV funding amounts, Part III.VII content counts, Part III.IV targets."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import difflib
 import re
 
 from pipelines.document_model import Paragraph
-from pipelines.extract.records import ContentCount, ExtractionIssue, PlanGroup, StatedTotal
+from pipelines.extract.records import ContentCount, ExtractionIssue, HeadlineTarget, PlanGroup, StatedTotal
 from pipelines.parsing.amount_words import AmountWordsError, parse_amount_words
 from pipelines.parsing.numbers import NumberParseError, dong_to_mvnd, parse_dong_amount
 from pipelines.parsing.text import fold
@@ -168,3 +168,29 @@ def _matching_group(section: dict, groups: list[PlanGroup]) -> PlanGroup | None:
 
     best = max(candidates, key=score)
     return best if score(best) >= 0.6 else None
+
+
+# Part III's sub-sections are numbered in Roman ("IV. CHỈ TIÊU CỤ THỂ THỰC HIỆN ĐỘT PHÁ"); their items
+# in Arabic ("7.  Hình thành …", the document's own double space included).
+_ROMAN_SUBSECTION = re.compile(r"^([IVX]+)\.\s+(\S.*)$")
+_NUMBERED_ITEM = re.compile(r"^(\d+)\.\s+(\S.*)$")
+
+
+def extract_headline_targets(paragraphs: list[Paragraph], document_id: str) -> list[HeadlineTarget]:
+    """The numbered targets of Part III.IV ("chỉ tiêu cụ thể"), each with its line."""
+    targets: list[HeadlineTarget] = []
+    inside = False
+    for paragraph in part_paragraphs(paragraphs, "III"):
+        text = paragraph.text.strip()
+        subsection = _ROMAN_SUBSECTION.match(text)
+        if subsection:
+            inside = subsection.group(1) == "IV" and fold(subsection.group(2)).startswith("chi tieu")
+            continue
+        item = _NUMBERED_ITEM.match(text) if inside else None
+        if item:
+            targets.append(
+                HeadlineTarget(
+                    document_id, int(item.group(1)), re.sub(r"\s+", " ", item.group(2)), paragraph.locator
+                )
+            )
+    return targets

@@ -132,6 +132,20 @@ class ContentCount:
 
 
 @dataclass
+class HeadlineTarget:
+    """A numbered target of Part III.IV ("Chỉ tiêu cụ thể thực hiện đột phá"), as printed.
+
+    Kept so reconciliation can say which of them the KPI roadmap table (Part III.V) leaves out: the
+    seventh, "tối thiểu 05 cơ chế, chính sách đặc thù", has no roadmap row and no figures to follow.
+    """
+
+    document_id: str
+    target_no: int  # the number printed before it (1…7)
+    text: str  # the target as printed, on one line
+    source_locator: str
+
+
+@dataclass
 class KpiTarget:
     document_id: str
     indicator_no: str  # as printed
@@ -203,6 +217,7 @@ class ExtractionResult:
     plan_items: list[PlanItem] = field(default_factory=list)
     stated_totals: list[StatedTotal] = field(default_factory=list)
     content_counts: list[ContentCount] = field(default_factory=list)
+    headline_targets: list[HeadlineTarget] = field(default_factory=list)
     kpi_targets: list[KpiTarget] = field(default_factory=list)
     kpi_baselines: list[KpiBaseline] = field(default_factory=list)
     slide_indicators: list[SlideIndicator] = field(default_factory=list)
@@ -219,6 +234,7 @@ _RESULT_ATTRIBUTES = {
     "plan_items": "plan_items",
     "stated_totals": "stated_totals",
     "content_counts": "content_counts",
+    "headline_targets": "headline_targets",
     "kpi_targets": "kpi_targets",
     "kpi_baselines": "kpi_baselines",
     "slide_indicators": "slide_indicators",
@@ -232,6 +248,7 @@ RECORD_TYPES: dict[str, type] = {
     "plan_items": PlanItem,
     "stated_totals": StatedTotal,
     "content_counts": ContentCount,
+    "headline_targets": HeadlineTarget,
     "kpi_targets": KpiTarget,
     "kpi_baselines": KpiBaseline,
     "slide_indicators": SlideIndicator,

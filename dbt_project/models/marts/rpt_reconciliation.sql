@@ -277,6 +277,39 @@ numbering as (
     group by document_id
 ),
 
+-- 10. the targets Part III.IV lists vs the indicators the KPI roadmap table (Part III.V) follows:
+-- matched by number (both list them in the same order); a target without a roadmap row has no yearly
+-- figures, so nothing in the warehouse follows it.
+headline as (
+    select
+        'KPI.HEADLINE_VS_ROADMAP',
+        'target_count',
+        'Phần III.IV: số chỉ tiêu cụ thể so với số chỉ tiêu có trong bảng lộ trình (Phần III.V)',
+        count(*), count(roadmap.indicator_no),
+        count(*) || ' chỉ tiêu',
+        coalesce(
+            'không có trong bảng lộ trình: ' || string_agg(
+                case when roadmap.indicator_no is null
+                    then 'chỉ tiêu ' || targets.target_no || ' "' || targets.target_text || '"' end,
+                '; ' order by targets.target_no
+            ),
+            count(roadmap.indicator_no) || ' chỉ tiêu'
+        ),
+        min_by(targets.source_locator, targets.target_no) || ' … '
+            || max_by(targets.source_locator, targets.target_no),
+        coalesce(any_value(kpi_table.source_locator), 'không tìm thấy bảng lộ trình'),
+        targets.document_id
+    from {{ ref('stg_extraction__headline_targets') }} as targets
+    left join (
+        select distinct document_id, try_cast(indicator_no as integer) as indicator_no
+        from {{ ref('stg_extraction__kpi_targets') }}
+    ) as roadmap
+        on roadmap.document_id = targets.document_id and roadmap.indicator_no = targets.target_no
+    left join {{ ref('stg_extraction__plan_tables') }} as kpi_table
+        on kpi_table.document_id = targets.document_id and kpi_table.appendix = 'KPI'
+    group by targets.document_id
+),
+
 checks as (
     select * from appendix_i_totals
     union all select * from appendix_ii_totals
@@ -287,6 +320,7 @@ checks as (
     union all select * from content
     union all select * from periods
     union all select * from numbering
+    union all select * from headline
 )
 
 select
@@ -297,6 +331,7 @@ select
         when check_group = 'content_count' then 'nội dung'
         when check_group = 'period_label' then 'năm'
         when check_group = 'numbering' then 'nhiệm vụ'
+        when check_group = 'target_count' then 'chỉ tiêu'
         else 'triệu đồng'
     end as value_unit,
     {{ money('stated_value') }} as stated_value,
@@ -312,11 +347,11 @@ select
     -- count, a period label or the numbering that disagree change no amount ('warning'). No check
     -- stops the publish: these are the document's own inconsistencies, shown, never corrected.
     case
-        when check_group in ('content_count', 'period_label', 'numbering') then 'warning'
+        when check_group in ('content_count', 'period_label', 'numbering', 'target_count') then 'warning'
         else 'error'
     end as severity,
     case
-        when check_group in ('content_count', 'period_label', 'numbering') then 'cảnh báo'
+        when check_group in ('content_count', 'period_label', 'numbering', 'target_count') then 'cảnh báo'
         else 'lỗi'
     end as severity_vi,
     stated_text,
