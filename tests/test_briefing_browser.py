@@ -166,7 +166,9 @@ def test_every_chart_says_in_vietnamese_what_it_shows(page: dict[str, Any]) -> N
     assert len(alts) == 3, alts  # budget by year and sector, KPI roadmaps, disbursement
     assert alts[0].startswith("Biểu đồ cột chồng: kinh phí dự kiến theo năm, 2025–2030")
     assert "biểu đồ nhỏ, mỗi chỉ tiêu một biểu đồ" in alts[1]
-    assert alts[2].startswith("Biểu đồ thanh ngang: dự toán được giao và số đã giải ngân")
+    assert alts[2].startswith(
+        "Biểu đồ thanh ngang: dự toán vốn ngân sách nhà nước được giao và số đã giải ngân"
+    )
     assert all("Số liệu ở bảng ngay dưới" in alt for alt in alts)
 
 

@@ -80,6 +80,27 @@ def test_every_answer_is_what_the_sql_returns():
         con.close()
 
 
+# What the answers must hold, taken from the document (GUIDE §2), not from the warehouse: the answers
+# above are written by `python -m tests.test_dbt_analyst_questions`, so comparing them with the SQL
+# proves the doc is current, not that the warehouse is right. These pins fail if either drifts.
+DOCUMENT_FIGURES = {
+    1: ["5.861.734"],  # Appendix I's state budget total (line 1073)
+    # other sources, lines 513-824: tasks 12, 23, 30, 52 (30.000, 200.000, 40.000, 150.000 = 420.000)
+    3: ["12 |", "| 30.000 |", "23 |", "| 200.000 |", "30 |", "| 40.000 |", "52 |", "| 150.000 |"],
+    4: ["57", "58", "59", "78"],  # the tasks printed "-"
+    10: ["A1.TOTAL.OTHER_SOURCES", "A2.UNIT.1.BUDGET_2026_2030", "174.130", "145.130"],
+    12: ["II | 1.2 | 4 | 5", "VII | 2.1 | 14 | 14"],  # section 1.2's "(5 nội dung)", group II's 4 tasks
+    14: ["CONTENT.1.2", "KPI.HEADLINE_VS_ROADMAP", "line 1084", "line 169", "line 1077"],
+}
+
+
+@pytest.mark.parametrize("number", sorted(DOCUMENT_FIGURES))
+def test_answers_hold_the_documents_own_figures(number: int) -> None:
+    answer = questions(DOC.read_text(encoding="utf-8"))[number - 1]["answer"]
+    missing = [figure for figure in DOCUMENT_FIGURES[number] if figure not in answer]
+    assert not missing, (number, missing)
+
+
 if __name__ == "__main__":
     import duckdb
 

@@ -770,14 +770,16 @@ def test_briefing_when_every_file_is_known_shows_what_the_marts_show() -> None:
         disbursement_row(*row)
         for row in query(
             REAL,
-            "select coalesce(a.agency_name, r.agency_code), r.year, max(r.latest_period), sum(r.plan_mvnd), "
-            "sum(r.allocated_mvnd), sum(r.disbursed_mvnd) from marts.rpt_disbursement_rate r "
-            "left join marts.dim_agency a using (agency_code) group by all",
+            "select coalesce(a.agency_name, r.agency_code), r.year, "
+            f"case when r.is_state_budget then '{FUNDING_WORDS[True]}' else '{FUNDING_WORDS[False]}' end, "
+            "max(r.latest_period), sum(r.plan_mvnd), sum(r.allocated_mvnd), sum(r.disbursed_mvnd) "
+            "from marts.rpt_disbursement_rate r left join marts.dim_agency a using (agency_code) "
+            "group by all",
             late,
         )
     )
     # Two years reported (2025 in full, 2026 so far), never added together.
-    assert {year for _name, year in expected} == {"2025", "2026"}
+    assert {year for _name, year, _funding in expected} == {"2025", "2026"}
     assert shown_disbursement(late) == expected
     risks = sorted(
         (r["STT"], r["Hạn"], r["Rủi ro"], r["Kỳ báo cáo gần nhất"]) for r in assessed_rows(REAL, late)
