@@ -688,6 +688,7 @@ if SUBMISSION_MARTS["rpt_disbursement_rate"]:
                        as funding,
                    max(r.latest_period) as latest_period, sum(r.plan_mvnd) as plan_mvnd,
                    sum(r.allocated_mvnd) as allocated_mvnd, sum(r.disbursed_mvnd) as disbursed_mvnd,
+                   sum(r.reported_lines) as lines, sum(r.reported_lines_with_warning) as lines_warned,
                    bool_or(r.is_sample) as is_sample
             from marts.rpt_disbursement_rate r
             left join marts.dim_agency a using (agency_code)
@@ -709,6 +710,17 @@ else:
             "Có dữ liệu mẫu: các dòng ghi “có” ở cột “Dữ liệu mẫu” của bảng dưới là số liệu mẫu để "
             "trình diễn, không phải báo cáo thật.",
             "banner",
+        )
+    # A rate resting on rows the validator warned about (disbursed above allocated, say) says how many:
+    # such rows are loaded, and a leader should know which figures a department may still correct.
+    disb["warned"] = [
+        f"{vn_number(int(w))}/{vn_number(int(n))} dòng" if w else "không"
+        for w, n in zip(disb["lines_warned"], disb["lines"], strict=True)
+    ]
+    if (disb["lines_warned"] > 0).any():
+        note(
+            "Cột “Dòng có cảnh báo”: số dòng báo cáo mà bước kiểm tra đã cảnh báo (ví dụ giải ngân lớn hơn "
+            "dự toán được giao) nhưng vẫn được tính vào tỷ lệ; sở, ngành có thể còn sửa các số này."
         )
     # Unknown (a blank cell, NULL) or zero allocation gives no rate: "—", never "NaN%" or 0% (as the mart).
     disb["rate"] = [
@@ -774,6 +786,7 @@ else:
             "allocated_mvnd": "Dự toán (triệu đồng)",
             "disbursed_mvnd": "Đã giải ngân (triệu đồng)",
             "rate": "Tỷ lệ giải ngân",
+            "warned": "Dòng có cảnh báo",
             "is_sample": "Dữ liệu mẫu",
         },
     )

@@ -659,3 +659,34 @@ def test_the_headline_target_the_roadmap_leaves_out_is_named_with_its_line(db):
         'không có trong bảng lộ trình: chỉ tiêu 7 "Hình thành và vận hành tối thiểu 05 cơ chế'
     )
     assert row[1:] == ("line 163 … line 169", "lines 178-247", "warning")
+
+
+def test_figures_resting_on_a_warned_cell_say_so(db):
+    """Lineage review (session 13): warnings stopped at the findings table. SYT_2026-Q2.xlsx's KinhPhi
+    row 3 (task 39) disburses 7.613 of 7.363 allocated (SUB-X02) and counted in Sở Y tế's rate unmarked;
+    SKHCN's TFP actual is an indicator assigned to Sở Tài chính (SUB-C06)."""
+    row = db.execute(
+        "select allocated_mvnd, disbursed_cumulative_mvnd, row_has_warning, row_warning_rule_ids "
+        "from marts.fct_budget_execution "
+        "where file_name = 'SYT_2026-Q2.xlsx' and sheet = 'KinhPhi' and row_no = 3"
+    ).fetchone()
+    assert row == (Decimal(7363), Decimal(7613), True, "SUB-X02")
+    tfp = db.execute(
+        "select distinct row_warning_rule_ids from marts.fct_kpi_actual "
+        "where indicator_code = 'TFP_CONTRIBUTION' and agency_code = 'SKHCN'"
+    ).fetchall()
+    assert tfp == [("SUB-C06",)]
+    # Every warning finding at a loaded row is carried by exactly one fact row, and no row without one
+    # is marked.
+    findings = scalar(
+        db,
+        "select count(distinct (submission_id, sheet, row_no)) from staging.stg_submissions__findings "
+        "where severity = 'warning' and row_no is not null and file_status in ('accepted', 'flagged')",
+    )
+    marked = scalar(
+        db,
+        "select (select count(*) filter (where row_has_warning) from marts.fct_budget_execution) "
+        "+ (select count(*) filter (where row_has_warning) from marts.fct_task_progress) "
+        "+ (select count(*) filter (where row_has_warning) from marts.fct_kpi_actual)",
+    )
+    assert findings > 0 and marked == findings

@@ -1525,3 +1525,25 @@ def test_plan_chart_draws_the_largest_sectors_and_the_rest_together() -> None:
     assert "chia theo 8 lĩnh vực lớn nhất và các lĩnh vực khác" in page("briefing.py", REAL)
     rows = html_table("briefing.py", REAL, ("Lĩnh vực", "2025", "Tổng"))
     assert len(rows) == sectors + 1  # the table keeps every sector, and its total
+
+
+def test_disbursement_rows_resting_on_warned_cells_say_how_many() -> None:
+    """Lineage review (session 13): Sở Y tế's 2026 rate counted a row disbursing 7.613 of 7.363 allocated
+    (SUB-X02, a warning: loaded) with no mark; the table now says how many rows carry a warning."""
+    day = ALL_KNOWN_AS_OF
+    shown = {
+        (r["Sở, ngành"], r["Năm"], r["Nguồn kinh phí"]): r["Dòng có cảnh báo"]
+        for r in html_table("briefing.py", REAL, "Dòng có cảnh báo", day)
+    }
+    expected = {
+        (name, str(year), FUNDING_WORDS[state]): (f"{warned}/{lines} dòng" if warned else "không")
+        for name, year, state, lines, warned in query(
+            REAL,
+            "select coalesce(a.agency_name, r.agency_code), r.year, r.is_state_budget, "
+            "sum(r.reported_lines), sum(r.reported_lines_with_warning) from marts.rpt_disbursement_rate r "
+            "left join marts.dim_agency a using (agency_code) group by all",
+            day,
+        )
+    }
+    assert shown == expected
+    assert shown["Sở Y tế", "2026", FUNDING_WORDS[True]] != "không"

@@ -27,6 +27,7 @@ reported as (
         sum(allocated_mvnd) as allocated_mvnd,
         sum(disbursed_cumulative_mvnd) as disbursed_mvnd,
         count(*) as reported_lines,
+        count(*) filter (where row_has_warning) as reported_lines_with_warning,
         bool_or(is_sample) as is_sample
     from latest
     group by all
@@ -59,6 +60,7 @@ select
         then cast(round(reported.disbursed_mvnd * 100 / plan.plan_mvnd, 2) as decimal(9, 2)) end
         as disbursed_vs_plan_pct,
     reported.reported_lines,
+    reported.reported_lines_with_warning,
     reported.is_sample
 from reported
 left join plan
