@@ -15,6 +15,11 @@ from pipelines.extract.run import date_key, extract_folder, write_raw_tables
 from pipelines.manifest import sha256_of
 from tests.conftest import FIXTURES_DIR
 
+# What the resolution gives, counted by table in the document itself: 3 tables, 12 groups, 85 tasks and
+# 26 Appendix 2 rows, 20 stated figures, 12 content counts, Part III.IV's 7 targets, 36 roadmap targets
+# and 8 baseline observations.
+PLAN_RECORDS = 3 + 12 + (85 + 26) + 20 + 12 + 7 + 36 + 8
+
 
 def test_a_bad_document_does_not_stop_the_others(resolution_txt, slides_txt, tmp_path):
     docs = tmp_path / "documents"
@@ -93,7 +98,8 @@ def test_a_document_the_manifest_does_not_list_is_read_but_not_loaded(project_ro
     word = documents["Nghi quyet (ban Word).docx"]
     assert (word.extraction_status, word.kind, word.record_count) == ("not_listed", "resolution", 0)
     assert word.extraction_error == (
-        "Nghi quyet (ban Word).docx: chưa có dòng trong manifest.csv nên không nạp 202 bản ghi đọc được "
+        f"Nghi quyet (ban Word).docx: chưa có dòng trong manifest.csv nên không nạp {PLAN_RECORDS} bản ghi "
+        "đọc được "
         "(resolution); thêm một dòng cho tệp này (not listed in the manifest: add a row)"
     )
     assert word.metadata_issue == "chưa có dòng trong manifest.csv (not listed in the manifest)"
@@ -203,12 +209,13 @@ def test_the_word_form_of_the_plan_listed_beside_the_txt_is_superseded(project_r
     assert status["Nghi quyet ban Word.docx"] == (
         "superseded",
         0,
-        "Nghi quyet ban Word.docx: không nạp 202 bản ghi đọc được (85 nhiệm vụ) vì văn bản kế hoạch được "
-        "dùng là 000_a74ee38357d31740.txt: cùng ngày văn bản 2025-06, dạng txt được ưu tiên hơn docx "
+        f"Nghi quyet ban Word.docx: không nạp {PLAN_RECORDS} bản ghi đọc được (85 nhiệm vụ) "
+        "vì văn bản kế hoạch được dùng là 000_a74ee38357d31740.txt: cùng ngày văn bản 2025-06, "
+        "dạng txt được ưu tiên hơn docx "
         "theo thứ tự txt, docx, pdf (superseded by 000_a74ee38357d31740.txt: same document_date 2025-06; "
         "txt is preferred to docx: txt, then docx, then pdf)",
     )
-    assert status[RESOLUTION] == ("ok", 202, None)
+    assert status[RESOLUTION] == ("ok", PLAN_RECORDS, None)
     assert status[SLIDES][:1] == ("ok",)  # the slide deck does not compete
     assert run.plan_document == RESOLUTION
     assert [r.document_id for r in run.results] == ["000_a74ee38357d31740", "004_373ec9bcf51e9bdb"]
@@ -240,8 +247,8 @@ def test_a_later_dated_revision_is_in_force_whatever_its_form_or_name(project_ro
     assert status["zz_NQ sua doi.txt"] == ("ok", None)
     assert status[RESOLUTION] == (
         "superseded",
-        f"{RESOLUTION}: không nạp 202 bản ghi đọc được (85 nhiệm vụ) vì văn bản kế hoạch được dùng là "
-        "zz_NQ sua doi.txt: ngày văn bản 2025-09 mới hơn 2025-06 (superseded by zz_NQ sua doi.txt: "
+        f"{RESOLUTION}: không nạp {PLAN_RECORDS} bản ghi đọc được (85 nhiệm vụ) vì văn bản kế hoạch được "
+        "dùng là zz_NQ sua doi.txt: ngày văn bản 2025-09 mới hơn 2025-06 (superseded by zz_NQ sua doi.txt: "
         "later document_date, 2025-09 vs 2025-06)",
     )
     assert status[SLIDES][0] == "ok"
@@ -343,7 +350,7 @@ def test_a_superseded_plan_loads_from_the_cache_once_it_is_the_only_one(project_
     second = extract_folder(docs, cache)
     assert opened == [] and (cache.hits, cache.misses) == (2, 0)
     word = next(d for d in second.documents if d.file_name == "Nghi quyet ban Word.docx")
-    assert (word.extraction_status, word.extraction_error, word.record_count) == ("ok", None, 202)
+    assert (word.extraction_status, word.extraction_error, word.record_count) == ("ok", None, PLAN_RECORDS)
     assert second.plan_document == "Nghi quyet ban Word.docx"
     tasks = [i for r in second.results for i in r.plan_items if i.item_level == "task"]
     assert len(tasks) == 85 and {i.document_id for i in tasks} == {"Nghi quyet ban Word"}
