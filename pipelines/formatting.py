@@ -1,8 +1,22 @@
-"""Vietnamese number formatting for people: 5.861.734 triệu đồng; 5.861,7 tỷ đồng; 43,35%."""
+"""Vietnamese number formatting for people (5.861.734 triệu đồng; 5.861,7 tỷ đồng; 43,35%), and the words
+for the submission statuses: light enough for the refresh's summary, shared with the notebooks."""
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+
+# Readers get Vietnamese words for the marts' status codes; an unknown code is shown as it is.
+# A file's status (dim_submission.status, rpt_submission_status.current_status), then an agency's
+# state for a period (rpt_submission_status.submission_state).
+STATUS_VI = {
+    "accepted": "được chấp nhận",
+    "flagged": "được chấp nhận, có cảnh báo",
+    "rejected": "bị từ chối",
+    "duplicate": "trùng tệp đã nộp",
+    "submitted": "đã nộp",
+    "rejected_only": "chỉ có tệp bị từ chối",
+    "missing": "chưa nộp",
+}
 
 
 def vn_number(value: Decimal | int | None, decimals: int = 0) -> str:

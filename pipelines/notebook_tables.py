@@ -15,22 +15,11 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from pipelines.formatting import STATUS_VI as STATUS_VI  # re-exported: the notebooks import it from here
 from pipelines.formatting import vn_number
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
-# Readers get Vietnamese words for the marts' status codes; an unknown code is shown as it is.
-# A file's status (dim_submission.status, rpt_submission_status.current_status), then an agency's
-# state for a period (rpt_submission_status.submission_state).
-STATUS_VI = {
-    "accepted": "được chấp nhận",
-    "flagged": "được chấp nhận, có cảnh báo",
-    "rejected": "bị từ chối",
-    "duplicate": "trùng tệp đã nộp",
-    "submitted": "đã nộp",
-    "rejected_only": "chỉ có tệp bị từ chối",
-    "missing": "chưa nộp",
-}
 
 # Whether a figure is there, for the KPI value_status columns: fct_kpi_baseline.value_status
 # (stated / not_published / year_not_stated), fct_kpi_target.value_status (stated / not_set, a '-'

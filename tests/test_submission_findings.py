@@ -18,7 +18,6 @@ from pipelines.submissions.template import SubmissionContent, write_csv, write_p
 from pipelines.submissions.validator import (
     BLANK_SHOWN,
     EXCEL_ERRORS,
-    TASK_NUMBERS,
     ValidationResult,
     cell_text,
     validate_file,
@@ -118,6 +117,10 @@ def test_a_task_number_with_words_is_answered_with_the_number_to_write(tmp_path:
     assert (finding.rule_id, finding.cell_ref, finding.value) == ("SUB-C02", "B3", typed)
     assert finding.expected == "ghi số thứ tự bằng số, ví dụ 65 — có phải nhiệm vụ 65?"
     assert "chỉ ghi bằng số" in finding.message_vi and "'Nhiệm vụ'" in finding.message_vi
+
+
+# The plan's numbers, as the resolution prints them: tasks 1-85 (Appendix I), contents 1.1-4.4 (Appendix 2).
+TASK_NUMBERS = "Phụ lục I: 1…85; Phụ lục II: 1.1…4.4"
 
 
 @pytest.mark.parametrize(

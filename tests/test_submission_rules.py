@@ -499,3 +499,31 @@ def test_columns_and_sheets_outside_the_form_are_said_not_to_be_loaded() -> None
     assert columns.status == "flagged" and len(columns.budget_rows) == 3
     sheets = validate_file(CORPUS / "SUB-T06" / "SYT_2026-Q2.xlsx", default_reference_data())
     assert [(f.rule_id, f.sheet) for f in sheets.findings] == [("SUB-T06", "TongHop")]
+
+
+def _one_file(tmp_path: Path, change, suffix: str = ".xlsx") -> validator.ValidationResult:
+    """A clean SYT 2026-Q2 sample changed by ``change``, written as ``suffix``, validated."""
+    content = filled_content(default_reference_data(), "SYT", Period(2026, 2))
+    change(content)
+    path = tmp_path / f"SYT_2026-Q2{suffix}"
+    with path.open("wb") as handle:
+        (write_csv(content, handle, "utf-8") if suffix == ".csv" else write_plain_xlsx(content, handle))
+    return validate_file(path, default_reference_data())
+
+
+def test_an_empty_copy_of_a_forms_column_or_a_hidden_sheet_is_no_finding(tmp_path: Path) -> None:
+    """Review (session 13): a copied column left empty loses nothing, and a hidden sheet (Excel's
+    "DanhMuc (2)" when sheets are copied) is none a department typed in; neither is reported."""
+    from openpyxl import load_workbook
+
+    empty_copy = _one_file(tmp_path, lambda c: c.extra_columns.update({"KinhPhi": [("Ghi chú", "note", [])]}))
+    assert empty_copy.findings == []
+    workbook = load_workbook(CORPUS / "SUB-T06" / "SYT_2026-Q2.xlsx")
+    workbook["TongHop"].sheet_state = "hidden"
+    workbook.save(tmp_path / "SYT_2026-Q2.xlsx")
+    assert validate_file(tmp_path / "SYT_2026-Q2.xlsx", default_reference_data()).findings == []
+
+
+def test_a_csv_section_the_form_does_not_have_is_said_not_to_be_loaded(tmp_path: Path) -> None:
+    result = _one_file(tmp_path, lambda c: c.extra_sheets.append(("TongHop", [["Tổng", 5]])), ".csv")
+    assert [(f.rule_id, f.sheet) for f in result.findings] == [("SUB-T06", "TongHop")]

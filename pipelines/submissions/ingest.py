@@ -106,7 +106,7 @@ _STATUS_ORDER = ("accepted", "flagged", "duplicate", "rejected")
 
 def file_statuses(by_status: dict[str, int]) -> str:
     """'9 được chấp nhận; 5 được chấp nhận, có cảnh báo; 1 bị từ chối (accepted 9, flagged 5, rejected 1)'."""
-    from pipelines.notebook_tables import STATUS_VI  # the words the notebooks show for these codes
+    from pipelines.formatting import STATUS_VI  # the words the notebooks show for these codes
 
     order = sorted(by_status, key=lambda s: (_STATUS_ORDER.index(s) if s in _STATUS_ORDER else 99, s))
     if not order:

@@ -27,6 +27,14 @@ SHEET_LISTS = "DanhMuc"
 DATA_SHEETS = (SHEET_BUDGET, SHEET_PROGRESS, SHEET_KPI)
 REQUIRED_SHEETS = (SHEET_INFO, *DATA_SHEETS)
 
+
+def is_form_sheet(name: str) -> bool:
+    """Whether a sheet (or CSV section) is one of the form's, matched as RawSubmission.sheet matches."""
+    return fold_key(name).replace(" ", "") in {
+        fold_key(n).replace(" ", "") for n in (*REQUIRED_SHEETS, SHEET_INSTRUCTIONS, SHEET_LISTS)
+    }
+
+
 # How far down a sheet (or a CSV section) the row of column codes may be.
 HEADER_SEARCH_ROWS = 6
 

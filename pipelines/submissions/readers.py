@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-from pipelines.submissions.layout import REQUIRED_SHEETS, SHEET_INSTRUCTIONS, SHEET_LISTS, fold_key
+from pipelines.submissions.layout import fold_key, is_form_sheet
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: legacy .xls, or an encrypted .xlsx
 ZIP_MAGIC = b"PK"
@@ -344,13 +344,17 @@ def read_xlsx(data: bytes, sheet_names: tuple[str, ...] | None = None) -> RawSub
         raise SubmissionReadError("SUB-F01", f"cấu trúc bảng tính hỏng / broken workbook: {error}") from error
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        # A hidden sheet (a copied "DanhMuc (2)", say) is no place a department typed figures in.
+        visible = {meta.name for meta in workbook.sheets_metadata if meta.visible == SheetVisibleEnum.Visible}
         sheets, extra = {}, []
         for name in workbook.sheet_names:
             key = fold_key(name).replace(" ", "")
             if wanted is not None and key not in wanted:
                 # The instructions and list sheets are not read (a fifth of the reading time); a sheet
                 # the form does not have is looked at only to say whether it holds anything.
-                if key not in _FORM_SHEETS and _has_content(workbook.get_sheet_by_name(name)):
+                if is_form_sheet(name) or name not in visible:
+                    continue
+                if _has_content(workbook.get_sheet_by_name(name)):
                     extra.append(unicodedata.normalize("NFC", name))
                 continue
             cells = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
@@ -366,14 +370,9 @@ def read_xlsx(data: bytes, sheet_names: tuple[str, ...] | None = None) -> RawSub
     return RawSubmission("xlsx", sheets, extra_sheets=extra)
 
 
-_FORM_SHEETS = frozenset(
-    fold_key(name).replace(" ", "") for name in (*REQUIRED_SHEETS, SHEET_INSTRUCTIONS, SHEET_LISTS)
-)
-
-
 def _has_content(sheet: Any) -> bool:
-    """Whether a worksheet has any cell that is not empty."""
-    return any(cell not in (None, "") for row in sheet.to_python(skip_empty_area=True) for cell in row)
+    """Whether a worksheet has any cell that is not empty (stops at the first one)."""
+    return any(any(cell not in (None, "") for cell in row) for row in sheet.iter_rows())
 
 
 # ── csv ──────────────────────────────────────────────────────────────────────────────────────

@@ -134,8 +134,8 @@ _RULES = (
         "template",
         "Hai cột có cùng mã ở dòng mã cột, nên không biết số liệu nào là số cần báo cáo. Vui lòng giữ "
         "một cột cho mỗi mã (xóa cột thừa hoặc chuyển số liệu đúng vào cột của biểu mẫu) rồi gửi lại.",
-        "Two columns carry the same code in the row of column codes: which figure is meant is unknown, "
-        "so neither is guessed (the first used to be loaded and the other dropped in silence).",
+        "Two columns carrying values have the same code in the row of column codes: which figure is meant "
+        "is unknown, so neither is guessed.",
     ),
     Rule(
         "SUB-T05",

@@ -310,8 +310,24 @@ def _range_text(low: Decimal | None, high: Decimal | None, unit: str | None) -> 
     return f"{'−∞' if low is None else low} … {'+∞' if high is None else high} {unit or ''}".strip()
 
 
-# The plan's task numbers, for a department that wrote one the plan does not have.
-TASK_NUMBERS = "Phụ lục I: 1…85; Phụ lục II: 1.1…4.4"
+def task_numbers(reference: ReferenceData) -> str:
+    """The plan's task numbers, first … last per appendix ('Phụ lục I: 1…85; Phụ lục II: 1.1…4.4'),
+    for a department that wrote one the plan does not have; read from the plan, not written here."""
+    parts = []
+    for appendix in ("I", "II"):
+        numbers = sorted(
+            (
+                t.item_no
+                for t in reference.tasks.values()
+                if t.appendix == appendix and t.item_level != "unit"
+            ),
+            key=lambda n: tuple(int(p) for p in n.split(".") if p.isdigit()),
+        )
+        if numbers:
+            parts.append(f"Phụ lục {appendix}: {numbers[0]}…{numbers[-1]}")
+    return "; ".join(parts)
+
+
 _NUMBER = re.compile(r"\d+(?:\.\d+)*")
 
 
@@ -374,6 +390,7 @@ class _Checker:
         # Sheet name → its merged ranges in the data area (SUB-V14): the cells they cover read as
         # blank, so no other rule speaks about those cells (a "blank" task number is no unknown task).
         self.merged: dict[str, SheetData] = {}
+        self.task_numbers = task_numbers(reference)
 
     def add(
         self,
@@ -643,6 +660,9 @@ class _Checker:
         for position in range(width):
             if position in read:
                 continue
+            filled = [n for n, cells in below if position < len(cells) and cell_text(cells[position])]
+            if not filled:
+                continue  # an empty column the department added (or copied): nothing is lost
             if position in repeated:
                 code = repeated[position]
                 self.add(
@@ -655,9 +675,6 @@ class _Checker:
                     f"mã {code} chỉ ở một cột (đã có ở cột {column_letters(positions[code] + 1)})",
                 )
                 continue
-            filled = [n for n, cells in below if position < len(cells) and cell_text(cells[position])]
-            if not filled:
-                continue  # an empty column the department added: nothing is lost
             written = cell_text(codes_row[position]) if position < len(codes_row) else ""
             title = cell_text(labels[position]) if position < len(labels) else ""
             named = f"cột '{written or title}'" if written or title else "cột không có tiêu đề"
@@ -826,14 +843,14 @@ class _Checker:
                 "item_no",
                 item_col,
                 "",
-                f"chưa ghi STT nhiệm vụ; ghi số thứ tự bằng số như trong Đề án ({TASK_NUMBERS})",
+                f"chưa ghi STT nhiệm vụ; ghi số thứ tự bằng số như trong Đề án ({self.task_numbers})",
             )
             return
         if appendix is None and number == item_no:
             return  # a plain number: the appendix is what is wrong, and was said at its cell
         where = appendix or (in_appendices[0] if len(in_appendices) == 1 else None)
         if number is None:
-            expected = f"ghi số thứ tự bằng số như trong Đề án ({TASK_NUMBERS})"
+            expected = f"ghi số thứ tự bằng số như trong Đề án ({self.task_numbers})"
         elif number != item_no:  # written with words around the number
             expected = f"ghi số thứ tự bằng số, ví dụ {number}"
             if where and (where, number) in self.reference.tasks:
@@ -843,11 +860,11 @@ class _Checker:
                     + "?"
                 )
             else:
-                expected += f"; {number} không có trong Đề án ({TASK_NUMBERS})"
+                expected += f"; {number} không có trong Đề án ({self.task_numbers})"
         elif in_appendices:  # a task of the other appendix
-            expected = f"{TASK_NUMBERS}; STT {number} có trong Phụ lục {' và '.join(in_appendices)}"
+            expected = f"{self.task_numbers}; STT {number} có trong Phụ lục {' và '.join(in_appendices)}"
         else:
-            expected = TASK_NUMBERS
+            expected = self.task_numbers
         self.add("SUB-C02", sheet, row_no, "item_no", item_col, item_cell, expected)
 
     def duplicate(
@@ -1145,8 +1162,14 @@ def validate_raw(
     for name, sheet in sheets.items():
         if sheet is None:
             checker.add("SUB-T02", name, value="", expected=f"trang tính '{name}'")
-    for name in raw.extra_sheets:
-        checker.add("SUB-T06", name, value=name, expected="các trang ThongTin, KinhPhi, TienDo, ChiTieu")
+    # A workbook's other visible sheets that hold something (the reader looked), a CSV's other sections.
+    unknown_sections = [
+        name
+        for name, sheet in raw.sheets.items()
+        if not layout.is_form_sheet(name) and any(cell_text(c) for _, cells in sheet.rows for c in cells)
+    ]
+    for name in [*raw.extra_sheets, *unknown_sections]:
+        checker.add("SUB-T06", name, value=name, expected="các trang " + ", ".join(layout.REQUIRED_SHEETS))
     checker.check_identity(sheets[layout.SHEET_INFO], from_name)
     if sheets[layout.SHEET_BUDGET]:
         checker.budget(sheets[layout.SHEET_BUDGET])
