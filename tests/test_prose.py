@@ -61,3 +61,14 @@ def test_part_iii_iv_lists_seven_targets_each_on_its_line(resolution_txt: Path) 
     assert [(t.target_no, t.source_locator) for t in targets] == [(n, f"line {162 + n}") for n in range(1, 8)]
     assert targets[0].text.startswith("Đóng góp của tăng năng suất nhân tố tổng hợp (TFP)")
     assert targets[6].text.startswith("Hình thành và vận hành tối thiểu 05 cơ chế, chính sách đặc thù")
+
+
+def test_the_targets_end_at_the_next_roman_heading_however_it_is_punctuated(
+    resolution_txt: Path, tmp_path: Path
+) -> None:
+    """Part III.V (line 170) numbers its paragraphs 1-7 too: written "V - LỘ TRÌNH …" its heading must
+    still end the list, or they would be read as seven more targets."""
+    printed = "V. LỘ TRÌNH THỰC HIỆN CÁC CHỈ TIÊU ĐẾN NĂM 2030"
+    copy = edited_copy(resolution_txt, tmp_path, {170: (printed, printed.replace("V. ", "V - ", 1))})
+    targets = extract_headline_targets(read_document(copy).paragraphs(), "resolution")
+    assert [t.target_no for t in targets] == list(range(1, 8))

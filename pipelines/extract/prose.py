@@ -172,7 +172,9 @@ def _matching_group(section: dict, groups: list[PlanGroup]) -> PlanGroup | None:
 
 # Part III's sub-sections are numbered in Roman ("IV. CHỈ TIÊU CỤ THỂ THỰC HIỆN ĐỘT PHÁ"); their items
 # in Arabic ("7.  Hình thành …", the document's own double space included).
-_ROMAN_SUBSECTION = re.compile(r"^([IVX]+)\.\s+(\S.*)$")
+# Any Roman heading ends the list ("V. LỘ TRÌNH", "V - LỘ TRÌNH", "V.LỘ TRÌNH"): Part III.V numbers its
+# paragraphs 1-7 too, and they must not be read as more targets.
+_ROMAN_SUBSECTION = re.compile(r"^([IVX]+)\s*[.\-–:]\s*(\S.*)$")
 _NUMBERED_ITEM = re.compile(r"^(\d+)\.\s+(\S.*)$")
 
 

@@ -9,4 +9,8 @@ select
     string_agg(distinct rule_id, ',' order by rule_id) as warning_rule_ids
 from {{ ref('stg_submissions__findings') }}
 where severity = 'warning' and row_no is not null
+    -- About the row's own figures and keys: not a whole column outside the form (SUB-T05, placed at its
+    -- first filled cell), not garbled text or a link in a note (SUB-E02, SUB-V10).
+    and category in ('content', 'value', 'consistency')
+    and coalesce(column_code, '') <> 'note'
 group by all

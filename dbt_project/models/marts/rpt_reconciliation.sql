@@ -305,9 +305,33 @@ headline as (
         from {{ ref('stg_extraction__kpi_targets') }}
     ) as roadmap
         on roadmap.document_id = targets.document_id and roadmap.indicator_no = targets.target_no
-    left join {{ ref('stg_extraction__plan_tables') }} as kpi_table
-        on kpi_table.document_id = targets.document_id and kpi_table.appendix = 'KPI'
+    left join (
+        select document_id, string_agg(source_locator, '; ' order by source_locator) as source_locator
+        from {{ ref('stg_extraction__plan_tables') }}
+        where appendix = 'KPI'
+        group by all
+    ) as kpi_table
+        on kpi_table.document_id = targets.document_id
     group by targets.document_id
+),
+
+-- How much a failure matters to someone using the figures: money that does not add up, or amounts in
+-- words that differ from the digits, change which amount is right ('error'); a count, a period label
+-- or the numbering that disagree change no amount ('warning'). No check stops the publish: these are
+-- the document's own inconsistencies, shown, never corrected. A new check group has no severity until
+-- it is listed here (the not_null test says so).
+severities as (
+    select * from (values
+        ('appendix_total', 'error', 'lỗi'),
+        ('unit_total', 'error', 'lỗi'),
+        ('row_total', 'error', 'lỗi'),
+        ('part_iv', 'error', 'lỗi'),
+        ('words_vs_digits', 'error', 'lỗi'),
+        ('content_count', 'warning', 'cảnh báo'),
+        ('period_label', 'warning', 'cảnh báo'),
+        ('numbering', 'warning', 'cảnh báo'),
+        ('target_count', 'warning', 'cảnh báo')
+    ) as t(check_group, severity, severity_vi)
 ),
 
 checks as (
@@ -325,13 +349,13 @@ checks as (
 
 select
     check_id,
-    check_group,
+    checks.check_group,
     description,
     case
-        when check_group = 'content_count' then 'nội dung'
-        when check_group = 'period_label' then 'năm'
-        when check_group = 'numbering' then 'nhiệm vụ'
-        when check_group = 'target_count' then 'chỉ tiêu'
+        when checks.check_group = 'content_count' then 'nội dung'
+        when checks.check_group = 'period_label' then 'năm'
+        when checks.check_group = 'numbering' then 'nhiệm vụ'
+        when checks.check_group = 'target_count' then 'chỉ tiêu'
         else 'triệu đồng'
     end as value_unit,
     {{ money('stated_value') }} as stated_value,
@@ -342,21 +366,12 @@ select
             then 'pass'
         else 'fail'
     end as status,
-    -- How much a failure matters to someone using the figures: money that does not add up, or
-    -- amounts in words that differ from the digits, change which amount is right ('error'); a
-    -- count, a period label or the numbering that disagree change no amount ('warning'). No check
-    -- stops the publish: these are the document's own inconsistencies, shown, never corrected.
-    case
-        when check_group in ('content_count', 'period_label', 'numbering', 'target_count') then 'warning'
-        else 'error'
-    end as severity,
-    case
-        when check_group in ('content_count', 'period_label', 'numbering', 'target_count') then 'cảnh báo'
-        else 'lỗi'
-    end as severity_vi,
+    severities.severity,
+    severities.severity_vi,
     stated_text,
     computed_text,
     stated_locator,
     computed_locator,
-    document_id
+    checks.document_id
 from checks
+left join severities on severities.check_group = checks.check_group

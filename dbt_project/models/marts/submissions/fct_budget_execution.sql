@@ -22,8 +22,11 @@ current_rows as (
         lag(report_quarter) over w as previous_quarter
     from rows
     where is_current
+    -- A real report's quarter is never derived from a sample's cumulative figure (nor a sample's from
+    -- a real one): the two are kept apart, as SUB-X01 keeps them.
     window w as (
-        partition by agency_code, appendix, item_no, funding_source_code, report_year order by report_quarter
+        partition by agency_code, appendix, item_no, funding_source_code, report_year, is_sample
+        order by report_quarter
     )
 )
 
