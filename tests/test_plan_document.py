@@ -284,7 +284,11 @@ def test_an_unreadable_kpi_target_is_kept_as_printed_and_reported():
     assert statuses["2025"] == (None, "unreadable", "khoảng một nửa")
     assert statuses["2026"] == (Decimal("60"), "stated", "60%")
     assert statuses["2027"] == (None, "not_set", "-")
-    assert [(i.code, i.source_locator) for i in result.issues] == [("target_unreadable", "r1c3")]
+    # A document of this table alone has no Part III.IV to compare it with: said too.
+    assert [(i.code, i.source_locator) for i in result.issues] == [
+        ("target_unreadable", "r1c3"),
+        ("headline_targets_not_found", "t1"),
+    ]
 
 
 def test_an_appendix_without_its_unit_line_is_reported_and_million_vnd_assumed(
@@ -303,3 +307,16 @@ def test_an_appendix_without_its_unit_line_is_reported_and_million_vnd_assumed(
     assert total(without_unit, "appendix_I.total.state_budget").amount_mvnd == Decimal("5861734")
     # Appendix II keeps its own "Đvt: triệu đồng" (line 1087), and the shipped text states both.
     assert [i for i in result.issues if i.code == "unit_not_stated"] == []
+
+
+def test_a_roadmap_without_the_part_iii_iv_targets_is_said(resolution_txt: Path, tmp_path: Path) -> None:
+    """Without Part III.IV's numbered targets KPI.HEADLINE_VS_ROADMAP has no row: said at the roadmap
+    table instead (here the heading of III.IV, line 162, is reworded beyond recognition)."""
+    printed = "IV. CHỈ TIÊU CỤ THỂ THỰC HIỆN ĐỘT PHÁ"
+    copy = edited_copy(resolution_txt, tmp_path, {162: (printed, "Các chỉ tiêu cụ thể thực hiện đột phá")})
+    result = extract_document(read_document(copy), "resolution")
+    assert result.headline_targets == []
+    (issue,) = [i for i in result.issues if i.code == "headline_targets_not_found"]
+    assert (issue.severity, issue.source_locator) == ("warning", "lines 178-247")
+    shipped = extract_document(read_document(resolution_txt), "resolution")
+    assert not [i for i in shipped.issues if i.code == "headline_targets_not_found"]

@@ -67,6 +67,21 @@ def extract_document(model: DocumentModel, document_id: str) -> ExtractionResult
     result.stated_totals.extend(extract_part_iv_amounts(paragraphs, document_id, result.issues))
     result.content_counts = extract_content_counts(paragraphs, result.plan_groups, document_id)
     result.headline_targets = extract_headline_targets(paragraphs, document_id)
+    roadmap = next((t for t in result.plan_tables if t.table_kind == "kpi_roadmap"), None)
+    if roadmap is not None and not result.headline_targets:
+        # Without them KPI.HEADLINE_VS_ROADMAP has nothing to compare and its row would simply be
+        # absent: said here instead (a heading the reader did not recognise, Word's own numbering).
+        result.issues.append(
+            ExtractionIssue(
+                document_id,
+                "warning",
+                "headline_targets_not_found",
+                "Không tìm thấy các chỉ tiêu cụ thể đánh số của Phần III.IV nên không đối chiếu được với "
+                "bảng lộ trình các chỉ tiêu (Part III.IV's numbered targets not found: not compared with "
+                "the KPI roadmap)",
+                roadmap.source_locator,
+            )
+        )
     for table in result.plan_tables:
         if table.unit_text is None and table.table_kind != "kpi_roadmap":
             result.issues.append(
