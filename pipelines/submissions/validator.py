@@ -660,7 +660,11 @@ class _Checker:
         for position in range(width):
             if position in read:
                 continue
-            filled = [n for n, cells in below if position < len(cells) and cell_text(cells[position])]
+            filled = [
+                (n, cells[position])
+                for n, cells in below
+                if position < len(cells) and cell_text(cells[position])
+            ]
             if not filled:
                 continue  # an empty column the department added (or copied): nothing is lost
             if position in repeated:
@@ -679,15 +683,14 @@ class _Checker:
             title = cell_text(labels[position]) if position < len(labels) else ""
             named = f"cột '{written or title}'" if written or title else "cột không có tiêu đề"
             # At the column's first filled cell, as typed: what would be lost is in plain sight.
-            first = filled[0]
-            cells = next(cells for n, cells in below if n == first)
+            first_row, first_value = filled[0]
             self.add(
                 "SUB-T05",
                 sheet.name,
-                first,
+                first_row,
                 None,
                 position + 1,
-                cells[position],
+                first_value,
                 f"{named} không thuộc biểu mẫu: {len(filled)} ô có số liệu trong cột này không được nạp",
             )
 
@@ -1217,10 +1220,6 @@ def check_cumulative(
     result.cumulative_rows = []
 
 
-def period_start(period: Period) -> date:
-    return period.start
-
-
 def received_day(received_at: datetime | date) -> date:
     """The day in Vietnam a file was received (a naive time is taken as Vietnam time, as typed)."""
     if isinstance(received_at, datetime):
@@ -1246,7 +1245,7 @@ def check_period_started(result: ValidationResult, received_at: datetime | date)
     if period is None:
         return  # no period to check: already fatal (SUB-H03/H04) or an unreadable file
     received = received_day(received_at)
-    start = period_start(period)
+    start = period.start
     if received >= start:
         return
     row_no, column_no = result.period_cell or (None, None)
