@@ -22,8 +22,8 @@ from pipelines.submissions.validator import (
     cell_text,
     validate_file,
 )
+from tests.corpus_rules import CORPUS, SINGLE_FILE_RULES
 
-CORPUS = Path(__file__).parent / "submissions_corpus"
 # Findings whose value is not a cell's text by design: a formula's cell shows its cached result or
 # says it is a formula (SUB-V03); the Excel error value is read from the sheet XML (SUB-V13).
 NOT_A_TYPED_CELL = {"SUB-V03", "SUB-V13"}
@@ -95,9 +95,6 @@ def test_a_second_row_of_a_task_shows_its_own_cell_and_says_the_key_in_words(tmp
     assert (finding.rule_id, finding.value) == ("SUB-C05", "39.")
     assert finding.expected == "chỉ một dòng cho Phụ lục I, STT 39 (đã có ở dòng 3)"
     _assert_values_as_typed(result, path)
-
-
-SINGLE_FILE_RULES = sorted(set(RULES) - {"SUB-A01", "SUB-X01", "SUB-F04"})
 
 
 @pytest.mark.parametrize("rule_id", SINGLE_FILE_RULES)

@@ -17,6 +17,8 @@ import pytest
 from pipelines.submissions.ingest import ingest_submissions
 from pipelines.submissions.reference import default_reference_data
 from pipelines.submissions.report import NO_FINDINGS_EN, NO_FINDINGS_VI
+from pipelines.submissions.rules import RULES
+from tests.sample_marks import retyped_as_real
 
 SAMPLES = Path(__file__).resolve().parents[1] / "raw" / "submissions"
 CORPUS = Path(__file__).parent / "submissions_corpus"
@@ -604,21 +606,11 @@ def test_an_empty_inbox_without_a_manifest_warns_of_nothing(tmp_path: Path) -> N
     assert summary.warnings == [] and summary.text().startswith("0 tệp (no files); ")
 
 
-def _without_sample_mark(source: Path, target: Path) -> None:
-    """A copy of a shipped sample whose info sheet was retyped to say it is no sample."""
-    workbook = openpyxl.load_workbook(source)
-    sheet = workbook["ThongTin"]
-    cell = next(row[2] for row in sheet.iter_rows() if row[1].value == "is_sample")
-    assert cell.value == "CÓ"
-    cell.value = "KHÔNG"
-    workbook.save(target)
-
-
 def test_a_sample_whose_info_sheet_lost_its_mark_is_still_carried_as_a_sample(tmp_path: Path) -> None:
     """The manifest marks it as a sample: the figures stay marked in every table, the operator is told."""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    _without_sample_mark(SAMPLES / "SYT_2026-Q1.xlsx", inbox / "SYT_2026-Q1.xlsx")
+    retyped_as_real(SAMPLES / "SYT_2026-Q1.xlsx", inbox / "SYT_2026-Q1.xlsx")
     shutil.copy(SAMPLES / "STC_2026-Q1.xlsx", inbox)
     (inbox / "manifest.csv").write_text(
         "file_name,received_at,is_sample\nSYT_2026-Q1.xlsx,2026-04-08,true\nSTC_2026-Q1.xlsx,2026-04-09,true\n",
@@ -667,7 +659,7 @@ def _sub_x01_pair(inbox: Path, real: tuple[str, ...]) -> None:
     inbox.mkdir()
     for name in ("SYT_2026-Q1.xlsx", "SYT_2026-Q2.xlsx"):
         if name in real:
-            _without_sample_mark(CORPUS / "SUB-X01" / name, inbox / name)
+            retyped_as_real(CORPUS / "SUB-X01" / name, inbox / name)
         else:
             shutil.copy(CORPUS / "SUB-X01" / name, inbox / name)
     rows = ["file_name,received_at,is_sample"] + [
@@ -697,3 +689,65 @@ def test_real_reports_are_still_held_to_the_departments_own_earlier_figures(tmp_
     (finding,) = _table(tmp_path / "raw", "submission_findings")
     assert (finding["file_name"], finding["rule_id"]) == ("SYT_2026-Q2.xlsx", "SUB-X01")
     assert "SYT_2026-Q1.xlsx" in finding["expected"]
+
+
+def _real_and_sample(inbox: Path, real_first: bool) -> None:
+    """SYT's Q1 twice: its own report (the shipped sample retyped: is_sample = KHÔNG, no manifest mark)
+    and the shipped sample under another name, received in the order asked."""
+    inbox.mkdir()
+    retyped_as_real(SAMPLES / "SYT_2026-Q1.xlsx", inbox / "SYT_2026-Q1.xlsx")
+    shutil.copy(SAMPLES / "SYT_2026-Q1.xlsx", inbox / "SYT_2026-Q1_mau.xlsx")
+    days = ("2026-04-08", "2026-04-09") if real_first else ("2026-04-09", "2026-04-08")
+    (inbox / "manifest.csv").write_text(
+        "file_name,received_at,is_sample\n"
+        f"SYT_2026-Q1.xlsx,{days[0]},\nSYT_2026-Q1_mau.xlsx,{days[1]},true\n",
+        encoding="utf-8",
+    )
+
+
+def test_a_sample_received_after_the_departments_own_report_never_replaces_it(tmp_path: Path) -> None:
+    """Versions are numbered per department and quarter: loaded, the later sample would have been the
+    version in force, its made-up figures in every mart in place of what the department reported."""
+    _real_and_sample(tmp_path / "inbox", real_first=True)
+    ingest_submissions(tmp_path / "inbox", tmp_path / "raw", tmp_path / "archive", default_reference_data())
+    files = {r["file_name"]: r for r in _table(tmp_path / "raw", "submission_files")}
+    assert {n: (r["status"], r["is_sample"], r["is_current"]) for n, r in files.items()} == {
+        "SYT_2026-Q1.xlsx": ("accepted", False, True),
+        "SYT_2026-Q1_mau.xlsx": ("rejected", True, False),
+    }
+    (finding,) = _table(tmp_path / "raw", "submission_findings")
+    assert (finding["file_name"], finding["rule_id"], finding["severity"]) == (
+        "SYT_2026-Q1_mau.xlsx",
+        "SUB-X04",
+        "fatal",
+    )
+    # At the sample mark on the info sheet, naming the report that stays in force.
+    assert (finding["sheet"], finding["column_code"], finding["value_provided"]) == (
+        "ThongTin",
+        "is_sample",
+        "CÓ",
+    )
+    assert finding["cell_ref"] and "SYT_2026-Q1.xlsx" in finding["expected"]
+    budget = _table(tmp_path / "raw", "submission_budget_rows")
+    assert {r["file_name"] for r in budget if r["is_current"]} == {"SYT_2026-Q1.xlsx"}
+    # The rejected sample is kept in the archive, as every file received is.
+    kept = (tmp_path / "archive" / files["SYT_2026-Q1_mau.xlsx"]["archive_path"]).read_bytes()
+    assert kept == (tmp_path / "inbox" / "SYT_2026-Q1_mau.xlsx").read_bytes()
+    # The department's error report says it in Vietnamese only.
+    report = openpyxl.load_workbook(tmp_path / "archive" / files["SYT_2026-Q1_mau.xlsx"]["error_report_xlsx"])
+    cells = [
+        str(c) for sheet in report.worksheets for row in sheet.iter_rows(values_only=True) for c in row if c
+    ]
+    assert any(RULES["SUB-X04"].message_vi in c for c in cells)
+    assert not any(RULES["SUB-X04"].message_en in c for c in cells)
+
+
+def test_a_departments_own_report_received_after_a_sample_replaces_it(tmp_path: Path) -> None:
+    _real_and_sample(tmp_path / "inbox", real_first=False)
+    ingest_submissions(tmp_path / "inbox", tmp_path / "raw", tmp_path / "archive", default_reference_data())
+    files = {r["file_name"]: r for r in _table(tmp_path / "raw", "submission_files")}
+    assert {n: (r["status"], r["version"], r["is_current"]) for n, r in files.items()} == {
+        "SYT_2026-Q1_mau.xlsx": ("accepted", 1, False),
+        "SYT_2026-Q1.xlsx": ("accepted", 2, True),
+    }
+    assert _table(tmp_path / "raw", "submission_findings") == []

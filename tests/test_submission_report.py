@@ -20,8 +20,8 @@ from pipelines.submissions.report import (
 )
 from pipelines.submissions.rules import RULES
 from pipelines.submissions.validator import ValidationResult, validate_file
+from tests.corpus_rules import CORPUS, SINGLE_FILE_RULES
 
-CORPUS = Path(__file__).parent / "submissions_corpus"
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "submissions.md"
 # What an analyst's script read before the department review: kept, in this order.
 CSV_COLUMNS_BEFORE = (
@@ -36,6 +36,7 @@ CSV_COLUMNS_BEFORE = (
     "message_vi",
     "message_en",
 )
+
 ALL_CODES = {c.code for columns in layout.SHEET_COLUMNS.values() for c in columns} | {
     key for key, _ in layout.INFO_FIELDS
 }
@@ -81,9 +82,6 @@ def test_excel_names_the_column_as_the_template_prints_it_with_the_cell() -> Non
 def test_excel_labels_and_severities(rule_id: str, label: str, severity: str) -> None:
     _, (row,) = _xlsx(_corpus_result(rule_id))
     assert (row["Cột"], row["Mức độ"]) == (label, severity)
-
-
-SINGLE_FILE_RULES = sorted(set(RULES) - {"SUB-A01", "SUB-X01", "SUB-F04"})
 
 
 @pytest.mark.parametrize("rule_id", SINGLE_FILE_RULES)

@@ -1,4 +1,5 @@
-"""Earlier cumulative disbursement figures, for ``nq57 validate`` (read-only, from the raw tables).
+"""What the warehouse already holds, for ``nq57 validate`` (read-only, from the raw tables): earlier
+cumulative disbursement figures (SUB-X01) and the departments' own reports (SUB-X04).
 
 Ingestion builds the history itself, file by file in received order (``CumulativeHistory``);
 ``nq57 validate`` loads nothing, so it reads what the last ingestion wrote, if anything.
@@ -43,4 +44,20 @@ def history_from_raw_tables(raw_dir: Path | None = None) -> CumulativeHistory:
         period = parse_period(period_code or "")
         if agency and period:
             history.set_figures(agency, period, by_key, is_sample=sample)
+    _add_real_reports(history, path.with_name("submission_files.parquet"))
     return history
+
+
+def _add_real_reports(history: CumulativeHistory, path: Path) -> None:
+    """The departments' own reports loaded per period (SUB-X04), whether or not they have budget rows."""
+    if not path.exists():
+        return
+    import pyarrow.parquet as pq
+
+    columns = ["agency_code", "period", "file_name", "status", "is_sample", "received_at"]
+    rows = sorted(pq.read_table(path, columns=columns).to_pylist(), key=lambda r: r["received_at"])
+    for row in rows:  # oldest first: the latest loaded report is the one named
+        period = parse_period(row["period"] or "")
+        loaded = row["status"] in ("accepted", "flagged")
+        if loaded and row["is_sample"] is False and row["agency_code"] and period:
+            history.set_real_report(row["agency_code"], period, row["file_name"])

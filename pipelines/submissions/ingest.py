@@ -65,6 +65,7 @@ from pipelines.submissions.validator import (
     ValidationResult,
     check_cumulative,
     check_period_started,
+    check_sample_after_real_report,
     make_finding,
     validate_bytes,
 )
@@ -373,9 +374,11 @@ def _safe_checks_on_arrival(
     result: ValidationResult, history: CumulativeHistory, received: datetime, is_sample: bool
 ) -> ValidationResult:
     """The checks that depend on more than the file (never cached with it): the department's earlier
-    figures (SUB-X01) and the day the file was received (SUB-H08)."""
+    figures (SUB-X01), its own report already loaded when a sample comes (SUB-X04) and the day the
+    file was received (SUB-H08)."""
     try:
         check_cumulative(result, history, is_sample)
+        check_sample_after_real_report(result, history, is_sample)
         check_period_started(result, received)
         return result
     except Exception as error:

@@ -412,6 +412,17 @@ _RULES = (
         "Dự toán được giao lớn hơn kinh phí Đề án dự kiến cho nhiệm vụ trong năm này.",
         "Allocated above the plan for this task and year (plan split by the year split rule).",
     ),
+    Rule(
+        "SUB-X04",
+        FATAL,
+        "consistency",
+        "Tệp được đánh dấu là dữ liệu mẫu, nhưng đơn vị đã có báo cáo chính thức cho kỳ này. Dữ liệu mẫu "
+        "không thay thế số liệu đơn vị đã báo cáo nên tệp không được nạp. Nếu đây là báo cáo thật, ghi "
+        "KHÔNG ở ô 'Dữ liệu mẫu?' trang ThongTin rồi gửi lại.",
+        "A sample received after the department's own report for the same quarter: loaded, it would "
+        "become the version in force and replace the reported figures. A real report received after a "
+        "sample replaces it, as intended.",
+    ),
 )
 
 RULES: dict[str, Rule] = {rule.rule_id: rule for rule in _RULES}

@@ -151,6 +151,7 @@ class ValidationResult:
     period_from_name: Period | None = None
     period_cell: tuple[int, int] | None = None  # (row, column) of the period on the info sheet
     is_sample: bool | None = None
+    sample_cell: tuple[int, int] | None = None  # (row, column) of the sample mark on the info sheet
     findings: list[Finding] = field(default_factory=list)
     budget_rows: list[BudgetRow] = field(default_factory=list)
     progress_rows: list[ProgressRow] = field(default_factory=list)
@@ -200,6 +201,10 @@ class DisbursementHistory(Protocol):
         """(amount, period code, file name) of the latest earlier quarter with a figure, or None."""
         ...
 
+    def real_report(self, agency_code: str, period: Period) -> str | None:
+        """The file name of a department's own report (not a sample) loaded for this period, or None."""
+        ...
+
 
 _FiguresByKey = dict[tuple[str, str, str], tuple[Decimal, str]]
 
@@ -209,6 +214,7 @@ class CumulativeHistory:
 
     def __init__(self) -> None:
         self._by_period: dict[tuple[str, Period, bool], _FiguresByKey] = {}
+        self._real_reports: dict[tuple[str, Period], str] = {}
 
     def record(self, result: ValidationResult, is_sample: bool | None = None) -> None:
         """A loaded file replaces everything its agency reported before for that period.
@@ -229,11 +235,19 @@ class CumulativeHistory:
                 key = (row.appendix, row.item_no, row.funding_source_code)
                 figures[key] = (row.disbursed_cumulative_mvnd, result.file_name)
         self._by_period[(result.agency_code, result.period, sample)] = figures
+        if not sample:
+            self._real_reports[(result.agency_code, result.period)] = result.file_name
 
     def set_figures(
         self, agency_code: str, period: Period, figures: _FiguresByKey, is_sample: bool = False
     ) -> None:
         self._by_period[(agency_code, period, is_sample)] = figures
+
+    def set_real_report(self, agency_code: str, period: Period, file_name: str) -> None:
+        self._real_reports[(agency_code, period)] = file_name
+
+    def real_report(self, agency_code: str, period: Period) -> str | None:
+        return self._real_reports.get((agency_code, period))
 
     def previous_cumulative(
         self,
@@ -507,8 +521,9 @@ class _Checker:
                 f"{from_name.period.code} (theo tên tệp)",
             )
 
-        sample, _, _ = info.get(layout.INFO_IS_SAMPLE, (None, None, None))
+        sample, row_no, col = info.get(layout.INFO_IS_SAMPLE, (None, None, None))
         result.is_sample = layout.is_true(cell_text(sample)) if sheet is not None else None
+        result.sample_cell = (row_no, col) if row_no and col else None
         for key, (value, row_no, col) in info.items():
             self.check_text(info_name, row_no, key, col, value)
 
@@ -1187,6 +1202,7 @@ def validate_raw(
         checker.add("SUB-C01", expected="ít nhất một dòng có số liệu ở KinhPhi, TienDo hoặc ChiTieu")
     if history is not None:
         check_cumulative(result, history)
+        check_sample_after_real_report(result, history)
     return result
 
 
@@ -1218,6 +1234,35 @@ def check_cumulative(
             )
             row.has_fatal = True
     result.cumulative_rows = []
+
+
+def check_sample_after_real_report(
+    result: ValidationResult, history: DisbursementHistory, is_sample: bool | None = None
+) -> None:
+    """SUB-X04: a sample for a department and quarter whose own report is already loaded.
+
+    Versions are numbered per department and quarter in received order, the latest in force: loaded,
+    the sample would replace the department's figures in every mart. A real report received after a
+    sample replaces it, as intended (samples are stand-ins until departments report)."""
+    sample = bool(result.is_sample if is_sample is None else is_sample)
+    if not sample or result.agency_code is None or result.period is None:
+        return
+    real = history.real_report(result.agency_code, result.period)
+    if real is None:
+        return
+    row_no, column_no = result.sample_cell or (None, None)
+    result.findings.append(
+        make_finding(
+            "SUB-X04",
+            layout.SHEET_INFO,
+            row_no,
+            layout.INFO_IS_SAMPLE,
+            column_no,
+            # The info sheet's mark, or the inbox manifest's when the sheet says otherwise.
+            "CÓ" if result.is_sample else "KHÔNG (manifest.csv ghi là tệp mẫu)",
+            f"không phải tệp mẫu: đã có báo cáo của đơn vị cho {result.period.code} (tệp {real})",
+        )
+    )
 
 
 def received_day(received_at: datetime | date) -> date:
