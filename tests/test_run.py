@@ -384,3 +384,33 @@ def test_a_listed_document_whose_bytes_are_not_the_manifests_is_read_but_not_loa
     assert (
         next(d for d in extract_folder(docs).documents if d.file_name == plan.name).extraction_status == "ok"
     )
+
+
+def test_a_later_plan_cut_short_is_never_in_force_over_the_whole_one(project_root, tmp_path):
+    """Operator review (session 14): an interrupted download of an amended plan, listed with its own
+    sha256 and a later date, was in force: 39 tasks instead of 85, every department's report on the
+    others rejected, the refresh "thành công". A plan lacking a part the other holds is set aside."""
+    docs = _listed_folder(project_root, tmp_path)
+    text = (docs / RESOLUTION).read_text(encoding="utf-8")
+    # Cut inside Appendix I, before task 40's row (line 729): tasks 1-39, no total row, no Appendix 2.
+    cut = text[: text.index("\n\t40\n", text.index("Phụ lục I\n"))]
+    (docs / "NQ sua doi 2025-10.txt").write_text(cut, encoding="utf-8")
+    _list(docs, "NQ sua doi 2025-10.txt", document_date="2025-10")
+    run = extract_folder(docs)
+    assert run.plan_document == RESOLUTION
+    status = {d.file_name: (d.extraction_status, d.extraction_error) for d in run.documents}
+    assert status[RESOLUTION] == ("ok", None)
+    state, reason = status["NQ sua doi 2025-10.txt"]
+    assert state == "superseded"
+    assert (
+        "(39 nhiệm vụ) vì tệp thiếu bảng Phụ lục 2, dòng tổng cộng Phụ lục I, dòng tổng cộng Phụ lục 2"
+        in reason
+    )
+    assert (
+        "có thể tệp bị cắt ngắn hoặc chép chưa xong; văn bản kế hoạch được dùng là 000_a74ee38357d31740.txt"
+        in (reason)
+    )
+    tasks = [i for r in run.results for i in r.plan_items if i.item_level == "task"]
+    assert len(tasks) == 85 and {i.document_id for i in tasks} == {"000_a74ee38357d31740"}
+    # A whole later revision is still in force (test_a_later_dated_revision_is_in_force_...): only
+    # what is missing decides, not the date.

@@ -16,6 +16,12 @@ the same tasks, totals and targets in the marts again, so when several would loa
    printed lines, and a few characters do not survive);
 3. then the file name.
 
+A plan document that lacks a part another one holds (a kind of table, Appendix I's or Appendix 2's
+total row, Part IV's amounts) is not chosen over a complete one, whatever its date: it is most likely
+a copy cut short (an interrupted download listed in the manifest), and in force it would publish a
+plan with tasks missing and reject every department's report on them. An amendment that reprints
+only part of the plan must be consolidated with the rest before it can be in force.
+
 The others are 'superseded': read (so the reason says what they hold), none of their records
 loaded, the reason naming the document in force and why it won. The choice is made on every run
 from what the folder holds now; the extraction cache keeps only what a file yields, never its
@@ -282,12 +288,56 @@ def supersede_plans(loaded: list[tuple[DocumentRecord, ExtractionResult]]) -> st
     plans = [(record, result) for record, result in loaded if result.document_kind == RESOLUTION]
     if not plans:
         return None
-    (winner, _), *others = sorted(plans, key=lambda plan: plan_precedence(plan[0]))
-    for record, result in others:
+    ordered = sorted(plans, key=lambda plan: plan_precedence(plan[0]))
+    parts = {id(record): plan_parts(result) for record, result in ordered}
+    held = set().union(*parts.values())
+    # The first in precedence that lacks nothing another holds; when each lacks something, precedence.
+    winner = next((record for record, _ in ordered if parts[id(record)] >= held), ordered[0][0])
+    for record, result in ordered:
+        if record is winner:
+            continue
+        # Ahead of the winner by date, form or name: set aside for what it lacks, and said so.
+        outranks = plan_precedence(record) < plan_precedence(winner)
         record.extraction_status = "superseded"
-        record.extraction_error = _superseded_reason(record, result, winner)
+        record.extraction_error = (
+            _incomplete_reason(record, result, winner, sorted(held - parts[id(record)]))
+            if outranks
+            else _superseded_reason(record, result, winner)
+        )
         record.record_count = 0
     return winner.file_name
+
+
+# What a plan document holds, by part: each kind of table read and each total it states. A copy cut
+# short lacks whatever came after the cut (Appendix 2 and the totals come last).
+PLAN_PARTS_VI = {
+    "table:kpi_roadmap": "bảng lộ trình các chỉ tiêu",
+    "table:task_budget": "bảng Phụ lục I",
+    "table:unit_budget": "bảng Phụ lục 2",
+    "total:appendix_I": "dòng tổng cộng Phụ lục I",
+    "total:appendix_II": "dòng tổng cộng Phụ lục 2",
+    "total:part_IV": "các số tổng kinh phí Phần IV",
+}
+
+
+def plan_parts(result: ExtractionResult) -> set[str]:
+    tables = {f"table:{table.table_kind}" for table in result.plan_tables}
+    totals = {f"total:{total.scope.split('.')[0]}" for total in result.stated_totals}
+    return tables | totals
+
+
+def _incomplete_reason(
+    record: DocumentRecord, result: ExtractionResult, winner: DocumentRecord, lacking: list[str]
+) -> str:
+    tasks = sum(1 for item in result.plan_items if item.item_level == "task")
+    parts_vi = ", ".join(PLAN_PARTS_VI.get(part, part) for part in lacking)
+    return (
+        f"{record.file_name}: không nạp {record.record_count} bản ghi đọc được ({tasks} nhiệm vụ) vì tệp "
+        f"thiếu {parts_vi} mà {winner.file_name} có: có thể tệp bị cắt ngắn hoặc chép chưa xong; văn bản "
+        f"kế hoạch được dùng là {winner.file_name}. Hãy chép lại tệp đủ; nếu văn bản mới chỉ in lại một "
+        f"phần của kế hoạch, cần bản hợp nhất đủ các phần (lacks {', '.join(lacking)} that "
+        f"{winner.file_name} holds: probably cut short; not in force)"
+    )
 
 
 def _superseded_reason(record: DocumentRecord, result: ExtractionResult, winner: DocumentRecord) -> str:
