@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import csv
+import shutil
 from decimal import Decimal
+from pathlib import Path
 
-from pipelines.submissions.reference import default_reference_data, plan_years, split_amount_by_year
+from pipelines.submissions.reference import (
+    default_reference_data,
+    load_reference_data,
+    plan_years,
+    split_amount_by_year,
+)
+
+DOCUMENTS = Path(__file__).resolve().parents[1] / "raw" / "documents"
 
 
 def test_year_split_whole_amount_remainder_to_earliest_years() -> None:
@@ -44,3 +54,31 @@ def test_reference_data_from_document_and_seeds() -> None:
     assert {"PII_SCORE", "DTI_RANK"} <= set(reference.indicators)
     assert reference.funding_source_code("NSNN - Ngân sách nhà nước") == "NSNN"
     assert reference.funding_source_code("ngân sách nhà nước") == "NSNN"
+
+
+def _with_revision(tmp_path: Path, text: str, date: str) -> Path:
+    """The shipped documents and manifest, plus a plan ``text`` listed as "NQ sua doi.txt" dated ``date``."""
+    docs = tmp_path / "documents"
+    shutil.copytree(DOCUMENTS, docs)
+    (docs / "NQ sua doi.txt").write_text(text, encoding="utf-8")
+    with (docs / "manifest.csv").open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerow(["NQ sua doi.txt", "resolution", "", "Long An", date, "", "", "", ""])
+    return docs
+
+
+def test_validate_and_template_use_the_plan_the_refresh_uses(tmp_path: Path) -> None:
+    """Operator review (session 14): with an amended plan (task 68: 258.983 → 288.983) beside the first,
+    the refresh used the amendment and `nq57 validate` the first by file name, telling a department
+    its allocation was above a plan no longer in force (SUB-X03)."""
+    text = (DOCUMENTS / "000_a74ee38357d31740.txt").read_text(encoding="utf-8")
+    assert text.count("\t258.983") == 1  # task 68's state budget (Appendix I)
+    amended = _with_revision(tmp_path / "amended", text.replace("\t258.983", "\t288.983"), "2025-09")
+    reference = load_reference_data(amended)
+    assert reference.document_id == "NQ sua doi"
+    # 288.983 over 2025-2030 by the year split rule: 48.164 in 2026 (the first plan's 258.983: 43.164).
+    assert reference.plan_for("I", "68", True, 2026) == Decimal(48164)
+    # A later copy cut short is not the plan: the refresh sets it aside, so does this.
+    cut = _with_revision(
+        tmp_path / "cut", text[: text.index("\n\t40\n", text.index("Phụ lục I\n"))], "2025-10"
+    )
+    assert load_reference_data(cut).document_id == "000_a74ee38357d31740"

@@ -89,7 +89,8 @@ class NoPlanDocumentError(Exception):
 def reference_from_raw_tables() -> ReferenceData:
     """Reference data from the plan the extraction asset just wrote, not a second extraction.
 
-    The first resolution (by document id) with Appendix I tasks, as load_reference_data picks it.
+    The raw tables hold the plan in force only (the extraction sets the others aside), as
+    load_reference_data picks it for `nq57 validate` and `nq57 template`.
     """
     items = read_parquet_records(raw_tables_dir() / "plan_items.parquet", PlanItem)
     tables = read_parquet_records(raw_tables_dir() / "plan_tables.parquet", PlanTable)

@@ -231,25 +231,25 @@ def build_reference_data(
 
 
 def load_reference_data(documents_dir: Path | None = None, seeds_dir: Path | None = None) -> ReferenceData:
-    """From the first resolution in raw/documents (by file name) and dbt_project/seeds."""
-    from pipelines.document_model import UnreadableDocumentError
-    from pipelines.extract.plan_document import NotAPlanDocumentError, extract_document
+    """From the plan document in force in raw/documents and dbt_project/seeds.
+
+    The plan is chosen as the refresh chooses it (``extract.run.extract_folder``: the manifest, the
+    document dates, a copy cut short set aside), so ``nq57 validate`` and ``nq57 template`` check a
+    file against the plan the refresh will check it against: with an amended plan beside the first,
+    they took the first by file name and told a department its allocation was above a superseded plan.
+    """
+    from pipelines.extract.plan_document import RESOLUTION
+    from pipelines.extract.run import extract_folder
     from pipelines.paths import DBT_PROJECT_DIR
     from pipelines.paths import documents_dir as default_documents_dir
-    from pipelines.readers import SUPPORTED_SUFFIXES, read_document
 
     documents_dir = documents_dir or default_documents_dir()
     seeds_dir = seeds_dir or DBT_PROJECT_DIR / "seeds"
-    for path in sorted(documents_dir.iterdir()):
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            continue
-        try:
-            result = extract_document(read_document(path), path.stem)
-        except (UnreadableDocumentError, NotAPlanDocumentError):
-            continue
-        if result.document_kind == "resolution" and any(i.appendix == "I" for i in result.plan_items):
-            return build_reference_data(result.plan_items, result.plan_tables, seeds_dir, path.stem)
-    raise FileNotFoundError(f"{documents_dir}: no plan document with Appendix I tasks")
+    run = extract_folder(documents_dir)  # no cache: reading it must not write the refresh's state
+    for result in run.results:
+        if result.document_kind == RESOLUTION and any(i.appendix == "I" for i in result.plan_items):
+            return build_reference_data(result.plan_items, result.plan_tables, seeds_dir, result.document_id)
+    raise FileNotFoundError(f"{documents_dir}: no plan document in force with Appendix I tasks")
 
 
 @functools.cache
