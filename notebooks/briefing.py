@@ -49,6 +49,7 @@ from pipelines.notebook_tables import (
     without_english_gloss,
 )
 from pipelines.publish import restored_version
+from pipelines.submissions.layout import Period
 from pipelines.warehouse_access import connect_readonly, published_path
 
 AS_OF = dt.date.fromisoformat(str(as_of)) if as_of else dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
@@ -138,7 +139,8 @@ def vn_date_text(value: object) -> object:
 # %% [markdown]
 # # Bản tin điều hành thực hiện Nghị quyết 57-NQ/TW
 # Khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số của tỉnh, giai đoạn 2025–2030.
-# Số tiền tính bằng triệu đồng (hoặc tỷ đồng khi ghi rõ), theo kiểu viết Việt Nam.
+# Số tiền tính bằng triệu đồng (hoặc tỷ đồng khi ghi rõ); dấu chấm ngăn cách hàng nghìn, dấu phẩy trước phần
+# thập phân (1.250,5).
 
 # %%
 # Which submission marts exist decides which sections appear (they may not be built yet).
@@ -161,7 +163,7 @@ submissions = (
 in_force = submissions[submissions["in_force"].astype(bool)]
 HAS_SAMPLE = bool(is_sample(in_force).any())
 AS_OF_VN = AS_OF.strftime("%d/%m/%Y")
-display(Markdown(f"**Ngày số liệu:** {AS_OF_VN} · **Kho dữ liệu:** `{WAREHOUSE.name}`"))
+display(Markdown(f"**Ngày số liệu:** {AS_OF_VN}"))
 display(
     Markdown(
         f"Số liệu báo cáo của sở, ngành: các tệp đã nhận đến hết ngày {AS_OF_VN}, mỗi kỳ lấy phiên bản "
@@ -229,65 +231,70 @@ PART_IV = {
     for scope, measure, amount in stated.itertuples(index=False)
     if scope == "part_IV" and amount is not None and not pd.isna(amount)
 }
-lines = []
-if "total" in PART_IV:
-    # The resolution's own figure first: the one a leader has read. The sum of the rows follows,
-    # with what makes the two differ, so no total in the briefing is left unexplained.
-    lines.append(
-        f"- **Tổng kinh phí theo Nghị quyết (Phần IV):** {mvnd(PART_IV['total'])} ({bvnd(PART_IV['total'])})"
-    )
-lines += [
-    f"- **Tổng kinh phí kế hoạch (cộng từ các dòng Phụ lục I và Phụ lục 2):** {mvnd(totals['total'])} "
-    f"({bvnd(totals['total'])})",
-    f"- **Ngân sách nhà nước:** {mvnd(totals['state'])} "
-    f"({vn_percent(totals['state'] / totals['total'] * 100)})",
-    f"- **Nguồn khác (ngoài ngân sách):** {mvnd(totals['other'])} "
-    f"({vn_percent(totals['other'] / totals['total'] * 100)})",
-    f"- **Phụ lục I, ngân sách nhà nước:** {mvnd(totals['a1_state'])}",
-    f"- **Phụ lục 2 (chuyển đổi số cơ quan Đảng), cộng các nội dung:** {mvnd(totals['a2_state'])}",
-]
-display(Markdown("\n".join(lines)))
+
+
+def percent_of(part: object, whole: object) -> str:
+    return vn_percent(Decimal(str(part)) * 100 / Decimal(str(whole)))
 
 
 def signed(value: Decimal) -> str:
     return ("+" if value > 0 else "") + vn_number(value)
 
 
-if {"total", "state_budget", "other_sources"} <= PART_IV.keys() and totals["total"] != PART_IV["total"]:
-    parts = [
-        f"{label} {signed(Decimal(str(rows)) - Decimal(str(PART_IV[measure])))} "
-        f"(các dòng cộng được {vn_number(Decimal(str(rows)))}, Phần IV ghi {vn_number(PART_IV[measure])})"
-        for label, measure, rows in (
-            ("ngân sách nhà nước", "state_budget", totals["state"]),
-            ("nguồn khác", "other_sources", totals["other"]),
-        )
-        if rows is not None and not pd.isna(rows)
+lines = []
+if {"total", "state_budget", "other_sources"} <= PART_IV.keys():
+    # The resolution's own figures first, with its own split: the ones a leader has read. The sums of
+    # the rows follow, with what makes the two differ, so no total in the briefing is left unexplained.
+    party = PART_IV.get("party_digital_transformation")
+    lines += [
+        f"- **Tổng kinh phí theo Nghị quyết (Phần IV):** {mvnd(PART_IV['total'])} ({bvnd(PART_IV['total'])})",
+        f"    - Ngân sách nhà nước: {mvnd(PART_IV['state_budget'])} "
+        f"({percent_of(PART_IV['state_budget'], PART_IV['total'])})"
+        + (f", trong đó chuyển đổi số trong các cơ quan Đảng {vn_number(party)}" if party else ""),
+        f"    - Nguồn khác (ngoài ngân sách): {mvnd(PART_IV['other_sources'])} "
+        f"({percent_of(PART_IV['other_sources'], PART_IV['total'])})",
     ]
+lines += [
+    f"- **Tổng kinh phí kế hoạch (cộng từ các dòng Phụ lục I và Phụ lục 2):** {mvnd(totals['total'])} "
+    f"({bvnd(totals['total'])})",
+    f"    - Ngân sách nhà nước: {mvnd(totals['state'])} ({percent_of(totals['state'], totals['total'])})",
+    f"    - Nguồn khác (ngoài ngân sách): {mvnd(totals['other'])} "
+    f"({percent_of(totals['other'], totals['total'])})",
+    f"    - Phụ lục I, ngân sách nhà nước: {mvnd(totals['a1_state'])}",
+    f"    - Phụ lục 2 (chuyển đổi số cơ quan Đảng), cộng các nội dung: {mvnd(totals['a2_state'])}",
+]
+display(Markdown("\n".join(lines)))
+
+if {"total", "state_budget", "other_sources"} <= PART_IV.keys() and totals["total"] != PART_IV["total"]:
+    parts = []
+    for label, measure, rows in (
+        ("ngân sách nhà nước", "state_budget", totals["state"]),
+        ("nguồn khác", "other_sources", totals["other"]),
+    ):
+        if rows is None or pd.isna(rows) or Decimal(str(rows)) == Decimal(str(PART_IV[measure])):
+            continue
+        part = (
+            f"{label} {signed(Decimal(str(rows)) - Decimal(str(PART_IV[measure])))} "
+            f"(các dòng cộng được {vn_number(Decimal(str(rows)))}, Phần IV ghi {vn_number(PART_IV[measure])}"
+        )
+        party = PART_IV.get("party_digital_transformation")
+        a1, a2 = Decimal(str(totals["a1_state"])), Decimal(str(totals["a2_state"]))
+        if measure == "state_budget" and party is not None and a1 + Decimal(str(party)) == PART_IV[measure]:
+            # Appendix I's state budget agrees with Part IV: the whole difference is Appendix 2's.
+            part += (
+                f"; cả phần chênh ở Phụ lục 2: các nội dung cộng được {vn_number(a2)}, "
+                f"Phần IV ghi {vn_number(party)} cho chuyển đổi số trong các cơ quan Đảng"
+            )
+        parts.append(part + ")")
     display(
         Markdown(
             "Hai số tổng khác nhau "
             f"{signed(Decimal(str(totals['total'])) - Decimal(str(PART_IV['total'])))} triệu đồng: "
             + "; ".join(parts)
-            + ". Các tỷ lệ trên tính theo số cộng từ các dòng; từng chỗ không khớp ở mục 6."
+            + ". Các bảng dưới đây (trụ cột, nhóm, lĩnh vực, năm, giải ngân) cộng từ các dòng; từng chỗ "
+            "không khớp ở mục 6."
         )
     )
-# Readers get Vietnamese labels; an unknown measure keeps its code rather than disappearing.
-MEASURE_VI = {
-    "total": "Tổng kinh phí",
-    "state_budget": "Ngân sách nhà nước",
-    "other_sources": "Nguồn khác",
-    "party_digital_transformation": "Chuyển đổi số trong các cơ quan Đảng",
-}
-stated["measure"] = in_vietnamese(stated["measure"], MEASURE_VI)
-stated["scope"] = stated["scope"].str.replace("part_IV", "Phần IV", regex=False)
-if not stated.empty:
-    display(
-        Markdown(
-            "Số tổng do tài liệu ghi (Phần IV), để đối chiếu; chênh lệch với số cộng từ các dòng được "
-            "giải thích ở mục 6:"
-        )
-    )
-    show(stated, {"scope": "Phạm vi", "measure": "Chỉ tiêu", "stated_amount_mvnd": "Số ghi (triệu đồng)"})
 
 # %%
 display(Markdown("### Theo trụ cột"))
@@ -460,7 +467,8 @@ show(year_table.reset_index().rename(columns={"sector": "Lĩnh vực"}))
 # %%
 targets = sql(
     """
-    select t.indicator_code, i.name_vi, t.year, t.target_value, t.target_text, t.unit, i.direction
+    select t.indicator_code, i.name_vi, t.year, t.target_value, t.target_text, t.comparator, t.unit,
+           i.direction
     from marts.fct_kpi_target t left join marts.dim_indicator i using (indicator_code)
     where t.year is not null order by i.indicator_no, t.year
     """
@@ -469,7 +477,7 @@ targets = sql(
 # drawn as a line across their period and shown as the period's target, never put on one year.
 period_targets = sql(
     """
-    select indicator_code, period_start, period_end, target_value
+    select indicator_code, period_start, period_end, target_value, target_text, column_label
     from marts.fct_kpi_target
     where year is null and period_start is not null and period_end is not null and target_value is not null
     order by indicator_code, period_start
@@ -516,6 +524,18 @@ def panel_title(name: object) -> str:
 
 def period_words(start: object, end: object) -> str:
     return f"giai đoạn {int(start)}–{int(end)}"
+
+
+# The document's own comparator ("≥50"): a target printed "at least" is not shown as a bare number.
+COMPARATOR_SIGN = {">=": "≥ ", "<=": "≤ ", ">": "> ", "<": "< "}
+
+
+def change_per_year(needed: Decimal, unit: object) -> str:
+    """What must change each year, with its unit: a share in % changes by percentage points, a count
+    by whole units when that is what it comes to (it printed "4,00 doanh nghiệp")."""
+    digits = next((d for d in (0, 1) if needed == round(needed, d)), 2)
+    words = "điểm phần trăm" if unit == "%" else str(unit)
+    return f"{vn_number(needed, digits)} {words}"
 
 
 kpi_rows = []
@@ -586,7 +606,11 @@ for ax, (_, ind) in zip(axes.flat, indicators.iterrows(), strict=False):
             markerfacecolor="white",
         )
     ax.set_title(panel_title(ind["name_vi"]), fontsize=8)
-    ax.set_ylabel(str(ind["unit"]), fontsize=7)
+    better_low = ind["direction"] in ("lower_is_better", "lower")
+    if better_low:
+        # A rank: 1 is best. Drawn upside down so that better is up, as on every other panel.
+        ax.invert_yaxis()
+    ax.set_ylabel(f"{ind['unit']} (thấp là tốt)" if better_low else str(ind["unit"]), fontsize=7)
     ax.yaxis.set_major_formatter(VN_TICK)
     # Whole years only: with one or two points matplotlib would tick 2025.5 (printed as "2025-5").
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -607,6 +631,9 @@ for ax, (_, ind) in zip(axes.flat, indicators.iterrows(), strict=False):
     goal = Decimal(str(target_2030.iloc[0])) if not target_2030.empty else None
     period_2030 = pt[pt["period_end"] == 2030]
     goal_cell: object = goal
+    if goal is not None:
+        sign = COMPARATOR_SIGN.get(str(t[t["year"] == 2030]["comparator"].iloc[0]), "")
+        goal_cell = f"{sign}{fmt_cell(goal)}"
     if goal is None and not period_2030.empty:
         p = period_2030.iloc[-1]
         goal_cell = f"{fmt_cell(p['target_value'])} ({period_words(p['period_start'], p['period_end'])})"
@@ -626,7 +653,6 @@ for ax, (_, ind) in zip(axes.flat, indicators.iterrows(), strict=False):
                 "không so sánh từng năm"
             )
         if not this_year.empty:
-            better_low = ind["direction"] in ("lower_is_better", "lower")
             target_now = Decimal(str(this_year.iloc[0]))
             on_track = latest_value <= target_now if better_low else latest_value >= target_now
             status = "đúng lộ trình" if on_track else "chậm so với lộ trình"
@@ -637,7 +663,7 @@ for ax, (_, ind) in zip(axes.flat, indicators.iterrows(), strict=False):
             "Số gần nhất": None if latest_value is None else f"{fmt_cell(latest_value)} ({latest_year})",
             "Số gần nhất lấy từ": source,
             "Chỉ tiêu 2030": goal_cell,
-            "Cần thay đổi mỗi năm": None if needed is None else vn_number(needed, 2),
+            "Cần thay đổi mỗi năm": None if needed is None else change_per_year(needed, ind["unit"]),
             "Tình trạng": status,
         }
     )
@@ -668,6 +694,30 @@ if n:
 else:
     plt.close(fig)
 show(pd.DataFrame(kpi_rows), empty="Chưa có chỉ tiêu nào trong kho dữ liệu.")
+# A period figure in the roadmap's first year column for a period that began before the plan (TFP:
+# "35,49 % (Giai đoạn 2021- 2025)" in the 2025 column, below the 43,35 % of 2016–2020): the document
+# does not say whether it is a target or what was expected to be achieved. Drawn as a target, said so.
+first_year = sql("select min(year) from marts.dim_year where is_first_plan_year").iloc[0, 0]
+early_periods = period_targets.iloc[0:0] if pd.isna(first_year) else period_targets
+early_periods = early_periods[early_periods["period_start"] < (0 if pd.isna(first_year) else int(first_year))]
+for _, p in early_periods.iterrows():
+    name = indicators.loc[indicators["indicator_code"] == p["indicator_code"], "name_vi"]
+    earlier = baselines[
+        (baselines["indicator_code"] == p["indicator_code"]) & baselines["period_end"].notna()
+    ]
+    label = name.iloc[0] if not name.empty else p["indicator_code"]
+    note(
+        f"{label}: cột {p['column_label']} của bảng lộ trình "
+        f"ghi “{p['target_text']}”, một số của {period_words(p['period_start'], p['period_end'])}, bắt đầu "
+        "trước Đề án"
+        + (
+            "; cột hiện trạng ghi " + ", ".join(f"“{text}”" for text in earlier["baseline_text"])
+            if not earlier.empty
+            else ""
+        )
+        + ". Văn bản không nói đây là chỉ tiêu hay số ước đạt; biểu đồ vẽ như chỉ tiêu, cần Sở Khoa học và "
+        "Công nghệ xác nhận."
+    )
 
 # %% [markdown]
 # ## 4. Giải ngân so với dự toán và kế hoạch
@@ -682,14 +732,16 @@ if SUBMISSION_MARTS["rpt_disbursement_rate"]:
     disb = sql(
         """
         with rows as (
+            -- is_sample is part of the mart's key: a department's sample rows and its own report's
+            -- stay on separate rows, never summed.
             select r.agency_code, coalesce(a.agency_name, r.agency_code) as agency_name, r.year,
-                   r.is_state_budget,
+                   r.is_state_budget, r.is_sample,
                    case when r.is_state_budget then 'Ngân sách nhà nước' else 'Nguồn khác (ngoài NSNN)' end
                        as funding,
-                   max(r.latest_period) as latest_period, sum(r.plan_mvnd) as plan_mvnd,
+                   max(r.latest_period) as latest_period, min(r.earliest_period) as earliest_period,
+                   sum(r.plan_mvnd) as plan_mvnd,
                    sum(r.allocated_mvnd) as allocated_mvnd, sum(r.disbursed_mvnd) as disbursed_mvnd,
-                   sum(r.reported_lines) as lines, sum(r.reported_lines_with_warning) as lines_warned,
-                   bool_or(r.is_sample) as is_sample
+                   sum(r.reported_lines) as lines, sum(r.reported_lines_with_warning) as lines_warned
             from marts.rpt_disbursement_rate r
             left join marts.dim_agency a using (agency_code)
             group by all
@@ -699,7 +751,7 @@ if SUBMISSION_MARTS["rpt_disbursement_rate"]:
         order by year desc,
                  max(allocated_mvnd) filter (where is_state_budget)
                      over (partition by agency_code, year) desc nulls last,
-                 agency_code, is_state_budget desc
+                 agency_code, is_state_budget desc, is_sample
         """
     )
 if disb.empty:
@@ -734,6 +786,12 @@ else:
     state = disb[disb["is_state_budget"].fillna(False).astype(bool)]
     CHART_YEAR = int((state if not state.empty else disb)["year"].max())
     chart = state[state["year"] == CHART_YEAR].reset_index(drop=True)
+    if chart["is_sample"].nunique() > 1:
+        # A department with both its own report and sample files has two bars: the sample's is named so.
+        chart["agency_name"] = [
+            f"{name} (mẫu)" if sample else name
+            for name, sample in zip(chart["agency_name"], chart["is_sample"], strict=True)
+        ]
     other_sources = not disb["is_state_budget"].fillna(False).astype(bool).all()
     display(
         Markdown(
@@ -756,7 +814,17 @@ else:
     y = range(len(chart))
     ax.barh([i + 0.2 for i in y], chart["allocated_mvnd"].astype(float), 0.4, label="Dự toán được giao")
     ax.barh([i - 0.2 for i in y], chart["disbursed_mvnd"].astype(float), 0.4, label="Đã giải ngân (lũy kế)")
-    ax.set_yticks(list(y), chart["agency_name"], fontsize=8)
+    # Departments reported up to different quarters: each bar says which (a Q1 year-to-date beside
+    # a Q2 one reads as a slower department).
+    bar_names = (
+        [
+            f"{name} ({vn_period(period)})"
+            for name, period in zip(chart["agency_name"], chart["latest_period"], strict=True)
+        ]
+        if chart["latest_period"].nunique() > 1
+        else list(chart["agency_name"])
+    )
+    ax.set_yticks(list(y), bar_names, fontsize=8)
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(VN_AXIS)
     chart_sample = bool(is_sample(chart).any())
@@ -765,7 +833,8 @@ else:
         + ("\nDỮ LIỆU MẪU, không phải báo cáo thật" if chart_sample else ""),
         color="#9c0006" if chart_sample else "black",
     )
-    ax.legend(fontsize=8, frameon=False)
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(handles[::-1], labels[::-1], fontsize=8, frameon=False)  # in the bars' order, top first
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     show_chart(
@@ -775,8 +844,21 @@ else:
         + (", dữ liệu mẫu" if chart_sample else "")
         + ". Số liệu ở bảng ngay dưới.",
     )
+    # A row whose tasks were reported up to different quarters sums those quarters' year-to-date
+    # figures: the period cell names both ends instead of the latest alone.
+    mixed = disb["earliest_period"] != disb["latest_period"]
+    if mixed.any():
+        note(
+            "Khi “Kỳ báo cáo gần nhất” ghi hai quý, các nhiệm vụ của sở, ngành đó được báo cáo đến các quý "
+            "khác nhau: số lũy kế của dòng cộng số của các quý ấy."
+        )
     show(
-        disb.assign(latest_period=lambda df: df["latest_period"].map(vn_period)),
+        disb.assign(
+            latest_period=[
+                f"{vn_period(early)} – {vn_period(late)}" if early != late else vn_period(late)
+                for early, late in zip(disb["earliest_period"], disb["latest_period"], strict=True)
+            ]
+        ),
         {
             "agency_name": "Sở, ngành",
             "year": "Năm",
@@ -785,7 +867,7 @@ else:
             "plan_mvnd": "Kế hoạch (triệu đồng)",
             "allocated_mvnd": "Dự toán (triệu đồng)",
             "disbursed_mvnd": "Đã giải ngân (triệu đồng)",
-            "rate": "Tỷ lệ giải ngân",
+            "rate": "Tỷ lệ giải ngân so với dự toán",
             "warned": "Dòng có cảnh báo",
             "is_sample": "Dữ liệu mẫu",
         },
@@ -805,7 +887,7 @@ LATEST_PROGRESS = (
     from marts.fct_task_progress
     where {KNOWN}
     qualify row_number() over (
-        partition by appendix, item_no order by year desc, quarter desc, valid_from desc
+        partition by appendix, item_no order by is_sample, year desc, quarter desc, valid_from desc
     ) = 1
     """
     if SUBMISSION_MARTS["fct_task_progress"]
@@ -813,6 +895,9 @@ LATEST_PROGRESS = (
     "null::varchar as period, null::varchar as status_code, null::decimal(5, 2) as percent_complete, "
     "null::boolean as is_sample where false"
 )
+# The year's first quarterly report (Q1) falls due on this day: before it, a task with money this year
+# and no report yet is not behind (the view's rule).
+FIRST_REPORT_DUE = Period(AS_OF.year, 1).deadline
 # One assessment of every task with the rules of marts.rpt_task_risk, over the progress reports known
 # on AS_OF (the same versions the view takes as of AS_OF; written out here so the briefing does not
 # depend on the view's as-of date). The headline, the due table and the risk table below are all cut
@@ -822,8 +907,8 @@ TASK_ASSESSMENT = sql(
     f"""
     with tasks as (
         select task_key, appendix, item_no, sequence, task_name, lead_agency_name, milestone_date,
-               coalesce(deadline_date, make_date(period_end_year, 12, 31)) as effective_deadline,
-               deadline_date is null as deadline_is_period_end
+               effective_deadline_date as effective_deadline,
+               deadline_basis = 'end_of_period' as deadline_is_period_end
         from marts.dim_task where item_level in ('task', 'item')
     ),
     latest_progress as ({LATEST_PROGRESS}),
@@ -843,7 +928,8 @@ TASK_ASSESSMENT = sql(
                    and t.effective_deadline <= {DAY} + interval 90 day
                    then 'deadline_within_90_days_not_done'
                when y.planned_mvnd > 0 and (p.year is null or p.year < {AS_OF.year})
-                   then 'money_but_no_report'
+                   and {DAY} > date '{FIRST_REPORT_DUE}'
+                   then 'money_but_no_report_this_year'
            end as risk_reason
     from tasks t
     left join latest_progress p on p.appendix = t.appendix and p.item_no = t.item_no
@@ -897,6 +983,26 @@ if SUBMISSION_MARTS["fct_task_progress"]:
     )
 else:
     checked = "; chưa đối chiếu báo cáo tiến độ)."
+# Counts a leader repeats: when a sample's "done" is what keeps a task off the list, the banner says so
+# and gives the count by the plan alone (briefing review, session 14: "8 overdue" rested on two samples).
+sample_done = reported_done[is_sample(reported_done)]
+if is_sample(due).any() or not sample_done.empty:
+    overdue_by_plan = int((due["tinh_trang"] == "Quá hạn").sum()) + int(
+        (pd.to_datetime(sample_done["effective_deadline"]) < pd.Timestamp(AS_OF)).sum()
+    )
+    note(
+        "Có dữ liệu mẫu: "
+        + (
+            f"{vn_number(len(sample_done))} nhiệm vụ (STT {', '.join(sample_done['stt'])}) không có trong "
+            f"bảng dưới chỉ vì dữ liệu mẫu ghi là đã hoàn thành; chỉ theo hạn trong kế hoạch, "
+            f"{vn_number(overdue_by_plan)} nhiệm vụ đã quá hạn. "
+            if not sample_done.empty
+            else ""
+        )
+        + "Các dòng ghi “có” ở cột “Dữ liệu mẫu” lấy kỳ báo cáo và % hoàn thành từ tệp mẫu, không phải "
+        "báo cáo thật.",
+        "banner",
+    )
 display(
     Markdown(
         f"Tính đến {AS_OF_VN}: **{int((due['tinh_trang'] == 'Quá hạn').sum())}** "
@@ -928,7 +1034,9 @@ show(
 RISK_VI = {
     "deadline_passed_not_done": "Quá hạn, chưa báo cáo hoàn thành",
     "deadline_within_90_days_not_done": "Đến hạn trong 90 ngày, chưa hoàn thành",
-    "money_but_no_report": "Có kinh phí năm nay nhưng chưa báo cáo",
+    "money_but_no_report_this_year": (
+        "Có kinh phí năm nay, chưa báo cáo tiến độ năm nay (quá hạn báo cáo quý 1)"
+    ),
 }
 if SUBMISSION_MARTS["fct_task_progress"]:
     display(Markdown("### Nhiệm vụ có rủi ro khác (theo báo cáo tiến độ của sở, ngành)"))
@@ -1050,7 +1158,7 @@ if SUBMISSION_MARTS["rpt_submission_status"] and SUBMISSION_MARTS["dim_submissio
         )
         if status_df.loc[status_df["agency_code"].isin(flagged), "is_sample"].any():
             note(
-                f"Ô có chữ “{SAMPLE_WORDS}”: tình trạng nộp dựa trên tệp mẫu (sample data), "
+                f"Ô có chữ “{SAMPLE_WORDS}”: tình trạng nộp dựa trên tệp mẫu, "
                 "không phải báo cáo thật của sở, ngành.",
                 "banner",
             )
@@ -1183,7 +1291,19 @@ published = (
 )
 if published is not None and not published.empty and published["at"].iloc[0] is not None:
     # The connection reads times in Vietnam's zone (warehouse_access): shown as people write them.
-    display(Markdown(f"Kho dữ liệu công bố lúc {published['at'].iloc[0].strftime('%H:%M ngày %d/%m/%Y')}."))
+    at = published["at"].iloc[0]
+    display(
+        Markdown(
+            f"Kho dữ liệu công bố lúc {at.strftime('%H:%M ngày %d/%m/%Y')}."
+            # A briefing for an earlier day, made from a later publish: said, so the dates do not
+            # read as a contradiction (briefing review, session 14).
+            + (
+                f" Bản tin lập cho ngày {AS_OF_VN} từ bản công bố này: chỉ tính các tệp nhận đến hết ngày đó."
+                if at.date() > AS_OF
+                else ""
+            )
+        )
+    )
 if RESTORED is not None:
     display(
         Markdown(

@@ -148,4 +148,33 @@ def show(df: pd.DataFrame, columns: dict[str, str] | None = None, empty: str = "
     if df.empty:
         display(Markdown(f"*{empty}*"))
         return
-    display(HTML(formatted(df, columns).to_html(index=False, escape=True, classes="nq57")))
+    shown = df[[c for c in columns if c in df.columns]] if columns is not None else df
+    html = formatted(df, columns).to_html(index=False, escape=True, classes="nq57")
+    display(HTML(with_numbers_aligned(html, numeric_positions(shown))))
+
+
+def numeric_positions(df: pd.DataFrame) -> set[int]:
+    """The positions of the columns holding figures (numbers, Decimals; NULLs aside)."""
+    positions = set()
+    for position, column in enumerate(df.columns):
+        values = df[column].dropna()
+        if not values.empty and all(
+            isinstance(v, (int, float, Decimal, np.number)) and not isinstance(v, bool) for v in values
+        ):
+            positions.add(position)
+    return positions
+
+
+def with_numbers_aligned(html: str, positions: set[int]) -> str:
+    """``html`` (a DataFrame.to_html table) with the cells of those columns of class "num": figures
+    right-aligned, so thousands stand under thousands. Cells are escaped, so "<td>" is only a tag."""
+    if not positions:
+        return html
+    rows = html.split("<tr>")
+    for index, row in enumerate(rows):
+        cells = row.split("<td>")
+        rows[index] = cells[0] + "".join(
+            ('<td class="num">' if position in positions else "<td>") + cell
+            for position, cell in enumerate(cells[1:])
+        )
+    return "<tr>".join(rows)

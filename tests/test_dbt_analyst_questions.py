@@ -88,6 +88,12 @@ DOCUMENT_FIGURES = {
     # other sources, lines 513-824: tasks 12, 23, 30, 52 (30.000, 200.000, 40.000, 150.000 = 420.000)
     3: ["12 |", "| 30.000 |", "23 |", "| 200.000 |", "30 |", "| 40.000 |", "52 |", "| 150.000 |"],
     4: ["57", "58", "59", "78"],  # the tasks printed "-"
+    # due in 2026: "hoàn thành Quý 1/Quý 2 năm 2026" (lines 501, 508, 589, 807-849), and tasks 12 and 30,
+    # whose period "2025 - 2026" prints no date (line 661 for task 30): the end of 2026, said so
+    9: [
+        *["10 | 2026-03-31", "11 | 2026-06-30", "12 | 2026-12-31 | end_of_period", "21 | 2026-03-31"],
+        *["30 | 2026-12-31 | end_of_period", "50 | 2026-06-30", "56 | 2026-06-30"],
+    ],
     10: ["A1.TOTAL.OTHER_SOURCES", "A2.UNIT.1.BUDGET_2026_2030", "174.130", "145.130"],
     12: ["II | 1.2 | 4 | 5", "VII | 2.1 | 14 | 14"],  # section 1.2's "(5 nội dung)", group II's 4 tasks
     14: ["CONTENT.1.2", "KPI.HEADLINE_VS_ROADMAP", "line 1084", "line 169", "line 1077"],

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.dbt_warehouse import built_warehouse, connect
+from tests.dbt_warehouse import altered_copy, built_warehouse, connect
 
 pytestmark = pytest.mark.slow
 
@@ -315,9 +315,9 @@ def test_date_dependent_reports_are_as_of_the_day_they_are_read(warehouse):
     path = warehouse.duckdb_path
     # Task 11 is due 30/06/2026 (end of its period); no sample file ever reports it done.
     deadline = dt.date(2026, 6, 30)
-    assert _risk(path, dt.date(2026, 3, 1), "11") == [
-        (dt.date(2026, 3, 1), "money_but_no_report", deadline, 121)
-    ]
+    # On 01/03 no department could have reported on 2026 yet (Q1's report is due 15/04): money this
+    # year and no report this year is not a risk before then (analyst review, session 14).
+    assert _risk(path, dt.date(2026, 3, 1), "11") == []
     assert _risk(path, dt.date(2026, 4, 15), "11") == [
         (dt.date(2026, 4, 15), "deadline_within_90_days_not_done", deadline, 76)
     ]
@@ -473,14 +473,111 @@ def test_disbursement_rate_is_per_funding_source_and_its_plan_is_that_sources(wa
             ).fetchall()
         )
         keys = con.execute(
-            "select count(*), count(distinct (agency_code, sector_code, funding_source_code, year)) "
-            "from marts.rpt_disbursement_rate"
+            "select count(*), count(distinct (agency_code, sector_code, funding_source_code, year, "
+            "is_sample)) from marts.rpt_disbursement_rate"
         ).fetchone()
     assert {source for source, _, _ in rows} == set(plan) and len(plan) == 5
     assert {(source, state, amount) for source, state, amount in rows} == {
         (source, source == "NSNN", amount) for source, amount in plan.items()
     }
-    assert keys[0] == keys[1]  # one row per agency, sector, funding source and year
+    assert keys[0] == keys[1]  # one row per agency, sector, funding source, year and kind of report
+
+
+# SYT's 2026-Q1 budget rows copied as the department's own report (the shipped files are all samples);
+# its sample Q1 and Q2 stay.
+_SYT_REAL_Q1 = (
+    "insert into marts.fct_budget_execution select * replace (false as is_sample, 'real-' || submission_id "
+    "as submission_id) from marts.fct_budget_execution where agency_code = 'SYT' and period = '2026-Q1'"
+)
+
+
+def test_disbursement_rate_never_mixes_a_departments_own_report_with_samples(warehouse, tmp_path):
+    """Analyst review (session 14): the latest quarter was chosen over samples and real reports
+    together, so a real Q1 lost to a sample Q2 and the row said 'sample': `where not is_sample` then
+    dropped the department's real figures."""
+    import datetime as dt
+
+    from pipelines.warehouse_access import connect_readonly
+
+    copy = altered_copy(warehouse, tmp_path, _SYT_REAL_Q1)
+    with connect_readonly(copy, as_of=dt.date(2026, 12, 31)) as con:
+        rows = con.execute(
+            "select is_sample, min(earliest_period), max(latest_period), sum(disbursed_mvnd) "
+            "from marts.rpt_disbursement_rate where agency_code = 'SYT' and year = 2026 "
+            "group by all order by 1"
+        ).fetchall()
+        by_period = dict(
+            con.execute(
+                "select period, sum(disbursed_cumulative_mvnd) from marts.fct_budget_execution "
+                "where agency_code = 'SYT' and year = 2026 and is_sample and valid_to is null group by all"
+            ).fetchall()
+        )
+    assert rows == [
+        (False, "2026-Q1", "2026-Q1", by_period["2026-Q1"]),
+        (True, "2026-Q2", "2026-Q2", by_period["2026-Q2"]),
+    ]
+
+
+def test_a_row_summing_tasks_reported_to_different_quarters_says_so(warehouse, tmp_path):
+    """One of SYT's tasks without its Q2 row: the row sums that task's Q1 with the others' Q2."""
+    import datetime as dt
+
+    from pipelines.warehouse_access import connect_readonly
+
+    drop_one = (
+        "delete from marts.fct_budget_execution where budget_execution_key = (select "
+        "min(budget_execution_key) from marts.fct_budget_execution where agency_code = 'SYT' "
+        "and period = '2026-Q2' and funding_source_code = 'NSNN')"
+    )
+    with connect_readonly(warehouse.duckdb_path, as_of=dt.date(2026, 12, 31)) as con:
+        before = con.execute(
+            "select earliest_period, latest_period from marts.rpt_disbursement_rate "
+            "where agency_code = 'SYT' and year = 2026 and funding_source_code = 'NSNN'"
+        ).fetchall()
+    with connect_readonly(altered_copy(warehouse, tmp_path, drop_one), as_of=dt.date(2026, 12, 31)) as con:
+        after = con.execute(
+            "select earliest_period, latest_period from marts.rpt_disbursement_rate "
+            "where agency_code = 'SYT' and year = 2026 and funding_source_code = 'NSNN'"
+        ).fetchall()
+    assert before == [("2026-Q2", "2026-Q2")] and after == [("2026-Q1", "2026-Q2")]
+
+
+def test_a_tasks_risk_rests_on_its_departments_own_report_before_any_sample(warehouse, tmp_path):
+    """Task 10 (due 31/03/2026) is reported done only by a sample: copied as the department's own
+    report saying 'in progress' for an earlier quarter, the real report decides and the task is overdue."""
+    import datetime as dt
+
+    from pipelines.warehouse_access import connect_readonly
+
+    real_in_progress = (
+        "insert into marts.fct_task_progress select * replace (false as is_sample, 'in_progress' as "
+        "status_code, 'real-' || submission_id as submission_id, 2025 as year, 4 as quarter, "
+        "'2025-Q4' as period) "
+        "from marts.fct_task_progress where appendix = 'I' and item_no = '10' and status_code = 'done' "
+        "limit 1"
+    )
+    query = (
+        "select risk_reason, latest_status, latest_report_period, is_sample from marts.rpt_task_risk "
+        "where appendix = 'I' and item_no = '10'"
+    )
+    with connect_readonly(warehouse.duckdb_path, as_of=dt.date(2026, 12, 31)) as con:
+        assert con.execute(query).fetchall() == []  # the sample's 'done' clears it
+    copy = altered_copy(warehouse, tmp_path, real_in_progress)
+    with connect_readonly(copy, as_of=dt.date(2026, 12, 31)) as con:
+        rows = con.execute(query).fetchall()
+    assert rows == [("deadline_passed_not_done", "in_progress", "2025-Q4", False)]
+
+
+def test_money_without_a_report_this_year_is_a_risk_once_the_first_report_is_late(warehouse):
+    """Task 40 (Sở VHTTDL, 17.334 planned for 2026, period to 2030) has no progress report: not at risk on
+    15/04/2026, the last day for the Q1 report, at risk the day after."""
+    import datetime as dt
+
+    path = warehouse.duckdb_path
+    assert _risk(path, dt.date(2026, 4, 15), "40") == []
+    assert _risk(path, dt.date(2026, 4, 16), "40") == [
+        (dt.date(2026, 4, 16), "money_but_no_report_this_year", dt.date(2030, 12, 31), 1720)
+    ]
 
 
 def test_status_and_risk_reports_say_false_not_null_when_nothing_rests_on_a_sample(warehouse):

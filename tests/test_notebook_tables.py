@@ -62,7 +62,19 @@ def test_a_table_already_in_vietnamese_is_shown_whole_with_the_briefing_style(mo
     (html,) = shown
     # The briefing's stylesheet draws borders for table.nq57 only.
     assert '<table border="1" class="dataframe nq57">' in html.data
-    assert "<th>Lĩnh vực</th>" in html.data and "<td>180.930</td>" in html.data
+    assert "<th>Lĩnh vực</th>" in html.data and "<td>Y tế</td>" in html.data
+    # Figures right-aligned (briefing review, session 14: numbers stood left, thousands unaligned).
+    assert '<td class="num">6.600</td>' in html.data and '<td class="num">180.930</td>' in html.data
+
+
+def test_a_column_of_figures_with_unknowns_is_still_a_column_of_figures(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", shown.append)
+    df = pd.DataFrame({"STT": ["1", "2"], "amount": [None, Decimal("5.5")], "text": ["a", None]})
+    show(df, {"STT": "STT", "amount": "Kinh phí", "text": "Ghi chú"})
+    (html,) = shown
+    assert "<td>1</td>" in html.data and '<td class="num">—</td>' in html.data
+    assert '<td class="num">5,50</td>' in html.data and "<td>a</td>" in html.data
 
 
 def test_submission_file_headers_cover_the_columns_of_dim_submission_they_name():

@@ -348,7 +348,15 @@ def test_briefing_headline_is_the_fixture_plan_total(kind: str) -> None:
 def test_briefing_says_when_the_warehouse_was_published_as_people_write_it(kind: str) -> None:
     ((published,),) = query(kind, "select max(published_at) from meta.publish_log")
     local = published.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
-    assert f"Kho dữ liệu công bố lúc {local.strftime('%H:%M ngày %d/%m/%Y')}." in text("briefing.py", kind)
+    page_text = text("briefing.py", kind)
+    assert f"Kho dữ liệu công bố lúc {local.strftime('%H:%M ngày %d/%m/%Y')}." in page_text
+    # A briefing for a day before that publish says so (briefing review, session 14: the dates read as
+    # a contradiction); one for a day after it does not. 02/12/2026 is a day section 5 renders anyway.
+    earlier = dt.date(2026, 12, 2)
+    assert local.date() > earlier
+    for as_of, page in ((earlier, text("briefing.py", kind, earlier)), (default_as_of(kind), page_text)):
+        said = f"Bản tin lập cho ngày {as_of:%d/%m/%Y} từ bản công bố này: chỉ tính các tệp nhận đến hết ngày"
+        assert (said in page) is (local.date() > as_of), as_of
 
 
 @pytest.mark.parametrize("kind", FIXTURES)
@@ -358,8 +366,10 @@ def test_budget_explorer_total_is_the_fixture_plan_total(kind: str) -> None:
 
 
 def test_disbursement_rates_are_the_fixture_figures_and_unknown_is_a_dash() -> None:
-    rows = html_table("briefing.py", WITH, "Tỷ lệ giải ngân")
-    shown = {(r["Sở, ngành"], r["Năm"], r["Nguồn kinh phí"]): r["Tỷ lệ giải ngân"] for r in rows}
+    rows = html_table("briefing.py", WITH, "Tỷ lệ giải ngân so với dự toán")
+    shown = {
+        (r["Sở, ngành"], r["Năm"], r["Nguồn kinh phí"]): r["Tỷ lệ giải ngân so với dự toán"] for r in rows
+    }
     expected = {}
     # On ALL_KNOWN_AS_OF the versions in force are the current ones; per task × source × year the
     # latest quarter counts (the cumulative disbursement of the year so far).
@@ -388,9 +398,9 @@ def test_disbursement_is_one_row_per_department_and_year_never_two_years_added()
             r["Kế hoạch (triệu đồng)"],
             r["Dự toán (triệu đồng)"],
             r["Đã giải ngân (triệu đồng)"],
-            r["Tỷ lệ giải ngân"],
+            r["Tỷ lệ giải ngân so với dự toán"],
         )
-        for r in html_table("briefing.py", WITH, "Tỷ lệ giải ngân")
+        for r in html_table("briefing.py", WITH, "Tỷ lệ giải ngân so với dự toán")
     ]
     skhcn, stc, snnmt, sct = (
         "Sở Khoa học và Công nghệ",
@@ -419,7 +429,7 @@ def test_disbursement_is_one_row_per_department_and_year_never_two_years_added()
 
 def test_disbursement_on_the_nightly_date_is_2025_only() -> None:
     # On 01/03/2026 only the 2025-Q4 reports had arrived: every row is 2025, and so is the chart.
-    rows = html_table("briefing.py", REAL, "Tỷ lệ giải ngân")
+    rows = html_table("briefing.py", REAL, "Tỷ lệ giải ngân so với dự toán")
     assert rows and {(r["Năm"], r["Kỳ báo cáo gần nhất"]) for r in rows} == {("2025", "Quý 4/2025")}
     assert (
         "Biểu đồ: vốn ngân sách nhà nước, năm 2025, năm gần nhất có số giải ngân được báo cáo "
@@ -486,7 +496,9 @@ LOADED = "status in ('accepted', 'flagged')"
 RISK_VI = {
     "deadline_passed_not_done": "Quá hạn, chưa báo cáo hoàn thành",
     "deadline_within_90_days_not_done": "Đến hạn trong 90 ngày, chưa hoàn thành",
-    "money_but_no_report": "Có kinh phí năm nay nhưng chưa báo cáo",
+    "money_but_no_report_this_year": (
+        "Có kinh phí năm nay, chưa báo cáo tiến độ năm nay (quá hạn báo cáo quý 1)"
+    ),
 }
 
 
@@ -551,14 +563,14 @@ def rate(allocated: Decimal | None, disbursed: Decimal | None) -> str:
 
 def shown_disbursement(as_of: dt.date) -> dict[tuple[str, str, str], tuple[str, str, str, str, str]]:
     """(department, year, funding) → (latest period, plan, allocation, disbursement, rate) as shown."""
-    rows = html_table("briefing.py", REAL, "Tỷ lệ giải ngân", as_of)
+    rows = html_table("briefing.py", REAL, "Tỷ lệ giải ngân so với dự toán", as_of)
     shown = {
         (r["Sở, ngành"], r["Năm"], r["Nguồn kinh phí"]): (
             r["Kỳ báo cáo gần nhất"],
             r["Kế hoạch (triệu đồng)"],
             r["Dự toán (triệu đồng)"],
             r["Đã giải ngân (triệu đồng)"],
-            r["Tỷ lệ giải ngân"],
+            r["Tỷ lệ giải ngân so với dự toán"],
         )
         for r in rows
     }
@@ -617,7 +629,9 @@ def test_briefing_before_any_submission_says_none_was_loaded_and_shows_no_banner
     assert not [f for (f,) in query(REAL, "select file_name from marts.dim_submission") if f in page_text]
     kpis = html_table("briefing.py", REAL, "Cần thay đổi mỗi năm", before)
     assert {r["Tình trạng"] for r in kpis} == {NO_ACTUALS}
-    risks = risk_rows(REAL, before)
+    # Before 2026's first report is due (15/04) money alone is no risk: the tasks assessed are the
+    # due ones (task 10, 31/03/2026), with no report behind any of them.
+    risks = assessed_rows(REAL, before)
     assert risks and {r["Kỳ báo cáo gần nhất"] for r in risks} == {"—"}
 
 
@@ -877,6 +891,12 @@ def test_done_clears_a_task_from_the_day_its_report_is_received() -> None:
     page_text = text("briefing.py", REAL, received)
     assert "8 nhiệm vụ đã quá hạn hoàn thành theo kế hoạch" in page_text
     assert "đã hoàn thành (2 nhiệm vụ, STT 10, 21)" in page_text
+    # Briefing review (session 14): the 8 rests on two sample files; a banner says so and gives the
+    # plan's own count, the 10 of the day before.
+    assert (
+        "Có dữ liệu mẫu: 2 nhiệm vụ (STT 10, 21) không có trong bảng dưới chỉ vì dữ liệu mẫu ghi là đã "
+        "hoàn thành; chỉ theo hạn trong kế hoạch, 10 nhiệm vụ đã quá hạn."
+    ) in page_text
     # And the section's tables (the view's rule) agree on both days.
     for day in (before, received):
         risks = {r["STT"] for r in assessed_rows(REAL, day)}
@@ -1380,9 +1400,20 @@ def test_headline_gives_the_resolution_total_and_explains_the_difference_to_the_
     assert (
         "Tổng kinh phí kế hoạch (cộng từ các dòng Phụ lục I và Phụ lục 2): 6.532.164 triệu đồng" in page_text
     )
+    # The resolution's own split (Part IV, lines 403-406) before the rows' (briefing review, session 14:
+    # the headline's state budget was the rows' 6.112.164 only).
+    assert (
+        "Ngân sách nhà nước: 6.139.164 triệu đồng (94,03%), trong đó chuyển đổi số trong các cơ quan Đảng "
+        "277.430"
+    ) in page_text
+    assert "Nguồn khác (ngoài ngân sách): 390.000 triệu đồng (5,97%)" in page_text
+    assert page_text.index("6.139.164 triệu đồng (94,03%)") < page_text.index("6.112.164 triệu đồng (93,57%)")
+    # Appendix I agrees with Part IV (5.861.734 + 277.430 = 6.139.164): the -27.000 is Appendix 2's.
     assert (
         "Hai số tổng khác nhau +3.000 triệu đồng: ngân sách nhà nước -27.000 (các dòng cộng được 6.112.164, "
-        "Phần IV ghi 6.139.164); nguồn khác +30.000 (các dòng cộng được 420.000, Phần IV ghi 390.000)."
+        "Phần IV ghi 6.139.164; cả phần chênh ở Phụ lục 2: các nội dung cộng được 250.430, Phần IV ghi "
+        "277.430 cho chuyển đổi số trong các cơ quan Đảng); nguồn khác +30.000 (các dòng cộng được 420.000, "
+        "Phần IV ghi 390.000)."
     ) in page_text
 
 
@@ -1450,7 +1481,7 @@ def test_kpi_table_says_where_each_latest_figure_comes_from_and_which_are_sample
 def test_disbursement_and_due_tables_mark_the_rows_resting_on_sample_files() -> None:
     disbursement = {
         (r["Sở, ngành"], r["Năm"], r["Nguồn kinh phí"]): r["Dữ liệu mẫu"]
-        for r in html_table("briefing.py", WITH, "Tỷ lệ giải ngân")
+        for r in html_table("briefing.py", WITH, "Tỷ lệ giải ngân so với dự toán")
     }
     expected = query(
         WITH,
@@ -1547,3 +1578,29 @@ def test_disbursement_rows_resting_on_warned_cells_say_how_many() -> None:
     }
     assert shown == expected
     assert shown["Sở Y tế", "2026", FUNDING_WORDS[True]] != "không"
+
+
+def test_indicator_table_keeps_the_documents_comparators_and_says_the_units_of_change() -> None:
+    """Briefing review (session 14): "≥50" (line 214) and "≥40" showed as bare 50 and 40; a share's
+    yearly change read "3,95" without saying percentage points; a count of enterprises "4,00"."""
+    rows = {r["Chỉ tiêu"]: r for r in html_table("briefing.py", REAL, "Cần thay đổi mỗi năm")}
+    units = dict(query(REAL, "select name_vi, unit from marts.dim_indicator"))
+    assert rows["Chỉ số Đổi mới sáng tạo cấp địa phương (PII)"]["Chỉ tiêu 2030"] == "≥ 50"
+    assert rows["Số doanh nghiệp khoa học và công nghệ, công nghệ cao"]["Chỉ tiêu 2030"] == "≥ 40"
+    assert rows["Quy mô kinh tế số trong GRDP tỉnh"]["Chỉ tiêu 2030"] == "30"
+    for name, row in rows.items():
+        change = row["Cần thay đổi mỗi năm"]
+        if change != "—":
+            assert change.endswith("điểm phần trăm" if units[name] == "%" else units[name]), (name, change)
+            assert not re.search(r",\d*0 ", change), change  # "4 doanh nghiệp", "3,2", never "4,00"
+
+
+def test_a_period_figure_older_than_the_plan_is_shown_with_its_doubt() -> None:
+    """TFP's 2025 column prints "35,49 % (Giai đoạn 2021- 2025)" (line 192), below the baseline's
+    "43,35 % (Giai đoạn 2016 -2020)" (lines 190-191): a target or an estimate, the document does not
+    say (analyst and briefing reviews, session 14). The briefing says so beside the chart it draws."""
+    assert (
+        "Đóng góp của năng suất nhân tố tổng hợp (TFP) vào tăng trưởng kinh tế: cột 2025 của bảng lộ trình "
+        "ghi “35,49 % (Giai đoạn 2021- 2025)”, một số của giai đoạn 2021–2025, bắt đầu trước Đề án; cột hiện "
+        "trạng ghi “43,35 % (Giai đoạn 2016 -2020)”. Văn bản không nói đây là chỉ tiêu hay số ước đạt"
+    ) in text("briefing.py", REAL)

@@ -46,6 +46,17 @@ select
     items.period_start_year,
     items.period_end_year,
     items.deadline_date,
+    -- The date a task is judged by, defined once (rpt_task_risk and the briefing read it): the printed
+    -- deadline, else the last day of its period; Appendix 2's contents print neither.
+    coalesce(
+        items.deadline_date,
+        case when items.period_end_year is not null then make_date(items.period_end_year, 12, 31) end
+    ) as effective_deadline_date,
+    case
+        when items.deadline_date is not null then 'printed_deadline'
+        when items.period_end_year is not null then 'end_of_period'
+        else 'no_deadline_printed'
+    end as deadline_basis,
     items.deadline_text,
     items.milestone_date,
     items.milestone_text,

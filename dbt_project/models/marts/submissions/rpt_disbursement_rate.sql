@@ -5,7 +5,8 @@
 -- fct_budget_plan for the tasks the agency leads (the year split rule), of the same funding source:
 -- state budget and other sources (private, enterprise funds) are disbursed by different people at
 -- different paces, so a rate over both would describe neither. Rates are NULL when the denominator
--- is missing or zero (unknown is not 0 %).
+-- is missing or zero (unknown is not 0 %). Sample files and departments' own reports are apart (is_sample
+-- is part of the row's key): a real Q1 never takes a sample's Q2 as its latest quarter, nor is summed with it.
 {{ config(materialized='view') }}
 {% set as_of = as_of_date() %}
 with latest as (
@@ -13,7 +14,7 @@ with latest as (
     from {{ ref('fct_budget_execution') }}
     where {{ in_force_on(as_of, 'valid_from', 'valid_to') }}
     qualify row_number() over (
-        partition by agency_code, appendix, item_no, funding_source_code, year order by quarter desc
+        partition by agency_code, appendix, item_no, funding_source_code, year, is_sample order by quarter desc
     ) = 1
 ),
 
@@ -23,12 +24,14 @@ reported as (
         coalesce(sector_code, 'UNKNOWN') as sector_code,
         funding_source_code,
         year,
+        is_sample,
         max(period) as latest_period,
+        -- Tasks reported up to different quarters are summed in one row: said, not hidden.
+        min(period) as earliest_period,
         sum(allocated_mvnd) as allocated_mvnd,
         sum(disbursed_cumulative_mvnd) as disbursed_mvnd,
         count(*) as reported_lines,
-        count(*) filter (where row_has_warning) as reported_lines_with_warning,
-        bool_or(is_sample) as is_sample
+        count(*) filter (where row_has_warning) as reported_lines_with_warning
     from latest
     group by all
 ),
@@ -47,6 +50,7 @@ select
     funding.is_state_budget,
     reported.year,
     reported.latest_period,
+    reported.earliest_period,
     {{ money('reported.allocated_mvnd') }} as allocated_mvnd,
     {{ money('reported.disbursed_mvnd') }} as disbursed_mvnd,
     {{ money('plan.plan_mvnd') }} as plan_mvnd,

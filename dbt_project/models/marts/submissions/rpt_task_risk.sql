@@ -1,21 +1,20 @@
 -- Tasks at risk as of the as_of_date() macro's date (a view: today in Vietnam when read, unless the reader
 -- sets nq57_as_of): a deadline passed or within 90 days without a current
--- 'done' report; or planned money this year and no progress report at all this year. Deadline: the
--- printed completion date, else the end of the task's period ("deadline_basis" says which).
+-- 'done' report; or planned money this year and no progress report this year once the year's first
+-- report (Q1) is past its deadline: before then no department could have reported on the year. Deadline:
+-- the printed completion date, else the end of the task's period ("deadline_basis" says which). A task's
+-- latest report is its department's own when there is one: a sample never speaks for a real report.
 {{ config(materialized='view') }}
 {% set as_of = as_of_date() %}
+{% set first_report_due = "(make_date(year(" ~ as_of ~ "), 3, 31) + to_days("
+    ~ var('submission_deadline_days', 15) ~ "))::date" %}
 with tasks as (
     select
         task_key, appendix, item_no, item_level, task_name, lead_agency_code, sector_code,
-        coalesce(deadline_date, case when period_end_year is not null then make_date(period_end_year, 12, 31) end)
-            as effective_deadline,
-        case
-            when deadline_date is not null then 'printed_deadline'
-            when period_end_year is not null then 'end_of_period'
-            -- Appendix 2's contents print no period and no deadline (only estimate columns): no
-            -- deadline, said, rather than a NULL without a reason.
-            else 'no_deadline_printed'
-        end as deadline_basis
+        -- dim_task's definition: the printed deadline, else the end of the period; Appendix 2's contents
+        -- print neither ('no_deadline_printed', said rather than a NULL without a reason).
+        effective_deadline_date as effective_deadline,
+        deadline_basis
     from {{ ref('dim_task') }}
     where item_level in ('task', 'item')
 ),
@@ -26,7 +25,9 @@ latest_progress as (
     select *
     from {{ ref('fct_task_progress') }}
     where {{ in_force_on(as_of, 'valid_from', 'valid_to') }}
-    qualify row_number() over (partition by appendix, item_no order by year desc, quarter desc, valid_from desc) = 1
+    qualify row_number() over (
+        partition by appendix, item_no order by is_sample, year desc, quarter desc, valid_from desc
+    ) = 1
 ),
 
 plan_this_year as (
@@ -56,7 +57,8 @@ assessed as (
                 then 'deadline_within_90_days_not_done'
             when plan_this_year.planned_mvnd > 0
                 and (latest_progress.year is null or latest_progress.year < year({{ as_of }}))
-                then 'money_but_no_report'
+                and {{ as_of }} > {{ first_report_due }}
+                then 'money_but_no_report_this_year'
         end as risk_reason
     from tasks
     left join latest_progress on latest_progress.appendix = tasks.appendix and latest_progress.item_no = tasks.item_no
