@@ -787,3 +787,29 @@ def test_figures_resting_on_a_warned_cell_say_so(db):
         "+ (select count(*) filter (where row_has_warning) from marts.fct_kpi_actual)",
     )
     assert findings > 0 and marked == findings
+
+
+def test_a_file_that_could_not_be_opened_still_counts_as_received_from_its_sender(warehouse, tmp_path):
+    """Operator review (session 14): an empty or encrypted SKHCN_2026-Q3.xlsx (SUB-F01/F02: agency and
+    period unread) left SKHCN 2026-Q3 'missing' with 0 files: a follow-up would have told the
+    department it sent nothing. Its name says who and which quarter."""
+    import datetime as dt
+
+    from pipelines.warehouse_access import connect_readonly
+
+    unreadable = (
+        "insert into marts.dim_submission select * replace ('unreadable-q3' as submission_id, "
+        "'SKHCN_2026-Q3.xlsx' as file_name, null as agency_code, 'SKHCN' as agency_code_from_name, "
+        "null as period, '2026-Q3' as period_from_name, null as report_year, null as report_quarter, "
+        "null as version, 'rejected' as status, false as is_current, null as is_sample, "
+        "timestamptz '2026-10-05 09:00:00+07' as received_at, null as superseded_at) "
+        "from marts.dim_submission limit 1"
+    )
+    query = (
+        "select submission_state, files_received, has_fatal_errors from marts.rpt_submission_status "
+        "where agency_code = 'SKHCN' and period = '2026-Q3'"
+    )
+    with connect_readonly(warehouse.duckdb_path, as_of=dt.date(2026, 10, 20)) as con:
+        assert con.execute(query).fetchall() == [("missing", 0, False)]
+    with connect_readonly(altered_copy(warehouse, tmp_path, unreadable), as_of=dt.date(2026, 10, 20)) as con:
+        assert con.execute(query).fetchall() == [("rejected_only", 1, True)]

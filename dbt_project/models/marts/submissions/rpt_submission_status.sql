@@ -45,7 +45,12 @@ files as (
         bool_or(is_sample) as is_sample
     from (
         select
-            *,
+            -- A file that could not be opened (empty, encrypted, another format) still says in its name
+            -- who sent it for which quarter: counted as received and rejected, not as nothing sent.
+            * replace (
+                coalesce(agency_code, agency_code_from_name) as agency_code,
+                coalesce(period, period_from_name) as period
+            ),
             status in ('accepted', 'flagged')
                 and {{ in_force_on(as_of, 'received_at', 'superseded_at') }} as in_force
         from {{ ref('dim_submission') }}
