@@ -48,6 +48,7 @@ from pipelines.notebook_tables import (
     vn_period,
     without_english_gloss,
 )
+from pipelines.parsing.amount_words import amount_to_words
 from pipelines.publish import restored_version
 from pipelines.submissions.layout import Period
 from pipelines.warehouse_access import connect_readonly, published_path
@@ -1208,6 +1209,48 @@ def check_value(value: object, text: str, unit: str) -> str:
         return text or "—"
     return str(int(value)) if unit == "năm" else fmt_cell(value)
 
+
+# In plain words first (briefing review, session 14: twenty technical rows, the same 30.000 twice and
+# Văn phòng Tỉnh ủy three times): per part of the document, how many amounts do not add up and the
+# largest gap; an amount in words that reads as no number, with what it should say.
+FAMILY_VI = {"A1": "Phụ lục I", "A2": "Phụ lục 2", "P4": "Phần IV so với các dòng của hai phụ lục"}
+summary = []
+money = fails[(fails["severity_vi"] == "lỗi") & (fails["value_unit"] == "triệu đồng")]
+for family, label in FAMILY_VI.items():
+    rows = money[money["check_id"].str.startswith(family + ".")]
+    if rows.empty:
+        continue
+    largest = rows.loc[rows["difference"].abs().astype(float).idxmax()]
+    what = str(without_english_gloss(largest["description"]))
+    what = what.split(": ", 1)[1] if what.startswith(("Phụ lục", "Phần")) and ": " in what else what
+    summary.append(
+        f"- **{label}:** {vn_number(len(rows))} chỗ số tiền không cộng khớp; chênh lớn nhất: "
+        f"{what}: tài liệu ghi {fmt_cell(largest['stated_value'])}, "
+        f"cộng lại được {fmt_cell(largest['computed_value'])} triệu đồng."
+    )
+for row in fails[fails["check_id"].str.startswith("WORDS.")].itertuples():
+    written = f"“{row.computed_text.strip('() ')}”" if row.computed_text else "không đọc được"
+    correct = ""
+    if row.stated_value is not None and not pd.isna(row.stated_value):
+        millions = Decimal(str(row.stated_value))
+        if millions == millions.to_integral_value():
+            correct = f"; viết đúng: “{amount_to_words(millions * 1_000_000)}”"
+    summary.append(
+        f"- **Số tiền bằng chữ** ({vn_locator(row.computed_locator)}): tài liệu ghi {written}, không khớp "
+        f"với số {row.stated_text or fmt_cell(row.stated_value)} triệu đồng{correct}."
+    )
+warnings_count = int((fails["severity_vi"] != "lỗi").sum())
+if warnings_count:
+    summary.append(
+        f"- **{vn_number(warnings_count)} cảnh báo** về giai đoạn, số nội dung hay số chỉ tiêu ghi không "
+        "khớp: không làm đổi số tiền nào."
+    )
+if summary:
+    summary.append(
+        "- Các bảng của bản tin cộng từ các dòng nhiệm vụ (Phụ lục I) và các nội dung (Phụ lục 2), không lấy "
+        "dòng tổng cộng hay dòng đơn vị."
+    )
+    display(Markdown("\n".join(summary)))
 
 fails["so_ghi"] = [
     check_value(v, t, u)

@@ -1541,6 +1541,30 @@ def test_discrepancies_show_where_both_figures_are_in_vietnamese_and_periods_as_
     assert f"Vị trí là số dòng trong tệp {file_name}" in text("briefing.py", REAL)
 
 
+def test_discrepancies_are_summed_up_in_plain_words_before_the_table() -> None:
+    """Briefing review (session 14): twenty technical rows, the same 30.000 twice, Văn phòng Tỉnh ủy three
+    times, the amount in words said only to be unreadable. GUIDE §2: other sources 420.000 in the rows,
+    390.000 on the total row (line 1074); Văn phòng Tỉnh ủy's contents add to 151.730, its row prints
+    180.930 (lines 1103-1105); the words at line 1077 repeat "tỷ" for 5.861.734 triệu đồng."""
+    page_text = text("briefing.py", REAL)
+    assert (
+        "Phụ lục I: 1 chỗ số tiền không cộng khớp; chênh lớn nhất: dòng Tổng cộng (kinh phí nguồn khác) so "
+        "với tổng các nhiệm vụ: tài liệu ghi 390.000, cộng lại được 420.000 triệu đồng."
+    ) in page_text
+    assert "tài liệu ghi 180.930, cộng lại được 151.730 triệu đồng." in page_text
+    assert (
+        "Số tiền bằng chữ (dòng 1077): tài liệu ghi “Năm tỷ tám trăm sáu mươi mốt tỷ, bảy trăm ba mươi bốn "
+        "tỷ đồng”, không khớp với số 5.861.734 triệu đồng; viết đúng: “Năm nghìn tám trăm sáu mươi mốt tỷ, "
+        "bảy trăm ba mươi bốn triệu đồng”."
+    ) in page_text
+    assert "5 cảnh báo về giai đoạn, số nội dung hay số chỉ tiêu ghi không khớp" in page_text
+    # Which figures the tables above rest on, said where the differences are.
+    assert (
+        "Các bảng của bản tin cộng từ các dòng nhiệm vụ (Phụ lục I) và các nội dung (Phụ lục 2)" in page_text
+    )
+    assert page_text.index("viết đúng:") < page_text.index("Vị trí số đối chiếu")
+
+
 def test_file_list_names_the_departments_and_writes_quarters_as_people_do() -> None:
     rows = html_table("briefing.py", WITH, "Nhận lúc")
     agencies = dict(query(WITH, "select agency_code, agency_name from marts.dim_agency"))
