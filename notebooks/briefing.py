@@ -212,6 +212,38 @@ if in_force.empty:
 # ## 1. Số liệu chính
 
 # %%
+# What the plan is made of, counted from the warehouse: the first thing a leader is asked.
+shape = sql(
+    """
+    select count(*) filter (where item_level = 'task') as tasks,
+           count(distinct group_code) filter (where item_level = 'task') as groups,
+           count(*) filter (where item_level = 'unit') as units,
+           count(*) filter (where item_level = 'item') as items,
+           (select count(*) from marts.dim_indicator) as indicators,
+           (select max(stated_value) from marts.rpt_reconciliation
+            where check_id = 'KPI.HEADLINE_VS_ROADMAP' and status = 'fail') as headline_targets
+    from marts.dim_task
+    """
+).iloc[0]
+display(
+    Markdown(
+        f"Đề án gồm **{vn_number(int(shape['tasks']))}** nhiệm vụ, giải pháp trong "
+        f"**{vn_number(int(shape['groups']))}** nhóm (Phụ lục I)"
+        + (
+            f", **{vn_number(int(shape['items']))}** nội dung chuyển đổi số của "
+            f"**{vn_number(int(shape['units']))}** đơn vị (Phụ lục 2)"
+            if shape["items"]
+            else ""
+        )
+        + f" và **{vn_number(int(shape['indicators']))}** chỉ tiêu có lộ trình theo năm"
+        + (
+            f" (Phần III.IV nêu {vn_number(int(shape['headline_targets']))} chỉ tiêu, xem mục 6)"
+            if not pd.isna(shape["headline_targets"])
+            else ""
+        )
+        + "."
+    )
+)
 totals = sql(
     """
     select

@@ -215,6 +215,7 @@ table.nq57 th { background: #e8eef5; text-align: left; }
 table.nq57 th, table.nq57 td { border: 1px solid #b8c4d0; padding: 3px 6px; vertical-align: top; }
 table.nq57 tr { break-inside: avoid; }
 table.nq57 td.num { text-align: right; white-space: nowrap; }
+table.nq57-short { break-inside: avoid; }
 table.nq57-grid { table-layout: fixed; }
 table.nq57-grid th:first-child { width: 34%; }
 img { max-width: 100%; break-inside: avoid; }

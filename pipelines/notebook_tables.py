@@ -139,6 +139,9 @@ def formatted(df: pd.DataFrame, columns: dict[str, str] | None = None) -> pd.Dat
     return df.astype(object).map(fmt_cell)
 
 
+SHORT_TABLE_ROWS = 5
+
+
 def show(df: pd.DataFrame, columns: dict[str, str] | None = None, empty: str = "Không có dòng nào.") -> None:
     """Display ``df`` with Vietnamese headers and formatted cells (``empty`` when it has no rows).
 
@@ -149,7 +152,9 @@ def show(df: pd.DataFrame, columns: dict[str, str] | None = None, empty: str = "
         display(Markdown(f"*{empty}*"))
         return
     shown = df[[c for c in columns if c in df.columns]] if columns is not None else df
-    html = formatted(df, columns).to_html(index=False, escape=True, classes="nq57")
+    # A short table is kept on one printed page (a three-row table was cut between pages 1 and 2).
+    classes = "nq57 nq57-short" if len(df) <= SHORT_TABLE_ROWS else "nq57"
+    html = formatted(df, columns).to_html(index=False, escape=True, classes=classes)
     display(HTML(with_numbers_aligned(html, numeric_positions(shown))))
 
 

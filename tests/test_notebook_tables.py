@@ -14,6 +14,7 @@ import yaml
 from pipelines.notebook_tables import (
     ALLOCATION_METHOD_VI,
     SEVERITY_VI,
+    SHORT_TABLE_ROWS,
     STATUS_VI,
     SUBMISSION_FILE_COLUMNS_VI,
     VALUE_STATUS_VI,
@@ -61,7 +62,8 @@ def test_a_table_already_in_vietnamese_is_shown_whole_with_the_briefing_style(mo
     show(df)
     (html,) = shown
     # The briefing's stylesheet draws borders for table.nq57 only.
-    assert '<table border="1" class="dataframe nq57">' in html.data
+    # (a short table also has nq57-short: kept on one printed page)
+    assert '<table border="1" class="dataframe nq57 nq57-short">' in html.data
     assert "<th>Lĩnh vực</th>" in html.data and "<td>Y tế</td>" in html.data
     # Figures right-aligned (briefing review, session 14: numbers stood left, thousands unaligned).
     assert '<td class="num">6.600</td>' in html.data and '<td class="num">180.930</td>' in html.data
@@ -221,3 +223,13 @@ def test_english_glosses_left_out_of_messages_and_nothing_else():
     ):
         assert without_english_gloss(kept) == kept
     assert without_english_gloss(None) is None
+
+
+def test_only_a_short_table_is_kept_on_one_printed_page(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", shown.append)
+    show(pd.DataFrame({"n": range(SHORT_TABLE_ROWS)}))
+    show(pd.DataFrame({"n": range(SHORT_TABLE_ROWS + 1)}))
+    short, long = (html.data for html in shown)
+    assert 'class="dataframe nq57 nq57-short"' in short
+    assert 'class="dataframe nq57"' in long  # a long table may break between rows, never inside one

@@ -1396,6 +1396,12 @@ def test_headline_gives_the_resolution_total_and_explains_the_difference_to_the_
     # Part IV: 6.529.164 total, 6.139.164 state budget, 390.000 other sources. The rows: Appendix I
     # state 5.861.734 + Appendix 2 contents 250.430 = 6.112.164; other sources 420.000 (GUIDE §2).
     page_text = text("briefing.py", REAL)
+    # What the plan is made of (GUIDE §2: 85 tasks in 12 groups; Appendix 2's 4 units, 22 contents;
+    # 6 roadmap indicators, 7 headline targets in Part III.IV, lines 163-169).
+    assert (
+        "Đề án gồm 85 nhiệm vụ, giải pháp trong 12 nhóm (Phụ lục I), 22 nội dung chuyển đổi số của 4 đơn vị "
+        "(Phụ lục 2) và 6 chỉ tiêu có lộ trình theo năm (Phần III.IV nêu 7 chỉ tiêu, xem mục 6)."
+    ) in page_text
     assert "Tổng kinh phí theo Nghị quyết (Phần IV): 6.529.164 triệu đồng (6.529,2 tỷ đồng)" in page_text
     assert (
         "Tổng kinh phí kế hoạch (cộng từ các dòng Phụ lục I và Phụ lục 2): 6.532.164 triệu đồng" in page_text
