@@ -250,6 +250,8 @@ def test_utf16_and_utf32_csv_are_refused_with_sub_e01(codec: str, bom: bytes, wi
     (finding,) = result.findings
     assert finding.rule_id == "SUB-E01" and "'CSV UTF-8'" in finding.message_vi
     assert "CSV UTF-8" in (finding.value or "")
+    # Excel's menu as Vietnamese Office names it, the English in brackets (it said "Save As >")
+    assert "trong Excel chọn Tệp (File) > Lưu Như (Save As), kiểu tệp 'CSV UTF-8'" in (finding.value or "")
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "cp1258"])

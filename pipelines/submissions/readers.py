@@ -525,8 +525,8 @@ def decode_csv(data: bytes) -> tuple[str, str]:
     if wide:
         raise SubmissionReadError(
             "SUB-E01",
-            f"tệp lưu dạng {wide} (Unicode Text), không phải CSV UTF-8: trong Excel chọn Save As > "
-            f"'CSV UTF-8 (Comma delimited)' / saved as {wide}",
+            f"tệp lưu dạng {wide} (Unicode Text), không phải CSV UTF-8: trong Excel chọn Tệp (File) > "
+            f"Lưu Như (Save As), kiểu tệp 'CSV UTF-8' / saved as {wide}",
         )
     try:
         return data.decode("utf-8-sig"), "utf-8"
