@@ -10,7 +10,11 @@ or the plan). Reports files per second and peak memory (tracemalloc for Python o
 the process), with the load average before and after: the machine is shared, and a busy neighbour
 halves the figure. Target on the 2-core machine: ≥ 300 files/s end to end on a first run.
 
-    .venv/bin/python bench/submissions.py [--files 5000] [--keep DIR]
+Last, one large file: a KinhPhi sheet of ``--rows`` pasted rows (default 20,000; about one fatal finding
+a row), validated as ``nq57 validate`` does. Its time grows with the rows, not their square (a 50,000-row
+sheet took 8 minutes when every row recounted the findings).
+
+    .venv/bin/python bench/submissions.py [--files 5000] [--rows 20000] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -26,8 +30,9 @@ from pathlib import Path
 
 from pipelines.submissions.ingest import ingest_submissions
 from pipelines.submissions.reference import default_reference_data
-from pipelines.submissions.samples import benchmark_corpus
+from pipelines.submissions.samples import benchmark_corpus, pasted_sheet_workbook
 from pipelines.submissions.validation_cache import CACHE_FOLDER_NAME
+from pipelines.submissions.validator import validate_bytes
 
 
 def _load() -> str:
@@ -43,6 +48,7 @@ def _timed(root: Path, reference) -> tuple[float, object]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=5000)
+    parser.add_argument("--rows", type=int, default=20_000, help="rows of the one large file (0: skip it)")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temp folder)")
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="nq57_bench_submissions_"))
@@ -81,6 +87,16 @@ def main() -> int:
         tracemalloc.stop()
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
         print(f"peak Python memory {peak / 1e6:.0f} MB (tracemalloc); process max RSS {rss:.0f} MB")
+        # 4. One large file: a sheet of pasted rows, about one fatal finding a row.
+        if args.rows:
+            data = pasted_sheet_workbook(reference, args.rows)
+            started = time.perf_counter()
+            result = validate_bytes("SYT_2026-Q2.xlsx", data, reference)
+            elapsed = time.perf_counter() - started
+            print(
+                f"one file of {args.rows} pasted rows ({len(data) / 1e6:.1f} MB): validated in "
+                f"{elapsed:.1f} s ({len(result.findings)} findings, {result.fatal_count} fatal)"
+            )
         print(f"load average after: {_load()}")
     finally:
         if args.keep is None:

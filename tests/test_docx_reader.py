@@ -247,6 +247,7 @@ def test_a_word_97_2003_file_is_refused_with_the_way_to_fix_it(tmp_path: Path, n
         read_document(path)
     reason = caught.value.reason
     assert reason.startswith(f"{name}: tệp Word 97–2003 (.doc) không đọc được")
-    assert "lưu lại thành .docx (File > Save As > Word Document" in reason
+    # Word's menus as Vietnamese Office names them, the English in brackets
+    assert "lưu lại thành .docx (Tệp (File) > Lưu Như (Save As), kiểu tệp Tài liệu Word" in reason
     assert "legacy Word 97–2003 .doc is not read: save it as .docx" in reason
     assert "chưa được hỗ trợ" not in reason and "\n" not in reason

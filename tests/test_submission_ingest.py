@@ -8,6 +8,7 @@ import hashlib
 import io
 import shutil
 import unicodedata
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -751,3 +752,27 @@ def test_a_departments_own_report_received_after_a_sample_replaces_it(tmp_path: 
         "SYT_2026-Q1.xlsx": ("accepted", 2, True),
     }
     assert _table(tmp_path / "raw", "submission_findings") == []
+
+
+def test_percentages_typed_in_excel_load_as_the_department_typed_them(tmp_path: Path) -> None:
+    """Operator review: "50%" typed in TienDo (Excel stores 0.5 under a '0%' format) was loaded as
+    percent_complete 0.500, stated, with no warning; it is loaded as 50, exactly, in the raw table."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    workbook = openpyxl.load_workbook(SAMPLES / "SYT_2026-Q2.xlsx")
+    for ref, value, number_format in (("E3", 0.5, "0%"), ("E4", 0.123, "0.0%"), ("E5", 1, "0%")):
+        workbook["TienDo"][ref].value = value
+        workbook["TienDo"][ref].number_format = number_format
+    workbook.save(inbox / "SYT_2026-Q2.xlsx")
+    (inbox / "manifest.csv").write_text(
+        "file_name,received_at,is_sample\nSYT_2026-Q2.xlsx,2026-07-10,true\n", encoding="utf-8"
+    )
+    ingest_submissions(inbox, tmp_path / "raw", tmp_path / "archive", default_reference_data())
+    rows = _table(tmp_path / "raw", "submission_progress_rows")
+    assert [(r["percent_complete"], r["percent_status"], r["percent_text"]) for r in rows] == [
+        (Decimal("50.000"), "stated", "50%"),
+        (Decimal("12.300"), "stated", "12,3%"),
+        (Decimal("100.000"), "stated", "100%"),
+    ]
+    (file,) = _table(tmp_path / "raw", "submission_files")
+    assert (file["status"], file["rule_ids"]) == ("flagged", "SUB-X02")  # no SUB-V06: 100 is done

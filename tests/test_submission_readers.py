@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import io
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -249,6 +250,8 @@ def test_utf16_and_utf32_csv_are_refused_with_sub_e01(codec: str, bom: bytes, wi
     (finding,) = result.findings
     assert finding.rule_id == "SUB-E01" and "'CSV UTF-8'" in finding.message_vi
     assert "CSV UTF-8" in (finding.value or "")
+    # Excel's menu as Vietnamese Office names it, the English in brackets (it said "Save As >")
+    assert "trong Excel chọn Tệp (File) > Lưu Như (Save As), kiểu tệp 'CSV UTF-8'" in (finding.value or "")
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "cp1258"])
@@ -500,3 +503,142 @@ def test_regenerating_the_corpus_leaves_unchanged_workbooks_alone(
     write_corpus(default_reference_data(), folder)
     changed = sorted(p.parent.name for p, data in first.items() if p.read_bytes() != data)
     assert changed in ([], ["SUB-F01"])  # the cut file cannot be compared part by part
+
+
+# ── percentages typed in Excel ("50%" is stored as 0.5 under a percent format) ────────────────────────
+SAMPLES = Path(__file__).resolve().parents[1] / "raw" / "submissions"
+
+
+def _typed_as_percentages(
+    source: Path, target: Path, cells: dict[tuple[str, str], tuple[float, str]]
+) -> None:
+    """A copy of a shipped sample where a department typed percentages: Excel keeps the fraction (0.5
+    for "50%") and gives the cell a percent number format, which openpyxl writes as Excel does."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(source)
+    for (sheet, ref), (value, number_format) in cells.items():
+        workbook[sheet][ref].value = value
+        workbook[sheet][ref].number_format = number_format
+    workbook.save(target)
+
+
+def test_percent_complete_typed_as_a_percentage_reads_as_excel_shows_it(tmp_path: Path) -> None:
+    """An operator review: "50%" typed in TienDo loaded as percent_complete 0.5, stated, no warning."""
+    path = tmp_path / "SYT_2026-Q2.xlsx"
+    _typed_as_percentages(
+        SAMPLES / "SYT_2026-Q2.xlsx",
+        path,
+        {
+            ("TienDo", "E3"): (0.5, "0%"),  # "50%"
+            ("TienDo", "E4"): (0.123, "0.0%"),  # "12.3%": 0.123 * 100 is 12.299999999999999 in binary
+            ("TienDo", "E5"): (1, "0%"),  # "100%", on the row whose status is Hoàn thành
+        },
+    )
+    assert read_submission(path.name, path.read_bytes()).sheets["TienDo"].percent_cells == {
+        (3, 5),
+        (4, 5),
+        (5, 5),
+    }
+    result = validate_file(path, default_reference_data())
+    assert [(r.percent_complete, r.percent_status, r.percent_text) for r in result.progress_rows] == [
+        (Decimal("50"), "stated", "50%"),
+        (Decimal("12.3"), "stated", "12,3%"),
+        (Decimal("100"), "stated", "100%"),
+    ]
+    # The shipped file's SUB-V06 (Hoàn thành at 95) is gone with the 100 typed over it; read as 1, it stayed.
+    assert [(f.rule_id, f.cell_ref) for f in result.findings] == [("SUB-X02", "F3")]
+
+
+def test_a_percentage_in_excel_is_the_same_as_one_typed_in_a_csv() -> None:
+    """A CSV has no number formats: "50%" is its text, read as 50 (nothing more to do). The workbook's
+    0.5 under '0%' is the same cell, and gives the same row."""
+    import openpyxl
+
+    content = _content()
+    content.progress[0]["percent_complete"] = "50%"
+    csv_buffer, xlsx_buffer = io.BytesIO(), io.BytesIO()
+    write_csv(content, csv_buffer, "cp1258")
+    content.progress[0]["percent_complete"] = 0.5
+    write_plain_xlsx(content, xlsx_buffer)
+    workbook = openpyxl.load_workbook(xlsx_buffer)
+    workbook["TienDo"]["E3"].number_format = "0%"
+    out = io.BytesIO()
+    workbook.save(out)
+    reference = default_reference_data()
+    from_csv = validate_bytes("SNNMT_2026-Q1.csv", csv_buffer.getvalue(), reference)
+    from_xlsx = validate_bytes("SNNMT_2026-Q1.xlsx", out.getvalue(), reference)
+    assert from_csv.findings == [] and from_xlsx.findings == []
+    assert from_xlsx.progress_rows[0].percent_complete == Decimal("50")
+    # the same row but for its number (a CSV's rows are its line numbers)
+    assert [replace(r, row_no=0) for r in from_xlsx.progress_rows] == [
+        replace(r, row_no=0) for r in from_csv.progress_rows
+    ]
+
+
+def test_only_cells_excel_shows_as_percentages_are_percent_cells() -> None:
+    """A '%' in quotes or escaped is a literal (50 shown as "50 %", not multiplied); text and empty cells
+    under a percent format hold no number; a colour or condition in brackets does not hide the '%'."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "TienDo"
+    cells = [
+        (0.5, "0%"),  # A1: built-in format 9
+        (0.5, "0.00%"),  # B1: built-in format 10
+        (50, '0" %"'),  # C1: a literal %, in quotes
+        (50, "0\\%"),  # D1: a literal %, escaped
+        ("50%", "0%"),  # E1: text under a percent format
+        (None, "0%"),  # F1: an empty cell of a formatted range
+        (0.5, "[Red]0.0%;[Blue]-0.0%"),  # G1: a custom percent format, two sections
+        (0.5, "General"),  # H1
+        (1250.5, "#,##0.###"),  # I1: the template's amount format
+    ]
+    for column, (value, number_format) in enumerate(cells, 1):
+        cell = sheet.cell(row=1, column=column, value=value)
+        cell.number_format = number_format
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    tien_do = read_submission("x.xlsx", buffer.getvalue()).sheets["TienDo"]
+    assert tien_do.percent_cells == {(1, 1), (1, 2), (1, 7)}
+    assert tien_do.rows[0][1][:2] == [0.5, 0.5]  # what calamine alone gives: the fraction
+
+
+def test_a_percentage_where_an_amount_or_a_count_is_due_is_rejected_never_guessed(tmp_path: Path) -> None:
+    """A KPI in % reads as shown (44,6% is 44.6); an amount or a KPI in points shown as a percentage is
+    SUB-V01, NULL: 0.5 or 50 million, 0.453 or 45.3 points, nobody can tell."""
+    path = tmp_path / "SKHCN_2026-Q2.xlsx"
+    _typed_as_percentages(
+        SAMPLES / "SKHCN_2026-Q2.xlsx",
+        path,
+        {
+            ("KinhPhi", "E3"): (0.5, "0%"),  # allocated_mvnd
+            ("ChiTieu", "D3"): (0.446, "0.0%"),  # TFP_CONTRIBUTION, unit %
+            ("ChiTieu", "D4"): (0.453, "0%"),  # PII_SCORE, unit điểm
+        },
+    )
+    result = validate_file(path, default_reference_data())
+    assert (result.budget_rows[0].allocated_mvnd, result.budget_rows[0].allocated_status) == (None, "invalid")
+    kpi = {r.indicator_code: (r.value, r.value_status, r.value_text) for r in result.kpi_rows}
+    assert kpi["TFP_CONTRIBUTION"] == (Decimal("44.6"), "stated", "44,6%")
+    assert kpi["PII_SCORE"] == (None, "invalid", "45,3%")
+    assert [(f.rule_id, f.sheet, f.cell_ref, f.value, f.expected) for f in result.findings] == [
+        (
+            "SUB-V01",
+            "KinhPhi",
+            "E3",
+            "50%",
+            "số tiền bằng triệu đồng, không phải tỷ lệ %; ô đang có định dạng Tỷ lệ phần trăm "
+            "(Percentage): chọn Định dạng Ô (Format Cells) > Số (Number) rồi ghi lại số tiền",
+        ),
+        ("SUB-C06", "ChiTieu", "A3", "TFP_CONTRIBUTION", "cơ quan được giao báo cáo: STC (Sở Tài chính)"),
+        (
+            "SUB-V01",
+            "ChiTieu",
+            "D4",
+            "45,3%",
+            "giá trị theo đơn vị tính của chỉ tiêu (điểm), không phải tỷ lệ %; ô đang có định dạng Tỷ lệ "
+            "phần trăm (Percentage): chọn Định dạng Ô (Format Cells) > Số (Number) rồi ghi lại giá trị",
+        ),
+    ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -65,6 +66,26 @@ def test_every_rule_has_severity_category_and_both_messages() -> None:
         assert rule.severity in {"fatal", "warning"}
         assert rule.category and rule.message_vi and rule.message_en
     assert catalogue_markdown().count("| SUB-") == len(RULES)
+
+
+# Excel's menus and commands by their English names. A civil servant's Office is usually in Vietnamese:
+# a message names them as it does, the English after in brackets ("Tệp (File) > Thông tin (Info)").
+_ENGLISH_MENUS = re.compile(
+    r"\b(File|Info|Protect Workbook|Encrypt with Password|Save As|Format Cells|Paste Values|Merge Cells"
+    r"|Unmerge)\b"
+)
+
+
+def test_vietnamese_messages_name_excel_menus_in_vietnamese_with_the_english_in_brackets() -> None:
+    """Operator review: SUB-F02 said "(File > Info > Protect Workbook)", menus a Vietnamese Excel does
+    not show. English menu names only in brackets, one name a bracket (a path in English is no gloss)."""
+    for rule in RULES.values():
+        assert not _ENGLISH_MENUS.search(re.sub(r"\([^()]*\)", "", rule.message_vi)), rule.rule_id
+        assert not re.search(r"\([^()]*>[^()]*\)", rule.message_vi), rule.rule_id
+    assert (
+        "Tệp (File) > Thông tin (Info) > Bảo vệ Sổ làm việc (Protect Workbook) > "
+        "Mã hóa bằng Mật khẩu (Encrypt with Password)"
+    ) in RULES["SUB-F02"].message_vi
 
 
 def test_docs_show_the_whole_catalogue() -> None:

@@ -11,7 +11,8 @@ SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf")
 # format), but the generic "unsupported format" does not tell them the fix, which takes a minute in Word.
 LEGACY_WORD = (
     "tệp Word 97–2003 (.doc) không đọc được; vui lòng mở tệp bằng Word, lưu lại thành .docx "
-    "(File > Save As > Word Document (*.docx)) rồi dùng tệp .docx thay cho tệp .doc "
+    "(Tệp (File) > Lưu Như (Save As), kiểu tệp Tài liệu Word (Word Document, *.docx)) rồi dùng tệp .docx "
+    "thay cho tệp .doc "
     "(legacy Word 97–2003 .doc is not read: save it as .docx with File > Save As > Word Document)"
 )
 

@@ -76,7 +76,8 @@ def _open(path: Path) -> Any:
     if magic.startswith(b"\xd0\xcf\x11\xe0"):
         raise UnreadableDocumentError(
             f"{name}: tệp Word có mật khẩu hoặc là định dạng .doc cũ (encrypted DOCX or legacy .doc): "
-            "cần lưu lại thành .docx không đặt mật khẩu (File > Save As > Word Document (*.docx))"
+            "cần lưu lại thành .docx không đặt mật khẩu (Tệp (File) > Lưu Như (Save As), kiểu tệp Tài liệu "
+            "Word (Word Document, *.docx))"
         )
     if not magic.startswith(b"PK"):
         raise UnreadableDocumentError(f"{name}: không phải tệp DOCX (not a DOCX/zip file)")

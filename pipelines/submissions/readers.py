@@ -8,7 +8,9 @@ Calamine returns the cached result of a formula, not the formula, and an Excel e
 #DIV/0!, ...) as an empty cell, so both are found by a quick look at the sheet XML: a figure computed
 by a formula may be stale or missing, and must be reported (SUB-V03), not loaded as if typed; a cell
 showing an error is not a blank left for later, and must be reported (SUB-V13), not read as "not
-reported".
+reported". Calamine does not give a cell's number format either: a "50%" typed in Excel is stored as 0.5
+with a percent format, so the cells shown as percentages are found in the styles part (xl/styles.xml) and
+the cells' style index, and the validator reads them as the value Excel shows (50).
 """
 
 from __future__ import annotations
@@ -58,6 +60,9 @@ class SheetData:
     # Merged ranges as (first row, first column, last row, last column), 1-based, and as written
     # ('E3:E5'): calamine gives the value to the first cell only, the others read as empty.
     merged: list[tuple[int, int, int, int, str]] = field(default_factory=list)
+    # (row, column) of number cells with a percent format ('0%', '0.00%'): Excel stores a typed "50%" as
+    # 0.5 and shows it as 50%, calamine gives 0.5 (the validator reads such a cell as Excel shows it).
+    percent_cells: set[tuple[int, int]] = field(default_factory=set)
 
     def merged_range(self, row_no: int, column_no: int) -> tuple[int, int, int, int, str] | None:
         """The merged range holding this cell, if any."""
@@ -187,11 +192,13 @@ _AFTER_TAG_NAME = frozenset(b" \t\r\n>/")
 # A row start, or a whole cell (self-closing, or up to its end tag), with or without a namespace prefix.
 _ROW_OR_CELL = re.compile(rb"<(?:\w+:)?row\b([^>]*)>|<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 # Attributes come in any order (OOXML does not fix one; writers differ) and with either quote.
-_ATTRIBUTE = re.compile(rb"""(?:^|\s)(r|t)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_ATTRIBUTE = re.compile(rb"""(?:^|\s)(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _CELL_REF = re.compile(rb"\$?([A-Za-z]{1,3})\$?(\d+)")
 _MERGE_CELL = re.compile(rb"""<(?:\w+:)?mergeCell\b[^>]*?\bref\s*=\s*["']([^"']+)["']""")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*>([^<]*)<", re.S)
+# Cell types that hold a number (absent: a number); a string, boolean, error or date is shown as itself.
+_NUMBER_TYPES = frozenset({b"", b"n"})
 
 
 def _has_marked_cells(body: bytes) -> bool:
@@ -212,16 +219,26 @@ def _attributes(raw: bytes) -> dict[bytes, bytes]:
     return {name: double or single for name, double, single in _ATTRIBUTE.findall(raw)}
 
 
-def _marked_cells(body: bytes) -> tuple[set[tuple[int, int]], dict[tuple[int, int], str]]:
-    """(formula cells, error cells → error text) of one sheet's XML.
+@dataclass
+class _SheetMarks:
+    """What one sheet's XML says that calamine does not (all positions 1-based (row, column))."""
+
+    formulas: set[tuple[int, int]] = field(default_factory=set)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # → the error text ('#N/A')
+    merged: list[tuple[int, int, int, int, str]] = field(default_factory=list)
+    percents: set[tuple[int, int]] = field(default_factory=set)  # number cells with a percent format
+
+
+def _marked_cells(body: bytes, percent_styles: frozenset[bytes] = frozenset()) -> _SheetMarks:
+    """Formula cells, error cells → error text, and number cells whose style (``s``) is one of
+    ``percent_styles``, of one sheet's XML.
 
     A cell's position is its ``r`` attribute; without one (it is optional in OOXML, and some writers
     leave it out) the cell is the one after the previous cell of its row, and a row without ``r`` is
     the one after the previous row, as the standard says and calamine reads them, so the position
     found here is the one the value was read at.
     """
-    formulas: set[tuple[int, int]] = set()
-    errors: dict[tuple[int, int], str] = {}
+    marks = _SheetMarks()
     row_no, column_no = 0, 0
     for match in _ROW_OR_CELL.finditer(body):
         row_attributes, cell_attributes, content = match.groups()
@@ -238,11 +255,19 @@ def _marked_cells(body: bytes) -> tuple[set[tuple[int, int]], dict[tuple[int, in
         else:
             column_no += 1
         if content and _FORMULA.search(content):
-            formulas.add((row_no, column_no))
-        if attributes.get(b"t") == b"e":
+            marks.formulas.add((row_no, column_no))
+        cell_type = attributes.get(b"t", b"")
+        if cell_type == b"e":
             value = _VALUE.search(content or b"")
-            errors[(row_no, column_no)] = _unescape(value.group(1)).strip() if value else ""
-    return formulas, errors
+            marks.errors[(row_no, column_no)] = _unescape(value.group(1)).strip() if value else ""
+        elif (
+            percent_styles
+            and attributes.get(b"s") in percent_styles
+            and cell_type in _NUMBER_TYPES
+            and _VALUE.search(content or b"")  # an empty cell of a formatted range holds no number
+        ):
+            marks.percents.add((row_no, column_no))
+    return marks
 
 
 def _merged_ranges(body: bytes) -> list[tuple[int, int, int, int, str]]:
@@ -260,27 +285,109 @@ def _merged_ranges(body: bytes) -> list[tuple[int, int, int, int, str]]:
     return ranges
 
 
-def _sheet_marks(
-    names: list[str], read: Callable[[str], bytes]
-) -> dict[str, tuple[set[tuple[int, int]], dict[tuple[int, int], str], list[tuple[int, int, int, int, str]]]]:
-    """Sheet name → (cells holding a formula, cells holding an error value, merged ranges). Empty for
-    most files."""
+# ── number formats ──
+# Excel's built-in percent formats, which a workbook uses without writing them out: 9 is '0%', 10 is
+# '0.00%' (ECMA-376 §18.8.30). Every other percent format is a <numFmt> of the styles part.
+_BUILTIN_PERCENT_FORMATS = frozenset({9, 10})
+_NUM_FMT = re.compile(rb"<(?:\w+:)?numFmt\b([^>]*?)/?>")
+_CELL_XFS = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
+_XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*?)/?>")
+_BUILTIN_PERCENT_ID = re.compile(rb"""numFmtId\s*=\s*["'](?:9|10)["']""")
+
+
+def is_percent_format(code: str) -> bool:
+    """Whether a number format code shows a number multiplied by 100 with a '%' sign.
+
+    Only a '%' that is a format character counts: not one in quotes ('0.0" %"' shows 50 as "50.0 %"),
+    escaped ('0\\%'), after '_' (a space as wide as '%') or '*' (a fill character), nor in brackets
+    ('[Red]', '[>=100]', '[$%-42A]'). Read in the first section, the one for positive numbers (and for
+    every number when the code has one section): a code that gives negatives or zero a section of their
+    own without '%' ('0%;-0') is no template's and no department's; such a negative is read as a percent
+    too, and still rejected as outside 0–100 where a percent is asked for.
+    """
+    quoted, index = False, 0
+    while index < len(code):
+        char = code[index]
+        if char == '"':
+            quoted = not quoted
+        elif quoted:
+            pass
+        elif char in "\\_*":
+            index += 1  # the next character is shown (or measured) as itself
+        elif char == "[":
+            closing = code.find("]", index)
+            index = len(code) if closing < 0 else closing
+        elif char == ";":
+            return False
+        elif char == "%":
+            return True
+        index += 1
+    return False
+
+
+def percent_styles(styles: bytes) -> frozenset[bytes]:
+    """The cell style indexes (a cell's ``s``, as written in the sheet XML) whose number format is a
+    percent format, from the styles part: ``cellXfs``' n-th ``xf`` → its ``numFmtId`` → a built-in
+    format or a ``numFmt`` of ``numFmts``. Empty for a workbook without one (most files)."""
+    if b"%" not in styles and not _BUILTIN_PERCENT_ID.search(styles):
+        return frozenset()  # no percent format code, no built-in percent format: nothing to look at
+    codes: dict[int, str] = {}
+    for raw in _NUM_FMT.findall(styles):
+        attributes = _attributes(raw)
+        number = attributes.get(b"numFmtId", b"")
+        if number.isdigit():
+            codes[int(number)] = _unescape(attributes.get(b"formatCode", b""))
+    percent_ids = {n for n, code in codes.items() if is_percent_format(code)}
+    percent_ids |= _BUILTIN_PERCENT_FORMATS - codes.keys()  # a workbook may write a built-in out itself
+    cell_xfs = _CELL_XFS.search(styles)
+    if cell_xfs is None:
+        return frozenset()
+    styles_found = set()
+    for index, raw in enumerate(_XF.findall(cell_xfs.group(1))):
+        number = _attributes(raw).get(b"numFmtId", b"0")
+        if number.isdigit() and int(number) in percent_ids:
+            styles_found.add(str(index).encode())
+    return frozenset(styles_found)
+
+
+def _style_pattern(styles: frozenset[bytes]) -> re.Pattern[bytes] | None:
+    """What finds a cell with one of these style indexes (its ``s`` attribute) in a sheet's XML."""
+    if not styles:
+        return None
+    return re.compile(rb"""\ss\s*=\s*["'](?:""" + b"|".join(sorted(styles)) + rb""")["']""")
+
+
+def _sheet_marks(names: list[str], read: Callable[[str], bytes]) -> dict[str, _SheetMarks]:
+    """Sheet name → its formula cells, error cells, merged ranges and percent-formatted number cells.
+    Empty for most files."""
+    styles = percent_styles(read("xl/styles.xml")) if "xl/styles.xml" in names else frozenset()
+    styled = _style_pattern(styles)
     contents = {n: read(n) for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")}
-    contents = {n: body for n, body in contents.items() if _has_marked_cells(body) or b"mergeCell" in body}
+    contents = {
+        n: body
+        for n, body in contents.items()
+        if _has_marked_cells(body) or b"mergeCell" in body or (styled and styled.search(body))
+    }
     if not contents:
         return {}
     workbook = read("xl/workbook.xml")
     rels = read("xl/_rels/workbook.xml.rels")
     targets = {rid: target for rid, target in _REL_ENTRY.findall(rels)}
     targets.update({rid: target for target, rid in _REL_ENTRY_REVERSED.findall(rels)})
-    result: dict[str, tuple[set[tuple[int, int]], dict[tuple[int, int], str], list]] = {}
+    result: dict[str, _SheetMarks] = {}
     for sheet_name, rid in _SHEET_ENTRY.findall(workbook):
         target = targets.get(rid, b"").decode().lstrip("/")
         path = target if target.startswith("xl/") else f"xl/{target}"
         if path in contents:
             body = contents[path]
-            formulas, errors = _marked_cells(body) if _has_marked_cells(body) else (set(), {})
-            result[_unescape(sheet_name)] = (formulas, errors, _merged_ranges(body))
+            # A sheet that uses no percent style is not scanned for one (the usual case).
+            sheet_styles = styles if styled and styled.search(body) else frozenset()
+            if _has_marked_cells(body) or sheet_styles:
+                marks = _marked_cells(body, sheet_styles)
+            else:
+                marks = _SheetMarks()
+            marks.merged = _merged_ranges(body)
+            result[_unescape(sheet_name)] = marks
     return result
 
 
@@ -361,8 +468,10 @@ def read_xlsx(data: bytes, sheet_names: tuple[str, ...] | None = None) -> RawSub
             nfc = unicodedata.normalize  # inlined: this runs for every cell of every file
             rows = [(n, [nfc("NFC", v) if type(v) is str else v for v in r]) for n, r in enumerate(cells, 1)]
             clean_name = unicodedata.normalize("NFC", name)
-            formula_cells, error_cells, merged = marks.get(clean_name, (set(), {}, []))
-            sheets[clean_name] = SheetData(clean_name, rows, formula_cells, error_cells, merged)
+            found = marks.get(clean_name) or _SheetMarks()
+            sheets[clean_name] = SheetData(
+                clean_name, rows, found.formulas, found.errors, found.merged, found.percents
+            )
     except Exception as error:  # calamine raises several error types for broken parts
         raise SubmissionReadError(
             "SUB-F01", f"không đọc được bảng tính / unreadable workbook: {error}"
@@ -416,8 +525,8 @@ def decode_csv(data: bytes) -> tuple[str, str]:
     if wide:
         raise SubmissionReadError(
             "SUB-E01",
-            f"tệp lưu dạng {wide} (Unicode Text), không phải CSV UTF-8: trong Excel chọn Save As > "
-            f"'CSV UTF-8 (Comma delimited)' / saved as {wide}",
+            f"tệp lưu dạng {wide} (Unicode Text), không phải CSV UTF-8: trong Excel chọn Tệp (File) > "
+            f"Lưu Như (Save As), kiểu tệp 'CSV UTF-8' / saved as {wide}",
         )
     try:
         return data.decode("utf-8-sig"), "utf-8"

@@ -55,7 +55,11 @@ _RULES = (
         "SUB-F02",
         FATAL,
         "file",
-        "Tệp có đặt mật khẩu. Vui lòng bỏ mật khẩu (File > Info > Protect Workbook) rồi gửi lại.",
+        # Menus as Vietnamese Office names them, the English in brackets: a civil servant's Excel is
+        # usually in Vietnamese, and "File > Info" names nothing on the screen.
+        "Tệp có đặt mật khẩu. Vui lòng bỏ mật khẩu: trong Excel chọn Tệp (File) > Thông tin (Info) > "
+        "Bảo vệ Sổ làm việc (Protect Workbook) > Mã hóa bằng Mật khẩu (Encrypt with Password), xóa mật "
+        "khẩu, bấm OK, lưu tệp rồi gửi lại.",
         "File is password-protected (encrypted).",
     ),
     Rule(

@@ -585,6 +585,17 @@ def benchmark_corpus(reference: ReferenceData, folder: Path, count: int) -> list
     return paths
 
 
+def pasted_sheet_workbook(reference: ReferenceData, rows: int) -> bytes:
+    """One workbook (SYT, 2026-Q2, a sample) whose KinhPhi holds ``rows`` rows: the agency's rows pasted
+    again and again, as a department pasting a long list from elsewhere. Every repeat is a duplicate
+    (SUB-C05), so the file has about one fatal finding per row: the case where validation's cost per
+    finding shows (bench/submissions.py, tests/test_submission_validator.py)."""
+    content = filled_content(reference, "SYT", Period(2026, 2))
+    prefilled = content.budget
+    content.budget = [dict(prefilled[index % len(prefilled)]) for index in range(rows)]
+    return _xlsx(content)
+
+
 def main(argv: list[str] | None = None) -> int:
     from pipelines.submissions.reference import load_reference_data
 

@@ -317,7 +317,44 @@ def _number(value: Any, percent: bool = False) -> Decimal:
         raise ValueError(str(error)) from error
 
 
+def percent_as_shown(value: int | float) -> str | int | float:
+    """A number cell with a percent format as Excel shows it: 0.5 → '50%', 0.123 → '12,3%'.
+
+    Excel stores a typed "50%" as 0.5 and shows it through the cell's format; the department typed, and
+    sees, 50%. The stored number is read to 15 significant digits like every workbook number, then its
+    decimal point moved two places, in Decimal: 0.123 is 12.3 exactly, where 0.123 * 100 in binary is
+    12.299999999999999 (and 0.07 * 100 is 7.000000000000001). Every digit is kept (Excel's shown
+    rounding is display only, as for any number), and written with a decimal comma, as Vietnamese Excel
+    shows it and as the text is read back ('1,234%' is 1.234; '1.234' would read as a thousand). So the
+    cell is the same as "50%" typed as text or in a CSV, and goes through the same checks."""
+    try:
+        number = _number(value).scaleb(2)
+    except ValueError:
+        return value  # not a finite number: the number check says so
+    return f"{number:f}".replace(".", ",") + "%"
+
+
 _EXCEL_ERROR_EXPECTED = "số liệu thật (hoặc để trống nếu chưa có), không phải lỗi Excel như #N/A"
+
+
+# Where a figure in per cent is no answer (an amount, a KPI counted in points, enterprises, a rank): the
+# cell is rejected, never read as the number Excel stores (0.5) nor as the one it shows (50). A money
+# cell shown as "50%" may be 0.5 or 50 million typed as a percentage, or an amount under a percent format
+# painted over it (1.250 shown as 125000%): which was meant is unknown, and money is never guessed.
+_FORMAT_AS_NUMBER = (
+    "ô đang có định dạng Tỷ lệ phần trăm (Percentage): chọn Định dạng Ô (Format Cells) > Số (Number) "
+    "rồi ghi lại"
+)
+
+
+def _not_a_percent(kind: str, percent_formatted: bool, unit: str | None = None) -> str:
+    """What to write instead of a percentage in a cell that takes none (SUB-V01's "Giá trị cần có")."""
+    if kind == "amount":
+        wanted, what = "số tiền bằng triệu đồng, không phải tỷ lệ %", "số tiền"
+    else:
+        in_unit = f" ({unit})" if unit else ""
+        wanted, what = f"giá trị theo đơn vị tính của chỉ tiêu{in_unit}, không phải tỷ lệ %", "giá trị"
+    return f"{wanted}; {_FORMAT_AS_NUMBER} {what}" if percent_formatted else wanted
 
 
 def _range_text(low: Decimal | None, high: Decimal | None, unit: str | None) -> str:
@@ -405,6 +442,10 @@ class _Checker:
         # blank, so no other rule speaks about those cells (a "blank" task number is no unknown task).
         self.merged: dict[str, SheetData] = {}
         self.task_numbers = task_numbers(reference)
+        # Fatal findings added so far: a row compares it before and after itself to know whether it has
+        # one. ``ValidationResult.fatal_count`` counts them all again, so asking it once per row made
+        # validation quadratic in the findings (a 50.000-row pasted sheet, one fatal finding a row: 8 min).
+        self.fatals = 0
 
     def add(
         self,
@@ -420,6 +461,8 @@ class _Checker:
         if rule_id != "SUB-V14" and self.in_merge(sheet, row_no, column_no):
             return finding  # the merge (SUB-V14) is the finding at this cell
         self.result.findings.append(finding)
+        if finding.severity == FATAL:
+            self.fatals += 1
         return finding
 
     def in_merge(self, sheet: str | None, row_no: int | None, column_no: int | None) -> bool:
@@ -543,9 +586,24 @@ class _Checker:
 
     # ── numbers ──
     def number(
-        self, sheet: SheetData, row_no: int, column: str, column_no: int, value: Any, kind: str
+        self,
+        sheet: SheetData,
+        row_no: int,
+        column: str,
+        column_no: int,
+        value: Any,
+        kind: str,
+        percent_unit: bool = False,
+        unit: str | None = None,
     ) -> tuple[Decimal | None, str, str | None]:
-        """(number, status, text as provided) for one value cell, adding the findings it deserves."""
+        """(number, status, text as provided) for one value cell, adding the findings it deserves.
+
+        ``percent_unit``: a figure in per cent that is not a completion rate (a KPI in %): "80%" is 80,
+        as for ``kind='percent'``, without its 0–100 check (the indicator's range is checked apart).
+        ``unit``: the figure's unit as the form prints it, named when a percentage is no answer."""
+        percent_formatted = (row_no, column_no) in sheet.percent_cells and type(value) in (int, float)
+        if percent_formatted:
+            value = percent_as_shown(value)
         text = cell_text(value) or None
         # An error value reads as an empty cell: its text comes from the sheet XML (or is typed text).
         error = sheet.error_cells.get((row_no, column_no))
@@ -573,11 +631,20 @@ class _Checker:
             return None, VALUE_INVALID, text
         if text is None or text in {"-", "–", "—"}:
             return None, VALUE_BLANK, text
+        percent_accepted = kind == "percent" or percent_unit
         try:
-            number = _number(value, percent=kind == "percent")
+            number = _number(value, percent=percent_accepted)
         except ValueError:
             self.add(
-                "SUB-V01", sheet.name, row_no, column, column_no, value, "một số, ví dụ 1.250 hoặc 1250,5"
+                "SUB-V01",
+                sheet.name,
+                row_no,
+                column,
+                column_no,
+                value,
+                _not_a_percent(kind, percent_formatted, unit)
+                if text.endswith("%") and not percent_accepted
+                else "một số, ví dụ 1.250 hoặc 1250,5",
             )
             return None, VALUE_INVALID, text
         # Checked before the others: a number the warehouse cannot hold exactly is not kept as a number.
@@ -918,7 +985,7 @@ class _Checker:
         for row_no, row in self.data_rows(
             sheet, layout.BUDGET_COLUMNS, layout.VALUE_COLUMNS[layout.SHEET_BUDGET]
         ):
-            before = self.result.fatal_count
+            before = self.fatals
             errors = self.error_cells(sheet, row_no, row, layout.BUDGET_COLUMNS)
             appendix, item_no, _ = self.task(sheet.name, row_no, row, warned, errors)
             source_cell, source_col = row["funding_source"]
@@ -998,7 +1065,7 @@ class _Checker:
                 *allocated,
                 *disbursed,
                 errors.get("note") or cell_text(note) or None,
-                self.result.fatal_count > before,
+                self.fatals > before,
             )
             self.result.budget_rows.append(budget_row)
             if disbursed[0] is not None and task_known and source and period and self.result.agency_code:
@@ -1010,7 +1077,7 @@ class _Checker:
         for row_no, row in self.data_rows(
             sheet, layout.PROGRESS_COLUMNS, layout.VALUE_COLUMNS[layout.SHEET_PROGRESS]
         ):
-            before = self.result.fatal_count
+            before = self.fatals
             errors = self.error_cells(sheet, row_no, row, layout.PROGRESS_COLUMNS)
             appendix, item_no, _ = self.task(sheet.name, row_no, row, warned, errors)
             status_cell, status_col = row["status"]
@@ -1052,7 +1119,7 @@ class _Checker:
                     status_text,
                     *percent,
                     errors.get("note") or cell_text(note) or None,
-                    self.result.fatal_count > before,
+                    self.fatals > before,
                 )
             )
 
@@ -1081,7 +1148,7 @@ class _Checker:
         by_no = {i.indicator_no: i for i in self.reference.indicators.values()}
         by_code = {fold_key(code): i for code, i in self.reference.indicators.items()}
         for row_no, row in self.data_rows(sheet, layout.KPI_COLUMNS, layout.VALUE_COLUMNS[layout.SHEET_KPI]):
-            before = self.result.fatal_count
+            before = self.fatals
             errors = self.error_cells(sheet, row_no, row, layout.KPI_COLUMNS)
             code_error = errors.get("indicator_code")
             code_text = code_error or cell_text(row["indicator_code"][0]) or None
@@ -1107,7 +1174,19 @@ class _Checker:
                     sheet.name, row_no, code_col, code_text, indicator.indicator_code, warned
                 )
             value_cell, value_col = row["value"]
-            value = self.number(sheet, row_no, "value", value_col, value_cell, "number")
+            # An indicator in % may be typed "80%" (or shown so by a percent format); an unknown indicator
+            # is already fatal, and its value is not blamed for a unit nobody can check.
+            in_percent = indicator is None or indicator.unit == "%"
+            value = self.number(
+                sheet,
+                row_no,
+                "value",
+                value_col,
+                value_cell,
+                "number",
+                in_percent,
+                indicator.unit if indicator else None,
+            )
             if indicator and value[0] is not None:
                 low, high = indicator.valid_min, indicator.valid_max
                 if (low is not None and value[0] < low) or (high is not None and value[0] > high):
@@ -1143,7 +1222,7 @@ class _Checker:
                     *value,
                     indicator.unit if indicator else None,
                     errors.get("note") or cell_text(note) or None,
-                    self.result.fatal_count > before,
+                    self.fatals > before,
                 )
             )
 
