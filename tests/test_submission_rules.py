@@ -549,3 +549,11 @@ def test_an_empty_copy_of_a_forms_column_or_a_hidden_sheet_is_no_finding(tmp_pat
 def test_a_csv_section_the_form_does_not_have_is_said_not_to_be_loaded(tmp_path: Path) -> None:
     result = _one_file(tmp_path, lambda c: c.extra_sheets.append(("TongHop", [["Tổng", 5]])), ".csv")
     assert [(f.rule_id, f.sheet) for f in result.findings] == [("SUB-T06", "TongHop")]
+
+
+def test_the_encoding_advice_does_not_send_a_department_into_the_one_sheet_csv_trap() -> None:
+    """Review (session 14): SUB-E01 said "save again as CSV UTF-8", which from Excel saves the open sheet
+    only, the file SUB-F03 then rejects. It points at the .xlsx first."""
+    message = RULES["SUB-E01"].message_vi
+    assert ".xlsx" in message and message.index(".xlsx") < message.index("UTF-8")
+    assert "không lưu sang CSV" in RULES["SUB-F03"].message_vi

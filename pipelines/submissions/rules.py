@@ -99,7 +99,8 @@ _RULES = (
         FATAL,
         "encoding",
         "Tệp CSV không đọc được tiếng Việt (không phải mã UTF-8 hay Windows-1258, ví dụ tệp lưu dạng "
-        "'Unicode Text'). Vui lòng lưu lại bằng 'CSV UTF-8'.",
+        "'Unicode Text'). Cách đơn giản nhất là gửi chính tệp .xlsx của biểu mẫu; nếu gửi tệp CSV theo "
+        "biểu mẫu (đủ các phần [ThongTin], [KinhPhi], ...), hãy lưu bằng mã UTF-8.",
         "CSV is neither valid UTF-8 nor Windows-1258 (undecodable bytes, or UTF-16/UTF-32 text).",
     ),
     Rule(
