@@ -555,5 +555,5 @@ def test_the_encoding_advice_does_not_send_a_department_into_the_one_sheet_csv_t
     """Review (session 14): SUB-E01 said "save again as CSV UTF-8", which from Excel saves the open sheet
     only, the file SUB-F03 then rejects. It points at the .xlsx first."""
     message = RULES["SUB-E01"].message_vi
-    assert ".xlsx" in message and message.index(".xlsx") < message.index("UTF-8")
+    assert ".xlsx" in message and message.index(".xlsx") < message.rindex("lưu bằng mã UTF-8")
     assert "không lưu sang CSV" in RULES["SUB-F03"].message_vi
