@@ -813,3 +813,20 @@ def test_a_file_that_could_not_be_opened_still_counts_as_received_from_its_sende
         assert con.execute(query).fetchall() == [("missing", 0, False)]
     with connect_readonly(altered_copy(warehouse, tmp_path, unreadable), as_of=dt.date(2026, 10, 20)) as con:
         assert con.execute(query).fetchall() == [("rejected_only", 1, True)]
+
+
+def test_plan_money_sums_by_group_without_a_join_and_appendix_2_is_said_apart(db):
+    """Analyst review (session 14): group totals had to go through dim_task. Appendix I's twelve groups
+    add up to its state budget total row, 5.861.734 (line 1073); Appendix 2's items have no group."""
+    by_group = db.execute(
+        "select count(distinct group_key), sum(amount_mvnd) filter (where is_state_budget) "
+        "from marts.fct_budget_plan where appendix = 'I'"
+    ).fetchone()
+    assert by_group == (12, Decimal("5861734"))
+    assert (
+        db.execute(
+            "select count(*) filter (where group_key is not null), count(*) from marts.fct_budget_plan "
+            "where appendix = 'II'"
+        ).fetchone()[0]
+        == 0
+    )

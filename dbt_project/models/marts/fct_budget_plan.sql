@@ -7,6 +7,9 @@ select
     split.document_id,
     tasks.appendix,
     tasks.item_no,
+    -- The task's group (Appendix I): group totals without a join through dim_task. NULL for
+    -- Appendix II's items, which belong to a unit, not to a group (parent_task_key in dim_task).
+    tasks.group_key,
     split.year,
     split.funding_source_code,
     funding.is_state_budget,
