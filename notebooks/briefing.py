@@ -425,7 +425,9 @@ if review["tasks"]:
         f"quy tắc hoặc do người biên soạn chọn. Với {vn_number(review['tasks'])}/"
         f"{vn_number(review['all_tasks'])} nhiệm vụ ({fmt_cell(review['amount'])} triệu đồng, cột “Chờ rà "
         "soát”), ít nhất một trong ba do người biên soạn chọn, chờ Sở Khoa học và Công nghệ rà soát; số theo "
-        "lĩnh vực, trụ cột và cơ quan chủ trì trong bản tin này có thể đổi sau rà soát."
+        "lĩnh vực, trụ cột và cơ quan chủ trì trong bản tin này có thể đổi sau rà soát. Trụ cột (ba trụ "
+        "cột của Đề án) và lĩnh vực (lĩnh vực quản lý mà nhiệm vụ phục vụ) là hai cách chia khác nhau: một "
+        "trụ cột và một lĩnh vực có tên gần giống nhau không có cùng số tiền."
     )
 show(
     by_sector,
