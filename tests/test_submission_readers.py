@@ -248,10 +248,9 @@ def test_utf16_and_utf32_csv_are_refused_with_sub_e01(codec: str, bom: bytes, wi
     # one clear answer, not four 'missing sheet' findings from reading it as Windows-1258
     result = validate_bytes("SNNMT_2026-Q1.csv", data, default_reference_data())
     (finding,) = result.findings
-    assert finding.rule_id == "SUB-E01" and "'CSV UTF-8'" in finding.message_vi
-    assert "CSV UTF-8" in (finding.value or "")
-    # Excel's menu as Vietnamese Office names it, the English in brackets (it said "Save As >")
-    assert "trong Excel chọn Tệp (File) > Lưu Như (Save As), kiểu tệp 'CSV UTF-8'" in (finding.value or "")
+    assert finding.rule_id == "SUB-E01" and "gửi chính tệp .xlsx của biểu mẫu" in finding.message_vi
+    # Another Save As from Excel would keep one sheet again (SUB-F03): the form's .xlsx is the answer.
+    assert "không phải CSV UTF-8: hãy gửi chính tệp .xlsx của biểu mẫu" in (finding.value or "")
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "cp1258"])

@@ -525,8 +525,10 @@ def decode_csv(data: bytes) -> tuple[str, str]:
     if wide:
         raise SubmissionReadError(
             "SUB-E01",
-            f"tệp lưu dạng {wide} (Unicode Text), không phải CSV UTF-8: trong Excel chọn Tệp (File) > "
-            f"Lưu Như (Save As), kiểu tệp 'CSV UTF-8' / saved as {wide}",
+            # Excel's "Unicode Text" keeps the open sheet only, as its CSV does (SUB-F03): the form's
+            # .xlsx is the answer, not another Save As.
+            f"tệp lưu dạng {wide} (Unicode Text), không phải CSV UTF-8: hãy gửi chính tệp .xlsx của biểu "
+            f"mẫu (Excel lưu dạng Unicode Text hay CSV chỉ giữ trang tính đang mở) / saved as {wide}",
         )
     try:
         return data.decode("utf-8-sig"), "utf-8"
