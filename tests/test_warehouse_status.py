@@ -177,6 +177,14 @@ def test_st05_inputs_added_changed_or_removed_since_the_publish(warehouse, tmp_p
     )
 
 
+def test_st05_ignores_what_ingestion_ignores(warehouse, tmp_path):
+    """Operator review: Excel's owner file of a workbook open on the share was listed as a new file
+    waiting to load, though ingestion never reads it."""
+    (tmp_path / "submissions" / "~$SYT_2026-Q3.xlsx").write_bytes(b"\x0bNguyen Van A")
+    (tmp_path / "submissions" / "README.md").write_text("Hộp thư nhận báo cáo", encoding="utf-8")
+    assert fired(check_status(now=MORNING)) == []
+
+
 def test_st06_a_docs_site_of_other_code(warehouse):
     (warehouse / "dbt_docs" / DOCS_STAMP).write_text("fingerprint of older code\n", encoding="utf-8")
     status = check_status(now=MORNING)
