@@ -264,7 +264,11 @@ def check_status(
             "publish_no": sidecar.get("publish_no"),
             "published_at": sidecar.get("published_at"),
             "code_version": sidecar.get("code_version"),
+            # When this version was put back by a restore, from which kept copy, and whether by an
+            # operator's rollback: the version's history, not a repair of the file as it is now.
             "restored_from": sidecar.get("restored_from"),
+            "restored_at": sidecar.get("restored_at"),
+            "rolled_back": bool(sidecar.get("rolled_back")),
             "file_status": file_status.status,
             "problem": file_status.problem,
         }
