@@ -35,8 +35,10 @@ dagster-home:
 
 DAGSTER_PORT ?= 3000
 # Each Dagster target runs through pipelines/dagster_launcher.py, exec'd so that it is make's own
-# child: SIGINT or SIGTERM to make or its group then stops Dagster and all it started, even when
-# make was started with them ignored (`make dev &` in a script); a busy port is refused up front.
+# child: SIGTERM to make, SIGINT or SIGTERM to its group (Ctrl-C), SIGINT to a make that handles it,
+# all stop Dagster and everything it started, also after `make dev &` in a script (SIGINT ignored).
+# A make started with SIGINT ignored drops a SIGINT sent to it alone: nothing below it hears it.
+# A busy port is refused before anything starts.
 LAUNCH := $(BIN)/python -m pipelines.dagster_launcher
 
 ## The Dagster UI on http://127.0.0.1:3000 with the daemon (schedule, sensor, asset graph, checks).
