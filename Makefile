@@ -33,17 +33,25 @@ dagster-home:
 	mkdir -p $(DAGSTER_HOME)
 	ln -sfn $(CURDIR)/deploy/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 
+DAGSTER_PORT ?= 3000
+# Each Dagster target runs through pipelines/dagster_launcher.py, exec'd so that it is make's own
+# child: SIGTERM to make, SIGINT or SIGTERM to its group (Ctrl-C), SIGINT to a make that handles it,
+# all stop Dagster and everything it started, also after `make dev &` in a script (SIGINT ignored).
+# A make started with SIGINT ignored drops a SIGINT sent to it alone: nothing below it hears it.
+# A busy port is refused before anything starts.
+LAUNCH := $(BIN)/python -m pipelines.dagster_launcher
+
 ## The Dagster UI on http://127.0.0.1:3000 with the daemon (schedule, sensor, asset graph, checks).
 dev: install dagster-home
-	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev -m pipelines.definitions -h 127.0.0.1 -p 3000
+	DAGSTER_HOME=$(DAGSTER_HOME) exec $(LAUNCH) dev --port $(DAGSTER_PORT)
 
 ## Unattended: the daemon alone (02:00 schedule, input sensor, run queue, retries), and the UI alone.
 ## deploy/systemd/ runs these two as services.
 daemon: install dagster-home
-	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster-daemon run -m pipelines.definitions
+	DAGSTER_HOME=$(DAGSTER_HOME) exec $(LAUNCH) daemon
 
 webserver: install dagster-home
-	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster-webserver -m pipelines.definitions -h 127.0.0.1 -p 3000
+	DAGSTER_HOME=$(DAGSTER_HOME) exec $(LAUNCH) webserver --port $(DAGSTER_PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -20,7 +20,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -65,14 +65,31 @@ def input_hashes(directory: Path, label: str) -> dict[str, str]:
 
     The label says what the folder holds ('documents', 'submissions') whatever it is called on
     this machine, so that rebuild_scope can tell a new submission from a new document."""
+    skipped = _not_read(label)
     hashes = {
         f"{label}/{path.relative_to(directory).as_posix()}": sha256_of(path)
         for path in input_files(directory)
+        if not skipped(path)
     }
     hashes.update(
-        {f"{label}/{path.relative_to(directory).as_posix()}": BROKEN_LINK for path in broken_links(directory)}
+        {
+            f"{label}/{path.relative_to(directory).as_posix()}": BROKEN_LINK
+            for path in broken_links(directory)
+            if not skipped(path)
+        }
     )
     return hashes
+
+
+def _not_read(label: str) -> Callable[[Path], bool]:
+    """What the ingestion of a kind of input never reads, which is then no input: the submissions
+    inbox's own rule (Excel's ``~$`` owner file of an open workbook had `nq57 status` list it as a new
+    file waiting to load, ST-05, and made a refresh that loads nothing new)."""
+    if label == "submissions":
+        from pipelines.submissions.archive import ignored_by_ingestion
+
+        return ignored_by_ingestion
+    return lambda _path: False
 
 
 def fingerprint(*directories: Path) -> str:

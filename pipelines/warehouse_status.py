@@ -105,8 +105,9 @@ _RULES = (
     StatusRule(
         "ST-08",
         INFO,
-        "Kho dữ liệu đang công bố có {count} báo cáo MẪU (không phải số liệu thật của sở, ngành).",
-        "The published warehouse includes sample submissions.",
+        "Kho dữ liệu đang công bố có số liệu của {count} báo cáo MẪU (không phải số liệu thật của sở, "
+        "ngành).",
+        "The published warehouse's figures include sample submissions.",
     ),
     StatusRule(
         "ST-09",
@@ -207,7 +208,8 @@ class WarehouseStatus:
     docs_site_current: bool
     latest_briefing: str | None
     todays_briefing_current: bool
-    sample_submissions: int | None
+    sample_submissions: int | None  # sample files whose rows are loaded (accepted or flagged)
+    sample_submissions_not_loaded: int | None  # sample files rejected or duplicate
     refresh_running: bool
     archived_files: int
     damaged_archive_copies: list[str]
@@ -262,7 +264,11 @@ def check_status(
             "publish_no": sidecar.get("publish_no"),
             "published_at": sidecar.get("published_at"),
             "code_version": sidecar.get("code_version"),
+            # When this version was put back by a restore, from which kept copy, and whether by an
+            # operator's rollback: the version's history, not a repair of the file as it is now.
             "restored_from": sidecar.get("restored_from"),
+            "restored_at": sidecar.get("restored_at"),
+            "rolled_back": bool(sidecar.get("rolled_back")),
             "file_status": file_status.status,
             "problem": file_status.problem,
         }
@@ -359,9 +365,16 @@ def check_status(
     if damaged_versions:
         findings.append(finding("ST-12", *damaged_versions, count=len(damaged_versions)))
 
-    samples = _sample_submissions(published_path(warehouse)) if file_status.ok else None
+    samples, samples_not_loaded = (
+        _sample_submissions(published_path(warehouse)) if file_status.ok else (None, None)
+    )
     if samples:
-        findings.append(finding("ST-08", count=samples))
+        others = samples_not_loaded or 0
+        not_loaded = [
+            f"thêm {others} tệp mẫu bị từ chối hoặc trùng, không nạp số liệu "
+            f"({others} more sample files rejected or duplicate: not loaded)"
+        ]
+        findings.append(finding("ST-08", *(not_loaded if others else []), count=samples))
 
     running = refresh_running(warehouse)
     if running:
@@ -379,6 +392,7 @@ def check_status(
         latest_briefing=latest,
         todays_briefing_current=todays_current,
         sample_submissions=samples,
+        sample_submissions_not_loaded=samples_not_loaded,
         refresh_running=running,
         # An unreadable registry counts nothing: the copies on disk are what the archive still holds.
         archived_files=len(
@@ -450,15 +464,22 @@ def _number(value: float) -> str:
     return f"{value:g}".replace(".", ",")
 
 
-def _sample_submissions(published: Path) -> int | None:
-    """How many of the published warehouse's submission files are samples (None: unknown)."""
+def _sample_submissions(published: Path) -> tuple[int | None, int | None]:
+    """How many of the published warehouse's submission files are samples whose rows are loaded
+    (accepted or flagged), and how many were not (rejected, duplicate); None: unknown.
+
+    Only the first are in the figures: 15 sample files all rejected once read "15 báo cáo MẪU"."""
     import duckdb
 
     from pipelines.warehouse_access import WarehouseUnavailableError, connect_readonly
 
     try:
         with connect_readonly(published) as con:
-            row = con.execute("select count(*) filter (where is_sample) from marts.dim_submission").fetchone()
+            row = con.execute(
+                "select count(*) filter (where is_sample and status in ('accepted', 'flagged')), "
+                "count(*) filter (where is_sample and status not in ('accepted', 'flagged')) "
+                "from marts.dim_submission"
+            ).fetchone()
     except (WarehouseUnavailableError, duckdb.Error):
-        return None
-    return int(row[0]) if row else None
+        return None, None
+    return (int(row[0]), int(row[1])) if row else (None, None)

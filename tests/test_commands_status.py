@@ -46,8 +46,10 @@ def test_status_after_a_good_refresh_is_ok_and_names_the_samples(refreshed):
     assert "nguyên vẹn" in proc.stdout  # the published file matches its checksum
     # Every received file still has its archived copy, checked against the registry's sha256.
     assert "(submission archive): 15 tệp, đủ" in proc.stdout
-    # The shipped submissions are samples: the status says so, as every table carrying them does.
-    assert "ST-08" in proc.stdout and "15 báo cáo MẪU" in proc.stdout
+    # The shipped submissions are samples: the status says so, as every table carrying them does;
+    # 14 in the figures, SGDDT_2026-Q2.xlsx rejected (SUB-V02) is counted apart.
+    assert "ST-08" in proc.stdout and "số liệu của 14 báo cáo MẪU" in proc.stdout
+    assert "thêm 1 tệp mẫu bị từ chối hoặc trùng, không nạp số liệu" in proc.stdout
     report = json.loads(nq57(env, "status", "--json").stdout)
     sidecar = json.loads((warehouse / "warehouse.duckdb.json").read_text(encoding="utf-8"))
     assert report["published"]["version"] == sidecar["version"]
@@ -114,3 +116,44 @@ def test_a_damaged_archive_registry_stops_the_refresh_and_status_says_so(refresh
     finally:
         registry.write_bytes(good)
     assert nq57(env, "refresh", "--full").returncode == 0
+
+
+def test_a_version_put_back_then_damaged_is_not_called_restored(tmp_path, monkeypatch):
+    """Operator review: after `nq57 rollback`, then damage to the published file, status printed
+    "tệp: HỎNG (damaged)" and then "đã khôi phục từ (restored from): …", read as already restored."""
+    from pipelines.publish import restore_previous
+    from tests.test_warehouse_status import publish  # the small warehouse of the rule tests
+
+    warehouse = tmp_path / "warehouse"
+    for variable, folder in (
+        ("NQ57_WAREHOUSE_DIR", warehouse),
+        ("NQ57_DOCUMENTS_DIR", tmp_path / "documents"),
+        ("NQ57_SUBMISSIONS_DIR", tmp_path / "submissions"),
+    ):
+        folder.mkdir()
+        monkeypatch.setenv(variable, str(folder))
+    publish(warehouse, tmp_path / "build1.duckdb")
+    publish(warehouse, tmp_path / "build2.duckdb")
+    restored = restore_previous(warehouse, skip_current=True, rollback=True, reason="báo cáo STC sai")
+    intact = nq57(dict(os.environ), "status").stdout
+    assert "nguyên vẹn" in intact and "đã khôi phục" not in intact
+    assert "phiên bản này đã được đưa về bằng `nq57 rollback` lúc " in intact
+    assert f"(this version was put back by `nq57 rollback`, copied from): {restored.restored_from}" in intact
+    assert "chưa được khôi phục lại" not in intact
+
+    target = warehouse / "warehouse.duckdb"
+    target.chmod(0o644)  # published read-only
+    with target.open("r+b") as handle:
+        handle.seek(5000)
+        handle.write(b"\0damaged\0" * 100)
+    proc = nq57(dict(os.environ), "status")
+    assert proc.returncode == 1 and "ST-02" in proc.stdout
+    lines = proc.stdout.splitlines()
+    damaged = lines.index("    tệp (file): HỎNG (damaged)")
+    assert lines[damaged + 1].startswith("    phiên bản này đã được đưa về bằng `nq57 rollback` lúc ")
+    assert lines[damaged + 2] == (
+        "    tệp hỏng sau lần đưa về đó và chưa được khôi phục lại, xem ST-02 "
+        "(damaged since then, not restored yet: see ST-02)"
+    )
+    report = json.loads(nq57(dict(os.environ), "status", "--json").stdout)["published"]
+    assert report["rolled_back"] and report["restored_from"] == str(restored.restored_from)

@@ -20,6 +20,8 @@ import dagster as dg
 import duckdb
 import pytest
 
+from pipelines import dagster_launcher
+
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
 BIN = Path(sys.executable).parent
@@ -77,6 +79,9 @@ def test_each_service_runs_its_make_target_command_on_the_same_instance(unit, ma
     assert settings["ExecStartPre"].endswith(f"dagster-home DAGSTER_HOME={home}")
     assert settings["ExecStart"] == f"{settings['WorkingDirectory']}/.venv/bin/{command}"
     assert (BIN / command.split()[0]).is_file()  # the pinned packages install it
+    # The make target runs that command through the launcher that makes it stop on SIGINT/SIGTERM.
+    launched = dagster_launcher.command(make_target)
+    assert [Path(launched[0]).name, *launched[1:]] == command.split()
     dry_run = subprocess.run(
         ["make", "-n", "--no-print-directory", make_target],
         cwd=ROOT,
@@ -84,7 +89,8 @@ def test_each_service_runs_its_make_target_command_on_the_same_instance(unit, ma
         capture_output=True,
         text=True,
     ).stdout
-    assert command in dry_run and "DAGSTER_HOME=" in dry_run
+    assert f"exec .venv/bin/python -m pipelines.dagster_launcher {make_target}" in dry_run
+    assert "DAGSTER_HOME=" in dry_run
 
 
 # The real daemon, as the service runs it.

@@ -74,6 +74,24 @@ def test_input_keys_say_what_the_folder_holds_whatever_it_is_called(tmp_path: Pa
     assert hashes["submissions/SYT_2026-Q1.xlsx"] == hashlib.sha256(b"report").hexdigest()
 
 
+def test_an_excel_owner_file_in_the_inbox_is_no_input_as_ingestion_never_reads_it(tmp_path: Path):
+    """Operator review: `~$SYT_2026-Q3.xlsx`, which Excel keeps beside a workbook open on the share,
+    counted as a new submission: `nq57 status` listed it (ST-05) and the sensor's refresh loaded
+    nothing new. Ingestion's own rule decides (pipelines.submissions.archive.ignored_by_ingestion)."""
+    from pipelines.submissions.archive import inbox_files
+
+    inbox = tmp_path / "submissions"
+    inbox.mkdir()
+    (inbox / "SYT_2026-Q3.xlsx").write_bytes(b"report")
+    before = input_hashes(inbox, "submissions")
+    (inbox / "~$SYT_2026-Q3.xlsx").write_bytes(b"\x0bNguyen Van A")
+    (inbox / "~$STC_2026-Q3.xlsx").symlink_to(tmp_path / "gone")  # the workbook closed meanwhile
+    assert input_hashes(inbox, "submissions") == before
+    assert [p.name for p in inbox_files(inbox)] == ["SYT_2026-Q3.xlsx"]
+    # The documents folder keeps its own rule: its ingestion reads such a file (and warns about it).
+    assert "documents/~$SYT_2026-Q3.xlsx" in input_hashes(inbox, "documents")
+
+
 def test_built_inputs_are_the_snapshots_not_the_folders_now(tmp_path: Path, monkeypatch):
     documents, submissions, raw = tmp_path / "documents", tmp_path / "submissions", tmp_path / "raw"
     for folder in (documents, submissions, raw):

@@ -33,7 +33,8 @@ VN = dt.timezone(dt.timedelta(hours=7))
 MORNING = dt.datetime(2026, 12, 2, 9, 0, tzinfo=VN)
 
 
-def make_build(path: Path, samples: int = 0) -> Path:
+def make_build(path: Path, samples: int = 0, rejected: int = 0) -> Path:
+    """Four submission files, the first ``samples`` of them samples, the first ``rejected`` rejected."""
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
     con.execute("create schema marts")
@@ -42,9 +43,10 @@ def make_build(path: Path, samples: int = 0) -> Path:
         "as amount_mvnd from range(10) t(i)"
     )
     con.execute(
-        "create table marts.dim_submission as "
-        "select 'F' || i as file_id, i < ? as is_sample from range(4) t(i)",
-        [samples],
+        "create table marts.dim_submission as select 'F' || i as file_id, i < ? as is_sample, "
+        "case when i < ? then 'rejected' when i = 3 then 'flagged' else 'accepted' end as status "
+        "from range(4) t(i)",
+        [samples, rejected],
     )
     con.close()
     return path
@@ -67,9 +69,9 @@ def warehouse(tmp_path, monkeypatch) -> Path:
     return folder
 
 
-def publish(folder: Path, build: Path, samples: int = 0) -> None:
+def publish(folder: Path, build: Path, samples: int = 0, rejected: int = 0) -> None:
     publish_build(
-        make_build(build, samples),
+        make_build(build, samples, rejected),
         run_id="run-status-test",
         input_hashes=current_inputs(),
         warehouse_dir=folder,
@@ -177,6 +179,14 @@ def test_st05_inputs_added_changed_or_removed_since_the_publish(warehouse, tmp_p
     )
 
 
+def test_st05_ignores_what_ingestion_ignores(warehouse, tmp_path):
+    """Operator review: Excel's owner file of a workbook open on the share was listed as a new file
+    waiting to load, though ingestion never reads it."""
+    (tmp_path / "submissions" / "~$SYT_2026-Q3.xlsx").write_bytes(b"\x0bNguyen Van A")
+    (tmp_path / "submissions" / "README.md").write_text("Hộp thư nhận báo cáo", encoding="utf-8")
+    assert fired(check_status(now=MORNING)) == []
+
+
 def test_st06_a_docs_site_of_other_code(warehouse):
     (warehouse / "dbt_docs" / DOCS_STAMP).write_text("fingerprint of older code\n", encoding="utf-8")
     status = check_status(now=MORNING)
@@ -198,7 +208,26 @@ def test_st08_sample_submissions_in_the_published_warehouse(warehouse, tmp_path)
     assert fired(status) == ["ST-08"]
     assert status.sample_submissions == 3
     assert "3 báo cáo MẪU" in status.findings[0].message_vi
+    assert status.findings[0].details == ()
     assert not status.needs_attention
+
+
+def test_st08_counts_only_the_samples_whose_rows_are_loaded(warehouse, tmp_path):
+    """Operator review: "15 báo cáo MẪU" while all 15 sample files had been rejected (nothing of
+    them in the figures)."""
+    publish(warehouse, tmp_path / "build2.duckdb", samples=4, rejected=1)  # one flagged among them
+    status = check_status(now=MORNING)
+    assert fired(status) == ["ST-08"]
+    assert (status.sample_submissions, status.sample_submissions_not_loaded) == (3, 1)
+    assert "số liệu của 3 báo cáo MẪU" in status.findings[0].message_vi
+    assert status.findings[0].details == (
+        "thêm 1 tệp mẫu bị từ chối hoặc trùng, không nạp số liệu "
+        "(1 more sample files rejected or duplicate: not loaded)",
+    )
+    publish(warehouse, tmp_path / "build3.duckdb", samples=3, rejected=3)
+    status = check_status(now=MORNING)
+    assert fired(status) == []  # no sample figure in the warehouse
+    assert (status.sample_submissions, status.sample_submissions_not_loaded) == (0, 3)
 
 
 def test_st09_a_refresh_running_now(warehouse):

@@ -92,7 +92,7 @@ def as_text(status: WarehouseStatus) -> str:
             }.get(published["file_status"], published["file_status"])
         )
         if published.get("restored_from"):
-            lines.append(f"    đã khôi phục từ (restored from): {published['restored_from']}")
+            lines.extend(_put_back(published))
     lines.append(
         f"  các bản giữ lại (kept versions, for `nq57 rollback --to`): {len(status.kept_versions)}"
         + (f", {len(status.damaged_kept_versions)} hỏng (damaged)" if status.damaged_kept_versions else "")
@@ -143,6 +143,28 @@ def as_text(status: WarehouseStatus) -> str:
         lines.append(f"        ({item.message_en})")
         lines.extend(f"        · {detail}" for detail in item.details)
     return "\n".join(lines)
+
+
+def _put_back(published: dict) -> list[str]:
+    """How the published version came back: a rollback or the automatic restore of a damaged file,
+    when, from which kept copy. It said "đã khôi phục từ …" (restored from), which under "tệp: HỎNG"
+    read as if the damaged file had already been restored; it is the version's history, so it says
+    so, and a file damaged since is said to be not restored yet."""
+    if published.get("rolled_back"):
+        how, how_en = "bằng `nq57 rollback`", "by `nq57 rollback`"
+    else:
+        how, how_en = "tự động thay tệp công bố bị hỏng", "automatically, for a damaged published file"
+    when = f" lúc {vn_time(parse_time(published['restored_at']))}" if published.get("restored_at") else ""
+    lines = [
+        f"    phiên bản này đã được đưa về {how}{when}, chép từ bản giữ lại "
+        f"(this version was put back {how_en}, copied from): {published['restored_from']}"
+    ]
+    if published["file_status"] == "corrupt":
+        lines.append(
+            "    tệp hỏng sau lần đưa về đó và chưa được khôi phục lại, xem ST-02 "
+            "(damaged since then, not restored yet: see ST-02)"
+        )
+    return lines
 
 
 # What a successful refresh did (refresh_state.record_success's kinds), as an operator reads it.

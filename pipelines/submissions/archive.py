@@ -48,7 +48,7 @@ from pipelines.submissions.inbox_manifest import (
 )
 
 REGISTRY_NAME = "registry.csv"
-# Files in the inbox that are not submissions.
+# Files in the inbox that are not submissions: the manifest (read as such) and notes for people.
 NOT_SUBMISSIONS = {MANIFEST_NAME, "README.md", ".gitkeep"}
 # NAME_MAX of ext4, xfs and btrfs is 255 bytes. The longest name made from an archive copy's name is
 # its Excel report, '<name>.errors.xlsx' (the writer's temporary '.<name>.tmp' is shorter).
@@ -272,13 +272,19 @@ def save_registry(folder: Path, entries: list[ArchiveEntry]) -> None:
     os.replace(tmp, folder / REGISTRY_NAME)
 
 
+def ignored_by_ingestion(path: Path) -> bool:
+    """True for a file of the inbox that ingestion never reads: a note for people, a hidden file, or
+    the owner file Excel keeps beside a workbook while it is open (``~$SYT_2026-Q3.xlsx``: a few
+    bytes naming who opened it, no report). Whatever says what the inbox holds (``nq57 status``, the
+    refresh's input hashes) asks this, so that it counts what ingestion loads and nothing else."""
+    return path.name in NOT_SUBMISSIONS - {MANIFEST_NAME} or path.name.startswith((".", "~$"))
+
+
 def inbox_files(inbox: Path) -> list[Path]:
     if not inbox.exists():
         return []
     return sorted(
-        p
-        for p in inbox.rglob("*")
-        if p.is_file() and p.name not in NOT_SUBMISSIONS and not p.name.startswith((".", "~$"))
+        p for p in inbox.rglob("*") if p.is_file() and p.name != MANIFEST_NAME and not ignored_by_ingestion(p)
     )
 
 
@@ -288,7 +294,7 @@ def broken_links(inbox: Path) -> list[str]:
     inputs through the same walk, ``refresh_state.broken_links``)."""
     from pipelines.refresh_state import broken_links as links_to_nothing
 
-    return [p.relative_to(inbox).as_posix() for p in links_to_nothing(inbox) if not p.name.startswith("~$")]
+    return [p.relative_to(inbox).as_posix() for p in links_to_nothing(inbox) if not ignored_by_ingestion(p)]
 
 
 def archive_inbox(inbox: Path, folder: Path) -> list[ArchiveEntry]:
