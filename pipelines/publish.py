@@ -515,6 +515,21 @@ def restore_previous(
             # publish over; not a damaged file put back by the refresh itself.
             rolled_back=rollback,
         )
+        previous = pointer or {}
+        if not rollback and previous.get("rolled_back") and previous.get("version") == record["version"]:
+            # The damaged file was the version an operator rolled back to, and that version is what is
+            # put back: the rollback's mark, time and reason stay (ST-17 and the guard against a refresh
+            # begun before the rollback read them), the repair is recorded beside them. Rewritten as a
+            # plain repair, the operator's decision vanished from both.
+            pointer_record.update(
+                restored_at=previous.get("restored_at"),
+                restored_from=previous.get("restored_from"),
+                restore_reason=previous.get("restore_reason", ""),
+                rolled_back=True,
+                repaired_at=pointer_record["restored_at"],
+                repaired_from=str(source),
+                repair_reason=reason or status.problem or "",
+            )
         _write_json_atomic(layout.sidecar, pointer_record)
     return RestoreResult(record["version"], source, status, quarantined)
 

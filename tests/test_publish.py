@@ -361,6 +361,35 @@ def test_a_build_begun_before_an_operators_rollback_is_not_published_over_it(tmp
     assert published_answer(wh)["v_min"] == 4
 
 
+def test_a_damaged_file_put_back_after_a_rollback_keeps_the_operators_decision(tmp_path: Path) -> None:
+    """Operator review (session 14): after `nq57 rollback`, a damaged published file put back by the
+    refresh was recorded as a plain repair, so the rollback's mark was gone: ST-17 stopped warning that
+    raw/ still held what it undid, and a refresh begun before the rollback could publish over it."""
+    from datetime import UTC, datetime, timedelta
+
+    from pipelines.publish import RolledBackMeanwhileError
+
+    wh = tmp_path / "wh"
+    first = publish(tmp_path, 1)
+    publish(tmp_path, 2)
+    begun = datetime.now(UTC) - timedelta(seconds=5)
+    restore_previous(wh, reason="bản 2 sai số liệu", skip_current=True, rollback=True)
+    rolled_back = json.loads((wh / "warehouse.duckdb.json").read_text())
+    _damage(wh / "warehouse.duckdb")
+    _status, repaired = repair_published(wh)
+    assert repaired is not None and repaired.version == first.version
+    sidecar = json.loads((wh / "warehouse.duckdb.json").read_text())
+    assert sidecar["rolled_back"] is True and sidecar["restore_reason"] == "bản 2 sai số liệu"
+    assert sidecar["restored_at"] == rolled_back["restored_at"]  # when the operator acted
+    assert sidecar["repaired_at"] > sidecar["restored_at"] and sidecar["repair_reason"]
+    build = make_build(tmp_path / "builds" / "v3.duckdb", 3)
+    with pytest.raises(RolledBackMeanwhileError):
+        publish_build(
+            build, run_id="run-3", input_hashes={}, warehouse_dir=wh, not_over_rollbacks_since=begun
+        )
+    assert published_answer(wh)["v_min"] == 1
+
+
 def test_rollback_to_a_named_version_and_only_that_one(tmp_path: Path) -> None:
     wh = tmp_path / "wh"
     first = publish(tmp_path, 1)
