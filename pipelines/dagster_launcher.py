@@ -153,7 +153,7 @@ class ParentWatch:
 
     def reason(self) -> str | None:
         if os.getppid() != self.pid:
-            return "tiến trình cha đã mất (the parent process is gone)"
+            return "tiến trình cha đã kết thúc (the parent process is gone)"
         if self.watched:
             caught = caught_signals(self.pid)
             if caught is not None and self.watched & ~caught:

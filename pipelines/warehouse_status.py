@@ -371,8 +371,8 @@ def check_status(
     if samples:
         others = samples_not_loaded or 0
         not_loaded = [
-            f"thêm {others} tệp mẫu bị từ chối hoặc trùng, không nạp số liệu "
-            f"({others} more sample files rejected or duplicate: not loaded)"
+            f"thêm {others} tệp mẫu không có trong số liệu (bị từ chối, trùng hoặc đã có phiên bản sau thay "
+            f"thế) ({others} more sample files not in the figures: rejected, duplicate or replaced)"
         ]
         findings.append(finding("ST-08", *(not_loaded if others else []), count=samples))
 
@@ -465,10 +465,12 @@ def _number(value: float) -> str:
 
 
 def _sample_submissions(published: Path) -> tuple[int | None, int | None]:
-    """How many of the published warehouse's submission files are samples whose rows are loaded
-    (accepted or flagged), and how many were not (rejected, duplicate); None: unknown.
+    """How many of the published warehouse's submission files are samples whose rows are in the
+    figures (loaded, accepted or flagged, and the version in force), and how many are not (rejected,
+    duplicate, or replaced by a later version); None: unknown.
 
-    Only the first are in the figures: 15 sample files all rejected once read "15 báo cáo MẪU"."""
+    Only the first are in the figures: 15 sample files all rejected once read "15 báo cáo MẪU", and
+    samples all replaced by departments' own reports would still have been counted."""
     import duckdb
 
     from pipelines.warehouse_access import WarehouseUnavailableError, connect_readonly
@@ -476,9 +478,9 @@ def _sample_submissions(published: Path) -> tuple[int | None, int | None]:
     try:
         with connect_readonly(published) as con:
             row = con.execute(
-                "select count(*) filter (where is_sample and status in ('accepted', 'flagged')), "
-                "count(*) filter (where is_sample and status not in ('accepted', 'flagged')) "
-                "from marts.dim_submission"
+                "select count(*) filter (where in_figures), count(*) filter (where not in_figures) "
+                "from (select status in ('accepted', 'flagged') and is_current as in_figures "
+                "from marts.dim_submission where is_sample)"
             ).fetchone()
     except (WarehouseUnavailableError, duckdb.Error):
         return None, None

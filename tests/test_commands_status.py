@@ -47,9 +47,10 @@ def test_status_after_a_good_refresh_is_ok_and_names_the_samples(refreshed):
     # Every received file still has its archived copy, checked against the registry's sha256.
     assert "(submission archive): 15 tệp, đủ" in proc.stdout
     # The shipped submissions are samples: the status says so, as every table carrying them does;
-    # 14 in the figures, SGDDT_2026-Q2.xlsx rejected (SUB-V02) is counted apart.
-    assert "ST-08" in proc.stdout and "số liệu của 14 báo cáo MẪU" in proc.stdout
-    assert "thêm 1 tệp mẫu bị từ chối hoặc trùng, không nạp số liệu" in proc.stdout
+    # 13 in the figures; SGDDT_2026-Q2.xlsx rejected (SUB-V02) and SKHCN_2026-Q1.xlsx, replaced by its
+    # _v2, are counted apart.
+    assert "ST-08" in proc.stdout and "số liệu của 13 báo cáo MẪU" in proc.stdout
+    assert "thêm 2 tệp mẫu không có trong số liệu" in proc.stdout
     report = json.loads(nq57(env, "status", "--json").stdout)
     sidecar = json.loads((warehouse / "warehouse.duckdb.json").read_text(encoding="utf-8"))
     assert report["published"]["version"] == sidecar["version"]

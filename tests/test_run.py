@@ -402,10 +402,9 @@ def test_a_later_plan_cut_short_is_never_in_force_over_the_whole_one(project_roo
     assert status[RESOLUTION] == ("ok", None)
     state, reason = status["NQ sua doi 2025-10.txt"]
     assert state == "superseded"
-    assert (
-        "(39 nhiệm vụ) vì tệp thiếu bảng Phụ lục 2, dòng tổng cộng Phụ lục I, dòng tổng cộng Phụ lục 2"
-        in reason
-    )
+    assert "vì tệp thiếu bảng Phụ lục 2, dòng tổng cộng Phụ lục I, dòng tổng cộng Phụ lục 2" in reason
+    assert "46 nhiệm vụ Phụ lục I (40 … 85), 26 dòng của Phụ lục 2 (1 … 4.4)" in reason
+    assert "nếu văn bản mới thật sự bỏ các phần này" in reason.lower()
     assert (
         "có thể tệp bị cắt ngắn hoặc chép chưa xong; văn bản kế hoạch được dùng là 000_a74ee38357d31740.txt"
         in (reason)
@@ -414,3 +413,20 @@ def test_a_later_plan_cut_short_is_never_in_force_over_the_whole_one(project_roo
     assert len(tasks) == 85 and {i.document_id for i in tasks} == {"000_a74ee38357d31740"}
     # A whole later revision is still in force (test_a_later_dated_revision_is_in_force_...): only
     # what is missing decides, not the date.
+
+
+def test_a_later_plan_cut_inside_appendix_2_is_never_in_force_either(project_root, tmp_path):
+    """Diff review (session 14): Appendix 2's "Tổng cộng" row comes before its units (line 1096), so a copy
+    cut after unit 1 had every kind of table and total and won on its date, with 10 of 22 contents."""
+    docs = _listed_folder(project_root, tmp_path)
+    text = (docs / RESOLUTION).read_text(encoding="utf-8")
+    cut = text[: text.index("\n\t2\n", text.index("Phụ lục 2"))]  # before unit 2's row
+    (docs / "NQ sua doi 2025-10.txt").write_text(cut, encoding="utf-8")
+    _list(docs, "NQ sua doi 2025-10.txt", document_date="2025-10")
+    run = extract_folder(docs)
+    assert run.plan_document == RESOLUTION
+    reason = next(d.extraction_error for d in run.documents if d.file_name == "NQ sua doi 2025-10.txt")
+    assert (
+        "(85 nhiệm vụ) vì tệp thiếu dòng đơn vị 2, 3, 4 của Phụ lục 2, 15 dòng của Phụ lục 2 (2 … 4.4)"
+        in reason
+    )

@@ -776,3 +776,25 @@ def test_percentages_typed_in_excel_load_as_the_department_typed_them(tmp_path: 
     ]
     (file,) = _table(tmp_path / "raw", "submission_files")
     assert (file["status"], file["rule_ids"]) == ("flagged", "SUB-X02")  # no SUB-V06: 100 is done
+
+
+def test_a_sample_by_the_manifest_alone_is_told_to_fix_the_manifest_not_the_file(tmp_path: Path) -> None:
+    """Diff review (session 14): SUB-X04 said "write KHÔNG in the sample cell", which already said KHÔNG
+    when only manifest.csv listed the file as a sample."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    retyped_as_real(SAMPLES / "SYT_2026-Q1.xlsx", inbox / "SYT_2026-Q1.xlsx")
+    workbook = openpyxl.load_workbook(inbox / "SYT_2026-Q1.xlsx")
+    note = next(row[2] for row in workbook["ThongTin"].iter_rows() if row[1].value == "prepared_by")
+    note.value = "Cán bộ khác"  # other bytes, so not a duplicate of the first (SUB-F04)
+    workbook.save(inbox / "SYT_2026-Q1_lan2.xlsx")
+    (inbox / "manifest.csv").write_text(
+        "file_name,received_at,is_sample\nSYT_2026-Q1.xlsx,2026-04-08,\nSYT_2026-Q1_lan2.xlsx,2026-04-09,true\n",
+        encoding="utf-8",
+    )
+    ingest_submissions(inbox, tmp_path / "raw", tmp_path / "archive", default_reference_data())
+    (finding,) = _table(tmp_path / "raw", "submission_findings")
+    assert (finding["file_name"], finding["rule_id"]) == ("SYT_2026-Q1_lan2.xlsx", "SUB-X04")
+    assert finding["value_provided"] == "KHÔNG (manifest.csv ghi là tệp mẫu)"
+    assert finding["expected"].endswith("sửa cột is_sample của tệp này trong manifest.csv")
+    assert "báo bộ phận quản trị kho dữ liệu" in finding["message_vi"]

@@ -33,8 +33,9 @@ VN = dt.timezone(dt.timedelta(hours=7))
 MORNING = dt.datetime(2026, 12, 2, 9, 0, tzinfo=VN)
 
 
-def make_build(path: Path, samples: int = 0, rejected: int = 0) -> Path:
-    """Four submission files, the first ``samples`` of them samples, the first ``rejected`` rejected."""
+def make_build(path: Path, samples: int = 0, rejected: int = 0, replaced: int = 0) -> Path:
+    """Four submission files, the first ``samples`` of them samples, the first ``rejected`` rejected, the
+    ``replaced`` after them loaded but no longer in force (a later version replaced them)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
     con.execute("create schema marts")
@@ -44,9 +45,9 @@ def make_build(path: Path, samples: int = 0, rejected: int = 0) -> Path:
     )
     con.execute(
         "create table marts.dim_submission as select 'F' || i as file_id, i < ? as is_sample, "
-        "case when i < ? then 'rejected' when i = 3 then 'flagged' else 'accepted' end as status "
-        "from range(4) t(i)",
-        [samples, rejected],
+        "case when i < ? then 'rejected' when i = 3 then 'flagged' else 'accepted' end as status, "
+        "i >= ? + ? as is_current from range(4) t(i)",
+        [samples, rejected, rejected, replaced],
     )
     con.close()
     return path
@@ -69,9 +70,9 @@ def warehouse(tmp_path, monkeypatch) -> Path:
     return folder
 
 
-def publish(folder: Path, build: Path, samples: int = 0, rejected: int = 0) -> None:
+def publish(folder: Path, build: Path, samples: int = 0, rejected: int = 0, replaced: int = 0) -> None:
     publish_build(
-        make_build(build, samples, rejected),
+        make_build(build, samples, rejected, replaced),
         run_id="run-status-test",
         input_hashes=current_inputs(),
         warehouse_dir=folder,
@@ -221,9 +222,13 @@ def test_st08_counts_only_the_samples_whose_rows_are_loaded(warehouse, tmp_path)
     assert (status.sample_submissions, status.sample_submissions_not_loaded) == (3, 1)
     assert "số liệu của 3 báo cáo MẪU" in status.findings[0].message_vi
     assert status.findings[0].details == (
-        "thêm 1 tệp mẫu bị từ chối hoặc trùng, không nạp số liệu "
-        "(1 more sample files rejected or duplicate: not loaded)",
+        "thêm 1 tệp mẫu không có trong số liệu (bị từ chối, trùng hoặc đã có phiên bản sau thay thế) "
+        "(1 more sample files not in the figures: rejected, duplicate or replaced)",
     )
+    # Diff review (session 14): a sample a later version replaced is no longer in the figures either.
+    publish(warehouse, tmp_path / "build4.duckdb", samples=4, rejected=1, replaced=1)
+    status = check_status(now=MORNING)
+    assert (status.sample_submissions, status.sample_submissions_not_loaded) == (2, 2)
     publish(warehouse, tmp_path / "build3.duckdb", samples=3, rejected=3)
     status = check_status(now=MORNING)
     assert fired(status) == []  # no sample figure in the warehouse

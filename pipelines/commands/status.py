@@ -150,13 +150,16 @@ def _put_back(published: dict) -> list[str]:
     when, from which kept copy. It said "đã khôi phục từ …" (restored from), which under "tệp: HỎNG"
     read as if the damaged file had already been restored; it is the version's history, so it says
     so, and a file damaged since is said to be not restored yet."""
-    if published.get("rolled_back"):
-        how, how_en = "bằng `nq57 rollback`", "by `nq57 rollback`"
-    else:
-        how, how_en = "tự động thay tệp công bố bị hỏng", "automatically, for a damaged published file"
     when = f" lúc {vn_time(parse_time(published['restored_at']))}" if published.get("restored_at") else ""
+    if published.get("rolled_back"):
+        how, how_en = f"đã được đưa về bằng `nq57 rollback`{when}", "by `nq57 rollback`"
+    else:
+        how, how_en = (
+            f"đã được tự động đưa về{when} để thay tệp công bố bị hỏng",
+            "automatically, for a damaged published file",
+        )
     lines = [
-        f"    phiên bản này đã được đưa về {how}{when}, chép từ bản giữ lại "
+        f"    phiên bản này {how}, chép từ bản giữ lại "
         f"(this version was put back {how_en}, copied from): {published['restored_from']}"
     ]
     if published["file_status"] == "corrupt":

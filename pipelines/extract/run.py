@@ -16,11 +16,12 @@ the same tasks, totals and targets in the marts again, so when several would loa
    printed lines, and a few characters do not survive);
 3. then the file name.
 
-A plan document that lacks a part another one holds (a kind of table, Appendix I's or Appendix 2's
-total row, Part IV's amounts) is not chosen over a complete one, whatever its date: it is most likely
-a copy cut short (an interrupted download listed in the manifest), and in force it would publish a
-plan with tasks missing and reject every department's report on them. An amendment that reprints
-only part of the plan must be consolidated with the rest before it can be in force.
+A plan document that lacks a part another one holds (a kind of table, a total row, Part IV's
+amounts, a numbered task or Appendix 2 row) is not chosen over a complete one, whatever its date: it
+is most likely a copy cut short (an interrupted download listed in the manifest), and in force it
+would publish a plan with tasks missing and reject every department's report on them. An amendment
+that reprints only part of the plan must be consolidated with the rest before it can be in force; one
+that really drops a task is put in force by moving the older plan out of the folder (the reason says so).
 
 The others are 'superseded': read (so the reason says what they hold), none of their records
 loaded, the reason naming the document in force and why it won. The choice is made on every run
@@ -308,8 +309,10 @@ def supersede_plans(loaded: list[tuple[DocumentRecord, ExtractionResult]]) -> st
     return winner.file_name
 
 
-# What a plan document holds, by part: each kind of table read and each total it states. A copy cut
-# short lacks whatever came after the cut (Appendix 2 and the totals come last).
+# What a plan document holds, by part: each kind of table read, each total it states (Appendix 2's unit
+# rows each on their own) and each numbered row (a task of Appendix I, a unit or content of Appendix
+# 2). A copy cut short lacks whatever came after the cut, wherever it falls: Appendix 2's "Tổng cộng"
+# row is printed before its units, so totals alone did not show a cut inside Appendix 2.
 PLAN_PARTS_VI = {
     "table:kpi_roadmap": "bảng lộ trình các chỉ tiêu",
     "table:task_budget": "bảng Phụ lục I",
@@ -318,25 +321,48 @@ PLAN_PARTS_VI = {
     "total:appendix_II": "dòng tổng cộng Phụ lục 2",
     "total:part_IV": "các số tổng kinh phí Phần IV",
 }
+_ROWS_VI = {"I": "nhiệm vụ Phụ lục I", "II": "dòng của Phụ lục 2"}
 
 
 def plan_parts(result: ExtractionResult) -> set[str]:
     tables = {f"table:{table.table_kind}" for table in result.plan_tables}
-    totals = {f"total:{total.scope.split('.')[0]}" for total in result.stated_totals}
-    return tables | totals
+    totals = {f"total:{total.scope}" for total in result.stated_totals}
+    rows = {f"row:{item.appendix}:{item.item_no}" for item in result.plan_items}
+    return tables | totals | rows
+
+
+def parts_in_words(parts: list[str]) -> str:
+    """Missing parts as a person reads them: the tables and totals by name, the rows counted with the
+    first and last number ("46 nhiệm vụ Phụ lục I (40 … 85)")."""
+    words = [PLAN_PARTS_VI[part] for part in parts if part in PLAN_PARTS_VI]
+    units = [part.rsplit(".", 1)[1] for part in parts if part.startswith("total:appendix_II.unit.")]
+    if units:
+        words.append(f"dòng đơn vị {', '.join(sorted(units, key=_number_key))} của Phụ lục 2")
+    for appendix, label in _ROWS_VI.items():
+        numbers = sorted(
+            (p.split(":", 2)[2] for p in parts if p.startswith(f"row:{appendix}:")), key=_number_key
+        )
+        if numbers:
+            span = f" ({numbers[0]} … {numbers[-1]})" if len(numbers) > 1 else f" ({numbers[0]})"
+            words.append(f"{len(numbers)} {label}{span}")
+    return ", ".join(words)
+
+
+def _number_key(number: str) -> tuple:
+    return tuple(int(part) if part.isdigit() else 0 for part in number.split("."))
 
 
 def _incomplete_reason(
     record: DocumentRecord, result: ExtractionResult, winner: DocumentRecord, lacking: list[str]
 ) -> str:
     tasks = sum(1 for item in result.plan_items if item.item_level == "task")
-    parts_vi = ", ".join(PLAN_PARTS_VI.get(part, part) for part in lacking)
     return (
         f"{record.file_name}: không nạp {record.record_count} bản ghi đọc được ({tasks} nhiệm vụ) vì tệp "
-        f"thiếu {parts_vi} mà {winner.file_name} có: có thể tệp bị cắt ngắn hoặc chép chưa xong; văn bản "
-        f"kế hoạch được dùng là {winner.file_name}. Hãy chép lại tệp đủ; nếu văn bản mới chỉ in lại một "
-        f"phần của kế hoạch, cần bản hợp nhất đủ các phần (lacks {', '.join(lacking)} that "
-        f"{winner.file_name} holds: probably cut short; not in force)"
+        f"thiếu {parts_in_words(lacking)} mà {winner.file_name} có: có thể tệp bị cắt ngắn hoặc chép chưa "
+        f"xong; văn bản kế hoạch được dùng là {winner.file_name}. Hãy chép lại tệp đủ. Nếu văn bản mới thật "
+        f"sự bỏ các phần này, hãy chuyển {winner.file_name} ra khỏi raw/documents (và bỏ dòng của nó trong "
+        f"{MANIFEST_NAME}) rồi chạy lại (lacks what {winner.file_name} holds: probably cut short, not in "
+        f"force; if the new plan really drops them, move {winner.file_name} out of raw/documents)"
     )
 
 

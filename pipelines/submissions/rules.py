@@ -423,7 +423,8 @@ _RULES = (
         "consistency",
         "Tệp được đánh dấu là dữ liệu mẫu, nhưng đơn vị đã có báo cáo chính thức cho kỳ này. Dữ liệu mẫu "
         "không thay thế số liệu đơn vị đã báo cáo nên tệp không được nạp. Nếu đây là báo cáo thật, ghi "
-        "KHÔNG ở ô 'Dữ liệu mẫu?' trang ThongTin rồi gửi lại.",
+        "KHÔNG ở ô 'Dữ liệu mẫu?' trang ThongTin rồi gửi lại; nếu ô đó đã ghi KHÔNG, báo bộ phận quản trị "
+        "kho dữ liệu bỏ đánh dấu mẫu của tệp trong danh sách tệp nhận (manifest.csv).",
         "A sample received after the department's own report for the same quarter: loaded, it would "
         "become the version in force and replace the reported figures. A real report received after a "
         "sample replaces it, as intended.",

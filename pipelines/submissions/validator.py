@@ -1337,9 +1337,11 @@ def check_sample_after_real_report(
             row_no,
             layout.INFO_IS_SAMPLE,
             column_no,
-            # The info sheet's mark, or the inbox manifest's when the sheet says otherwise.
+            # The info sheet's mark, or the inbox manifest's when the sheet says otherwise: then the
+            # sheet is right and the operator's list must change, not the file.
             "CÓ" if result.is_sample else "KHÔNG (manifest.csv ghi là tệp mẫu)",
-            f"không phải tệp mẫu: đã có báo cáo của đơn vị cho {result.period.code} (tệp {real})",
+            f"không phải tệp mẫu: đã có báo cáo của đơn vị cho {result.period.code} (tệp {real})"
+            + ("" if result.is_sample else "; sửa cột is_sample của tệp này trong manifest.csv"),
         )
     )
 
