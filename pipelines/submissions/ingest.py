@@ -63,9 +63,8 @@ from pipelines.submissions.validator import (
     CumulativeHistory,
     Finding,
     ValidationResult,
-    check_cumulative,
+    check_against_history,
     check_period_started,
-    check_sample_after_real_report,
     make_finding,
     validate_bytes,
 )
@@ -377,8 +376,7 @@ def _safe_checks_on_arrival(
     figures (SUB-X01), its own report already loaded when a sample comes (SUB-X04) and the day the
     file was received (SUB-H08)."""
     try:
-        check_cumulative(result, history, is_sample)
-        check_sample_after_real_report(result, history, is_sample)
+        check_against_history(result, history, is_sample)
         check_period_started(result, received)
         return result
     except Exception as error:

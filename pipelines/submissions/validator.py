@@ -1280,9 +1280,17 @@ def validate_raw(
     ):
         checker.add("SUB-C01", expected="ít nhất một dòng có số liệu ở KinhPhi, TienDo hoặc ChiTieu")
     if history is not None:
-        check_cumulative(result, history)
-        check_sample_after_real_report(result, history)
+        check_against_history(result, history)
     return result
+
+
+def check_against_history(
+    result: ValidationResult, history: DisbursementHistory, is_sample: bool | None = None
+) -> None:
+    """Every check against what was loaded before the file (SUB-X01, SUB-X04), in one place, so that
+    `nq57 validate` and ingestion (which runs them in received order, outside the cache) run the same."""
+    check_cumulative(result, history, is_sample)
+    check_sample_after_real_report(result, history, is_sample)
 
 
 def check_cumulative(
