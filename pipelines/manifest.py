@@ -39,6 +39,18 @@ MANIFEST_COLUMNS = [
 ]
 # Files in the folder that are not documents.
 _NOT_DOCUMENTS = {MANIFEST_NAME, "README.md", ".gitkeep"}
+# The owner file Word or Excel keeps beside a document while someone has it open on the share
+# ("~$0_a74ee38357d31740.docx": a few bytes naming who opened it, never a document).
+OFFICE_OWNER_PREFIX = "~$"
+
+
+def ignored_by_extraction(path: Path) -> bool:
+    """True for a file of raw/documents that extraction never reads: a note for people, a hidden
+    file or an Office owner file (the manifest is read, as the documents' metadata). Whatever says
+    what the folder holds (the refresh's input hashes, `nq57 status`) asks this, so that opening
+    the plan in Word on the share is no new document: it read as a failed one and started a full
+    rebuild, and another when Word closed."""
+    return path.name in _NOT_DOCUMENTS - {MANIFEST_NAME} or path.name.startswith((".", OFFICE_OWNER_PREFIX))
 
 
 @dataclass
@@ -205,9 +217,8 @@ def scan_folder(directory: Path) -> DocumentScan:
     """Every file in the folder (supported or not: a bad file must be answered, not skipped)."""
     manifest = read_manifest(directory)
     entries = []
-    for path in sorted(p for p in directory.iterdir() if p.is_file() and p.name not in _NOT_DOCUMENTS):
-        if path.name.startswith("."):
-            continue
+    documents = (p for p in directory.iterdir() if p.name != MANIFEST_NAME and not ignored_by_extraction(p))
+    for path in sorted(p for p in documents if p.is_file()):
         row = manifest.rows.get(_name_key(path.name))
         given = row.values if row else {}
         entries.append(

@@ -30,6 +30,9 @@ from pipelines.paths import warehouse_dir
 from pipelines.source_fingerprint import source_fingerprint
 
 _IGNORED = {".gitkeep", "README.md"}
+# A hidden file, and the owner file Word or Excel keeps beside a file open on the share: neither
+# folder's ingestion reads one, so the sensor's quick look does not wake for one either.
+_NEVER_INPUT_PREFIXES = (".", "~$")
 
 
 def input_files(*directories: Path) -> list[Path]:
@@ -39,7 +42,7 @@ def input_files(*directories: Path) -> list[Path]:
             files.extend(
                 p
                 for p in sorted(directory.rglob("*"))
-                if p.is_file() and p.name not in _IGNORED and not p.name.startswith(".")
+                if p.is_file() and p.name not in _IGNORED and not p.name.startswith(_NEVER_INPUT_PREFIXES)
             )
     return files
 
@@ -55,7 +58,10 @@ def broken_links(*directories: Path) -> list[Path]:
         for directory in directories
         if directory.exists()
         for p in sorted(directory.rglob("*"))
-        if p.is_symlink() and not p.exists() and p.name not in _IGNORED and not p.name.startswith(".")
+        if p.is_symlink()
+        and not p.exists()
+        and p.name not in _IGNORED
+        and not p.name.startswith(_NEVER_INPUT_PREFIXES)
     ]
 
 
@@ -89,6 +95,10 @@ def _not_read(label: str) -> Callable[[Path], bool]:
         from pipelines.submissions.archive import ignored_by_ingestion
 
         return ignored_by_ingestion
+    if label == "documents":
+        from pipelines.manifest import ignored_by_extraction
+
+        return ignored_by_extraction
     return lambda _path: False
 
 

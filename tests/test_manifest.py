@@ -218,3 +218,14 @@ def test_a_copy_is_marked_as_a_duplicate_of_the_listed_document(project_root, tm
         "trang.pdf": None,
         "trang.txt": None,
     }
+
+
+def test_an_office_owner_file_beside_an_open_document_is_not_a_document(project_root, tmp_path: Path):
+    """Word keeps `~$<name>` beside a .docx open on the share (Excel the same for a workbook): a few
+    bytes naming who opened it. It was scanned as a document and recorded as a failed one."""
+    folder = _shipped_folder(project_root, tmp_path)
+    (folder / "~$0_a74ee38357d31740.txt").write_bytes(b"\x0bNguyen Van A")
+    (folder / "~$ke_hoach.docx").write_bytes(b"\x0bNguyen Van A")
+    scan = scan_folder(folder)
+    assert tuple(e.file_name for e in scan.entries) == SHIPPED
+    assert scan.warnings == []

@@ -88,8 +88,28 @@ def test_an_excel_owner_file_in_the_inbox_is_no_input_as_ingestion_never_reads_i
     (inbox / "~$STC_2026-Q3.xlsx").symlink_to(tmp_path / "gone")  # the workbook closed meanwhile
     assert input_hashes(inbox, "submissions") == before
     assert [p.name for p in inbox_files(inbox)] == ["SYT_2026-Q3.xlsx"]
-    # The documents folder keeps its own rule: its ingestion reads such a file (and warns about it).
-    assert "documents/~$SYT_2026-Q3.xlsx" in input_hashes(inbox, "documents")
+    # Nor does the sensor's quick look wake for one (it would have found nothing to do).
+    fingerprint_before = refresh_state.fingerprint(inbox)
+    (inbox / "~$SYT_2026-Q3.xlsx").write_bytes(b"\x0bTran Thi B")
+    assert refresh_state.fingerprint(inbox) == fingerprint_before
+
+
+def test_a_word_owner_file_beside_an_open_plan_is_no_new_document(tmp_path: Path):
+    """Opening the plan's .docx in Word on the share left `~$0_a74ee38357d31740.docx` beside it:
+    the input hashes counted a new document, so the refresh rebuilt everything (and again when Word
+    closed) and recorded a failed document. Extraction's own rule decides (ignored_by_extraction);
+    the manifest stays an input (it says which documents load)."""
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "000_a74ee38357d31740.docx").write_bytes(b"plan")
+    (documents / "manifest.csv").write_text("file_name\n000_a74ee38357d31740.docx\n", encoding="utf-8")
+    before = input_hashes(documents, "documents")
+    assert set(before) == {"documents/000_a74ee38357d31740.docx", "documents/manifest.csv"}
+    (documents / "~$0_a74ee38357d31740.docx").write_bytes(b"\x0bNguyen Van A")
+    assert input_hashes(documents, "documents") == before
+    assert scope_of_changes(
+        {**before, CODE_KEY: "c"}, {**input_hashes(documents, "documents"), CODE_KEY: "c"}
+    ) == ("nothing")
 
 
 def test_built_inputs_are_the_snapshots_not_the_folders_now(tmp_path: Path, monkeypatch):
