@@ -254,10 +254,15 @@ def measure(
     env = {**os.environ, "NQ57_WAREHOUSE_DIR": str(warehouse), "NQ57_SUBMISSIONS_DIR": str(corpus)}
     nq57 = [str(BIN / "python"), "-m", "pipelines.cli"]
     print(f"load average before: {_load()}")
-    _stages(timed("full refresh, first ever", [*nq57, "refresh"], env))
-    _stages(timed("refresh, no new input", [*nq57, "refresh"], env))
-    add_one_file(reference, corpus, files, last)
-    _stages(timed("refresh after one new file", [*nq57, "refresh"], env))
+    # Each refresh's summary is kept beside the warehouse (root/refresh_N.txt) for reading.
+    for number, label in enumerate(
+        ("full refresh, first ever", "refresh, no new input", "refresh after one new file")
+    ):
+        if number == 2:
+            add_one_file(reference, corpus, files, last)
+        summary = timed(label, [*nq57, "refresh"], env)
+        (root / f"refresh_{number + 1}.txt").write_text(summary, encoding="utf-8")
+        _stages(summary)
     as_of = last.deadline + dt.timedelta(days=45)  # every file of the corpus received by then
     timed(f"briefing as of {as_of}", [*nq57, "briefing", "--as-of", as_of.isoformat()], env)
     for pdf in sorted((warehouse / "briefings").glob("*/*.pdf")):
