@@ -108,7 +108,10 @@ def _content(reference: ReferenceData, agency: str, period: Period, index: int) 
     for row in content.kpi:
         start, step = _KPI_PATH.get(row["indicator_code"], (None, None))
         if start is not None:
-            row["value"] = start + step * index
+            value = start + step * index
+            # A rank and a count of enterprises are whole numbers (a rank of 10,25 reads as a typo).
+            whole = row["indicator_code"] in ("DTI_RANK", "ST_HIGHTECH_ENTERPRISES")
+            row["value"] = value.to_integral_value() if whole else value
     return content
 
 
