@@ -39,10 +39,14 @@ from pipelines.formatting import bvnd, mvnd, vn_number, vn_percent
 from pipelines.notebook_tables import (
     STATUS_VI,
     SUBMISSION_FILE_COLUMNS_VI,
+    disbursement_years,
     fmt_cell,
     formatted,
     in_vietnamese,
+    late_report_grid,
+    latest_received,
     show,
+    task_numbers,
     unaccented,
     vn_locator,
     vn_period,
@@ -887,11 +891,14 @@ else:
             "Khi “Kỳ báo cáo gần nhất” ghi hai quý, các nhiệm vụ của sở, ngành đó được báo cáo đến các quý "
             "khác nhau: số lũy kế của dòng cộng số của các quý ấy."
         )
+    # Each department's rows for the latest two years; the years before added over the departments
+    # (disbursement_years): by 2030, 6 years × 21 departments took 13 printed pages.
+    full, earlier = disbursement_years(disb)
     show(
-        disb.assign(
+        full.assign(
             latest_period=[
                 f"{vn_period(early)} – {vn_period(late)}" if early != late else vn_period(late)
-                for early, late in zip(disb["earliest_period"], disb["latest_period"], strict=True)
+                for early, late in zip(full["earliest_period"], full["latest_period"], strict=True)
             ]
         ),
         {
@@ -907,6 +914,40 @@ else:
             "is_sample": "Dữ liệu mẫu",
         },
     )
+    if not earlier.empty:
+        display(Markdown("### Các năm trước: cộng các sở, ngành đã báo cáo"))
+        display(
+            Markdown(
+                f"Mỗi năm trước năm {int(full['year'].min())} một dòng cho mỗi nguồn kinh phí, cộng số của "
+                "các sở, ngành đã báo cáo năm đó (số từng sở, ngành: bảng marts.rpt_disbursement_rate); "
+                "“—” khi có sở, ngành để trống ô dự toán hoặc giải ngân, không tính là 0."
+            )
+        )
+        show(
+            earlier.assign(
+                periods=[
+                    f"{vn_period(early)} – {vn_period(late)}" if early != late else vn_period(late)
+                    for early, late in zip(earlier["earliest_period"], earlier["latest_period"], strict=True)
+                ],
+                rate=[
+                    None
+                    if a is None or d is None or pd.isna(a) or pd.isna(d) or a <= 0
+                    else vn_percent(Decimal(str(d)) * 100 / Decimal(str(a)))
+                    for a, d in zip(earlier["allocated_mvnd"], earlier["disbursed_mvnd"], strict=True)
+                ],
+            ),
+            {
+                "year": "Năm",
+                "funding": "Nguồn kinh phí",
+                "departments": "Số sở, ngành báo cáo",
+                "periods": "Kỳ báo cáo gần nhất",
+                "plan_mvnd": "Kế hoạch (triệu đồng)",
+                "allocated_mvnd": "Dự toán (triệu đồng)",
+                "disbursed_mvnd": "Đã giải ngân (triệu đồng)",
+                "rate": "Tỷ lệ giải ngân so với dự toán",
+                "is_sample": "Dữ liệu mẫu",
+            },
+        )
 
 # %% [markdown]
 # ## 5. Nhiệm vụ quá hạn và đến hạn trong 90 ngày tới
@@ -999,17 +1040,18 @@ due = TASK_ASSESSMENT[TASK_ASSESSMENT["risk_reason"].isin(list(DEADLINE_REASONS)
         )
     ],
 )
-# Tasks that would be overdue or due but whose latest report known on AS_OF says "done".
+# Tasks that would be overdue or due but whose latest report known on AS_OF says "done", in the plan's
+# order (named by number in a sentence: by deadline, "STT 10, 21, 11, 50" read as a jumble).
 reported_done = TASK_ASSESSMENT[
     TASK_ASSESSMENT["reported_done"].astype(bool)
     & (pd.to_datetime(TASK_ASSESSMENT["effective_deadline"]) <= pd.Timestamp(AS_OF + dt.timedelta(days=90)))
-]
+].sort_values(["appendix", "sequence"])
 if SUBMISSION_MARTS["fct_task_progress"]:
     checked = (
         "; đã đối chiếu báo cáo tiến độ nhận đến ngày này: không liệt kê nhiệm vụ có báo cáo gần nhất là "
         "đã hoàn thành"
         + (
-            f" ({vn_number(len(reported_done))} nhiệm vụ, STT {', '.join(reported_done['stt'])})"
+            f" ({vn_number(len(reported_done))} nhiệm vụ, {task_numbers(list(reported_done['stt']))})"
             if not reported_done.empty
             else ""
         )
@@ -1028,8 +1070,8 @@ if is_sample(due).any() or not sample_done.empty:
     note(
         "Có dữ liệu mẫu: "
         + (
-            f"{vn_number(len(sample_done))} nhiệm vụ (STT {', '.join(sample_done['stt'])}) không có trong "
-            f"bảng dưới chỉ vì dữ liệu mẫu ghi là đã hoàn thành; chỉ theo hạn trong kế hoạch, "
+            f"{vn_number(len(sample_done))} nhiệm vụ ({task_numbers(list(sample_done['stt']))}) không có "
+            f"trong bảng dưới chỉ vì dữ liệu mẫu ghi là đã hoàn thành; chỉ theo hạn trong kế hoạch, "
             f"{vn_number(overdue_by_plan)} nhiệm vụ đã quá hạn. "
             if not sample_done.empty
             else ""
@@ -1162,8 +1204,10 @@ if SUBMISSION_MARTS["rpt_submission_status"] and SUBMISSION_MARTS["dim_submissio
             words.append(SAMPLE_WORDS)
         return "; ".join(words)
 
-    # One row per department with a quarter late, missing or rejected, one column per quarter: the
-    # list of (department, quarter) pairs ran to ~70 lines while few departments report yet.
+    # One row per department with a quarter late, missing or rejected, one column per quarter of the
+    # last year and one for the quarters before it, counted (late_report_grid): the list of
+    # (department, quarter) pairs ran to ~70 lines while few departments reported, and by 2030 a
+    # column for each of 20 quarters could not be read.
     if status_df.empty:
         flagged = []
     else:
@@ -1174,12 +1218,7 @@ if SUBMISSION_MARTS["rpt_submission_status"] and SUBMISSION_MARTS["dim_submissio
     if not flagged:
         display(Markdown("*Không có sở, ngành nào nộp chậm hoặc bị từ chối.*"))
     else:
-        grid = status_df[status_df["agency_code"].isin(flagged)].pivot(
-            index=["agency_code", "agency_name"], columns="period", values="cell"
-        )
-        grid = grid.reset_index().drop(columns="agency_code").rename(columns={"agency_name": "Sở, ngành"})
-        grid.columns.name = None
-        grid.columns = [vn_period(column) for column in grid.columns]
+        grid = late_report_grid(status_df[status_df["agency_code"].isin(flagged)])
         # In the order of the alphabet a reader expects: "Ủy ban" among the U, not after the Z.
         grid = grid.sort_values("Sở, ngành", key=lambda names: names.map(unaccented)).reset_index(drop=True)
         everyone = status_df["agency_code"].nunique()
@@ -1346,7 +1385,9 @@ else:
     # Every file received by AS_OF, with the versions the figures above rest on marked; files received
     # later are not listed, and a version replaced only after AS_OF is still the one in force here.
     agency_names = dict(sql("select agency_code, agency_name from marts.dim_agency").itertuples(index=False))
-    listed = submissions.sort_values(["agency_code", "period", "received_at"]).assign(
+    # After a few years only the latest received are listed (latest_received), the others counted.
+    recent, left_out = latest_received(submissions.sort_values(["agency_code", "period", "received_at"]))
+    listed = recent.assign(
         status=lambda df: in_vietnamese(df["status"], STATUS_VI),
         agency_code=lambda df: in_vietnamese(df["agency_code"], agency_names),
         period=lambda df: df["period"].map(vn_period),
@@ -1354,7 +1395,13 @@ else:
     display(
         Markdown(
             f"**{vn_number(len(submissions))}** tệp báo cáo của sở, ngành đã nhận đến hết ngày {AS_OF_VN}; "
-            f"các số liệu trên dựa trên **{vn_number(len(in_force))}** phiên bản có hiệu lực vào ngày đó:"
+            f"các số liệu trên dựa trên **{vn_number(len(in_force))}** phiên bản có hiệu lực vào ngày đó"
+            + (
+                f". Dưới đây là {vn_number(len(recent))} tệp nhận gần nhất; {vn_number(left_out)} tệp nhận "
+                "trước đó có trong notebook submission_quality và bảng marts.dim_submission:"
+                if left_out
+                else ":"
+            )
         )
     )
     show(

@@ -183,3 +183,107 @@ def with_numbers_aligned(html: str, positions: set[int]) -> str:
             for position, cell in enumerate(cells[1:])
         )
     return "<tr>".join(rows)
+
+
+# ── tables that grow with the years ──────────────────────────────────────────────────────────────
+# By 2030 the warehouse holds ~21 departments × 20 quarters of reports (bench/scale.py): a table or
+# grid with a row or column for each of them ran to pages (the briefing went from 22 to 50 printed
+# pages). What grows is cut to what a leader reads, and the rest is counted, never dropped silently.
+
+GRID_QUARTERS = 4  # the late-report grid's quarters shown one by one: the last year
+FILES_LISTED = 30  # section 7's submission files listed one by one: the latest received
+DISBURSEMENT_YEARS_IN_FULL = 2  # the latest year and the one before: its full-year figures
+TASK_NUMBERS_LISTED = 12  # task numbers written out in a sentence
+
+
+def task_numbers(stts: list[str], limit: int = TASK_NUMBERS_LISTED) -> str:
+    """Task numbers for a sentence, in the order given: "STT 1, 6, 7" or, beyond ``limit``,
+    "STT 1, 6, …, 17 và 49 nhiệm vụ khác" (61 numbers in a banner read as a wall of digits)."""
+    shown = ", ".join(stts[:limit])
+    rest = len(stts) - limit
+    return f"STT {shown}" + (f" và {vn_number(rest)} nhiệm vụ khác" if rest > 0 else "")
+
+
+def _earlier_quarters_cell(rows: pd.DataFrame) -> str:
+    """A department's quarters before the grid's, in a few words: how many were late, missing or had a
+    rejected file (a quarter can be both late and have one), or that every one was on time."""
+    submitted = rows["submission_state"] == "submitted"
+    counts = (
+        (int((submitted & rows["is_late"]).sum()), "nộp chậm"),
+        (int(((rows["submission_state"] == "missing") & rows["is_late"]).sum()), "chưa nộp"),
+        (int((rows["submission_state"] == "rejected_only").sum()), "chỉ có tệp bị từ chối"),
+        (int((submitted & rows["has_fatal_errors"]).sum()), "có tệp bị từ chối"),
+    )
+    parts = [f"{count} {words}" for count, words in counts if count]
+    text = f"{len(rows)} quý: " + "; ".join(parts) if parts else f"đúng hạn cả {len(rows)} quý"
+    return text + ("; dữ liệu mẫu" if rows["is_sample"].astype(bool).any() else "")
+
+
+def late_report_grid(status: pd.DataFrame, quarters: int = GRID_QUARTERS) -> pd.DataFrame:
+    """One row per department ("Sở, ngành"), one column per quarter of the last ``quarters`` (each
+    department's ``cell``), and before them one column for every earlier quarter together, counted
+    (``_earlier_quarters_cell``): 20 quarter columns three letters wide could not be read.
+
+    ``status``: one row per department and quarter, with ``agency_name``, ``period`` ('2026-Q2'),
+    ``cell``, ``submission_state``, ``is_late``, ``has_fatal_errors`` and ``is_sample``. Rows in the
+    order of the departments' first appearance."""
+    periods = sorted(status["period"].unique())
+    recent, earlier = periods[-quarters:], periods[:-quarters]
+    grid = status[status["period"].isin(recent)].pivot(index="agency_name", columns="period", values="cell")
+    grid = grid.reindex(index=list(dict.fromkeys(status["agency_name"])), columns=recent)
+    grid.columns = [vn_period(p) for p in recent]
+    if earlier:
+        heading = f"Các quý trước ({vn_period(earlier[0])} – {vn_period(earlier[-1])})"
+        before = status[status["period"].isin(earlier)].groupby("agency_name", sort=False)
+        grid.insert(0, heading, before.apply(_earlier_quarters_cell, include_groups=False))
+    grid.columns.name = None
+    return grid.rename_axis("Sở, ngành").reset_index()
+
+
+def latest_received(files: pd.DataFrame, limit: int = FILES_LISTED) -> tuple[pd.DataFrame, int]:
+    """The ``limit`` files received last (by ``received_at``), in the rows' own order, and how many
+    files were left out: section 7 says how fresh the figures are, and 500 files after five years
+    took 25 printed pages (the full list: notebook submission_quality, marts.dim_submission)."""
+    if len(files) <= limit:
+        return files, 0
+    kept = files["received_at"].rank(method="first", ascending=False) <= limit
+    return files[kept], int((~kept).sum())
+
+
+def _sum_or_unknown(values: pd.Series) -> object:
+    """The sum, or None when a value is unknown: a year's total over a department's blank cell is not
+    the year's total (unknown is NULL, never 0)."""
+    if any(v is None or pd.isna(v) for v in values):
+        return None
+    # A column a SQL sum gave as a float (a department's NULLs aside) is added as the decimals shown.
+    return sum((v if isinstance(v, Decimal) else Decimal(str(v)) for v in values), Decimal(0))
+
+
+def disbursement_years(
+    disb: pd.DataFrame, years_in_full: int = DISBURSEMENT_YEARS_IN_FULL
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``disb`` (one row per department × year × funding × sample) cut in two: the rows of the latest
+    ``years_in_full`` years as they are, and the earlier years added over the departments, one row
+    per year × funding (``funding``, ``is_state_budget``) × sample, with ``departments`` counted and
+    the reported quarters' range (``earliest_period``, ``latest_period``). Year-to-date figures of one
+    year may be added across departments; two years never are. Sample rows stay apart from real ones."""
+    years = sorted(disb["year"].unique(), reverse=True)
+    full = disb[disb["year"].isin(years[:years_in_full])]
+    earlier = disb[~disb["year"].isin(years[:years_in_full])]
+    if earlier.empty:
+        return full, earlier.iloc[0:0]
+    keys = ["year", "funding", "is_state_budget", "is_sample"]
+    summed = (
+        earlier.groupby(keys, sort=False, dropna=False)
+        .agg(
+            departments=("agency_code", "nunique"),
+            earliest_period=("earliest_period", "min"),
+            latest_period=("latest_period", "max"),
+            plan_mvnd=("plan_mvnd", _sum_or_unknown),
+            allocated_mvnd=("allocated_mvnd", _sum_or_unknown),
+            disbursed_mvnd=("disbursed_mvnd", _sum_or_unknown),
+        )
+        .reset_index()
+        .sort_values(["year", "is_state_budget", "is_sample"], ascending=[False, False, True])
+    )
+    return full, summed.reset_index(drop=True)

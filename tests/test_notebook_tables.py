@@ -18,10 +18,14 @@ from pipelines.notebook_tables import (
     STATUS_VI,
     SUBMISSION_FILE_COLUMNS_VI,
     VALUE_STATUS_VI,
+    disbursement_years,
     fmt_cell,
     formatted,
     in_vietnamese,
+    late_report_grid,
+    latest_received,
     show,
+    task_numbers,
     unaccented,
     vn_locator,
     vn_period,
@@ -233,3 +237,171 @@ def test_only_a_short_table_is_kept_on_one_printed_page(monkeypatch):
     short, long = (html.data for html in shown)
     assert 'class="dataframe nq57 nq57-short"' in short
     assert 'class="dataframe nq57"' in long  # a long table may break between rows, never inside one
+
+
+# ── tables that grow with the years (bench/scale.py: 21 departments × 20 quarters by 2030) ─────────
+def test_task_numbers_beyond_the_limit_are_counted_not_written_out():
+    assert task_numbers(["1", "6", "7"]) == "STT 1, 6, 7"
+    stts = [str(n) for n in range(1, 62)]
+    assert task_numbers(stts, limit=12) == "STT 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 và 49 nhiệm vụ khác"
+    assert task_numbers(stts[:12], limit=12) == "STT " + ", ".join(stts[:12])
+
+
+def _status(agency: str, period: str, state: str = "submitted", late: bool = False, fatal: bool = False):
+    return {
+        "agency_name": agency,
+        "period": period,
+        "cell": f"{agency} {period}",
+        "submission_state": state,
+        "is_late": late,
+        "has_fatal_errors": fatal,
+        "is_sample": agency == "Sở Y tế",
+    }
+
+
+def test_late_report_grid_keeps_the_last_quarters_and_counts_the_earlier_ones():
+    periods = [f"{y}-Q{q}" for y in (2026, 2027) for q in (1, 2, 3, 4)]
+    rows = [_status("Sở Tư pháp", p, late=p in ("2026-Q1", "2026-Q3")) for p in periods]
+    rows += [_status("Sở Y tế", p) for p in periods[:3]]
+    rows += [_status("Sở Y tế", "2026-Q4", "missing", late=True)]
+    rows += [_status("Sở Y tế", "2027-Q1", "rejected_only", late=True)]
+    rows += [_status("Sở Y tế", p, fatal=True) for p in periods[5:]]
+    grid = late_report_grid(pd.DataFrame(rows), quarters=3)
+    assert list(grid.columns) == [
+        "Sở, ngành",
+        "Các quý trước (Quý 1/2026 – Quý 1/2027)",
+        "Quý 2/2027",
+        "Quý 3/2027",
+        "Quý 4/2027",
+    ]
+    assert grid.to_dict("records") == [
+        {
+            "Sở, ngành": "Sở Tư pháp",
+            "Các quý trước (Quý 1/2026 – Quý 1/2027)": "5 quý: 2 nộp chậm",
+            "Quý 2/2027": "Sở Tư pháp 2027-Q2",
+            "Quý 3/2027": "Sở Tư pháp 2027-Q3",
+            "Quý 4/2027": "Sở Tư pháp 2027-Q4",
+        },
+        {
+            "Sở, ngành": "Sở Y tế",
+            "Các quý trước (Quý 1/2026 – Quý 1/2027)": (
+                "5 quý: 1 chưa nộp; 1 chỉ có tệp bị từ chối; dữ liệu mẫu"
+            ),
+            "Quý 2/2027": "Sở Y tế 2027-Q2",
+            "Quý 3/2027": "Sở Y tế 2027-Q3",
+            "Quý 4/2027": "Sở Y tế 2027-Q4",
+        },
+    ]
+
+
+def test_late_report_grid_says_every_earlier_quarter_was_on_time_and_has_no_such_column_when_few():
+    periods = ["2025-Q4", "2026-Q1", "2026-Q2"]
+    rows = [_status("Sở Tư pháp", p) for p in periods] + [_status("Sở Tư pháp", "2026-Q3", fatal=True)]
+    grid = late_report_grid(pd.DataFrame(rows), quarters=2)
+    assert grid.iloc[0]["Các quý trước (Quý 4/2025 – Quý 1/2026)"] == "đúng hạn cả 2 quý"
+    assert grid.iloc[0]["Quý 3/2026"] == "Sở Tư pháp 2026-Q3"
+    few = late_report_grid(pd.DataFrame(rows), quarters=4)
+    assert list(few.columns) == ["Sở, ngành", "Quý 4/2025", "Quý 1/2026", "Quý 2/2026", "Quý 3/2026"]
+
+
+def test_latest_received_lists_the_newest_files_in_the_tables_order_and_counts_the_rest():
+    moments = pd.to_datetime(["2026-01-10", "2026-04-09", "2026-07-01", "2026-01-12", "2026-07-15"], utc=True)
+    files = pd.DataFrame({"file_name": ["A1", "A2", "A3", "B1", "B3"], "received_at": moments})
+    shown, left_out = latest_received(files, limit=3)
+    assert list(shown["file_name"]) == ["A2", "A3", "B3"] and left_out == 2
+    shown, left_out = latest_received(files, limit=5)
+    assert list(shown["file_name"]) == ["A1", "A2", "A3", "B1", "B3"] and left_out == 0
+
+
+def test_disbursement_years_keeps_the_latest_two_and_adds_earlier_years_over_departments():
+    state, other = "Ngân sách nhà nước", "Nguồn khác (ngoài NSNN)"
+
+    def row(agency, year, funding, period, plan, allocated, disbursed, sample=True):
+        return {
+            "agency_code": agency,
+            "year": year,
+            "funding": funding,
+            "is_state_budget": funding == state,
+            "is_sample": sample,
+            "earliest_period": period,
+            "latest_period": period,
+            "plan_mvnd": Decimal(plan),
+            "allocated_mvnd": None if allocated is None else Decimal(allocated),
+            "disbursed_mvnd": None if disbursed is None else Decimal(disbursed),
+        }
+
+    disb = pd.DataFrame(
+        [
+            row("SYT", 2027, state, "2027-Q2", "100", "90", "20.5"),
+            row("SYT", 2026, state, "2026-Q4", "100", "90", "80.25"),
+            row("SYT", 2025, state, "2025-Q4", "100", "95", "90.125"),
+            row("STP", 2025, state, "2025-Q3", "50", "40", "30"),
+            row("SKHCN", 2025, other, "2025-Q4", "15000", "15000", "14068.5"),
+            row("SCT", 2024, state, "2024-Q4", "10", None, None),
+            row("SCT", 2024, state, "2024-Q4", "10", "10", "9", sample=False),
+        ]
+    )
+    full, earlier = disbursement_years(disb)
+    assert sorted(full["year"].unique()) == [2026, 2027] and len(full) == 2
+    assert earlier[
+        [
+            "year",
+            "funding",
+            "is_sample",
+            "departments",
+            "earliest_period",
+            "latest_period",
+            "plan_mvnd",
+            "allocated_mvnd",
+            "disbursed_mvnd",
+        ]
+    ].to_dict("records") == [
+        # Two departments' year-to-date of one year added; sample rows never with real ones.
+        {
+            "year": 2025,
+            "funding": state,
+            "is_sample": True,
+            "departments": 2,
+            "earliest_period": "2025-Q3",
+            "latest_period": "2025-Q4",
+            "plan_mvnd": Decimal("150"),
+            "allocated_mvnd": Decimal("135"),
+            "disbursed_mvnd": Decimal("120.125"),
+        },
+        {
+            "year": 2025,
+            "funding": other,
+            "is_sample": True,
+            "departments": 1,
+            "earliest_period": "2025-Q4",
+            "latest_period": "2025-Q4",
+            "plan_mvnd": Decimal("15000"),
+            "allocated_mvnd": Decimal("15000"),
+            "disbursed_mvnd": Decimal("14068.5"),
+        },
+        {
+            "year": 2024,
+            "funding": state,
+            "is_sample": False,
+            "departments": 1,
+            "earliest_period": "2024-Q4",
+            "latest_period": "2024-Q4",
+            "plan_mvnd": Decimal("10"),
+            "allocated_mvnd": Decimal("10"),
+            "disbursed_mvnd": Decimal("9"),
+        },
+        # A blank cell makes the year's sum unknown, never a smaller total.
+        {
+            "year": 2024,
+            "funding": state,
+            "is_sample": True,
+            "departments": 1,
+            "earliest_period": "2024-Q4",
+            "latest_period": "2024-Q4",
+            "plan_mvnd": Decimal("10"),
+            "allocated_mvnd": None,
+            "disbursed_mvnd": None,
+        },
+    ]
+    only_two, nothing = disbursement_years(disb[disb["year"] >= 2026])
+    assert len(only_two) == 2 and nothing.empty

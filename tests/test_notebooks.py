@@ -770,6 +770,51 @@ def expected_late_report_grid(as_of: dt.date) -> dict[tuple[str, str], str]:
     return grid
 
 
+def test_late_report_grid_shows_the_last_four_quarters_and_counts_the_earlier_ones() -> None:
+    # A column per quarter since 2025-Q4 grew to 20 by 2030, three letters wide each (bench/scale.py:
+    # the grid took 6 printed pages). On 31/12/2027 eight quarters were due (2025-Q4 … 2027-Q3): the
+    # last four are shown one by one, the four before counted in one column, from rpt_submission_status.
+    day = dt.date(2027, 12, 31)
+    rows = html_table("briefing.py", REAL, ("Sở, ngành", "Quý 3/2027"), day)
+    earlier = "Các quý trước (Quý 4/2025 – Quý 3/2026)"
+    recent = ["Quý 4/2026", "Quý 1/2027", "Quý 2/2027", "Quý 3/2027"]
+    assert rows and all(list(row) == ["Sở, ngành", earlier, *recent] for row in rows)
+    cells = expected_late_report_grid(day)
+    assert {(row["Sở, ngành"], q): row[q] for row in rows for q in recent} == {
+        key: cell for key, cell in cells.items() if key[1] in recent
+    }
+    counted = {}
+    for agency, quarters, late, missing, rejected_only, fatal, sample in query(
+        REAL,
+        "select coalesce(a.agency_name, s.agency_code), count(*), "
+        "count(*) filter (where s.submission_state = 'submitted' and s.is_late), "
+        "count(*) filter (where s.submission_state = 'missing' and s.is_late), "
+        "count(*) filter (where s.submission_state = 'rejected_only'), "
+        "count(*) filter (where s.submission_state = 'submitted' and s.has_fatal_errors), "
+        "bool_or(s.is_sample) "
+        "from marts.rpt_submission_status s left join marts.dim_agency a using (agency_code) "
+        "where s.period < '2026-Q4' group by all",
+        day,
+    ):
+        parts = [
+            f"{n} {words}"
+            for n, words in (
+                (late, "nộp chậm"),
+                (missing, "chưa nộp"),
+                (rejected_only, "chỉ có tệp bị từ chối"),
+                (fatal, "có tệp bị từ chối"),
+            )
+            if n
+        ]
+        assert quarters == 4
+        words = "4 quý: " + "; ".join(parts) if parts else "đúng hạn cả 4 quý"
+        counted[agency] = words + ("; dữ liệu mẫu" if sample else "")
+    flagged = {agency for agency, _quarter in cells}
+    assert {row["Sở, ngành"]: row[earlier] for row in rows} == {
+        agency: words for agency, words in counted.items() if agency in flagged
+    }
+
+
 def test_briefing_when_every_file_is_known_shows_what_the_marts_show() -> None:
     # On a date after every file arrived, the versions known are the current ones: the briefing's
     # disbursement, task risk and late-report tables (its own SQL over the versions known on its
