@@ -337,6 +337,48 @@ def test_date_dependent_reports_are_as_of_the_day_they_are_read(warehouse):
     assert dates == [(dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date(),)]
 
 
+def test_an_as_of_that_is_no_date_is_an_error_not_today(warehouse):
+    """`SET VARIABLE nq57_as_of = '16/01/2027'` (the Vietnamese way to write the Q4 deadline) was read
+    as unset: the views answered for today under a query meant for 16/01/2027, without a word."""
+    import datetime as dt
+
+    import duckdb
+
+    with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as con:
+        for value in ("'16/01/2027'", "2027"):
+            con.execute(f"SET VARIABLE nq57_as_of = {value}")
+            for view in ("rpt_submission_status", "rpt_task_risk", "rpt_disbursement_rate"):
+                with pytest.raises(duckdb.InvalidInputException, match="nq57_as_of phải là một ngày"):
+                    con.execute(f"select count(*) from marts.{view}").fetchall()
+        # Written as ISO text it is the day meant.
+        con.execute("SET VARIABLE nq57_as_of = '2027-01-16'")
+        assert con.execute("select distinct as_of_date from marts.rpt_submission_status").fetchall() == [
+            (dt.date(2027, 1, 16),)
+        ]
+
+
+def test_an_as_of_moment_is_its_day_in_vietnam_whatever_the_session_time_zone(warehouse):
+    """`SET VARIABLE nq57_as_of = now()` on a server session in UTC at 03:00 on 16/01/2027 in Hà Nội
+    (20:00 on the 15th in UTC): the day is the 16th, the day after the Q4 deadline, not the 15th."""
+    import datetime as dt
+
+    import duckdb
+
+    with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as con:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET VARIABLE nq57_as_of = TIMESTAMPTZ '2027-01-16 03:00:00+07'")
+        days = con.execute(
+            "select distinct as_of_date from marts.rpt_submission_status union "
+            "select distinct as_of_date from marts.rpt_disbursement_rate"
+        ).fetchall()
+        late = con.execute(
+            "select count(*) filter (where is_late), count(*) from marts.rpt_submission_status "
+            "where period = '2026-Q4'"
+        ).fetchone()
+    assert days == [(dt.date(2027, 1, 16),)]
+    assert late[0] == late[1] > 0  # nobody sent 2026-Q4: every department late from the 16th
+
+
 def test_submission_status_counts_only_files_received_by_its_date(warehouse):
     import datetime as dt
 
