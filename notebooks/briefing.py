@@ -50,7 +50,6 @@ from pipelines.notebook_tables import (
 )
 from pipelines.parsing.amount_words import amount_to_words
 from pipelines.publish import restored_version
-from pipelines.submissions.layout import Period
 from pipelines.warehouse_access import connect_readonly, published_path
 
 AS_OF = dt.date.fromisoformat(str(as_of)) if as_of else dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
@@ -930,9 +929,19 @@ LATEST_PROGRESS = (
     "null::varchar as period, null::varchar as status_code, null::decimal(5, 2) as percent_complete, "
     "null::boolean as is_sample where false"
 )
-# The year's first quarterly report (Q1) falls due on this day: before it, a task with money this year
-# and no report yet is not behind (the view's rule).
-FIRST_REPORT_DUE = Period(AS_OF.year, 1).deadline
+# The report year (the view's rule, from its expected quarters and deadlines): the year of the latest
+# quarter whose report is past due on AS_OF, so 2026 until 15/04/2027 and 2027 from the 16th; a task with
+# money that year and no report for it is behind. "This year" turned with the calendar before: on
+# 01/01/2027 every such task of 2026 left the list. REPORT_DUE: that year's first report past due.
+REPORT_YEAR, REPORT_DUE = None, None
+if SUBMISSION_MARTS["rpt_submission_status"]:
+    due_quarters = sql(
+        "select distinct year, period from marts.rpt_submission_status "
+        f"where deadline_date < {DAY} order by period"
+    )
+    if not due_quarters.empty:
+        REPORT_YEAR = int(due_quarters["year"].max())
+        REPORT_DUE = str(due_quarters.loc[due_quarters["year"] == REPORT_YEAR, "period"].iloc[0])
 # One assessment of every task with the rules of marts.rpt_task_risk, over the progress reports known
 # on AS_OF (the same versions the view takes as of AS_OF; written out here so the briefing does not
 # depend on the view's as-of date). The headline, the due table and the risk table below are all cut
@@ -947,9 +956,9 @@ TASK_ASSESSMENT = sql(
         from marts.dim_task where item_level in ('task', 'item')
     ),
     latest_progress as ({LATEST_PROGRESS}),
-    plan_this_year as (
+    plan_report_year as (
         select task_key, sum(amount_mvnd) as planned_mvnd
-        from marts.fct_budget_plan where year = {AS_OF.year} group by all
+        from marts.fct_budget_plan where year = {REPORT_YEAR or "null"} group by all
     )
     select t.*,
            -- Appendix 2's contents are numbered 1.1…4.4: said, so none is read as an Appendix I task.
@@ -962,13 +971,12 @@ TASK_ASSESSMENT = sql(
                when coalesce(p.status_code, '') <> 'done'
                    and t.effective_deadline <= {DAY} + interval 90 day
                    then 'deadline_within_90_days_not_done'
-               when y.planned_mvnd > 0 and (p.year is null or p.year < {AS_OF.year})
-                   and {DAY} > date '{FIRST_REPORT_DUE}'
+               when y.planned_mvnd > 0 and (p.year is null or p.year < {REPORT_YEAR or "null"})
                    then 'money_but_no_report_this_year'
            end as risk_reason
     from tasks t
     left join latest_progress p on p.appendix = t.appendix and p.item_no = t.item_no
-    left join plan_this_year y on y.task_key = t.task_key
+    left join plan_report_year y on y.task_key = t.task_key
     order by effective_deadline nulls last, appendix, sequence
     """
 )
@@ -1069,8 +1077,10 @@ show(
 RISK_VI = {
     "deadline_passed_not_done": "Quá hạn, chưa báo cáo hoàn thành",
     "deadline_within_90_days_not_done": "Đến hạn trong 90 ngày, chưa hoàn thành",
+    # The year named: from 01/01 to 15/04 it is last year's money and reports that are meant.
     "money_but_no_report_this_year": (
-        "Có kinh phí năm nay, chưa báo cáo tiến độ năm nay (quá hạn báo cáo quý 1)"
+        f"Có kinh phí năm {REPORT_YEAR}, chưa báo cáo tiến độ năm {REPORT_YEAR} "
+        f"(đã quá hạn nộp báo cáo {vn_period(REPORT_DUE)})"
     ),
 }
 if SUBMISSION_MARTS["fct_task_progress"]:
