@@ -540,6 +540,16 @@ if SUBMISSION_MARTS["fct_kpi_actual"]:
         """
     )
 SAMPLE_ACTUALS = bool(is_sample(actuals).any())
+# After the plan's last day no year is left to reach its final targets: "Cần thay đổi mỗi năm" (what
+# must change each year until then) would tell a leader in 2031 to gain 1,18 points a year.
+last_plan_year = sql("select max(year) from marts.dim_year where is_last_plan_year").iloc[0, 0]
+PLAN_ENDED = not pd.isna(last_plan_year) and AS_OF.year > int(last_plan_year)
+if PLAN_ENDED:
+    note(
+        f"Đề án đã kết thúc ngày 31/12/{int(last_plan_year)}: không còn năm nào để đạt chỉ tiêu năm "
+        f"{int(last_plan_year)}, nên cột “Cần thay đổi mỗi năm” để trống; bảng so sánh số gần nhất với "
+        "chỉ tiêu."
+    )
 if SAMPLE_ACTUALS:
     note(
         "Có dữ liệu mẫu: số thực hiện các chỉ tiêu dưới đây (điểm đỏ rỗng trên biểu đồ, cột “Số gần nhất lấy "
@@ -672,7 +682,13 @@ for ax, (_, ind) in zip(axes.flat, indicators.iterrows(), strict=False):
         p = period_2030.iloc[-1]
         goal_cell = f"{fmt_cell(p['target_value'])} ({period_words(p['period_start'], p['period_end'])})"
     needed = None
-    if goal is not None and latest_value is not None and latest_year is not None and latest_year < 2030:
+    if (
+        not PLAN_ENDED
+        and goal is not None
+        and latest_value is not None
+        and latest_year is not None
+        and latest_year < 2030
+    ):
         needed = (goal - latest_value) / (2030 - latest_year)
     status = "chưa có số thực hiện"
     if not a.empty:

@@ -923,6 +923,21 @@ def test_section_5_keeps_last_years_money_risks_over_the_new_year() -> None:
     assert "Không có nhiệm vụ rủi ro nào khác" not in text("briefing.py", REAL, new_year)
 
 
+def test_kpi_table_asks_no_yearly_change_after_the_plan_ended() -> None:
+    """On 30/06/2031 the KPI table still said what must change "each year" to reach the 2030 targets
+    (PII: 1,18 points a year): no year is left. On the plan's last day it still says it; the day the
+    plan is over the column is empty and a note says why, the latest figures and targets stay."""
+    last_day, after = dt.date(2030, 12, 31), dt.date(2031, 6, 30)
+    column = "Cần thay đổi mỗi năm"
+    during = {r["Chỉ tiêu"]: r for r in html_table("briefing.py", WITH, column, last_day)}
+    ended = {r["Chỉ tiêu"]: r for r in html_table("briefing.py", WITH, column, after)}
+    assert [name for name, r in during.items() if r[column] not in ("", "—")]
+    assert {r[column] for r in ended.values()} <= {"", "—"}
+    assert {n: r["Số gần nhất"] for n, r in ended.items()} == {n: r["Số gần nhất"] for n, r in during.items()}
+    assert "Đề án đã kết thúc ngày 31/12/2030" in text("briefing.py", WITH, after)
+    assert "Đề án đã kết thúc" not in text("briefing.py", WITH, last_day)
+
+
 @pytest.mark.parametrize("kind", FIXTURES)
 @pytest.mark.parametrize("as_of", [dt.date(2026, 12, 2), dt.date(2031, 6, 30)])
 def test_section_5_headline_and_due_table_count_what_rpt_task_risk_counts(kind: str, as_of: dt.date) -> None:
