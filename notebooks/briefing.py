@@ -54,7 +54,6 @@ from pipelines.notebook_tables import (
 )
 from pipelines.parsing.amount_words import amount_to_words
 from pipelines.publish import restored_version
-from pipelines.submissions.layout import Period
 from pipelines.warehouse_access import connect_readonly, published_path
 
 AS_OF = dt.date.fromisoformat(str(as_of)) if as_of else dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
@@ -545,6 +544,16 @@ if SUBMISSION_MARTS["fct_kpi_actual"]:
         """
     )
 SAMPLE_ACTUALS = bool(is_sample(actuals).any())
+# After the plan's last day no year is left to reach its final targets: "Cần thay đổi mỗi năm" (what
+# must change each year until then) would tell a leader in 2031 to gain 1,18 points a year.
+last_plan_year = sql("select max(year) from marts.dim_year where is_last_plan_year").iloc[0, 0]
+PLAN_ENDED = not pd.isna(last_plan_year) and AS_OF.year > int(last_plan_year)
+if PLAN_ENDED:
+    note(
+        f"Đề án đã kết thúc ngày 31/12/{int(last_plan_year)}: không còn năm nào để đạt chỉ tiêu năm "
+        f"{int(last_plan_year)}, nên cột “Cần thay đổi mỗi năm” để trống; bảng so sánh số gần nhất với "
+        "chỉ tiêu."
+    )
 if SAMPLE_ACTUALS:
     note(
         "Có dữ liệu mẫu: số thực hiện các chỉ tiêu dưới đây (điểm đỏ rỗng trên biểu đồ, cột “Số gần nhất lấy "
@@ -677,7 +686,13 @@ for ax, (_, ind) in zip(axes.flat, indicators.iterrows(), strict=False):
         p = period_2030.iloc[-1]
         goal_cell = f"{fmt_cell(p['target_value'])} ({period_words(p['period_start'], p['period_end'])})"
     needed = None
-    if goal is not None and latest_value is not None and latest_year is not None and latest_year < 2030:
+    if (
+        not PLAN_ENDED
+        and goal is not None
+        and latest_value is not None
+        and latest_year is not None
+        and latest_year < 2030
+    ):
         needed = (goal - latest_value) / (2030 - latest_year)
     status = "chưa có số thực hiện"
     if not a.empty:
@@ -971,9 +986,19 @@ LATEST_PROGRESS = (
     "null::varchar as period, null::varchar as status_code, null::decimal(5, 2) as percent_complete, "
     "null::boolean as is_sample where false"
 )
-# The year's first quarterly report (Q1) falls due on this day: before it, a task with money this year
-# and no report yet is not behind (the view's rule).
-FIRST_REPORT_DUE = Period(AS_OF.year, 1).deadline
+# The report year (the view's rule, from its expected quarters and deadlines): the year of the latest
+# quarter whose report is past due on AS_OF, so 2026 until 15/04/2027 and 2027 from the 16th; a task with
+# money that year and no report for it is behind. "This year" turned with the calendar before: on
+# 01/01/2027 every such task of 2026 left the list. REPORT_DUE: that year's first report past due.
+REPORT_YEAR, REPORT_DUE = None, None
+if SUBMISSION_MARTS["rpt_submission_status"]:
+    due_quarters = sql(
+        "select distinct year, period from marts.rpt_submission_status "
+        f"where deadline_date < {DAY} order by period"
+    )
+    if not due_quarters.empty:
+        REPORT_YEAR = int(due_quarters["year"].max())
+        REPORT_DUE = str(due_quarters.loc[due_quarters["year"] == REPORT_YEAR, "period"].iloc[0])
 # One assessment of every task with the rules of marts.rpt_task_risk, over the progress reports known
 # on AS_OF (the same versions the view takes as of AS_OF; written out here so the briefing does not
 # depend on the view's as-of date). The headline, the due table and the risk table below are all cut
@@ -988,9 +1013,9 @@ TASK_ASSESSMENT = sql(
         from marts.dim_task where item_level in ('task', 'item')
     ),
     latest_progress as ({LATEST_PROGRESS}),
-    plan_this_year as (
+    plan_report_year as (
         select task_key, sum(amount_mvnd) as planned_mvnd
-        from marts.fct_budget_plan where year = {AS_OF.year} group by all
+        from marts.fct_budget_plan where year = {REPORT_YEAR or "null"} group by all
     )
     select t.*,
            -- Appendix 2's contents are numbered 1.1…4.4: said, so none is read as an Appendix I task.
@@ -1003,13 +1028,12 @@ TASK_ASSESSMENT = sql(
                when coalesce(p.status_code, '') <> 'done'
                    and t.effective_deadline <= {DAY} + interval 90 day
                    then 'deadline_within_90_days_not_done'
-               when y.planned_mvnd > 0 and (p.year is null or p.year < {AS_OF.year})
-                   and {DAY} > date '{FIRST_REPORT_DUE}'
+               when y.planned_mvnd > 0 and (p.year is null or p.year < {REPORT_YEAR or "null"})
                    then 'money_but_no_report_this_year'
            end as risk_reason
     from tasks t
     left join latest_progress p on p.appendix = t.appendix and p.item_no = t.item_no
-    left join plan_this_year y on y.task_key = t.task_key
+    left join plan_report_year y on y.task_key = t.task_key
     order by effective_deadline nulls last, appendix, sequence
     """
 )
@@ -1111,8 +1135,10 @@ show(
 RISK_VI = {
     "deadline_passed_not_done": "Quá hạn, chưa báo cáo hoàn thành",
     "deadline_within_90_days_not_done": "Đến hạn trong 90 ngày, chưa hoàn thành",
+    # The year named: from 01/01 to 15/04 it is last year's money and reports that are meant.
     "money_but_no_report_this_year": (
-        "Có kinh phí năm nay, chưa báo cáo tiến độ năm nay (quá hạn báo cáo quý 1)"
+        f"Có kinh phí năm {REPORT_YEAR}, chưa báo cáo tiến độ năm {REPORT_YEAR} "
+        f"(đã quá hạn nộp báo cáo {vn_period(REPORT_DUE)})"
     ),
 }
 if SUBMISSION_MARTS["fct_task_progress"]:

@@ -337,6 +337,48 @@ def test_date_dependent_reports_are_as_of_the_day_they_are_read(warehouse):
     assert dates == [(dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date(),)]
 
 
+def test_an_as_of_that_is_no_date_is_an_error_not_today(warehouse):
+    """`SET VARIABLE nq57_as_of = '16/01/2027'` (the Vietnamese way to write the Q4 deadline) was read
+    as unset: the views answered for today under a query meant for 16/01/2027, without a word."""
+    import datetime as dt
+
+    import duckdb
+
+    with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as con:
+        for value in ("'16/01/2027'", "2027"):
+            con.execute(f"SET VARIABLE nq57_as_of = {value}")
+            for view in ("rpt_submission_status", "rpt_task_risk", "rpt_disbursement_rate"):
+                with pytest.raises(duckdb.InvalidInputException, match="nq57_as_of phải là một ngày"):
+                    con.execute(f"select count(*) from marts.{view}").fetchall()
+        # Written as ISO text it is the day meant.
+        con.execute("SET VARIABLE nq57_as_of = '2027-01-16'")
+        assert con.execute("select distinct as_of_date from marts.rpt_submission_status").fetchall() == [
+            (dt.date(2027, 1, 16),)
+        ]
+
+
+def test_an_as_of_moment_is_its_day_in_vietnam_whatever_the_session_time_zone(warehouse):
+    """`SET VARIABLE nq57_as_of = now()` on a server session in UTC at 03:00 on 16/01/2027 in Hà Nội
+    (20:00 on the 15th in UTC): the day is the 16th, the day after the Q4 deadline, not the 15th."""
+    import datetime as dt
+
+    import duckdb
+
+    with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as con:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET VARIABLE nq57_as_of = TIMESTAMPTZ '2027-01-16 03:00:00+07'")
+        days = con.execute(
+            "select distinct as_of_date from marts.rpt_submission_status union "
+            "select distinct as_of_date from marts.rpt_disbursement_rate"
+        ).fetchall()
+        late = con.execute(
+            "select count(*) filter (where is_late), count(*) from marts.rpt_submission_status "
+            "where period = '2026-Q4'"
+        ).fetchone()
+    assert days == [(dt.date(2027, 1, 16),)]
+    assert late[0] == late[1] > 0  # nobody sent 2026-Q4: every department late from the 16th
+
+
 def test_submission_status_counts_only_files_received_by_its_date(warehouse):
     import datetime as dt
 
@@ -568,15 +610,85 @@ def test_a_tasks_risk_rests_on_its_departments_own_report_before_any_sample(ware
     assert rows == [("deadline_passed_not_done", "in_progress", "2025-Q4", False)]
 
 
+def _money_risk(path, as_of, item_no="40"):
+    from pipelines.warehouse_access import connect_readonly
+
+    with connect_readonly(path, as_of=as_of) as con:
+        return con.execute(
+            """select risk_reason, report_year, planned_report_year_mvnd from marts.rpt_task_risk
+               where appendix = 'I' and item_no = ?""",
+            [item_no],
+        ).fetchall()
+
+
+def query_as_of(path, as_of, sql: str) -> list[tuple]:
+    from pipelines.warehouse_access import connect_readonly
+
+    with connect_readonly(path, as_of=as_of) as con:
+        return con.execute(sql).fetchall()
+
+
 def test_money_without_a_report_this_year_is_a_risk_once_the_first_report_is_late(warehouse):
-    """Task 40 (Sở VHTTDL, 17.334 planned for 2026, period to 2030) has no progress report: not at risk on
-    15/04/2026, the last day for the Q1 report, at risk the day after."""
+    """Task 40 (Sở VHTTDL, 17.334 planned for 2025 and for 2026, period 2025 - 2030) has no progress
+    report. No report is due before 15/01/2026 (the first, 2025-Q4's): not at risk that day; from the
+    16th at risk for 2025. Its 2026 is judged from 16/04/2026, the day after the Q1 report's deadline."""
     import datetime as dt
 
     path = warehouse.duckdb_path
-    assert _risk(path, dt.date(2026, 4, 15), "40") == []
+    assert _risk(path, dt.date(2026, 1, 15), "40") == []
+    assert _money_risk(path, dt.date(2026, 1, 16)) == [
+        ("money_but_no_report_this_year", 2025, Decimal("17334.000"))
+    ]
+    assert _money_risk(path, dt.date(2026, 4, 15)) == [
+        ("money_but_no_report_this_year", 2025, Decimal("17334.000"))
+    ]
     assert _risk(path, dt.date(2026, 4, 16), "40") == [
         (dt.date(2026, 4, 16), "money_but_no_report_this_year", dt.date(2030, 12, 31), 1720)
+    ]
+    assert _money_risk(path, dt.date(2026, 4, 16))[0][1] == 2026
+
+
+def test_money_without_a_report_stays_a_risk_across_the_new_year(warehouse, tmp_path):
+    """At risk on 31/12/2026 for 2026's money, task 40 dropped off the list on 01/01/2027 (with every other
+    such task: 35 → 0) and came back with 90 others on 16/04/2027, though nothing had been reported in
+    between: "this year" turned with the calendar while 2026-Q4's report was not even due. Until
+    15/04/2027 the year judged is 2026; a 2026-Q4 report received in January 2027 clears it for 2026,
+    and 2027 is judged from 16/04/2027."""
+    import datetime as dt
+
+    path = warehouse.duckdb_path
+    before = _money_risk(path, dt.date(2026, 12, 31))
+    assert before == [("money_but_no_report_this_year", 2026, Decimal("17334.000"))]
+    for day in (dt.date(2027, 1, 1), dt.date(2027, 1, 15), dt.date(2027, 1, 16), dt.date(2027, 4, 15)):
+        assert _money_risk(path, day) == before, day
+    assert _money_risk(path, dt.date(2027, 4, 16)) == [
+        ("money_but_no_report_this_year", 2027, Decimal("17333.000"))
+    ]
+    with_counts = (
+        "select count(*) from marts.rpt_task_risk where risk_reason = 'money_but_no_report_this_year'"
+    )
+    assert query_as_of(path, dt.date(2026, 12, 31), with_counts) == query_as_of(
+        path, dt.date(2027, 1, 1), with_counts
+    )
+
+    # The department's 2026-Q4 report, received on 10/01/2027 (a copy of another task's row, retyped).
+    q4_in_january = (
+        "insert into marts.fct_task_progress select * replace ("
+        "'q4-' || task_progress_key as task_progress_key, "
+        "(select task_key from marts.dim_task where appendix = 'I' and item_no = '40') as task_key, "
+        "'40' as item_no, 'SVHTTDL' as agency_code, 2026 as year, 4 as quarter, '2026-Q4' as period, "
+        "'in_progress' as status_code, false as is_sample, "
+        "timestamptz '2027-01-10 09:00:00+07' as valid_from, null as valid_to, "
+        "'q4-' || submission_id as submission_id) "
+        "from marts.fct_task_progress where appendix = 'I' and status_code = 'in_progress' limit 1"
+    )
+    copy = altered_copy(warehouse, tmp_path, q4_in_january)
+    assert _money_risk(copy, dt.date(2027, 1, 9)) == before
+    assert _money_risk(copy, dt.date(2027, 1, 10)) == []
+    assert _money_risk(copy, dt.date(2027, 4, 15)) == []
+    # 2027 is judged on its own reports: the 2026-Q4 report is no 2027 report.
+    assert _money_risk(copy, dt.date(2027, 4, 16)) == [
+        ("money_but_no_report_this_year", 2027, Decimal("17333.000"))
     ]
 
 

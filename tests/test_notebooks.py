@@ -496,8 +496,9 @@ LOADED = "status in ('accepted', 'flagged')"
 RISK_VI = {
     "deadline_passed_not_done": "Quá hạn, chưa báo cáo hoàn thành",
     "deadline_within_90_days_not_done": "Đến hạn trong 90 ngày, chưa hoàn thành",
+    # Its label names the report year: this one from 16/04/2026 to 15/04/2027 (ALL_KNOWN_AS_OF's).
     "money_but_no_report_this_year": (
-        "Có kinh phí năm nay, chưa báo cáo tiến độ năm nay (quá hạn báo cáo quý 1)"
+        "Có kinh phí năm 2026, chưa báo cáo tiến độ năm 2026 (đã quá hạn nộp báo cáo Quý 1/2026)"
     ),
 }
 
@@ -629,8 +630,8 @@ def test_briefing_before_any_submission_says_none_was_loaded_and_shows_no_banner
     assert not [f for (f,) in query(REAL, "select file_name from marts.dim_submission") if f in page_text]
     kpis = html_table("briefing.py", REAL, "Cần thay đổi mỗi năm", before)
     assert {r["Tình trạng"] for r in kpis} == {NO_ACTUALS}
-    # Before 2026's first report is due (15/04) money alone is no risk: the tasks assessed are the
-    # due ones (task 10, 31/03/2026), with no report behind any of them.
+    # Before the first report is due (2025-Q4's, 15/01/2026) money alone is no risk: the tasks assessed
+    # are the due ones (task 10, 31/03/2026), with no report behind any of them.
     risks = assessed_rows(REAL, before)
     assert risks and {r["Kỳ báo cáo gần nhất"] for r in risks} == {"—"}
 
@@ -946,6 +947,40 @@ def test_done_clears_a_task_from_the_day_its_report_is_received() -> None:
     for day in (before, received):
         risks = {r["STT"] for r in assessed_rows(REAL, day)}
         assert ({"10", "21"} <= risks) is (day == before), day
+
+
+def test_section_5_keeps_last_years_money_risks_over_the_new_year() -> None:
+    """On 31/12/2026 the briefing listed the tasks with 2026 money and no 2026 report; on 01/01/2027 it
+    said "Không có nhiệm vụ rủi ro nào khác": 2026-Q4's report is due only on 15/01/2027, yet "this
+    year" had become 2027. Until 15/04/2027 they stay listed, under a heading naming 2026, as many as
+    marts.rpt_task_risk counts that day."""
+    new_year = dt.date(2027, 1, 1)
+    heading = RISK_VI["money_but_no_report_this_year"]
+    ((counted,),) = query(
+        REAL,
+        "select count(*) from marts.rpt_task_risk where risk_reason = 'money_but_no_report_this_year' "
+        "and report_year = 2026",
+        new_year,
+    )
+    listed = {r["STT"] for r in risk_rows(REAL, new_year) if r["Rủi ro"] == heading}
+    assert counted > 0 and len(listed) == counted
+    assert listed == {r["STT"] for r in risk_rows(REAL, ALL_KNOWN_AS_OF) if r["Rủi ro"] == heading}
+    assert "Không có nhiệm vụ rủi ro nào khác" not in text("briefing.py", REAL, new_year)
+
+
+def test_kpi_table_asks_no_yearly_change_after_the_plan_ended() -> None:
+    """On 30/06/2031 the KPI table still said what must change "each year" to reach the 2030 targets
+    (PII: 1,18 points a year): no year is left. On the plan's last day it still says it; the day the
+    plan is over the column is empty and a note says why, the latest figures and targets stay."""
+    last_day, after = dt.date(2030, 12, 31), dt.date(2031, 6, 30)
+    column = "Cần thay đổi mỗi năm"
+    during = {r["Chỉ tiêu"]: r for r in html_table("briefing.py", WITH, column, last_day)}
+    ended = {r["Chỉ tiêu"]: r for r in html_table("briefing.py", WITH, column, after)}
+    assert [name for name, r in during.items() if r[column] not in ("", "—")]
+    assert {r[column] for r in ended.values()} <= {"", "—"}
+    assert {n: r["Số gần nhất"] for n, r in ended.items()} == {n: r["Số gần nhất"] for n, r in during.items()}
+    assert "Đề án đã kết thúc ngày 31/12/2030" in text("briefing.py", WITH, after)
+    assert "Đề án đã kết thúc" not in text("briefing.py", WITH, last_day)
 
 
 @pytest.mark.parametrize("kind", FIXTURES)
