@@ -470,11 +470,33 @@ if len(pivot) > CHART_SECTORS:
     drawn = pd.concat([drawn, rest.sum().to_frame(f"Các lĩnh vực khác ({len(rest)} lĩnh vực)").T])
 fig, ax = plt.subplots(figsize=(9, 4.8))
 bottom = pd.Series(0.0, index=drawn.columns)
-colors = [*plt.get_cmap("tab10").colors[:CHART_SECTORS], "#bbbbbb"]
+# One colour per part, from dark at the bottom of the bar to light at the top, each a step of about
+# 25 (of 255) lighter than the one below it: printed in greyscale, every part is still its own shade,
+# in the legend's order. Only "the rest" is grey (tab10 had a grey sector beside it: two greys no
+# reader could tell apart). The white edge separates parts of close colour on screen too.
+STACK_COLORS = [
+    "#0b2559",  # navy
+    "#8c1c13",  # dark red
+    "#1b7837",  # green
+    "#d9480f",  # orange red
+    "#9a66d4",  # purple
+    "#3fc4b5",  # teal
+    "#f7a03c",  # orange
+    "#a6d3f2",  # sky blue
+]
+REST_COLOR = "#e3e3e3"
+has_rest = len(pivot) > CHART_SECTORS  # CHART_SECTORS is len(STACK_COLORS): a colour per sector drawn
+colors = STACK_COLORS[: len(drawn) - has_rest] + ([REST_COLOR] if has_rest else [])
 for i, (sector, row) in enumerate(drawn.iterrows()):
     values = row.astype(float)
     ax.bar(
-        [str(y) for y in drawn.columns], values, bottom=bottom, label=sector, color=colors[i % len(colors)]
+        [str(y) for y in drawn.columns],
+        values,
+        bottom=bottom,
+        label=sector,
+        color=colors[i],
+        edgecolor="white",
+        linewidth=0.8,
     )
     bottom += values
 ax.set_title("Kinh phí dự kiến theo năm và lĩnh vực (triệu đồng)")
@@ -529,12 +551,13 @@ baselines = sql(
     order by indicator_code, coalesce(year, period_end)
     """
 )
-actuals = pd.DataFrame(columns=["indicator_code", "year", "value", "is_sample"])
+actuals = pd.DataFrame(columns=["indicator_code", "year", "quarter", "value", "is_sample"])
 if SUBMISSION_MARTS["fct_kpi_actual"]:
-    # The figures known on AS_OF; a year's actual is the one of its latest reported quarter.
+    # The figures known on AS_OF; a year's actual is the one of its latest reported quarter. The
+    # quarter is kept: an annual indicator reported for Q1–Q3 is a mid-year figure, not the year's.
     actuals = sql(
         f"""
-        select indicator_code, year, actual_value as value, is_sample
+        select indicator_code, year, quarter, actual_value as value, is_sample
         from marts.fct_kpi_actual
         where actual_value is not null and {KNOWN}
         qualify row_number() over (
@@ -576,6 +599,22 @@ def period_words(start: object, end: object) -> str:
 
 # The document's own comparator ("≥50"): a target printed "at least" is not shown as a bare number.
 COMPARATOR_SIGN = {">=": "≥ ", "<=": "≤ ", ">": "> ", "<": "< "}
+
+
+def is_year_end(quarter: object) -> bool:
+    """Whether an actual is the year's figure: reported for Q4 (or for the year, no quarter). A Q1–Q3
+    figure of an annual indicator is mid-year: set beside the year-end target it reads as missed."""
+    return quarter is None or pd.isna(quarter) or int(quarter) == 4
+
+
+def actual_when(year: object, quarter: object) -> str:
+    """When an actual is for, as the table says it: "2025" for the year, "Quý 2/2026" mid-year."""
+    return str(int(year)) if is_year_end(quarter) else f"Quý {int(quarter)}/{int(year)}"
+
+
+def against_target(value: Decimal, target: Decimal, better_low: bool) -> str:
+    on_track = value <= target if better_low else value >= target
+    return "đúng lộ trình" if on_track else "chậm so với lộ trình"
 
 
 def change_per_year(needed: Decimal, unit: object) -> str:
@@ -653,6 +692,16 @@ for ax, (_, ind) in zip(axes.flat, indicators.iterrows(), strict=False):
             color="#c0392b",
             markerfacecolor="white",
         )
+        # A mid-year point says its quarter: drawn on its year, it would read as the year's figure.
+        for _, mid in a[~a["quarter"].map(is_year_end)].iterrows():
+            ax.annotate(
+                f"Quý {int(mid['quarter'])}",
+                (mid["year"], float(mid["value"])),
+                textcoords="offset points",
+                xytext=(4, 5),
+                fontsize=6,
+                color="#c0392b",
+            )
     ax.set_title(panel_title(ind["name_vi"]), fontsize=8)
     better_low = ind["direction"] in ("lower_is_better", "lower")
     if better_low:
@@ -666,8 +715,10 @@ for ax, (_, ind) in zip(axes.flat, indicators.iterrows(), strict=False):
     ax.tick_params(labelsize=7)
     ax.spines[["top", "right"]].set_visible(False)
     # Latest known value: an actual when reported, else the latest yearly baseline.
+    latest_quarter = None
     if not a.empty:
         latest_value, latest_year = Decimal(str(a.iloc[-1]["value"])), int(a.iloc[-1]["year"])
+        latest_quarter = a.iloc[-1]["quarter"]
         source = "dữ liệu mẫu" if bool(a.iloc[-1]["is_sample"]) else "báo cáo của sở, ngành"
     elif not yearly_b.empty:
         latest_value = Decimal(str(yearly_b.iloc[-1]["observed_value"]))
@@ -706,15 +757,31 @@ for ax, (_, ind) in zip(axes.flat, indicators.iterrows(), strict=False):
                 f"chỉ tiêu đặt cho cả {period_words(p['period_start'], p['period_end'])}, "
                 "không so sánh từng năm"
             )
-        if not this_year.empty:
-            target_now = Decimal(str(this_year.iloc[0]))
-            on_track = latest_value <= target_now if better_low else latest_value >= target_now
-            status = "đúng lộ trình" if on_track else "chậm so với lộ trình"
+        if not this_year.empty and is_year_end(latest_quarter):
+            status = against_target(latest_value, Decimal(str(this_year.iloc[0])), better_low)
+        elif not this_year.empty:
+            # A mid-year figure is not judged against the year-end target; the last year-end figure
+            # (a Q4 report of an earlier year) is, when there is one with a target of its year.
+            status = (
+                f"số giữa năm ({actual_when(latest_year, latest_quarter)}), chưa so với chỉ tiêu cả năm "
+                f"{latest_year} ({fmt_cell(Decimal(str(this_year.iloc[0])))})"
+            )
+            year_ends = a[a["quarter"].map(is_year_end) & (a["year"] < latest_year)]
+            if not year_ends.empty:
+                last = year_ends.iloc[-1]
+                its_target = t[t["year"] == last["year"]]["target_value"]
+                if not its_target.empty:
+                    verdict = against_target(
+                        Decimal(str(last["value"])), Decimal(str(its_target.iloc[0])), better_low
+                    )
+                    status += f"; cả năm {int(last['year'])}: {verdict}"
     kpi_rows.append(
         {
             "Chỉ tiêu": ind["name_vi"],
             "Đơn vị": ind["unit"],
-            "Số gần nhất": None if latest_value is None else f"{fmt_cell(latest_value)} ({latest_year})",
+            "Số gần nhất": None
+            if latest_value is None
+            else f"{fmt_cell(latest_value)} ({actual_when(latest_year, latest_quarter)})",
             "Số gần nhất lấy từ": source,
             "Chỉ tiêu 2030": goal_cell,
             "Cần thay đổi mỗi năm": None if needed is None else change_per_year(needed, ind["unit"]),
@@ -906,21 +973,105 @@ else:
             "Khi “Kỳ báo cáo gần nhất” ghi hai quý, các nhiệm vụ của sở, ngành đó được báo cáo đến các quý "
             "khác nhau: số lũy kế của dòng cộng số của các quý ấy."
         )
+    disb["period_cell"] = [
+        f"{vn_period(early)} – {vn_period(late)}" if early != late else vn_period(late)
+        for early, late in zip(disb["earliest_period"], disb["latest_period"], strict=True)
+    ]
     # Each department's rows for the latest two years; the years before added over the departments
-    # (disbursement_years): by 2030, 6 years × 21 departments took 13 printed pages.
+    # (disbursement_years, after this table): by 2030, 6 years × 21 departments took 13 printed pages.
     full, earlier = disbursement_years(disb)
+
+    def exact(value: object) -> Decimal | None:
+        """A money cell as an exact Decimal (pandas hands DECIMAL over as float); None when unknown."""
+        return None if value is None or pd.isna(value) else Decimal(str(value))
+
+    # A total per year and funding, the way the rows are kept apart: the state budget and the other
+    # sources apart, and sample rows apart from real ones (a sample figure never enters a real total).
+    # Years are never added (year-to-date figures). The rate is the sum disbursed over the sum
+    # allocated, exact, not an average of the rows' rates; a row with no allocation or no disbursement
+    # figure is left out of all three sums and named.
+    shown_rows, total_positions, total_notes = [], [], []
+    sample_rows = is_sample(full)
+    for year in full["year"].drop_duplicates():
+        in_year = full[full["year"] == year]
+        shown_rows += in_year.to_dict("records")
+        for sample in (False, True):
+            for state_budget in (True, False):
+                group = in_year[
+                    (sample_rows[in_year.index] == sample)
+                    & (in_year["is_state_budget"].fillna(False).astype(bool) == state_budget)
+                ]
+                if group.empty:
+                    continue
+                known = group[group["allocated_mvnd"].notna() & group["disbursed_mvnd"].notna()]
+                allocated = sum((exact(v) for v in known["allocated_mvnd"]), Decimal(0))
+                disbursed = sum((exact(v) for v in known["disbursed_mvnd"]), Decimal(0))
+                plans = [exact(v) for v in known["plan_mvnd"]]
+                label = f"Tổng cộng {len(known)} sở, ngành" + (" (dữ liệu mẫu)" if sample else "")
+                total_positions.append(len(shown_rows))
+                shown_rows.append(
+                    {
+                        "agency_name": label,
+                        "year": year,
+                        "funding": group["funding"].iloc[0],
+                        "period_cell": (
+                            f"{vn_period(known['earliest_period'].min())} – "
+                            f"{vn_period(known['latest_period'].max())}"
+                            if known["earliest_period"].min() != known["latest_period"].max()
+                            else vn_period(known["latest_period"].max())
+                        )
+                        if not known.empty
+                        else None,
+                        "plan_mvnd": None if known.empty or None in plans else sum(plans, Decimal(0)),
+                        "allocated_mvnd": allocated if not known.empty else None,
+                        "disbursed_mvnd": disbursed if not known.empty else None,
+                        "rate": vn_percent(disbursed * 100 / allocated) if allocated > 0 else None,
+                        "warned": f"{vn_number(int(known['lines_warned'].sum()))}/"
+                        f"{vn_number(int(known['lines'].sum()))} dòng"
+                        if known["lines_warned"].sum()
+                        else "không",
+                        "is_sample": sample,
+                    }
+                )
+                # What the total sums: the quarter each department's year-to-date figure is at, when
+                # they differ (a Q1 figure added to a Q2 one is no one moment's disbursement).
+                where = (
+                    f"Năm {year}, "
+                    + ("ngân sách nhà nước" if state_budget else "nguồn khác")
+                    + (", dữ liệu mẫu" if sample else "")
+                )
+                parts = []
+                if known["period_cell"].nunique() > 1:
+                    by_period = known.groupby("period_cell", sort=False)["agency_name"].agg(list)
+                    parts.append(
+                        "cộng số lũy kế "
+                        + "; ".join(
+                            f"đến {period} của {', '.join(names)}"
+                            for period, names in sorted(by_period.items(), reverse=True)
+                        )
+                    )
+                left_out = group[~group.index.isin(known.index)]
+                if not left_out.empty:
+                    parts.append(
+                        f"không tính {', '.join(left_out['agency_name'])} (chưa có số dự toán hoặc giải ngân)"
+                    )
+                if parts:
+                    total_notes.append(f"{where}: {'; '.join(parts)}.")
+    display(
+        Markdown(
+            "Dòng “Tổng cộng” cộng các sở, ngành của cùng năm và cùng nguồn kinh phí; số của tệp dữ liệu mẫu "
+            "cộng riêng, không cộng vào số báo cáo thật. Tỷ lệ của dòng tổng là tổng đã giải ngân chia tổng "
+            "dự toán, không phải trung bình tỷ lệ của các sở, ngành."
+            + "".join(f"\n- {line}" for line in total_notes)
+        )
+    )
     show(
-        full.assign(
-            latest_period=[
-                f"{vn_period(early)} – {vn_period(late)}" if early != late else vn_period(late)
-                for early, late in zip(full["earliest_period"], full["latest_period"], strict=True)
-            ]
-        ),
+        pd.DataFrame(shown_rows),
         {
             "agency_name": "Sở, ngành",
             "year": "Năm",
             "funding": "Nguồn kinh phí",
-            "latest_period": "Kỳ báo cáo gần nhất",
+            "period_cell": "Kỳ báo cáo gần nhất",
             "plan_mvnd": "Kế hoạch (triệu đồng)",
             "allocated_mvnd": "Dự toán (triệu đồng)",
             "disbursed_mvnd": "Đã giải ngân (triệu đồng)",
@@ -928,6 +1079,7 @@ else:
             "warned": "Dòng có cảnh báo",
             "is_sample": "Dữ liệu mẫu",
         },
+        total_rows=total_positions,
     )
     if not earlier.empty:
         display(Markdown("### Các năm trước: cộng các sở, ngành đã báo cáo"))
@@ -1266,7 +1418,7 @@ if SUBMISSION_MARTS["rpt_submission_status"] and SUBMISSION_MARTS["dim_submissio
         display(HTML(formatted(grid).to_html(index=False, escape=True, classes="nq57 nq57-grid")))
 
 # %% [markdown]
-# ## 6. Các điểm không khớp trong tài liệu nguồn <span class="nq57-new-page"></span>
+# ## 6. Các điểm không khớp trong tài liệu nguồn
 # Kho dữ liệu không tự "sửa" tài liệu: mỗi điểm không khớp ghi cả số tài liệu ghi và số tính lại.
 
 # %%

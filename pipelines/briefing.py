@@ -216,6 +216,7 @@ table.nq57 th, table.nq57 td { border: 1px solid #b8c4d0; padding: 3px 6px; vert
 table.nq57 tr { break-inside: avoid; }
 table.nq57 td.num { text-align: right; white-space: nowrap; }
 table.nq57-short { break-inside: avoid; }
+table.nq57 tr.nq57-total td { font-weight: bold; background: #f3f6f9; }
 table.nq57-grid { table-layout: fixed; }
 table.nq57-grid th:first-child { width: 34%; }
 img { max-width: 100%; break-inside: avoid; }
@@ -223,12 +224,16 @@ img { max-width: 100%; break-inside: avoid; }
                padding: 8px 12px; margin: 10px 0; }
 .nq57-note { background: #f3f6f9; border-left: 4px solid #12355b; padding: 6px 10px; margin: 8px 0; }
 /* A heading, an introduction, a banner or a note stays on the page of what it introduces:
-   printed, they were left alone at the foot of a page, the chart or table on the next. A section
-   whose heading says so (an empty span of class nq57-new-page) starts on a page of its own: Chromium
-   does not carry a heading over to the next page when a long table follows a long paragraph. */
+   printed, they were left alone at the foot of a page, the chart or table on the next. */
 .text_cell, .output_area:has(.nq57-banner), .output_area:has(.nq57-note),
 .output_area:has(.output_markdown) { break-after: avoid; }
-.text_cell:has(.nq57-new-page) { break-before: page; }
+/* A section starts only where about a quarter of the page is left for it: the heading carries an
+   empty, unbreakable 70 mm below it (taken back by the negative margin, so nothing moves on screen),
+   and goes to the next page when that does not fit. Chromium does not carry a heading over when a
+   long table follows a long paragraph (section 6 began on the last lines of a page); the forced page
+   break used for it instead left the page before section 6 half or nine tenths empty. */
+h2 { break-inside: avoid; }
+h2::after { content: ""; display: block; height: 70mm; margin-bottom: -70mm; }
 .nq57-banner, .nq57-note { break-inside: avoid; }
 .jp-OutputPrompt, .jp-InputPrompt, .prompt { display: none; }
 @page { size: A4; margin: 14mm 12mm; }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Collection
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -142,10 +143,17 @@ def formatted(df: pd.DataFrame, columns: dict[str, str] | None = None) -> pd.Dat
 SHORT_TABLE_ROWS = 5
 
 
-def show(df: pd.DataFrame, columns: dict[str, str] | None = None, empty: str = "Không có dòng nào.") -> None:
+def show(
+    df: pd.DataFrame,
+    columns: dict[str, str] | None = None,
+    empty: str = "Không có dòng nào.",
+    total_rows: Collection[int] = (),
+) -> None:
     """Display ``df`` with Vietnamese headers and formatted cells (``empty`` when it has no rows).
 
-    The table has the class ``nq57`` that the briefing's stylesheet draws borders for."""
+    The table has the class ``nq57`` that the briefing's stylesheet draws borders for; the rows at
+    the positions ``total_rows`` (0 = the first row of ``df``) have the class ``nq57-total``, set
+    apart from the rows they add up."""
     from IPython.display import HTML, Markdown, display
 
     if df.empty:
@@ -154,8 +162,18 @@ def show(df: pd.DataFrame, columns: dict[str, str] | None = None, empty: str = "
     shown = df[[c for c in columns if c in df.columns]] if columns is not None else df
     # A short table is kept on one printed page (a three-row table was cut between pages 1 and 2).
     classes = "nq57 nq57-short" if len(df) <= SHORT_TABLE_ROWS else "nq57"
-    html = formatted(df, columns).to_html(index=False, escape=True, classes=classes)
-    display(HTML(with_numbers_aligned(html, numeric_positions(shown))))
+    html = with_numbers_aligned(
+        formatted(df, columns).to_html(index=False, escape=True, classes=classes), numeric_positions(shown)
+    )
+    if total_rows:
+        # One piece after each bare "<tr>" per row of df, in order (the header row's tag has a style
+        # attribute; cells are escaped, so "<tr>" is only a tag).
+        pieces = html.split("<tr>")
+        html = pieces[0] + "".join(
+            ('<tr class="nq57-total">' if position in total_rows else "<tr>") + piece
+            for position, piece in enumerate(pieces[1:])
+        )
+    display(HTML(html))
 
 
 def numeric_positions(df: pd.DataFrame) -> set[int]:

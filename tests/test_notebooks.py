@@ -16,7 +16,10 @@ import atexit
 import datetime as dt
 import functools
 import html as html_lib
+import itertools
 import re
+import shutil
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -28,6 +31,7 @@ import pytest
 from pipelines.briefing import NOTEBOOKS_DIR, WarmKernel, execute_notebook, notebook_to_html
 from pipelines.formatting import mvnd, vn_number, vn_percent
 from pipelines.notebook_tables import SUBMISSION_FILE_COLUMNS_VI, unaccented, vn_period
+from pipelines.pdf_printer import find_chromium
 from pipelines.submissions.rules import RULES
 from pipelines.warehouse_access import connect_readonly
 from tests.briefing_session import AS_OF, rendered_briefing
@@ -179,6 +183,29 @@ def table_rows(table) -> list[dict[str, str]]:
         for tr in table.iter("tr")
         if tr.find("td") is not None
     ]
+
+
+TOTAL_LABEL = re.compile(r"Tổng cộng (\d+) sở, ngành( \(dữ liệu mẫu\))?")
+
+
+def disbursement_rows(
+    kind: str, as_of: dt.date | None = None, path: Path | None = None
+) -> list[dict[str, str]]:
+    """Every row of section 4's disbursement table, the departments' and the totals'."""
+    if path is None:
+        return html_table("briefing.py", kind, "Tỷ lệ giải ngân so với dự toán", as_of)
+    import lxml.html
+
+    nb = execute_notebook(NOTEBOOKS_DIR / "briefing.py", {"warehouse_path": str(path), "as_of": str(as_of)})
+    for table in lxml.html.fromstring(notebook_to_html(nb, "test")).iter("table"):
+        if "Tỷ lệ giải ngân so với dự toán" in table_headers(table):
+            return table_rows(table)
+    raise AssertionError("no disbursement table")
+
+
+def disbursement_table(kind: str, as_of: dt.date | None = None) -> list[dict[str, str]]:
+    """The departments' rows of the disbursement table (its "Tổng cộng" rows left out)."""
+    return [r for r in disbursement_rows(kind, as_of) if not TOTAL_LABEL.fullmatch(r["Sở, ngành"])]
 
 
 def query(kind: str, sql: str, as_of: dt.date | None = None) -> list[tuple]:
@@ -366,7 +393,7 @@ def test_budget_explorer_total_is_the_fixture_plan_total(kind: str) -> None:
 
 
 def test_disbursement_rates_are_the_fixture_figures_and_unknown_is_a_dash() -> None:
-    rows = html_table("briefing.py", WITH, "Tỷ lệ giải ngân so với dự toán")
+    rows = disbursement_table(WITH)
     shown = {
         (r["Sở, ngành"], r["Năm"], r["Nguồn kinh phí"]): r["Tỷ lệ giải ngân so với dự toán"] for r in rows
     }
@@ -400,7 +427,7 @@ def test_disbursement_is_one_row_per_department_and_year_never_two_years_added()
             r["Đã giải ngân (triệu đồng)"],
             r["Tỷ lệ giải ngân so với dự toán"],
         )
-        for r in html_table("briefing.py", WITH, "Tỷ lệ giải ngân so với dự toán")
+        for r in disbursement_table(WITH)
     ]
     skhcn, stc, snnmt, sct = (
         "Sở Khoa học và Công nghệ",
@@ -429,7 +456,7 @@ def test_disbursement_is_one_row_per_department_and_year_never_two_years_added()
 
 def test_disbursement_on_the_nightly_date_is_2025_only() -> None:
     # On 01/03/2026 only the 2025-Q4 reports had arrived: every row is 2025, and so is the chart.
-    rows = html_table("briefing.py", REAL, "Tỷ lệ giải ngân so với dự toán")
+    rows = disbursement_table(REAL)
     assert rows and {(r["Năm"], r["Kỳ báo cáo gần nhất"]) for r in rows} == {("2025", "Quý 4/2025")}
     assert (
         "Biểu đồ: vốn ngân sách nhà nước, năm 2025, năm gần nhất có số giải ngân được báo cáo "
@@ -444,7 +471,8 @@ def test_kpi_status_says_which_indicators_have_no_actuals(kind: str) -> None:
     status = {r["Chỉ tiêu"]: r["Tình trạng"] for r in html_table("briefing.py", kind, "Cần thay đổi mỗi năm")}
     for code, name in names.items():
         if kind == WITH and code in INDICATORS_WITH_ACTUALS:
-            assert status[name] in ("đúng lộ trình", "chậm so với lộ trình"), code
+            # The fixture's latest actuals are Q2/2026: mid-year, not judged against 2026's target.
+            assert status[name].startswith("số giữa năm (Quý 2/2026)"), code
         else:
             assert status[name] == NO_ACTUALS, code
 
@@ -564,7 +592,7 @@ def rate(allocated: Decimal | None, disbursed: Decimal | None) -> str:
 
 def shown_disbursement(as_of: dt.date) -> dict[tuple[str, str, str], tuple[str, str, str, str, str]]:
     """(department, year, funding) → (latest period, plan, allocation, disbursement, rate) as shown."""
-    rows = html_table("briefing.py", REAL, "Tỷ lệ giải ngân so với dự toán", as_of)
+    rows = disbursement_table(REAL, as_of)
     shown = {
         (r["Sở, ngành"], r["Năm"], r["Nguồn kinh phí"]): (
             r["Kỳ báo cáo gần nhất"],
@@ -592,12 +620,13 @@ def expected_disbursement(
 
 
 def latest_actuals(where: str, as_of: dt.date) -> dict[str, str]:
-    """Indicator name → its latest actual as the KPI table writes it: "45,30 (2025)"."""
+    """Indicator name → its latest actual as the KPI table writes it: "45,30 (2025)" for a year's
+    (Q4) figure, "45,30 (Quý 2/2026)" for a mid-year one."""
     return {
-        name: f"{cell(value)} ({year})"
-        for name, value, year in query(
+        name: f"{cell(value)} ({year if quarter == 4 else f'Quý {quarter}/{year}'})"
+        for name, value, year, quarter in query(
             REAL,
-            "select i.name_vi, k.actual_value, k.year from marts.fct_kpi_actual k "
+            "select i.name_vi, k.actual_value, k.year, k.quarter from marts.fct_kpi_actual k "
             f"join marts.dim_indicator i using (indicator_code) {where} and k.actual_value is not null "
             "qualify row_number() over (partition by k.indicator_code order by k.year desc, k.quarter desc)"
             " = 1",
@@ -1569,8 +1598,7 @@ def test_kpi_table_says_where_each_latest_figure_comes_from_and_which_are_sample
 
 def test_disbursement_and_due_tables_mark_the_rows_resting_on_sample_files() -> None:
     disbursement = {
-        (r["Sở, ngành"], r["Năm"], r["Nguồn kinh phí"]): r["Dữ liệu mẫu"]
-        for r in html_table("briefing.py", WITH, "Tỷ lệ giải ngân so với dự toán")
+        (r["Sở, ngành"], r["Năm"], r["Nguồn kinh phí"]): r["Dữ liệu mẫu"] for r in disbursement_table(WITH)
     }
     expected = query(
         WITH,
@@ -1677,7 +1705,7 @@ def test_disbursement_rows_resting_on_warned_cells_say_how_many() -> None:
     day = ALL_KNOWN_AS_OF
     shown = {
         (r["Sở, ngành"], r["Năm"], r["Nguồn kinh phí"]): r["Dòng có cảnh báo"]
-        for r in html_table("briefing.py", REAL, "Dòng có cảnh báo", day)
+        for r in disbursement_table(REAL, day)
     }
     expected = {
         (name, str(year), FUNDING_WORDS[state]): (f"{warned}/{lines} dòng" if warned else "không")
@@ -1717,3 +1745,271 @@ def test_a_period_figure_older_than_the_plan_is_shown_with_its_doubt() -> None:
         "ghi “35,49 % (Giai đoạn 2021- 2025)”, một số của giai đoạn 2021–2025, bắt đầu trước Đề án; cột hiện "
         "trạng ghi “43,35 % (Giai đoạn 2016 -2020)”. Văn bản không nói đây là chỉ tiêu hay số ước đạt"
     ) in text("briefing.py", REAL)
+
+
+# --------------------------------------------------------------------------- review of session 15
+# Four gaps a briefing reviewer left open: a mid-year KPI judged against the year-end target, no
+# total in the disbursement table, two greys in the year chart, a half-empty printed page.
+
+
+def test_a_mid_year_kpi_figure_says_its_quarter_and_is_not_judged_against_the_year_end_target() -> None:
+    """On 31/12/2026 the latest KPI reports are for Q2/2026 (sample files): the year's target is for
+    its end, so the figure is said to be mid-year and the verdict is the last year-end figure's."""
+    day = ALL_KNOWN_AS_OF
+    latest = query(
+        REAL,
+        "select i.indicator_code, i.name_vi, i.direction, k.year, k.quarter, k.actual_value "
+        "from marts.fct_kpi_actual k join marts.dim_indicator i using (indicator_code) "
+        "where k.is_current and k.actual_value is not null "
+        "qualify row_number() over (partition by k.indicator_code order by k.year desc, k.quarter desc) = 1",
+        day,
+    )
+    year_end = {
+        code: (year, value)
+        for code, year, value in query(
+            REAL,
+            "select indicator_code, year, actual_value from marts.fct_kpi_actual "
+            "where is_current and quarter = 4 and actual_value is not null "
+            "qualify row_number() over (partition by indicator_code order by year desc) = 1",
+            day,
+        )
+    }
+    targets = {
+        (code, year): value
+        for code, year, value in query(
+            REAL, "select indicator_code, year, target_value from marts.fct_kpi_target where year is not null"
+        )
+    }
+    rows = {r["Chỉ tiêu"]: r for r in html_table("briefing.py", REAL, "Cần thay đổi mỗi năm", day)}
+    judged = 0
+    for code, name, direction, year, quarter, value in latest:
+        assert (year, quarter) == (2026, 2), code  # the shipped samples' latest quarter
+        assert rows[name]["Số gần nhất"] == f"{cell(value)} (Quý 2/2026)", code
+        target = targets.get((code, 2026))
+        if target is None:
+            continue  # TFP: a period target, never compared year by year
+        judged += 1
+        status = rows[name]["Tình trạng"]
+        expected = f"số giữa năm (Quý 2/2026), chưa so với chỉ tiêu cả năm 2026 ({cell(target)})"
+        last_year, last_value = year_end[code]
+        last_target = targets[(code, last_year)]
+        better = (
+            last_value <= last_target
+            if direction in ("lower_is_better", "lower")
+            else last_value >= last_target
+        )
+        expected += f"; cả năm {last_year}: {'đúng lộ trình' if better else 'chậm so với lộ trình'}"
+        assert status == expected, code
+    assert judged == 5
+    # On the nightly date the latest reports are Q4/2025, the year's figures: judged, said by year.
+    nightly = {r["Chỉ tiêu"]: r for r in html_table("briefing.py", REAL, "Cần thay đổi mỗi năm", AS_OF)}
+    pii = dict(query(REAL, "select indicator_code, name_vi from marts.dim_indicator"))["PII_SCORE"]
+    assert nightly[pii]["Số gần nhất"] == "45,30 (2025)"  # 45,3 against 2025's target of 45
+    assert nightly[pii]["Tình trạng"] == "đúng lộ trình"
+
+
+def expected_disbursement_totals(path: Path, as_of: dt.date) -> dict[tuple[str, str, str], tuple]:
+    """(label, year, funding) → (period, allocation, disbursement, rate, sample) of each total row,
+    from the execution facts: per department the latest quarter of each task × source × year, then per
+    year × state budget or not × sample or not the departments with both figures; the rate from the sums."""
+    with connect_readonly(path, as_of=as_of) as con:
+        totals = con.execute(
+            """
+            with r as (
+                select e.*, f.is_state_budget from marts.fct_budget_execution e
+                join marts.dim_funding_source f using (funding_source_code)
+                where e.is_current
+                qualify row_number() over (
+                    partition by e.agency_code, e.appendix, e.item_no, e.funding_source_code, e.year,
+                        e.is_sample
+                    order by e.quarter desc) = 1
+            ),
+            departments as (
+                select agency_code, year, is_state_budget, is_sample, min(period) as first_period,
+                       max(period) as last_period, sum(allocated_mvnd) as allocated,
+                       sum(disbursed_cumulative_mvnd) as disbursed
+                from r group by all
+            )
+            select year, is_state_budget, is_sample, count(*), min(first_period), max(last_period),
+                   sum(allocated), sum(disbursed)
+            from departments where allocated is not null and disbursed is not null group by all
+            """
+        ).fetchall()
+    expected = {}
+    for year, state_budget, sample, n, first, last, allocated, disbursed in totals:
+        label = f"Tổng cộng {n} sở, ngành" + (" (dữ liệu mẫu)" if sample else "")
+        period = vn_period(last) if first == last else f"{vn_period(first)} – {vn_period(last)}"
+        expected[label, str(year), FUNDING_WORDS[state_budget]] = (
+            period,
+            cell(allocated),
+            cell(disbursed),
+            rate(allocated, disbursed),
+            "có" if sample else "không",
+        )
+    return expected
+
+
+def shown_totals(rows: list[dict[str, str]]) -> dict[tuple[str, str, str], tuple]:
+    return {
+        (r["Sở, ngành"], r["Năm"], r["Nguồn kinh phí"]): (
+            r["Kỳ báo cáo gần nhất"],
+            r["Dự toán (triệu đồng)"],
+            r["Đã giải ngân (triệu đồng)"],
+            r["Tỷ lệ giải ngân so với dự toán"],
+            r["Dữ liệu mẫu"],
+        )
+        for r in rows
+        if TOTAL_LABEL.fullmatch(r["Sở, ngành"])
+    }
+
+
+def test_disbursement_table_has_a_total_per_year_and_funding_with_the_rate_of_the_sums() -> None:
+    shown = shown_totals(disbursement_rows(WITH))
+    assert shown == expected_disbursement_totals(warehouse_file(WITH), ALL_KNOWN_AS_OF)
+    # The fixture's 2026 state budget: Sở KH&CN (Q2) 4.721 / 1.267,003, Sở NN&MT (Q1) 352 / 29,568,
+    # Sở Tài chính (Q1) 1.140 / 127,224; Sở Công Thương left out (both cells blank).
+    key = ("Tổng cộng 3 sở, ngành (dữ liệu mẫu)", "2026", "Ngân sách nhà nước")
+    assert shown[key] == ("Quý 1/2026 – Quý 2/2026", "6.213", "1.423,80", "22,92%", "có")
+    # 22,92 % is 1.423,795 / 6.213, not the mean of the three rates (26,84 %, 8,40 %, 11,16 %: 15,47 %).
+    page_text = text("briefing.py", WITH)  # departments in the table's order, the largest allocation first
+    assert (
+        "Năm 2026, ngân sách nhà nước, dữ liệu mẫu: cộng số lũy kế đến Quý 2/2026 của Sở Khoa học và Công "
+        "nghệ; đến Quý 1/2026 của Sở Tài chính, Sở Nông nghiệp và Môi trường; không tính Sở Công Thương "
+        "(chưa có số dự toán hoặc giải ngân)." in page_text
+    )
+    assert "không phải trung bình tỷ lệ của các sở, ngành" in page_text
+
+
+def test_a_real_report_is_totalled_apart_from_the_sample_files(tmp_path: Path) -> None:
+    import duckdb
+
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(warehouse_file(WITH), copy)
+    with duckdb.connect(str(copy)) as con:  # Sở Tài chính's report becomes a real one
+        con.execute("update marts.fct_budget_execution set is_sample = false where agency_code = 'STC'")
+    shown = shown_totals(disbursement_rows(WITH, ALL_KNOWN_AS_OF, copy))
+    expected = expected_disbursement_totals(copy, ALL_KNOWN_AS_OF)
+    assert shown == expected
+    state = "Ngân sách nhà nước"
+    assert shown["Tổng cộng 1 sở, ngành", "2026", state] == (
+        "Quý 1/2026",
+        "1.140",
+        "127,22",
+        "11,16%",
+        "không",
+    )
+    assert shown["Tổng cộng 2 sở, ngành (dữ liệu mẫu)", "2026", state][1:4] == ("5.073", "1.296,57", "25,56%")
+
+
+def stack_runs(png: bytes) -> list[tuple[int, int, int]]:
+    """The colours of the parts of the tallest bar of a stacked bar chart, bottom first: the chart's
+    pixel column through that bar's middle, split into runs of one colour (a white line or a change of
+    colour ends a run; runs under 3 pixels are edges)."""
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    width, height = image.size
+    pixels = image.load()
+
+    def dark(x: int, y: int) -> bool:
+        return sum(pixels[x, y]) < 150
+
+    # The x axis: the longest dark row; the bars stand on it.
+    axis_y = max(range(height), key=lambda y: sum(dark(x, y) for x in range(width)))
+    row = axis_y - 2
+    bars, start = [], None
+    for x in range(width):
+        coloured = min(pixels[x, row]) < 245
+        if coloured and start is None:
+            start = x
+        if not coloured and start is not None:
+            bars.append((start, x))
+            start = None
+    bars = [b for b in bars if b[1] - b[0] > 20]  # not the y axis line
+
+    def top(bar: tuple[int, int]) -> int:
+        x = (bar[0] + bar[1]) // 2
+        y = row
+        while y > 0 and (min(pixels[x, y]) < 245 or min(pixels[x, y - 3]) < 245):
+            y -= 1
+        return y
+
+    tallest = min(bars, key=top)
+    x = (tallest[0] + tallest[1]) // 2
+    runs: list[list] = []
+    for y in range(row, top(tallest), -1):
+        colour = pixels[x, y]
+        if min(colour) >= 245:
+            continue
+        if runs and runs[-1][0] == colour and runs[-1][2] == y + 1:
+            runs[-1][1] += 1
+            runs[-1][2] = y
+        else:
+            runs.append([colour, 1, y])
+    return [tuple(colour) for colour, length, _ in runs if length >= 3]
+
+
+def luma(colour: tuple[int, int, int]) -> float:
+    """The grey a colour prints as (ITU-R BT.601, as greyscale printing and PIL's "L" mode take it)."""
+    red, green, blue = colour
+    return 0.299 * red + 0.587 * green + 0.114 * blue
+
+
+def test_every_part_of_the_year_chart_prints_as_its_own_grey_and_only_the_rest_is_grey() -> None:
+    """Section 2's chart: tab10's grey sector sat under the grey "other sectors", and in greyscale
+    blue, red, brown, purple and grey printed within 10 levels of each other."""
+    import base64
+
+    drawn = query(
+        REAL,
+        """
+        with sectors as (
+            select sector_code, sum(amount_mvnd) as total,
+                   row_number() over (order by sum(amount_mvnd) desc) as rank
+            from marts.fct_budget_plan group by all
+        ),
+        years as (
+            select year, least(s.rank, 9) as part, sum(f.amount_mvnd) as amount
+            from marts.fct_budget_plan f join sectors s using (sector_code) group by all
+        )
+        select year, count(*) filter (where amount > 0) from years group by all
+        order by sum(amount) desc limit 1
+        """,
+    )
+    (year, parts) = drawn[0]
+    assert (year, parts) == (2026, 9)  # 8 largest sectors and the rest, all with money in 2026
+    first_chart = re.search(r'<img[^>]+src="data:image/png;base64,([^"]+)"', page("briefing.py", REAL))
+    runs = stack_runs(base64.b64decode(first_chart.group(1)))
+    assert len(runs) == parts, runs
+    greys = sorted(luma(c) for c in runs)
+    assert min(b - a for a, b in itertools.pairwise(greys)) >= 18, greys
+    neutral = [c for c in runs if max(c) - min(c) < 20]
+    assert len(neutral) <= 1, neutral  # the rest of the sectors, and nothing else
+
+
+@pytest.mark.skipif(shutil.which("pdftohtml") is None, reason="needs Debian package poppler-utils")
+@pytest.mark.skipif(find_chromium() is None, reason="needs Debian package chromium")
+def test_no_printed_page_before_the_last_is_left_a_third_empty(tmp_path: Path) -> None:
+    """Printed on 31/12/2026, section 6 began on a page of its own and left page 13 half empty
+    (1 October: nine tenths). The tallest blocks that must not be cut (a chart, a table of at most 5
+    rows with its heading, a section heading with the quarter page it needs) are shorter than a third
+    of a page, so every page but the last is filled to two thirds at least."""
+    import xml.etree.ElementTree as ET
+
+    from pipelines.pdf_printer import print_pdf_once
+
+    html = tmp_path / "briefing.html"
+    html.write_text(page("briefing.py", REAL, ALL_KNOWN_AS_OF), encoding="utf-8")
+    pdf = tmp_path / "briefing.pdf"
+    print_pdf_once(html, pdf, find_chromium())
+    subprocess.run(["pdftohtml", "-xml", "-q", str(pdf), str(tmp_path / "out")], check=True)
+    pages = ET.parse(tmp_path / "out.xml").getroot().findall("page")
+    assert len(pages) > 10
+    filled = [
+        max(int(e.get("top")) + int(e.get("height")) for e in p if e.tag in ("text", "image"))
+        / int(p.get("height"))
+        for p in pages
+    ]
+    assert [(n + 1, round(f, 2)) for n, f in enumerate(filled[:-1]) if f < 2 / 3] == []
