@@ -97,22 +97,14 @@ class DbtWorker:
             self.process.wait()
 
 
-def start_for_build(run_id: str, prefix: str = "run") -> DbtWorker:
+def start_for_build(run_id: str) -> DbtWorker:
     """A worker for the warehouse's build: the project, its profile, the build's environment, a
-    target folder of its own (named ``<prefix>-<run id>-…``) seeded with the project's last parse."""
+    target folder of its own seeded with the project's last parse."""
     from pipelines.dbt_targets import run_target_path
     from pipelines.paths import DBT_PROJECT_DIR, dbt_environment, duckdb_build_path
 
     duckdb_build_path().parent.mkdir(parents=True, exist_ok=True)
-    return DbtWorker.start(
-        DBT_PROJECT_DIR, DBT_PROJECT_DIR, run_target_path(run_id, prefix=prefix), dbt_environment()
-    )
-
-
-def start_for_docs(run_id: str) -> DbtWorker:
-    """A worker for the docs site of the build (`dbt docs generate` on the build file): parsing
-    reads no warehouse, so it can load while the build still holds the file."""
-    return start_for_build(run_id, prefix="docs")
+    return DbtWorker.start(DBT_PROJECT_DIR, DBT_PROJECT_DIR, run_target_path(run_id), dbt_environment())
 
 
 # A worker started by `nq57 refresh` before it loads Dagster (≈2 s earlier than the run's resources

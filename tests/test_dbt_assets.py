@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -326,7 +325,7 @@ def test_the_publish_starts_the_docs_site_only_for_runs_that_make_it(monkeypatch
 
     made, release = [], threading.Event()
 
-    def fake_write(dbt, copy_of=None, worker=None):
+    def fake_write(dbt, copy_of=None):
         release.wait(10)
         made.append((threading.current_thread().name, copy_of))
         return tmp_path / "index.html"
@@ -354,9 +353,7 @@ def test_the_docs_site_step_makes_the_site_itself_when_the_publish_did_not(monke
     monkeypatch.setattr(
         dbt_assets,
         "write_dbt_docs",
-        lambda dbt, copy_of=None, worker=None: (
-            made.append((threading.current_thread().name, copy_of)) or tmp_path
-        ),
+        lambda dbt, copy_of=None: made.append((threading.current_thread().name, copy_of)) or tmp_path,
     )
     published = tmp_path / "warehouse.duckdb"
     assert dbt_assets.docs_site_builder().site(copy_of=published) == tmp_path
@@ -364,7 +361,7 @@ def test_the_docs_site_step_makes_the_site_itself_when_the_publish_did_not(monke
 
 
 def test_a_docs_site_that_failed_in_the_background_fails_the_docs_site_step(monkeypatch):
-    def broken(dbt, copy_of=None, worker=None):
+    def broken(dbt, copy_of=None):
         raise RuntimeError("dbt docs generate failed")
 
     monkeypatch.setattr(dbt_assets, "write_dbt_docs", broken)
@@ -441,64 +438,3 @@ def test_every_dbt_data_test_is_an_asset_check_on_a_model():
     tests = {node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "test"}
     checks = {spec.name for spec in dbt_assets.nq57_dbt_models.check_specs}
     assert tests and tests <= checks, sorted(tests - checks)
-
-
-class FakeLog:
-    def __init__(self) -> None:
-        self.warnings: list[str] = []
-
-    def warning(self, message: str) -> None:
-        self.warnings.append(message)
-
-
-def _step_with(selection):
-    """What DocsSiteBuilder.warm_up reads of the dbt step's context: the run and its log."""
-    from types import SimpleNamespace
-
-    return SimpleNamespace(run=SimpleNamespace(asset_selection=selection, run_id="run-1"), log=FakeLog())
-
-
-def test_the_docs_site_gets_a_dbt_process_loaded_during_the_build(monkeypatch):
-    """The site's dbt loads and parses while the build runs (DocsSiteBuilder.warm_up), only in runs
-    that make the site; the site is then made by it, and a worker no step used ends with the run."""
-    started, given = [], []
-    monkeypatch.setattr(
-        dbt_assets, "start_for_docs", lambda run_id: started.append(FakeWorker()) or started[-1]
-    )
-    monkeypatch.setattr(
-        dbt_assets, "write_dbt_docs", lambda dbt, copy_of=None, worker=None: given.append(worker) or Path("x")
-    )
-    current = {"value": True}
-    monkeypatch.setattr(dbt_assets, "docs_site_is_current", lambda fingerprint=None: current["value"])
-    builder = dbt_assets.docs_site_builder()
-    assert not builder.warm_up(_step_with(None))  # the site already describes this code
-    current["value"] = False
-    assert not builder.warm_up(_step_with({dg.AssetKey(["marts", "dim_submission"])}))  # not in the run
-    assert started == []
-    assert builder.warm_up(_step_with(None)) and builder.warm_up(_step_with(None))
-    assert len(started) == 1  # one per run, however often asked
-    assert builder.site() == Path("x")
-    assert given == [started[0]] and not started[0].discarded
-
-    # A site made of a copy of the published file (a run that only remakes the site): not that parse.
-    builder.warm_up(_step_with(None))
-    builder.site(copy_of=Path("published.duckdb"))
-    assert started[1].discarded and given[-1] is None
-
-    # A run that failed between its build and its publish: the waiting dbt is ended with the run.
-    builder.warm_up(_step_with(None))
-    builder.teardown_after_execution(dg.build_init_resource_context())
-    assert started[2].discarded
-
-
-def test_a_docs_worker_that_cannot_start_never_fails_the_build(monkeypatch):
-    def cannot_start(run_id):
-        raise OSError("no more processes")
-
-    monkeypatch.setattr(dbt_assets, "start_for_docs", cannot_start)
-    monkeypatch.setattr(dbt_assets, "docs_site_is_current", lambda fingerprint=None: False)
-    step = _step_with(None)
-    assert not dbt_assets.docs_site_builder().warm_up(step)
-    assert step.log.warnings == [
-        "Không khởi động trước được dbt cho trang tài liệu (no docs worker): no more processes"
-    ]

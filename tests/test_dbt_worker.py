@@ -96,29 +96,6 @@ def test_the_worker_builds_on_the_parse_it_made_ahead_and_closes_the_file(tmp_pa
         assert str(con.execute("select total_mvnd from main.plan").fetchone()[0]) == "6529164.000"
 
 
-def test_a_second_worker_makes_the_docs_site_of_the_build_on_its_own_parse(tmp_path):
-    """The refresh's docs site (pipelines.assets.dbt_assets.DocsSiteBuilder.warm_up): a worker that
-    parsed while the build held the file, then documents the built file once it is free."""
-    project = tiny_project(
-        tmp_path,
-        {"plan": "select 6529164::decimal(18,3) as total_mvnd"},
-        "version: 2\nmodels:\n  - name: plan\n    description: Tổng kinh phí Đề án\n",
-    )
-    path = tmp_path / "tiny.duckdb"
-    docs = DbtWorker.start(project, project, tmp_path / "docs_target", {"NQ57_DUCKDB_PATH": str(path)})
-    code, _ = build(start(project, path), path)
-    assert code == 0
-    process = docs.run(["docs", "generate", "--static", "--no-compile"], {"NQ57_DUCKDB_PATH": str(path)})
-    events = events_of(process)
-    assert process.wait(timeout=120) == 0
-    assert "parsed ahead" in notes(events)
-    site = (tmp_path / "docs_target" / "static_index.html").read_text(encoding="utf-8")
-    # The catalog was read from the built file (the column's type is the table's), the description
-    # from the parse; the page holds both as JSON.
-    assert '"columns": {"total_mvnd": {"type": "DECIMAL(18,3)"' in site
-    assert json.dumps("Tổng kinh phí Đề án") in site
-
-
 def test_a_build_for_another_warehouse_file_parses_again(tmp_path):
     """The parse depends on the profile (the DuckDB path): one made for another file is not used."""
     project = tiny_project(tmp_path, {"plan": "select 1 as x"})

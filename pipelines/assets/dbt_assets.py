@@ -43,7 +43,7 @@ from pipelines.dbt_targets import (
     prune_run_targets,
     run_target_path,
 )
-from pipelines.dbt_worker import DbtWorker, dbt_invocation, start_for_build, start_for_docs, take_early
+from pipelines.dbt_worker import DbtWorker, dbt_invocation, start_for_build, take_early
 from pipelines.paths import DBT_PROJECT_DIR, dbt_environment, duckdb_build_path, raw_tables_dir
 from pipelines.refresh_state import DOCS_STAMP, docs_site_is_current, published_docs_dir
 
@@ -186,104 +186,6 @@ class Nq57DbtTranslator(DagsterDbtTranslator):
 dbt_translator = Nq57DbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
-class DocsSiteBuilder(dg.ConfigurableResource):
-    """Makes the run's dbt docs site in the background, beside the briefing.
-
-    The site's `dbt docs generate` (≈2.5 s, a child process) and the briefing (≈3 s, a Jupyter
-    kernel and Chromium) both wait for the publish and need nothing from each other, and the
-    run's steps go one after another. So the publish step starts the site (``start``) as soon as
-    the build file is copied, and the docs site step only waits for it (``site``). On this 2-core
-    machine the two then share the wall time instead of adding up. A run whose publish did not
-    start it (a run that only remakes the site) makes it in the docs site step itself.
-
-    Of the site's 2.5 s, about 2 s is a new dbt process loading dbt and parsing the project, on the
-    core the briefing wants. So once the build is under way (its first event: the build's worker has
-    parsed), the dbt step starts a worker for the site too (``warm_up``, pipelines.dbt_worker): it
-    loads dbt and parses while the build runs, and after the publish only reads the catalog and
-    writes the page. Without one (it failed to start, or died) the site runs dbt as before.
-    """
-
-    dbt: dg.ResourceDependency[DbtCliResource]
-
-    _thread: threading.Thread | None = PrivateAttr(default=None)
-    _outcome: list[Path | BaseException] = PrivateAttr(default_factory=list)
-    _seconds: float | None = PrivateAttr(default=None)
-    _worker: DbtWorker | None = PrivateAttr(default=None)
-
-    @property
-    def seconds(self) -> float | None:
-        """How long the last site took to make (in the background or not), or None."""
-        return self._seconds
-
-    @staticmethod
-    def makes_site(context: AssetExecutionContext) -> bool:
-        """Whether this run makes the docs site: it is in the run and does not describe this code."""
-        selection = context.run.asset_selection
-        return not ((selection and dbt_docs_site.key not in selection) or docs_site_is_current())
-
-    def warm_up(self, context: AssetExecutionContext) -> bool:
-        """Start the dbt process the site will use, when the run makes the site; returns whether
-        one is waiting. Never fails the build: the site then starts its own dbt."""
-        if self._worker is None and self.makes_site(context):
-            try:
-                self._worker = start_for_docs(context.run.run_id)
-            except Exception as error:
-                context.log.warning(
-                    f"Không khởi động trước được dbt cho trang tài liệu (no docs worker): {error}"
-                )
-        return self._worker is not None
-
-    def start(self, context: AssetExecutionContext) -> bool:
-        """Start the site of this run's build, when the run makes the docs site and it is not
-        current; returns whether it started."""
-        if not self.makes_site(context):
-            return False
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._make, name="nq57-docs-site", daemon=True)
-            self._thread.start()
-        return True
-
-    def _make(self, copy_of: Path | None = None) -> None:
-        started = time.perf_counter()
-        worker, self._worker = self._worker, None
-        if worker is not None and copy_of is not None:
-            worker.discard()  # parsed for the build's file; a copy of the published one is made anew
-            worker = None
-        try:
-            self._outcome.append(write_dbt_docs(self.dbt, copy_of=copy_of, worker=worker))
-        except BaseException as error:  # raised again in the docs site step
-            self._outcome.append(error)
-        finally:
-            self._seconds = time.perf_counter() - started
-
-    def site(self, copy_of: Path | None = None) -> Path:
-        """The site the publish started, once made; or, when none was started, make it now (of the
-        build, or of a copy of ``copy_of`` put in its place: see write_dbt_docs)."""
-        if self._thread is None:
-            self._make(copy_of)
-        else:
-            self._thread.join()
-        self._thread = None
-        outcome = self._outcome.pop()
-        if isinstance(outcome, BaseException):
-            raise outcome
-        return outcome
-
-    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        # A run that ended before its docs site step (failed or stopped): let the site's dbt finish
-        # rather than leave it writing into a folder the next run cleans up.
-        if self._thread is not None:
-            self._thread.join(timeout=120)
-        if self._worker is not None:  # the run ended before its publish: nothing to document
-            self._worker.discard()
-            self._worker = None
-
-
-def docs_site_builder(dbt: DbtCliResource | None = None) -> DocsSiteBuilder:
-    """The docs site resource (bind it as ``docs_site``), on the project's dbt resource."""
-    return DocsSiteBuilder(dbt=dbt or dbt_resource())
-
-
 @dbt_assets(
     manifest=nq57_dbt_project.manifest_path,
     project=nq57_dbt_project,
@@ -293,7 +195,6 @@ def nq57_dbt_models(
     context: AssetExecutionContext,
     dbt: DbtCliResource,
     dbt_worker: DbtWorkerResource,
-    docs_site: DocsSiteBuilder,
     refresh_lock: RefreshLockResource,  # held by Dagster for the whole run: see the resource
 ):
     """`dbt build`: seeds, models, unit tests and data tests (reported as asset checks).
@@ -317,12 +218,7 @@ def nq57_dbt_models(
         invocation = dbt_invocation(worker, dbt, ["build"], context)
     else:  # no worker (it failed to start or died): dbt as dagster-dbt runs it, loaded and parsed now
         invocation = dbt.cli(["build"], context=context, target_path=run_target_path(context.run.run_id))
-    warming = True
-    for event in invocation.stream():
-        if warming:  # the build's dbt has parsed and is building: the site's dbt loads meanwhile
-            docs_site.warm_up(context)
-            warming = False
-        yield event
+    yield from invocation.stream()
     keep_parse_state(invocation.target_path)
     prune_run_targets()
 
@@ -365,6 +261,73 @@ def fresh_build_file() -> None:
     path = duckdb_build_path()
     for leftover in (path, path.with_name(path.name + ".wal")):
         leftover.unlink(missing_ok=True)
+
+
+class DocsSiteBuilder(dg.ConfigurableResource):
+    """Makes the run's dbt docs site in the background, beside the briefing.
+
+    The site's `dbt docs generate` (≈2.5 s, a child process) and the briefing (≈3 s, a Jupyter
+    kernel and Chromium) both wait for the publish and need nothing from each other, and the
+    run's steps go one after another. So the publish step starts the site (``start``) as soon as
+    the build file is copied, and the docs site step only waits for it (``site``). On this 2-core
+    machine the two then share the wall time instead of adding up. A run whose publish did not
+    start it (a run that only remakes the site) makes it in the docs site step itself.
+    """
+
+    dbt: dg.ResourceDependency[DbtCliResource]
+
+    _thread: threading.Thread | None = PrivateAttr(default=None)
+    _outcome: list[Path | BaseException] = PrivateAttr(default_factory=list)
+    _seconds: float | None = PrivateAttr(default=None)
+
+    @property
+    def seconds(self) -> float | None:
+        """How long the last site took to make (in the background or not), or None."""
+        return self._seconds
+
+    def start(self, context: AssetExecutionContext) -> bool:
+        """Start the site of this run's build, when the run makes the docs site and it is not
+        current; returns whether it started."""
+        selection = context.run.asset_selection
+        if (selection and dbt_docs_site.key not in selection) or docs_site_is_current():
+            return False
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._make, name="nq57-docs-site", daemon=True)
+            self._thread.start()
+        return True
+
+    def _make(self, copy_of: Path | None = None) -> None:
+        started = time.perf_counter()
+        try:
+            self._outcome.append(write_dbt_docs(self.dbt, copy_of=copy_of))
+        except BaseException as error:  # raised again in the docs site step
+            self._outcome.append(error)
+        finally:
+            self._seconds = time.perf_counter() - started
+
+    def site(self, copy_of: Path | None = None) -> Path:
+        """The site the publish started, once made; or, when none was started, make it now (of the
+        build, or of a copy of ``copy_of`` put in its place: see write_dbt_docs)."""
+        if self._thread is None:
+            self._make(copy_of)
+        else:
+            self._thread.join()
+        self._thread = None
+        outcome = self._outcome.pop()
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        # A run that ended before its docs site step (failed or stopped): let the site's dbt finish
+        # rather than leave it writing into a folder the next run cleans up.
+        if self._thread is not None:
+            self._thread.join(timeout=120)
+
+
+def docs_site_builder(dbt: DbtCliResource | None = None) -> DocsSiteBuilder:
+    """The docs site resource (bind it as ``docs_site``), on the project's dbt resource."""
+    return DocsSiteBuilder(dbt=dbt or dbt_resource())
 
 
 @dg.asset(
@@ -432,20 +395,12 @@ def publish_dbt_docs() -> str | None:
 
 
 def write_dbt_docs(
-    dbt: DbtCliResource | None = None,
-    out_dir: Path | None = None,
-    copy_of: Path | None = None,
-    worker: DbtWorker | None = None,
+    dbt: DbtCliResource | None = None, out_dir: Path | None = None, copy_of: Path | None = None
 ) -> Path:
     """`dbt docs generate --static --no-compile` on the build file, or on a copy of ``copy_of`` put
     in its place; copies the one-file site to ``out_dir`` and returns its path. --no-compile reuses
-    the parsed manifest (saves ~10 s). ``worker``: a dbt process already loaded and parsed for the
-    build file (DocsSiteBuilder.warm_up), used when it is still waiting."""
+    the parsed manifest (saves ~10 s)."""
     apply_dbt_environment()
-    if worker is not None and copy_of is None and worker.is_alive():
-        return _docs_by_worker(worker, out_dir or dbt_docs_dir())
-    if worker is not None:
-        worker.discard()
     if copy_of is not None:
         if not copy_of.is_file():
             raise FileNotFoundError(
@@ -469,27 +424,6 @@ def write_dbt_docs(
     finally:
         shutil.rmtree(target, ignore_errors=True)
     return site
-
-
-def _docs_by_worker(worker: DbtWorker, out_dir: Path) -> Path:
-    """The site made by a waiting worker: its dbt events are read to the end (an unread pipe would
-    stop it), and a failure raises with dbt's own error lines."""
-    target = worker.target_path
-    try:
-        process = worker.run(["docs", "generate", "--static", "--no-compile"], dbt_environment())
-        assert process.stdout is not None
-        lines = process.stdout.read().decode("utf-8", "replace").splitlines()
-        if process.wait() != 0 or not (target / "static_index.html").is_file():
-            errors = [line for line in lines if '"level": "error"' in line] or lines[-5:]
-            raise RuntimeError(
-                "Không dựng được trang tài liệu dbt (dbt docs generate failed): " + " | ".join(errors)[-2000:]
-            )
-        out_dir.mkdir(parents=True, exist_ok=True)
-        site = out_dir / "index.html"
-        shutil.copyfile(target / "static_index.html", site)
-        return site
-    finally:
-        shutil.rmtree(target, ignore_errors=True)
 
 
 DBT_ASSETS = [nq57_dbt_models, dbt_docs_site]
