@@ -1348,6 +1348,7 @@ if SUBMISSION_MARTS["rpt_submission_status"] and SUBMISSION_MARTS["dim_submissio
             select s.agency_code, s.period, s.deadline_date,
                    case when f.first_loaded_at is not null then 'submitted'
                         when f.files_received > 0 then 'rejected_only'
+                        when s.deadline_date >= {DAY} then 'not_yet_due'
                         else 'missing' end as submission_state,
                    case when f.first_loaded_at is not null
                         then {vn_day("f.first_loaded_at")} > s.deadline_date

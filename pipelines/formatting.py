@@ -16,6 +16,7 @@ STATUS_VI = {
     "submitted": "đã nộp",
     "rejected_only": "chỉ có tệp bị từ chối",
     "missing": "chưa nộp",
+    "not_yet_due": "chưa đến hạn",
 }
 
 

@@ -379,6 +379,32 @@ def test_an_as_of_moment_is_its_day_in_vietnam_whatever_the_session_time_zone(wa
     assert late[0] == late[1] > 0  # nobody sent 2026-Q4: every department late from the 16th
 
 
+def test_a_quarter_whose_report_is_not_due_yet_is_not_missing(warehouse):
+    """Session 15 calendar review: from 1 to 15 January 2027 every department's 2026-Q4 row read
+    'missing' (with is_late false), so `where submission_state = 'missing'` counted all of them as
+    not having reported before the deadline (31/12 + 15 days = 15/01/2027) had come."""
+    import datetime as dt
+
+    from pipelines.warehouse_access import connect_readonly
+
+    def q4_states(as_of):
+        with connect_readonly(warehouse.duckdb_path, as_of=as_of) as con:
+            return con.execute(
+                "select submission_state, is_late, count(*) from marts.rpt_submission_status "
+                "where period = '2026-Q4' and files_received = 0 group by all order by 1"
+            ).fetchall()
+
+    with connect_readonly(warehouse.duckdb_path) as con:
+        departments = con.execute(
+            "select count(distinct lead_agency_code) from marts.dim_task "
+            "where lead_agency_code is not null and lead_agency_code <> 'NHIEU'"
+        ).fetchone()[0]
+    # Nobody sent 2026-Q4 in the shipped samples: every department, not due on the deadline day itself.
+    assert q4_states(dt.date(2027, 1, 10)) == [("not_yet_due", False, departments)]
+    assert q4_states(dt.date(2027, 1, 15)) == [("not_yet_due", False, departments)]
+    assert q4_states(dt.date(2027, 1, 16)) == [("missing", True, departments)]
+
+
 def test_submission_status_counts_only_files_received_by_its_date(warehouse):
     import datetime as dt
 

@@ -105,7 +105,7 @@ def test_status_words_cover_every_submission_status_the_warehouse_uses():
     ]
     assert [set(arguments["values"]) for arguments in declared] == [file_statuses]
     # An agency's state for a period: rpt_submission_status.submission_state.
-    submission_states = {"submitted", "rejected_only", "missing"}
+    submission_states = {"submitted", "rejected_only", "missing", "not_yet_due"}
     sql = (marts / "rpt_submission_status.sql").read_text(encoding="utf-8")
     case = re.search(r"case((?:(?!case).)*?)end as submission_state", sql, re.DOTALL)
     assert case is not None and set(re.findall(r"'(\w+)'", case.group(1))) == submission_states

@@ -339,7 +339,7 @@ def test_fixture_without_submissions_has_no_submission_rows() -> None:
     ):
         assert query(WITHOUT, f"select count(*) from marts.{table}") == [(0,)], table
     states = query(WITHOUT, "select distinct submission_state from marts.rpt_submission_status")
-    assert states in ([], [("missing",)])
+    assert set(states) <= {("missing",), ("not_yet_due",)}  # which, depends on the day the test runs
     assert query(
         WITHOUT, "select count(*) from marts.rpt_task_risk where latest_report_period is not null"
     ) == [(0,)]

@@ -82,6 +82,10 @@ select
     case
         when files.first_loaded_at is not null then 'submitted'
         when files.files_received > 0 then 'rejected_only'
+        -- A quarter ended but its report not due yet (1-15 January for Q4): nothing is missing yet.
+        -- It read 'missing' with is_late false, and `where submission_state = 'missing'` counted
+        -- every department as not having reported in the first half of each month after a quarter.
+        when expected.deadline_date >= {{ as_of }} then 'not_yet_due'
         else 'missing'
     end as submission_state,
     case
