@@ -39,6 +39,7 @@ from pipelines.formatting import bvnd, mvnd, vn_number, vn_percent
 from pipelines.notebook_tables import (
     STATUS_VI,
     SUBMISSION_FILE_COLUMNS_VI,
+    chart_year,
     disbursement_years,
     fmt_cell,
     formatted,
@@ -901,11 +902,14 @@ else:
         for a, d in zip(disb["allocated_mvnd"], disb["disbursed_mvnd"], strict=True)
     ]
     # The chart shows one year, the latest with any report known on AS_OF (cumulative figures of two
-    # years side by side would read as one total), and the state budget only: "giải ngân" reads as
-    # public money, and enterprise or private funds added in would move a department's rate (SKHCN
-    # 2026: 30,84 % all sources, 30,11 % state budget).
+    # years side by side would read as one total) unless few departments have reported on it yet
+    # (chart_year: in April one early Q1 report drew a new year's chart with one bar), and the state
+    # budget only: "giải ngân" reads as public money, and enterprise or private funds added in would
+    # move a department's rate (SKHCN 2026: 30,84 % all sources, 30,11 % state budget).
     state = disb[disb["is_state_budget"].fillna(False).astype(bool)]
-    CHART_YEAR = int((state if not state.empty else disb)["year"].max())
+    CHART_YEAR, CHART_YEAR_WHY = chart_year(
+        (state if not state.empty else disb).groupby("year")["agency_code"].nunique().to_dict()
+    )
     chart = state[state["year"] == CHART_YEAR].reset_index(drop=True)
     if chart["is_sample"].nunique() > 1:
         # A department with both its own report and sample files has two bars: the sample's is named so.
@@ -927,8 +931,12 @@ else:
                 if other_sources
                 else ""
             )
-            + f"Biểu đồ: vốn ngân sách nhà nước, năm {CHART_YEAR}, năm gần nhất có số giải ngân được báo cáo "
-            f"đến ngày {AS_OF_VN}."
+            + (
+                f"Biểu đồ: vốn ngân sách nhà nước, năm {CHART_YEAR}, năm gần nhất có số giải ngân được báo "
+                f"cáo đến ngày {AS_OF_VN}."
+                if CHART_YEAR_WHY is None
+                else f"Biểu đồ: vốn ngân sách nhà nước, năm {CHART_YEAR}: {CHART_YEAR_WHY}."
+            )
         )
     )
     fig, ax = plt.subplots(figsize=(9, 0.45 * len(chart) + 1.2))

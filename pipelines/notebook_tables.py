@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from decimal import Decimal
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -220,6 +221,32 @@ def task_numbers(stts: list[str], limit: int = TASK_NUMBERS_LISTED) -> str:
     shown = ", ".join(stts[:limit])
     rest = len(stts) - limit
     return f"STT {shown}" + (f" và {vn_number(rest)} nhiệm vụ khác" if rest > 0 else "")
+
+
+# A new year's chart once at least this share of the departments that reported the year before has
+# reported on it: in April one early Q1 report made a chart of the new year with one bar.
+CHART_YEAR_MIN_SHARE = Fraction(1, 2)
+
+
+def chart_year(departments_by_year: Mapping[int, int]) -> tuple[int, str | None]:
+    """The year the disbursement chart draws, and why it is not the latest one (or None).
+
+    ``departments_by_year``: how many departments reported each year's disbursement. The latest
+    year, unless fewer than half the departments that reported the year before have reported on it
+    yet: then the year before, whose year-to-date figures say more (the new year's rows stay in the
+    table)."""
+    counts = {int(year): int(count) for year, count in departments_by_year.items()}  # numpy ints too
+    years = sorted(counts)
+    latest = years[-1]
+    if len(years) == 1:
+        return latest, None
+    before = years[-2]
+    if counts[latest] >= CHART_YEAR_MIN_SHARE * counts[before]:
+        return latest, None
+    return before, (
+        f"năm {latest} mới có {vn_number(counts[latest])} sở, ngành báo cáo (năm {before}: "
+        f"{vn_number(counts[before])}), số của năm {latest} ở bảng dưới"
+    )
 
 
 def _earlier_quarters_cell(rows: pd.DataFrame) -> str:

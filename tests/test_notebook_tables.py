@@ -405,3 +405,26 @@ def test_disbursement_years_keeps_the_latest_two_and_adds_earlier_years_over_dep
     ]
     only_two, nothing = disbursement_years(disb[disb["year"] >= 2026])
     assert len(only_two) == 2 and nothing.empty
+
+
+def test_the_disbursement_chart_waits_for_half_the_departments_before_drawing_a_new_year():
+    """Session 15 calendar review: in April 2027 one early 2027-Q1 report would have made the chart a
+    2027 chart with one bar, where 2026's year-to-date figures of 21 departments say more."""
+    from pipelines.notebook_tables import chart_year
+
+    assert chart_year({2026: 21, 2027: 1}) == (
+        2026,
+        "năm 2027 mới có 1 sở, ngành báo cáo (năm 2026: 21), số của năm 2027 ở bảng dưới",
+    )
+    assert chart_year({2026: 21, 2027: 10}) == (
+        2026,
+        "năm 2027 mới có 10 sở, ngành báo cáo (năm 2026: 21), số của năm 2027 ở bảng dưới",
+    )
+    assert chart_year({2026: 21, 2027: 11}) == (2027, None)  # half of 21 is 10,5
+    # The shipped samples' first year: 2025-Q4 from 4 departments, then 2026 from 4 already by April.
+    assert chart_year({2025: 4, 2026: 4}) == (2026, None)
+    assert chart_year({np.int64(2025): np.int64(4)}) == (2025, None)
+    assert chart_year({2025: 4, 2026: 6, 2027: 2}) == (
+        2026,
+        "năm 2027 mới có 2 sở, ngành báo cáo (năm 2026: 6), số của năm 2027 ở bảng dưới",
+    )
