@@ -13,7 +13,7 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import pytest
@@ -26,6 +26,23 @@ ROOT = Path(__file__).resolve().parents[1]
 # Bounds for a hang, not speed: Dagster takes ≈20 s to serve on this 2-core machine, seconds to stop.
 START_TIMEOUT_S = 240
 STOP_TIMEOUT_S = dagster_launcher.STOP_GRACE_S + 3 * dagster_launcher.LEFTOVER_GRACE_S
+
+
+def signal_masks(pids: Collection[int]) -> str:
+    """The pending, blocked, ignored and caught signal masks of each process, from /proc."""
+    lines = []
+    for pid in sorted(pids):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text().splitlines()
+        except OSError:
+            continue
+        masks = " ".join(
+            line.replace("\t", "")
+            for line in status
+            if line.startswith(("SigPnd", "ShdPnd", "SigBlk", "SigIgn", "SigCgt"))
+        )
+        lines.append(f"{pid}: {masks}")
+    return "\n".join(lines)
 
 
 def free_port() -> int:
@@ -144,7 +161,10 @@ class Make:
         while self.left() and time.monotonic() < deadline:
             time.sleep(0.5)
         left = {pid: command_line(pid) for pid in self.left()}
-        assert not left, f"still running: {left}\n{self.text()[-3000:]}"
+        # Once in a full suite under load (session 15) make and the launcher were both still there and
+        # the launcher had said nothing: their signal masks say whether the signal was blocked,
+        # ignored or never handled.
+        assert not left, f"still running: {left}\n{signal_masks(left)}\n{self.text()[-3000:]}"
         self.process.wait(timeout=10)
         assert not dagster_launcher.port_in_use(dagster_launcher.HOST, self.port)
 
