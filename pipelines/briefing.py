@@ -370,17 +370,39 @@ def briefing_is_current(
 ) -> bool:
     """True when the briefing of ``as_of`` (today) was rendered from exactly this warehouse file and
     notebook, with every output this machine can make (the PDF needs Chromium)."""
+    return briefing_staleness(as_of, warehouse_file, out_root, notebook) is None
+
+
+def briefing_staleness(
+    as_of: dt.date | None = None,
+    warehouse_file: Path | None = None,
+    out_root: Path | None = None,
+    notebook: Path = BRIEFING_NOTEBOOK,
+) -> str | None:
+    """None when the briefing of ``as_of`` (today) is current (see briefing_is_current); else why not,
+    in words for `nq57 status` (ST-07). "Not rendered from the published warehouse" beside a latest
+    briefing dated today read as a contradiction when the notebook or the warehouse had changed."""
     as_of = as_of or today_vn()
     warehouse_file = (warehouse_file or published_path()).resolve()
     folder = (out_root or paths.warehouse_dir() / "briefings") / as_of.isoformat()
     try:
         recorded = json.loads((folder / SOURCE_STAMP).read_text(encoding="utf-8"))
-        if not warehouse_file.is_file() or recorded != briefing_source(as_of, warehouse_file, notebook):
-            return False
     except (OSError, ValueError):
-        return False
-    wanted = ["briefing.html", "briefing.ipynb"] + (["briefing.pdf"] if find_chromium() else [])
-    return all((folder / name).is_file() for name in wanted)
+        return "chưa có bản tin của ngày này"
+    if not warehouse_file.is_file():
+        return "không có tệp kho dữ liệu để so"
+    wanted = briefing_source(as_of, warehouse_file, notebook)
+    if not isinstance(recorded, dict) or recorded.get("warehouse_sha256") != wanted["warehouse_sha256"]:
+        return "bản tin của ngày này được dựng từ một bản kho khác, không phải bản đang công bố"
+    if recorded.get("notebook_sha256") != wanted["notebook_sha256"]:
+        return "bản tin của ngày này được dựng bằng notebook bản tin (notebooks/briefing.py) trước khi sửa"
+    if recorded != wanted:
+        return "bản tin của ngày này ghi nguồn dựng khác (source.json)"
+    outputs = ["briefing.html", "briefing.ipynb"] + (["briefing.pdf"] if find_chromium() else [])
+    missing = [name for name in outputs if not (folder / name).is_file()]
+    if missing:
+        return f"bản tin của ngày này thiếu {', '.join(missing)}"
+    return None
 
 
 def _ensure(folder: Path) -> Path:

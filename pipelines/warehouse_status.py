@@ -98,8 +98,8 @@ _RULES = (
     StatusRule(
         "ST-07",
         WARNING,
-        "Chưa có bản tin của hôm nay ({today}) dựng từ kho đang công bố (bản tin mới nhất: {latest}); "
-        "lần làm mới tới sẽ dựng.",
+        "Chưa có bản tin của hôm nay ({today}) dựng từ kho đang công bố: {why} (bản tin mới nhất: "
+        "{latest}); lần làm mới tới sẽ dựng.",
         "Today's briefing, rendered from the published warehouse, is not there yet.",
     ),
     StatusRule(
@@ -233,7 +233,7 @@ def check_status(
 ) -> WarehouseStatus:
     """Everything ``nq57 status`` reports on the warehouse of ``NQ57_WAREHOUSE_DIR`` (and the inputs of
     ``NQ57_DOCUMENTS_DIR`` / ``NQ57_SUBMISSIONS_DIR``), with the findings of the rules that apply."""
-    from pipelines.briefing import briefing_is_current, latest_briefing_date
+    from pipelines.briefing import briefing_staleness, latest_briefing_date
     from pipelines.publish import damaged_kept_versions, list_versions, published_record, verify_published
     from pipelines.refresh_state import (
         FAILURES_LOG,
@@ -344,11 +344,14 @@ def check_status(
 
     today = now.astimezone(VN).date()
     latest = latest_briefing_date(warehouse / "briefings")
-    todays_current = file_status.ok and briefing_is_current(
-        today, published_path(warehouse), warehouse / "briefings"
+    stale = (
+        briefing_staleness(today, published_path(warehouse), warehouse / "briefings")
+        if file_status.ok
+        else None
     )
-    if file_status.ok and not todays_current:
-        findings.append(finding("ST-07", today=today.isoformat(), latest=latest or "chưa có"))
+    todays_current = file_status.ok and stale is None
+    if stale is not None:
+        findings.append(finding("ST-07", today=today.isoformat(), why=stale, latest=latest or "chưa có"))
 
     # Copies cannot be checked without a registry that says what they should hold: ST-15 instead.
     registry_damage = registry_problem(archive_dir(), paths.submissions_dir())

@@ -188,7 +188,7 @@ def test_an_impossible_as_of_date_is_refused_in_vietnamese(as_of: str, capsys) -
 
 
 def test_briefing_knows_when_it_is_current(tmp_path: Path) -> None:
-    from pipelines.briefing import SOURCE_STAMP, briefing_is_current
+    from pipelines.briefing import BRIEFING_NOTEBOOK, SOURCE_STAMP, briefing_is_current, briefing_staleness
     from pipelines.pdf_printer import find_chromium
 
     rendered = rendered_briefing()
@@ -209,6 +209,13 @@ def test_briefing_knows_when_it_is_current(tmp_path: Path) -> None:
     if find_chromium():
         (out_root / AS_OF.isoformat() / "briefing.pdf").unlink()
         assert not briefing_is_current(AS_OF, warehouse, out_root)
+        assert briefing_staleness(AS_OF, warehouse, out_root) == "bản tin của ngày này thiếu briefing.pdf"
+    # Rendered with the notebook as it was: says so (nq57 status, ST-07).
+    older = tmp_path / "briefing_older.py"
+    older.write_text(BRIEFING_NOTEBOOK.read_text(encoding="utf-8") + "\n# sửa\n", encoding="utf-8")
+    assert briefing_staleness(AS_OF, warehouse, out_root, notebook=older) == (
+        "bản tin của ngày này được dựng bằng notebook bản tin (notebooks/briefing.py) trước khi sửa"
+    )
 
 
 WARM_UP_PROBE = """\

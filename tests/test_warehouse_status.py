@@ -201,6 +201,28 @@ def test_st07_todays_briefing_not_rendered_yet(warehouse):
     assert fired(status) == ["ST-07"]
     assert "2026-12-03" in status.findings[0].message_vi and "2026-12-02" in status.findings[0].message_vi
     assert status.latest_briefing == "2026-12-02"
+    assert "chưa có bản tin của ngày này" in status.findings[0].message_vi
+
+
+def test_st07_says_why_a_briefing_dated_today_is_not_current(warehouse):
+    """Session 15: after the notebook or the warehouse changed, ST-07 said no briefing of today was
+    rendered from the published warehouse "(bản tin mới nhất: <today>)", which read as a contradiction."""
+    import hashlib
+
+    stamp = warehouse / "briefings" / "2026-12-02" / SOURCE_STAMP
+    source = json.loads(stamp.read_text(encoding="utf-8"))
+    stamp.write_text(json.dumps({**source, "notebook_sha256": hashlib.sha256(b"older").hexdigest()}))
+    status = check_status(now=MORNING)
+    assert fired(status) == ["ST-07"]
+    assert (
+        "dựng từ kho đang công bố: bản tin của ngày này được dựng bằng notebook bản tin "
+        "(notebooks/briefing.py) trước khi sửa (bản tin mới nhất: 2026-12-02)"
+    ) in status.findings[0].message_vi
+    stamp.write_text(json.dumps({**source, "warehouse_sha256": hashlib.sha256(b"other").hexdigest()}))
+    assert (
+        "được dựng từ một bản kho khác, không phải bản đang công bố"
+        in check_status(now=MORNING).findings[0].message_vi
+    )
 
 
 def test_st08_sample_submissions_in_the_published_warehouse(warehouse, tmp_path):
