@@ -718,6 +718,17 @@ def test_money_without_a_report_stays_a_risk_across_the_new_year(warehouse, tmp_
     ]
 
 
+def test_the_risk_views_comment_states_the_report_year_rule(db):
+    """Review of session 15: the rule moved from "this year, once Q1's report is late" to the report
+    year, but the view's own comment (what `nq57 sql` and the docs site show an analyst) still said
+    "…khi báo cáo quý 1 đã quá hạn": read on 10/01/2027 it promised 2027's money and got 2026's."""
+    comment = scalar(
+        db, "select comment from duckdb_views() where schema_name = 'marts' and view_name = 'rpt_task_risk'"
+    )
+    assert "quý 1 đã quá hạn" not in comment
+    assert "report_year" in comment and "15/4" in comment
+
+
 def test_status_and_risk_reports_say_false_not_null_when_nothing_rests_on_a_sample(warehouse):
     """A missing report or a task with no progress report is not sample data: NULL there hid every
     late department and every task at risk from an analyst's `where not is_sample`."""
