@@ -863,7 +863,8 @@ if SUBMISSION_MARTS["rpt_disbursement_rate"]:
                    max(r.latest_period) as latest_period, min(r.earliest_period) as earliest_period,
                    sum(r.plan_mvnd) as plan_mvnd,
                    sum(r.allocated_mvnd) as allocated_mvnd, sum(r.disbursed_mvnd) as disbursed_mvnd,
-                   sum(r.reported_lines) as lines, sum(r.reported_lines_with_warning) as lines_warned
+                   sum(r.reported_lines) as lines, sum(r.reported_lines_with_warning) as lines_warned,
+                   sum(r.lines_missing_a_figure) as lines_missing
             from marts.rpt_disbursement_rate r
             left join marts.dim_agency a using (agency_code)
             group by all
@@ -895,6 +896,25 @@ else:
         note(
             "Cột “Dòng có cảnh báo”: số dòng báo cáo mà bước kiểm tra đã cảnh báo (ví dụ giải ngân lớn hơn "
             "dự toán được giao) nhưng vẫn được tính vào tỷ lệ; sở, ngành có thể còn sửa các số này."
+        )
+    # A line with a blank allocation or disbursement is in no figure of the table (the mart keeps the
+    # lines giving both): said per department, as a blank is unknown, not 0.
+    blanks = disb[disb["lines_missing"] > 0]
+    if not blanks.empty:
+        note(
+            "Không tính vào số và tỷ lệ của bảng các dòng báo cáo để trống ô dự toán hoặc ô giải ngân (chưa "
+            "biết, không phải 0): "
+            + "; ".join(
+                f"{name}, năm {year}{' (dữ liệu mẫu)' if sample else ''}: {vn_number(int(n))} dòng"
+                for name, year, sample, n in zip(
+                    blanks["agency_name"],
+                    blanks["year"],
+                    blanks["is_sample"],
+                    blanks["lines_missing"],
+                    strict=True,
+                )
+            )
+            + "."
         )
     # Unknown (a blank cell, NULL) or zero allocation gives no rate: "—", never "NaN%" or 0% (as the mart).
     disb["rate"] = [

@@ -487,6 +487,52 @@ def test_lateness_is_judged_on_the_day_in_vietnam_whatever_the_session_time_zone
     assert [(late, str(day)) for late, day in after] == [(True, "2026-01-15")]
 
 
+def test_a_blank_disbursement_leaves_its_line_out_of_the_rate_not_counted_as_zero(warehouse, tmp_path):
+    """Session 15 diff review: sum() skipped a blank cell, so a line with an allocation and a blank
+    disbursement counted as disbursing nothing and the rate set the disbursement of some lines over
+    the allocation of all. The row now sums the lines giving both figures and counts the others."""
+    import shutil
+    from decimal import Decimal
+
+    import duckdb
+
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(warehouse.duckdb_path, copy)
+    group = (
+        "agency_code = 'SKHCN' and sector_code = 'SCIENCE_TECHNOLOGY' and funding_source_code = 'NSNN' "
+        "and year = 2026"
+    )
+    con = duckdb.connect(str(copy))
+    try:
+        con.execute("set variable nq57_as_of = date '2026-12-31'")
+        row = (
+            "select allocated_mvnd, disbursed_mvnd, reported_lines, lines_missing_a_figure, "
+            f"disbursement_rate_pct from marts.rpt_disbursement_rate where {group}"
+        )
+        before = con.execute(row).fetchall()
+        # One line of the latest report in force: the one the view counts for that task.
+        key, allocated, disbursed = con.execute(
+            f"""select budget_execution_key, allocated_mvnd, disbursed_cumulative_mvnd
+                from marts.fct_budget_execution where {group} and is_current
+                qualify quarter = max(quarter) over () order by item_no limit 1"""
+        ).fetchone()
+        con.execute(
+            "update marts.fct_budget_execution set disbursed_cumulative_mvnd = null "
+            "where budget_execution_key = ?",
+            [key],
+        )
+        after = con.execute(row).fetchall()
+    finally:
+        con.close()
+    ((allocated_before, disbursed_before, lines, missing_before, _),) = before
+    assert missing_before == 0
+    ((allocated_after, disbursed_after, lines_after, missing_after, rate_after),) = after
+    assert (lines_after, missing_after) == (lines, 1)
+    assert allocated_after == allocated_before - allocated  # the line's allocation is out too
+    assert disbursed_after == disbursed_before - disbursed
+    assert rate_after == (disbursed_after * 100 / allocated_after).quantize(Decimal("0.01"))
+
+
 def test_disbursement_rate_is_what_was_known_on_its_date(warehouse):
     """SKHCN's 2026-Q1 report (received 11/04/2026) had one disbursement ten times too large; its
     resubmission (20/04/2026) corrected it. Read on 15/04 the view shows the first figures, on 25/04

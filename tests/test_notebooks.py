@@ -1901,6 +1901,34 @@ def test_a_real_report_is_totalled_apart_from_the_sample_files(tmp_path: Path) -
     assert shown["Tổng cộng 2 sở, ngành (dữ liệu mẫu)", "2026", state][1:4] == ("5.073", "1.296,57", "25,56%")
 
 
+def test_lines_with_a_blank_figure_are_named_as_left_out_of_the_disbursement_table() -> None:
+    """A blank allocation or disbursement is unknown, not 0: the table's figures leave such lines out
+    (rpt_disbursement_rate.lines_missing_a_figure) and section 4 says whose and how many."""
+    with connect_readonly(warehouse_file(WITH), as_of=ALL_KNOWN_AS_OF) as con:
+        blanks = con.execute(
+            """
+            with latest as (
+                select * from marts.fct_budget_execution where is_current
+                qualify row_number() over (
+                    partition by agency_code, appendix, item_no, funding_source_code, year, is_sample
+                    order by quarter desc) = 1
+            )
+            select coalesce(a.agency_name, l.agency_code), l.year, count(*)
+            from latest l left join marts.dim_agency a using (agency_code)
+            where l.allocated_mvnd is null or l.disbursed_cumulative_mvnd is null
+            group by all order by 1, 2
+            """
+        ).fetchall()
+    assert blanks, "the fixture has a department leaving both cells blank (Sở Công Thương)"
+    page_text = text("briefing.py", WITH)
+    assert (
+        "Không tính vào số và tỷ lệ của bảng các dòng báo cáo để trống ô dự toán hoặc ô giải ngân"
+        in page_text
+    )
+    for name, year, count in blanks:
+        assert f"{name}, năm {year} (dữ liệu mẫu): {count} dòng" in page_text
+
+
 def stack_runs(png: bytes) -> list[tuple[int, int, int]]:
     """The colours of the parts of the tallest bar of a stacked bar chart, bottom first: the chart's
     pixel column through that bar's middle, split into runs of one colour (a white line or a change of

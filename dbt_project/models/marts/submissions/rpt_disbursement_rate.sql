@@ -28,8 +28,13 @@ reported as (
         max(period) as latest_period,
         -- Tasks reported up to different quarters are summed in one row: said, not hidden.
         min(period) as earliest_period,
-        sum(allocated_mvnd) as allocated_mvnd,
-        sum(disbursed_cumulative_mvnd) as disbursed_mvnd,
+        -- Only lines that give both figures: sum() skips a blank cell, so a line with an allocation and a
+        -- blank disbursement counted as disbursing nothing (unknown taken as 0) and the rate was the
+        -- disbursement of some lines over the allocation of others. The lines left out are counted.
+        sum(allocated_mvnd) filter (where disbursed_cumulative_mvnd is not null) as allocated_mvnd,
+        sum(disbursed_cumulative_mvnd) filter (where allocated_mvnd is not null) as disbursed_mvnd,
+        count(*) filter (where allocated_mvnd is null or disbursed_cumulative_mvnd is null)
+            as lines_missing_a_figure,
         count(*) as reported_lines,
         count(*) filter (where row_has_warning) as reported_lines_with_warning
     from latest
@@ -64,6 +69,7 @@ select
         then cast(round(reported.disbursed_mvnd * 100 / plan.plan_mvnd, 2) as decimal(9, 2)) end
         as disbursed_vs_plan_pct,
     reported.reported_lines,
+    reported.lines_missing_a_figure,
     reported.reported_lines_with_warning,
     reported.is_sample
 from reported
