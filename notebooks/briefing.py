@@ -1035,32 +1035,35 @@ else:
                 allocated = sum((exact(v) for v in known["allocated_mvnd"]), Decimal(0))
                 disbursed = sum((exact(v) for v in known["disbursed_mvnd"]), Decimal(0))
                 plans = [exact(v) for v in known["plan_mvnd"]]
-                label = f"Tổng cộng {len(known)} sở, ngành" + (" (dữ liệu mẫu)" if sample else "")
-                total_positions.append(len(shown_rows))
-                shown_rows.append(
-                    {
-                        "agency_name": label,
-                        "year": year,
-                        "funding": group["funding"].iloc[0],
-                        "period_cell": (
-                            f"{vn_period(known['earliest_period'].min())} – "
-                            f"{vn_period(known['latest_period'].max())}"
-                            if known["earliest_period"].min() != known["latest_period"].max()
-                            else vn_period(known["latest_period"].max())
-                        )
-                        if not known.empty
-                        else None,
-                        "plan_mvnd": None if known.empty or None in plans else sum(plans, Decimal(0)),
-                        "allocated_mvnd": allocated if not known.empty else None,
-                        "disbursed_mvnd": disbursed if not known.empty else None,
-                        "rate": vn_percent(disbursed * 100 / allocated) if allocated > 0 else None,
-                        "warned": f"{vn_number(int(known['lines_warned'].sum()))}/"
-                        f"{vn_number(int(known['lines'].sum()))} dòng"
-                        if known["lines_warned"].sum()
-                        else "không",
-                        "is_sample": sample,
-                    }
-                )
+                # No department with both figures: no total row ("Tổng cộng 0 sở, ngành"); the note names
+                # them.
+                if not known.empty:
+                    label = f"Tổng cộng {len(known)} sở, ngành" + (" (dữ liệu mẫu)" if sample else "")
+                    total_positions.append(len(shown_rows))
+                    shown_rows.append(
+                        {
+                            "agency_name": label,
+                            "year": year,
+                            "funding": group["funding"].iloc[0],
+                            "period_cell": (
+                                f"{vn_period(known['earliest_period'].min())} – "
+                                f"{vn_period(known['latest_period'].max())}"
+                                if known["earliest_period"].min() != known["latest_period"].max()
+                                else vn_period(known["latest_period"].max())
+                            )
+                            if not known.empty
+                            else None,
+                            "plan_mvnd": None if known.empty or None in plans else sum(plans, Decimal(0)),
+                            "allocated_mvnd": allocated if not known.empty else None,
+                            "disbursed_mvnd": disbursed if not known.empty else None,
+                            "rate": vn_percent(disbursed * 100 / allocated) if allocated > 0 else None,
+                            "warned": f"{vn_number(int(known['lines_warned'].sum()))}/"
+                            f"{vn_number(int(known['lines'].sum()))} dòng"
+                            if known["lines_warned"].sum()
+                            else "không",
+                            "is_sample": sample,
+                        }
+                    )
                 # What the total sums: the quarter each department's year-to-date figure is at, when
                 # they differ (a Q1 figure added to a Q2 one is no one moment's disbursement).
                 where = (
@@ -1111,11 +1114,21 @@ else:
     )
     if not earlier.empty:
         display(Markdown("### Các năm trước: cộng các sở, ngành đã báo cáo"))
+        # As the total rows above: the departments giving both figures are added, the others named.
+        left_out_notes = [
+            f"Năm {year}, {funding}{', dữ liệu mẫu' if sample else ''}: không tính "
+            f"{', '.join(names)} (chưa có số dự toán hoặc giải ngân)"
+            for year, funding, sample, names in zip(
+                earlier["year"], earlier["funding"], earlier["is_sample"], earlier["left_out"], strict=True
+            )
+            if names
+        ]
         display(
             Markdown(
-                f"Mỗi năm trước năm {int(full['year'].min())} một dòng cho mỗi nguồn kinh phí, cộng số của "
-                "các sở, ngành đã báo cáo năm đó (số từng sở, ngành: bảng marts.rpt_disbursement_rate); "
-                "“—” khi có sở, ngành để trống ô dự toán hoặc giải ngân, không tính là 0."
+                f"Mỗi năm trước năm {int(full['year'].min())} một dòng cho mỗi nguồn kinh phí (số của tệp "
+                "dữ liệu mẫu cộng riêng, một dòng riêng), cộng số của các sở, ngành đã báo cáo đủ dự toán "
+                "và giải ngân năm đó (số từng sở, ngành: bảng marts.rpt_disbursement_rate); tỷ lệ là tổng "
+                "đã giải ngân chia tổng dự toán." + "".join(f"\n- {line}." for line in left_out_notes)
             )
         )
         show(

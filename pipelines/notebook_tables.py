@@ -309,26 +309,40 @@ def disbursement_years(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``disb`` (one row per department × year × funding × sample) cut in two: the rows of the latest
     ``years_in_full`` years as they are, and the earlier years added over the departments, one row
-    per year × funding (``funding``, ``is_state_budget``) × sample, with ``departments`` counted and
-    the reported quarters' range (``earliest_period``, ``latest_period``). Year-to-date figures of one
-    year may be added across departments; two years never are. Sample rows stay apart from real ones."""
+    per year × funding (``funding``, ``is_state_budget``) × sample. Year-to-date figures of one year
+    may be added across departments; two years never are. Sample rows stay apart from real ones.
+
+    As the latest years' total rows do, a year's sums take the departments that give both an
+    allocation and a disbursement (``departments``), and name the others (``left_out``, their
+    ``agency_name`` or code): a department's blank is unknown, so it is neither a 0 in the sum nor a
+    reason to hide the others' figures. The reported quarters' range (``earliest_period``,
+    ``latest_period``) is the counted departments'."""
     years = sorted(disb["year"].unique(), reverse=True)
     full = disb[disb["year"].isin(years[:years_in_full])]
     earlier = disb[~disb["year"].isin(years[:years_in_full])]
-    if earlier.empty:
-        return full, earlier.iloc[0:0]
     keys = ["year", "funding", "is_state_budget", "is_sample"]
-    summed = (
-        earlier.groupby(keys, sort=False, dropna=False)
-        .agg(
-            departments=("agency_code", "nunique"),
-            earliest_period=("earliest_period", "min"),
-            latest_period=("latest_period", "max"),
-            plan_mvnd=("plan_mvnd", _sum_or_unknown),
-            allocated_mvnd=("allocated_mvnd", _sum_or_unknown),
-            disbursed_mvnd=("disbursed_mvnd", _sum_or_unknown),
+    columns = [*keys, "departments", "left_out", "earliest_period", "latest_period"]
+    columns += ["plan_mvnd", "allocated_mvnd", "disbursed_mvnd"]
+    if earlier.empty:
+        return full, pd.DataFrame(columns=columns)
+    rows = []
+    for key, group in earlier.groupby(keys, sort=False, dropna=False):
+        known = group[group["allocated_mvnd"].notna() & group["disbursed_mvnd"].notna()]
+        names = group["agency_name"] if "agency_name" in group else group["agency_code"]
+        left_out = sorted(set(names[~group.index.isin(known.index)]) - set(names[known.index]))
+        rows.append(
+            {
+                **dict(zip(keys, key, strict=True)),
+                "departments": known["agency_code"].nunique(),
+                "left_out": left_out,
+                "earliest_period": (known if not known.empty else group)["earliest_period"].min(),
+                "latest_period": (known if not known.empty else group)["latest_period"].max(),
+                "plan_mvnd": _sum_or_unknown(known["plan_mvnd"]) if not known.empty else None,
+                "allocated_mvnd": _sum_or_unknown(known["allocated_mvnd"]) if not known.empty else None,
+                "disbursed_mvnd": _sum_or_unknown(known["disbursed_mvnd"]) if not known.empty else None,
+            }
         )
-        .reset_index()
-        .sort_values(["year", "is_state_budget", "is_sample"], ascending=[False, False, True])
+    summed = pd.DataFrame(rows, columns=columns).sort_values(
+        ["year", "is_state_budget", "is_sample"], ascending=[False, False, True]
     )
     return full, summed.reset_index(drop=True)

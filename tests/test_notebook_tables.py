@@ -339,6 +339,7 @@ def test_disbursement_years_keeps_the_latest_two_and_adds_earlier_years_over_dep
             row("SKHCN", 2025, other, "2025-Q4", "15000", "15000", "14068.5"),
             row("SCT", 2024, state, "2024-Q4", "10", None, None),
             row("SCT", 2024, state, "2024-Q4", "10", "10", "9", sample=False),
+            row("STC", 2024, state, "2024-Q3", "20", "20", "12.5"),
         ]
     )
     full, earlier = disbursement_years(disb)
@@ -349,6 +350,7 @@ def test_disbursement_years_keeps_the_latest_two_and_adds_earlier_years_over_dep
             "funding",
             "is_sample",
             "departments",
+            "left_out",
             "earliest_period",
             "latest_period",
             "plan_mvnd",
@@ -362,6 +364,7 @@ def test_disbursement_years_keeps_the_latest_two_and_adds_earlier_years_over_dep
             "funding": state,
             "is_sample": True,
             "departments": 2,
+            "left_out": [],
             "earliest_period": "2025-Q3",
             "latest_period": "2025-Q4",
             "plan_mvnd": Decimal("150"),
@@ -373,6 +376,7 @@ def test_disbursement_years_keeps_the_latest_two_and_adds_earlier_years_over_dep
             "funding": other,
             "is_sample": True,
             "departments": 1,
+            "left_out": [],
             "earliest_period": "2025-Q4",
             "latest_period": "2025-Q4",
             "plan_mvnd": Decimal("15000"),
@@ -384,25 +388,37 @@ def test_disbursement_years_keeps_the_latest_two_and_adds_earlier_years_over_dep
             "funding": state,
             "is_sample": False,
             "departments": 1,
+            "left_out": [],
             "earliest_period": "2024-Q4",
             "latest_period": "2024-Q4",
             "plan_mvnd": Decimal("10"),
             "allocated_mvnd": Decimal("10"),
             "disbursed_mvnd": Decimal("9"),
         },
-        # A blank cell makes the year's sum unknown, never a smaller total.
+        # A department with blank cells is left out of the sums and named, as in the total rows: its
+        # blank is no 0, and no reason to hide the other departments' figures.
         {
             "year": 2024,
             "funding": state,
             "is_sample": True,
             "departments": 1,
-            "earliest_period": "2024-Q4",
-            "latest_period": "2024-Q4",
-            "plan_mvnd": Decimal("10"),
-            "allocated_mvnd": None,
-            "disbursed_mvnd": None,
+            "left_out": ["SCT"],
+            "earliest_period": "2024-Q3",
+            "latest_period": "2024-Q3",
+            "plan_mvnd": Decimal("20"),
+            "allocated_mvnd": Decimal("20"),
+            "disbursed_mvnd": Decimal("12.5"),
         },
     ]
+    # Every department of a year blank: nothing to add, every one named.
+    (blank,) = (
+        disbursement_years(disb[(disb["year"] != 2024) | (disb["agency_code"] == "SCT") & disb["is_sample"]])[
+            1
+        ]
+        .query("year == 2024")[["departments", "left_out", "allocated_mvnd", "disbursed_mvnd"]]
+        .to_dict("records")
+    )
+    assert blank == {"departments": 0, "left_out": ["SCT"], "allocated_mvnd": None, "disbursed_mvnd": None}
     only_two, nothing = disbursement_years(disb[disb["year"] >= 2026])
     assert len(only_two) == 2 and nothing.empty
 
