@@ -554,15 +554,17 @@ baselines = sql(
 )
 actuals = pd.DataFrame(columns=["indicator_code", "year", "quarter", "value", "is_sample"])
 if SUBMISSION_MARTS["fct_kpi_actual"]:
-    # The figures known on AS_OF; a year's actual is the one of its latest reported quarter. The
-    # quarter is kept: an annual indicator reported for Q1–Q3 is a mid-year figure, not the year's.
+    # The figures known on AS_OF; a year's actual is the one of its latest reported quarter, a
+    # department's own report before any sample file (as rpt_task_risk: a sample never speaks for a
+    # real report, even a later quarter's). The quarter is kept: an annual indicator reported for
+    # Q1–Q3 is a mid-year figure, not the year's.
     actuals = sql(
         f"""
         select indicator_code, year, quarter, actual_value as value, is_sample
         from marts.fct_kpi_actual
         where actual_value is not null and {KNOWN}
         qualify row_number() over (
-            partition by indicator_code, year order by quarter desc, valid_from desc
+            partition by indicator_code, year order by is_sample, quarter desc, valid_from desc
         ) = 1
         order by indicator_code, year
         """

@@ -1929,6 +1929,31 @@ def test_lines_with_a_blank_figure_are_named_as_left_out_of_the_disbursement_tab
         assert f"{name}, năm {year} (dữ liệu mẫu): {count} dòng" in page_text
 
 
+def test_a_departments_own_kpi_figure_is_shown_before_a_later_sample(tmp_path: Path) -> None:
+    """Session 15 diff review: a year's KPI figure was the latest quarter's whatever its kind, so a
+    sample file's Q2 hid a department's own Q1 report (progress reports already put real first)."""
+    import duckdb
+    import lxml.html
+
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(warehouse_file(REAL), copy)
+    with duckdb.connect(str(copy)) as con:  # PII's 2026-Q1 figure becomes the department's own report
+        con.execute(
+            "update marts.fct_kpi_actual set is_sample = false, actual_value = 44.1 "
+            "where indicator_code = 'PII_SCORE' and year = 2026 and quarter = 1 and is_current"
+        )
+        name = con.execute(
+            "select name_vi from marts.dim_indicator where indicator_code = 'PII_SCORE'"
+        ).fetchone()[0]
+    nb = execute_notebook(
+        NOTEBOOKS_DIR / "briefing.py", {"warehouse_path": str(copy), "as_of": str(ALL_KNOWN_AS_OF)}
+    )
+    tables = lxml.html.fromstring(notebook_to_html(nb, "test")).iter("table")
+    (rows,) = [table_rows(t) for t in tables if "Cần thay đổi mỗi năm" in table_headers(t)]
+    (pii,) = [r for r in rows if r["Chỉ tiêu"] == name]
+    assert pii["Số gần nhất"] == "44,10 (Quý 1/2026)"  # not the sample's 45,30 of Quý 2/2026
+
+
 def stack_runs(png: bytes) -> list[tuple[int, int, int]]:
     """The colours of the parts of the tallest bar of a stacked bar chart, bottom first: the chart's
     pixel column through that bar's middle, split into runs of one colour (a white line or a change of
