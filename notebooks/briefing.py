@@ -1052,12 +1052,10 @@ else:
                                 f"{vn_period(known['latest_period'].max())}"
                                 if known["earliest_period"].min() != known["latest_period"].max()
                                 else vn_period(known["latest_period"].max())
-                            )
-                            if not known.empty
-                            else None,
-                            "plan_mvnd": None if known.empty or None in plans else sum(plans, Decimal(0)),
-                            "allocated_mvnd": allocated if not known.empty else None,
-                            "disbursed_mvnd": disbursed if not known.empty else None,
+                            ),
+                            "plan_mvnd": None if None in plans else sum(plans, Decimal(0)),
+                            "allocated_mvnd": allocated,
+                            "disbursed_mvnd": disbursed,
                             "rate": vn_percent(disbursed * 100 / allocated) if allocated > 0 else None,
                             "warned": f"{vn_number(int(known['lines_warned'].sum()))}/"
                             f"{vn_number(int(known['lines'].sum()))} dòng"
