@@ -25,14 +25,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from pipelines.manifest import sha256_of
+from pipelines.manifest import OFFICE_OWNER_PREFIX, sha256_of
 from pipelines.paths import warehouse_dir
 from pipelines.source_fingerprint import source_fingerprint
 
 _IGNORED = {".gitkeep", "README.md"}
 # A hidden file, and the owner file Word or Excel keeps beside a file open on the share: neither
 # folder's ingestion reads one, so the sensor's quick look does not wake for one either.
-_NEVER_INPUT_PREFIXES = (".", "~$")
+_NEVER_INPUT_PREFIXES = (".", OFFICE_OWNER_PREFIX)
 
 
 def input_files(*directories: Path) -> list[Path]:

@@ -36,6 +36,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
+from pipelines.manifest import OFFICE_OWNER_PREFIX
 from pipelines.submissions.filewriter import FileWriter
 from pipelines.submissions.inbox_manifest import (
     MANIFEST_NAME,
@@ -277,7 +278,7 @@ def ignored_by_ingestion(path: Path) -> bool:
     the owner file Excel keeps beside a workbook while it is open (``~$SYT_2026-Q3.xlsx``: a few
     bytes naming who opened it, no report). Whatever says what the inbox holds (``nq57 status``, the
     refresh's input hashes) asks this, so that it counts what ingestion loads and nothing else."""
-    return path.name in NOT_SUBMISSIONS - {MANIFEST_NAME} or path.name.startswith((".", "~$"))
+    return path.name in NOT_SUBMISSIONS - {MANIFEST_NAME} or path.name.startswith((".", OFFICE_OWNER_PREFIX))
 
 
 def inbox_files(inbox: Path) -> list[Path]:
