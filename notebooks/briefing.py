@@ -51,6 +51,8 @@ from pipelines.notebook_tables import (
     unaccented,
     vn_locator,
     vn_period,
+    vn_period_range,
+    vn_rate,
     without_english_gloss,
 )
 from pipelines.parsing.amount_words import amount_to_words
@@ -920,8 +922,7 @@ else:
         )
     # Unknown (a blank cell, NULL) or zero allocation gives no rate: "—", never "NaN%" or 0% (as the mart).
     disb["rate"] = [
-        None if pd.isna(a) or pd.isna(d) or a <= 0 else vn_percent(Decimal(str(d)) * 100 / Decimal(str(a)))
-        for a, d in zip(disb["allocated_mvnd"], disb["disbursed_mvnd"], strict=True)
+        vn_rate(d, a) for a, d in zip(disb["allocated_mvnd"], disb["disbursed_mvnd"], strict=True)
     ]
     # The chart shows one year, the latest with any report known on AS_OF (cumulative figures of two
     # years side by side would read as one total) unless few departments have reported on it yet
@@ -1004,7 +1005,7 @@ else:
             "khác nhau: số lũy kế của dòng cộng số của các quý ấy."
         )
     disb["period_cell"] = [
-        f"{vn_period(early)} – {vn_period(late)}" if early != late else vn_period(late)
+        vn_period_range(early, late)
         for early, late in zip(disb["earliest_period"], disb["latest_period"], strict=True)
     ]
     # Each department's rows for the latest two years; the years before added over the departments
@@ -1047,16 +1048,13 @@ else:
                             "agency_name": label,
                             "year": year,
                             "funding": group["funding"].iloc[0],
-                            "period_cell": (
-                                f"{vn_period(known['earliest_period'].min())} – "
-                                f"{vn_period(known['latest_period'].max())}"
-                                if known["earliest_period"].min() != known["latest_period"].max()
-                                else vn_period(known["latest_period"].max())
+                            "period_cell": vn_period_range(
+                                known["earliest_period"].min(), known["latest_period"].max()
                             ),
                             "plan_mvnd": None if None in plans else sum(plans, Decimal(0)),
                             "allocated_mvnd": allocated,
                             "disbursed_mvnd": disbursed,
-                            "rate": vn_percent(disbursed * 100 / allocated) if allocated > 0 else None,
+                            "rate": vn_rate(disbursed, allocated),
                             "warned": f"{vn_number(int(known['lines_warned'].sum()))}/"
                             f"{vn_number(int(known['lines'].sum()))} dòng"
                             if known["lines_warned"].sum()
@@ -1134,13 +1132,11 @@ else:
         show(
             earlier.assign(
                 periods=[
-                    f"{vn_period(early)} – {vn_period(late)}" if early != late else vn_period(late)
+                    vn_period_range(early, late)
                     for early, late in zip(earlier["earliest_period"], earlier["latest_period"], strict=True)
                 ],
                 rate=[
-                    None
-                    if a is None or d is None or pd.isna(a) or pd.isna(d) or a <= 0
-                    else vn_percent(Decimal(str(d)) * 100 / Decimal(str(a)))
+                    vn_rate(d, a)
                     for a, d in zip(earlier["allocated_mvnd"], earlier["disbursed_mvnd"], strict=True)
                 ],
             ),

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.formatting import STATUS_VI as STATUS_VI  # re-exported: the notebooks import it from here
-from pipelines.formatting import vn_number
+from pipelines.formatting import vn_number, vn_percent
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -85,6 +85,20 @@ def vn_period(value: object) -> object:
         return value
     found = _QUARTER.fullmatch(value.strip())
     return f"Quý {found.group(2)}/{found.group(1)}" if found else value
+
+
+def vn_period_range(earliest: object, latest: object) -> object:
+    """The quarters a row's year-to-date figures reach: "Quý 2/2026", or "Quý 1/2026 – Quý 2/2026" when
+    its tasks (or departments) were reported up to different quarters."""
+    return vn_period(latest) if earliest == latest else f"{vn_period(earliest)} – {vn_period(latest)}"
+
+
+def vn_rate(disbursed: object, allocated: object) -> str | None:
+    """Disbursed over allocated as a Vietnamese percentage, exact; None ("—") when either is unknown or
+    the allocation is not above 0 (unknown is no 0 %; pandas hands DECIMAL sums over as floats too)."""
+    if disbursed is None or allocated is None or pd.isna(disbursed) or pd.isna(allocated) or allocated <= 0:
+        return None
+    return vn_percent(Decimal(str(disbursed)) * 100 / Decimal(str(allocated)))
 
 
 def vn_locator(text: object) -> object:

@@ -444,3 +444,14 @@ def test_the_disbursement_chart_waits_for_half_the_departments_before_drawing_a_
         2026,
         "năm 2027 mới có 2 sở, ngành báo cáo (năm 2026: 6), số của năm 2027 ở bảng dưới",
     )
+
+
+def test_period_range_and_rate_as_the_briefing_shows_them():
+    from pipelines.notebook_tables import vn_period_range, vn_rate
+
+    assert vn_period_range("2026-Q2", "2026-Q2") == "Quý 2/2026"
+    assert vn_period_range("2026-Q1", "2026-Q2") == "Quý 1/2026 – Quý 2/2026"
+    # Sở KH&CN's 2026 fixture figures: 1.267,003 of 4.721 allocated, exact (26,84 %).
+    assert vn_rate(Decimal("1267.003"), Decimal("4721")) == "26,84%"
+    assert vn_rate(1267.003, 4721.0) == "26,84%"  # a DECIMAL sum pandas handed over as a float
+    assert [vn_rate(None, 10), vn_rate(5, float("nan")), vn_rate(5, 0)] == [None, None, None]
