@@ -525,7 +525,8 @@ show(year_table.reset_index().rename(columns={"sector": "Lĩnh vực"}))
 # %% [markdown]
 # ## 3. Lộ trình các chỉ tiêu
 # Hiện trạng → chỉ tiêu từng năm → số thực hiện (nếu sở, ngành đã báo cáo); mức thay đổi mỗi năm còn cần
-# để đạt chỉ tiêu năm 2030.
+# để đạt chỉ tiêu năm 2030, tính từ thời điểm của số gần nhất (số cả năm: từ cuối năm đó; số giữa năm:
+# từ cuối quý của nó) đến hết năm 2030.
 
 # %%
 targets = sql(
@@ -620,6 +621,14 @@ def actual_when(year: object, quarter: object) -> str:
 def against_target(value: Decimal, target: Decimal, better_low: bool) -> str:
     on_track = value <= target if better_low else value >= target
     return "đúng lộ trình" if on_track else "chậm so với lộ trình"
+
+
+def years_left(year: int, quarter: object, last_year: int = 2030) -> Decimal:
+    """Years from the end of a figure's period to the end of ``last_year``: 4 from a 2026 figure, 4,5
+    from a Q2/2026 one (dividing by 4 asked for more each year than is needed)."""
+    if is_year_end(quarter):
+        return Decimal(last_year - year)
+    return Decimal(last_year - year) + Decimal(4 - int(quarter)) / 4
 
 
 def change_per_year(needed: Decimal, unit: object) -> str:
@@ -747,9 +756,9 @@ for ax, (_, ind) in zip(axes.flat, indicators.iterrows(), strict=False):
         and goal is not None
         and latest_value is not None
         and latest_year is not None
-        and latest_year < 2030
+        and years_left(latest_year, latest_quarter) > 0  # a Q2/2030 figure still has half a year
     ):
-        needed = (goal - latest_value) / (2030 - latest_year)
+        needed = (goal - latest_value) / years_left(latest_year, latest_quarter)
     status = "chưa có số thực hiện"
     if not a.empty:
         this_year = t[t["year"] == latest_year]["target_value"]

@@ -1808,6 +1808,39 @@ def test_a_mid_year_kpi_figure_says_its_quarter_and_is_not_judged_against_the_ye
     assert nightly[pii]["Tình trạng"] == "đúng lộ trình"
 
 
+def shown_decimal(text: str) -> Decimal:
+    """ "0,62 điểm phần trăm" → 0.62, as the reader reads it."""
+    number = text.split(" ")[0]
+    return Decimal(number.replace(".", "").replace(",", "."))
+
+
+def test_the_yearly_change_from_a_mid_year_figure_counts_the_rest_of_its_year() -> None:
+    """Session 15 left this: from "45,30 (Quý 2/2026)" to 2030 the briefing divided the gap by 4 years
+    (2030 − 2026), but from the end of Q2/2026 to the end of 2030 there are 4,5, so it asked for more
+    each year than needed. From a year-end figure (Q4/2025 on the nightly date) it is 5."""
+    for day, years, quarter in ((ALL_KNOWN_AS_OF, Decimal("4.5"), 2), (AS_OF, Decimal(5), 4)):
+        latest = query(
+            REAL,
+            "select i.name_vi, k.actual_value, k.quarter, t.target_value from marts.fct_kpi_actual k "
+            "join marts.dim_indicator i using (indicator_code) "
+            "join marts.fct_kpi_target t on t.indicator_code = k.indicator_code and t.year = 2030 "
+            f"where k.submission_id in ({versions_known(day)}) and k.actual_value is not null "
+            "qualify row_number() over "
+            "(partition by k.indicator_code order by k.year desc, k.quarter desc) = 1",
+            day,
+        )
+        rows = {r["Chỉ tiêu"]: r for r in html_table("briefing.py", REAL, "Cần thay đổi mỗi năm", day)}
+        assert len(latest) == 5, day  # the indicators with a 2030 target of their own and an actual
+        for name, value, its_quarter, target in latest:
+            assert its_quarter == quarter, (day, name)
+            exact = (target - value) / years
+            shown = shown_decimal(rows[name]["Cần thay đổi mỗi năm"])
+            assert abs(shown - exact) <= Decimal("0.005"), (day, name, shown, exact)
+            if quarter != 4 and exact != 0:
+                # Not the old division by whole years, which asked for an eighth more.
+                assert abs(shown - (target - value) / (years - Decimal("0.5"))) > Decimal("0.005"), name
+
+
 def expected_disbursement_totals(path: Path, as_of: dt.date) -> dict[tuple[str, str, str], tuple]:
     """(label, year, funding) → (period, allocation, disbursement, rate, sample) of each total row,
     from the execution facts: per department the latest quarter of each task × source × year, then per
