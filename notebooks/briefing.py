@@ -473,19 +473,21 @@ if len(pivot) > CHART_SECTORS:
     drawn = pd.concat([drawn, rest.sum().to_frame(f"Các lĩnh vực khác ({len(rest)} lĩnh vực)").T])
 fig, ax = plt.subplots(figsize=(9, 4.8))
 bottom = pd.Series(0.0, index=drawn.columns)
-# One colour per part, from dark at the bottom of the bar to light at the top, each a step of about
-# 25 (of 255) lighter than the one below it: printed in greyscale, every part is still its own shade,
+# One colour per part, from dark at the bottom of the bar to light at the top, each at least 18 (of
+# 255) lighter than the one below it in BT.601, BT.709 and CIELAB L* alike (printers and viewers turn
+# colour to grey by different weights: green counts more in BT.709, so a green and an orange red 24
+# apart in BT.601 came out 3 apart there): printed in greyscale, every part is still its own shade,
 # in the legend's order. Only "the rest" is grey (tab10 had a grey sector beside it: two greys no
 # reader could tell apart). The white edge separates parts of close colour on screen too.
 STACK_COLORS = [
-    "#0b2559",  # navy
-    "#8c1c13",  # dark red
-    "#1b7837",  # green
-    "#d9480f",  # orange red
-    "#9a66d4",  # purple
-    "#3fc4b5",  # teal
-    "#f7a03c",  # orange
-    "#a6d3f2",  # sky blue
+    "#061739",  # navy
+    "#70170f",  # dark red
+    "#1e5931",  # dark green
+    "#9d4f22",  # brown
+    "#a650fb",  # purple
+    "#3db8a8",  # teal
+    "#f7ac50",  # orange
+    "#b7d3e7",  # pale blue
 ]
 REST_COLOR = "#e3e3e3"
 has_rest = len(pivot) > CHART_SECTORS  # CHART_SECTORS is len(STACK_COLORS): a colour per sector drawn

@@ -2037,15 +2037,35 @@ def stack_runs(png: bytes) -> list[tuple[int, int, int]]:
     return [tuple(colour) for colour, length, _ in runs if length >= 3]
 
 
-def luma(colour: tuple[int, int, int]) -> float:
-    """The grey a colour prints as (ITU-R BT.601, as greyscale printing and PIL's "L" mode take it)."""
+def luma_601(colour: tuple[int, int, int]) -> float:
+    """The grey a colour prints as under ITU-R BT.601 (PIL's "L" mode, many printer drivers)."""
     red, green, blue = colour
     return 0.299 * red + 0.587 * green + 0.114 * blue
 
 
+def luma_709(colour: tuple[int, int, int]) -> float:
+    """The grey under ITU-R BT.709 (HD video, some PDF viewers' greyscale): green weighs more, red and
+    blue less, so a green and an orange 25 apart in BT.601 can print 3 apart here."""
+    red, green, blue = colour
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def lightness(colour: tuple[int, int, int]) -> float:
+    """CIELAB L* (what the eye takes as light or dark, used by colour-managed greyscale), on 0–255."""
+    linear = [c / 255 / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in colour]
+    y = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    f = y ** (1 / 3) if y > 216 / 24389 else (24389 / 27 * y + 16) / 116
+    return (116 * f - 16) * 2.55
+
+
+GREYSCALE_CONVERSIONS = (luma_601, luma_709, lightness)
+
+
 def test_every_part_of_the_year_chart_prints_as_its_own_grey_and_only_the_rest_is_grey() -> None:
     """Section 2's chart: tab10's grey sector sat under the grey "other sectors", and in greyscale
-    blue, red, brown, purple and grey printed within 10 levels of each other."""
+    blue, red, brown, purple and grey printed within 10 levels of each other. Every part stays 18
+    levels (of 255) from the next under each common greyscale conversion: the first fix held in
+    BT.601 only, and in BT.709 its green and orange red printed 3 apart, its teal and orange 5."""
     import base64
 
     drawn = query(
@@ -2069,8 +2089,9 @@ def test_every_part_of_the_year_chart_prints_as_its_own_grey_and_only_the_rest_i
     first_chart = re.search(r'<img[^>]+src="data:image/png;base64,([^"]+)"', page("briefing.py", REAL))
     runs = stack_runs(base64.b64decode(first_chart.group(1)))
     assert len(runs) == parts, runs
-    greys = sorted(luma(c) for c in runs)
-    assert min(b - a for a, b in itertools.pairwise(greys)) >= 18, greys
+    for conversion in GREYSCALE_CONVERSIONS:
+        greys = sorted(conversion(c) for c in runs)
+        assert min(b - a for a, b in itertools.pairwise(greys)) >= 18, (conversion.__name__, greys)
     neutral = [c for c in runs if max(c) - min(c) < 20]
     assert len(neutral) <= 1, neutral  # the rest of the sectors, and nothing else
 
