@@ -4,7 +4,7 @@ Every check is a rule of the catalogue (rules.py). The validator never stops at 
 the department should get the whole list in one report. It never drops a value either: a cell that
 fails a check is kept as text with a status ('invalid', 'formula'), and its number is NULL.
 
-Two checks do not belong to one file's content alone and run apart, every time, never from the
+Some checks do not belong to one file's content alone and run apart, every time, never from the
 validation cache (which keys a result by the file's bytes and name only): SUB-X01 needs the other
 files (``check_cumulative``), SUB-H08 and SUB-H09 need the day the file was received
 (``check_receipt_day``).
