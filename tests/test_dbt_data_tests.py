@@ -129,6 +129,12 @@ EXPRESSION_BREAKS: dict[str, list[str]] = {
         "update reference.map_indicator_agency set source = 'curated', review_note = null "
         "where indicator_code = 'PII_SCORE'"
     ],
+    # A loaded file marked as sent before its quarter ended (SYT's 2026-Q2 report, received 09/07/2026)
+    # without the validator's SUB-H09: the mart and the error report would tell two stories.
+    "dim_submission": [
+        "update marts.dim_submission set received_before_period_end = true "
+        "where file_name = 'SYT_2026-Q2.xlsx' and status in ('accepted', 'flagged')"
+    ],
 }
 
 

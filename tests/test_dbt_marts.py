@@ -1025,3 +1025,69 @@ def test_plan_money_sums_by_group_without_a_join_and_appendix_2_is_said_apart(db
         ).fetchone()[0]
         == 0
     )
+
+
+def _compiled_model(warehouse, name: str) -> str:
+    """A model's SQL exactly as the build ran it (its run results), to run it again on an altered copy."""
+    import json
+
+    results = json.loads((warehouse.dbt_target / "run_results.json").read_text(encoding="utf-8"))
+    (sql,) = [r["compiled_code"] for r in results["results"] if r["unique_id"] == f"model.nq57.{name}"]
+    return sql
+
+
+def test_a_report_sent_before_its_quarter_ended_is_marked_until_the_whole_quarter_replaces_it(
+    warehouse, db, tmp_path
+):
+    """SUB-H09 downstream: 'submitted' for a quarter whose figures stop before its end is said in the
+    status view, for as long as that version is in force. The shipped samples were all received after
+    their quarter; two are moved back here, and dim_submission is rebuilt from staging by its own SQL."""
+    import datetime as dt
+
+    from pipelines.warehouse_access import connect_readonly
+
+    loaded = "status in ('accepted', 'flagged')"
+    assert db.execute(
+        f"select count(*) filter (where received_before_period_end), count(*) from marts.dim_submission "
+        f"where {loaded}"
+    ).fetchone() == (0, 14)
+    copy = altered_copy(
+        warehouse,
+        tmp_path,
+        "set TimeZone = 'UTC'",  # the day is Vietnam's whatever the zone of the session that builds
+        # SKHCN's first 2026-Q1 version (shipped: 11/04/2026; its _v2 follows on 20/04/2026) as if sent
+        # at 23:30 on 31/03/2026 in Hà Nội, the quarter's last day, with the warning the validator gives.
+        "update staging.stg_submissions__files set received_at = timestamptz '2026-03-31 23:30:00+07', "
+        "rule_ids = 'SUB-C06,SUB-H09,SUB-X02' where file_name = 'SKHCN_2026-Q1.xlsx'",
+        # SYT's 2026-Q1 at 17:30 UTC on 31/03/2026: 00:30 on 01/04/2026 in Vietnam, the quarter ended.
+        "update staging.stg_submissions__files set received_at = timestamptz '2026-03-31 17:30:00+00' "
+        "where file_name = 'SYT_2026-Q1.xlsx'",
+        f"create or replace table marts.dim_submission as {_compiled_model(warehouse, 'dim_submission')}",
+    )
+    with connect_readonly(copy) as con:
+        marked = con.execute(
+            "select file_name, received_before_period_end from marts.dim_submission "
+            "where period = '2026-Q1' and agency_code in ('SKHCN', 'SYT') order by 1"
+        ).fetchall()
+    assert marked == [
+        ("SKHCN_2026-Q1.xlsx", True),
+        ("SKHCN_2026-Q1_v2.xlsx", False),
+        ("SYT_2026-Q1.xlsx", False),
+    ]
+
+    def status(as_of):
+        with connect_readonly(copy, as_of=as_of) as con:
+            return con.execute(
+                "select agency_code, submission_state, is_late, current_received_before_period_end "
+                "from marts.rpt_submission_status where period = '2026-Q1' "
+                "and agency_code in ('SKHCN', 'SYT', 'SCT') order by 1"
+            ).fetchall()
+
+    # 15/04/2026: SKHCN's early version is the one in force; SCT sent nothing (no version: NULL).
+    assert status(dt.date(2026, 4, 15)) == [
+        ("SCT", "not_yet_due", False, None),
+        ("SKHCN", "submitted", False, True),
+        ("SYT", "submitted", False, False),
+    ]
+    # 25/04/2026: the whole quarter sent again (_v2, 20/04/2026) is in force, the mark is gone.
+    assert status(dt.date(2026, 4, 25))[1] == ("SKHCN", "submitted", False, False)

@@ -584,6 +584,63 @@ def test_a_report_received_before_its_quarter_began_is_rejected_on_ingestion(tmp
         assert [f["rule_id"] for f in findings] == ["SUB-H08"]
 
 
+def test_an_early_report_is_loaded_flagged_and_replaced_by_the_whole_quarter_sent_again(
+    tmp_path: Path,
+) -> None:
+    """SUB-H09 as the department's message says it: the early file is loaded with the warning, at every
+    ingestion (the cache does not key on the receipt date); the whole quarter sent again after the
+    quarter ended is the next version and replaces it; the same bytes sent again are not loaded (SUB-F04)."""
+    from pipelines.submissions.layout import Period
+    from pipelines.submissions.samples import filled_content
+    from pipelines.submissions.template import write_plain_xlsx
+
+    inbox = tmp_path / "inbox"
+    shutil.copytree(CORPUS / "SUB-H09", inbox)  # SYT_2026-Q2.xlsx, received 2026-06-20 (manifest)
+    for _ in range(2):  # the second run takes the file's validation from the cache
+        ingest_submissions(inbox, tmp_path / "raw", tmp_path / "archive", default_reference_data())
+        (row,) = _table(tmp_path / "raw", "submission_files")
+        assert (row["file_name"], row["status"], row["rule_ids"]) == (
+            "SYT_2026-Q2.xlsx",
+            "flagged",
+            "SUB-H09",
+        )
+        assert (row["version"], row["is_current"]) == (1, True)
+        (finding,) = _table(tmp_path / "raw", "submission_findings")
+        assert (finding["rule_id"], finding["severity"], finding["cell_ref"]) == ("SUB-H09", "warning", "C5")
+        assert {r["file_status"] for r in _table(tmp_path / "raw", "submission_budget_rows")} == {"flagged"}
+    early_report = (inbox / "SYT_2026-Q2.xlsx").read_bytes()
+
+    # After 30/06/2026: the whole quarter (one task's disbursement now up to its allocation), and,
+    # a day later, the early file once more under another name.
+    whole_quarter = filled_content(
+        default_reference_data(), "SYT", Period(2026, 2), "Cán bộ tổng hợp (cả quý)"
+    )
+    first = whole_quarter.budget[0]
+    first["disbursed_cumulative_mvnd"] = first["allocated_mvnd"]
+    write_plain_xlsx(whole_quarter, inbox / "SYT_2026-Q2_v2.xlsx")
+    (inbox / "SYT_2026-Q2_ban_sao.xlsx").write_bytes(early_report)
+    with (inbox / "manifest.csv").open("a", encoding="utf-8", newline="") as handle:
+        handle.write("SYT_2026-Q2_v2.xlsx,2026-07-05T09:00:00+07:00,true,test\n")
+        handle.write("SYT_2026-Q2_ban_sao.xlsx,2026-07-06T09:00:00+07:00,true,test\n")
+    ingest_submissions(inbox, tmp_path / "raw", tmp_path / "archive", default_reference_data())
+    files = {r["file_name"]: r for r in _table(tmp_path / "raw", "submission_files")}
+    assert {n: (r["status"], r["version"], r["is_current"], r["rule_ids"]) for n, r in files.items()} == {
+        "SYT_2026-Q2.xlsx": ("flagged", 1, False, "SUB-H09"),
+        "SYT_2026-Q2_v2.xlsx": ("accepted", 2, True, ""),
+        "SYT_2026-Q2_ban_sao.xlsx": ("duplicate", None, False, "SUB-F04"),
+    }
+    assert files["SYT_2026-Q2.xlsx"]["superseded_at"] == files["SYT_2026-Q2_v2.xlsx"]["received_at"]
+    current = [r for r in _table(tmp_path / "raw", "submission_budget_rows") if r["is_current"]]
+    assert {r["file_name"] for r in current} == {"SYT_2026-Q2_v2.xlsx"}
+    (resent,) = [
+        r
+        for r in current
+        if (r["appendix"], r["item_no"]) == (first["appendix"], first["item_no"])
+        and r["funding_source_code"] == first["funding_source"]
+    ]
+    assert resent["disbursed_cumulative_mvnd"] == first["allocated_mvnd"]
+
+
 def test_an_inbox_with_only_the_manifest_reports_every_row_naming_no_file(tmp_path: Path) -> None:
     """manifest.csv copied in, the files it lists not: no file is loaded, and each row says so."""
     inbox = tmp_path / "inbox"

@@ -33,7 +33,12 @@ from pipelines.submissions.rules import (
 from pipelines.submissions.samples import filled_content
 from pipelines.submissions.template import write_csv, write_plain_xlsx
 from pipelines.submissions.validation_cache import ValidationCache
-from pipelines.submissions.validator import check_period_started, validate_bytes, validate_file
+from pipelines.submissions.validator import (
+    check_period_started,
+    check_receipt_day,
+    validate_bytes,
+    validate_file,
+)
 from tests.corpus_rules import (
     ARCHIVE_RULES,
     CORPUS,
@@ -443,7 +448,9 @@ def test_future_period_points_at_the_period_cell_and_names_the_dates() -> None:
 def test_the_receipt_day_is_the_day_in_vietnam(received_at: str, rejected: bool) -> None:
     result = validate_file(H08_FILE, default_reference_data(), received_at=parse_received_at(received_at))
     assert (result.rule_ids() == ["SUB-H08"]) is rejected
-    assert result.status == ("rejected" if rejected else "accepted")
+    # Begun but not ended (every date here is in Q3): loaded, flagged as early (SUB-H09).
+    assert result.status == ("rejected" if rejected else "flagged")
+    assert rejected or result.rule_ids() == ["SUB-H09"]
 
 
 def test_without_a_receipt_date_the_file_is_checked_as_if_received_today(monkeypatch) -> None:
@@ -451,6 +458,8 @@ def test_without_a_receipt_date_the_file_is_checked_as_if_received_today(monkeyp
     monkeypatch.setattr(validator, "today_in_vietnam", lambda: date(2026, 6, 20))
     assert validate_file(H08_FILE, default_reference_data()).rule_ids() == ["SUB-H08"]
     monkeypatch.setattr(validator, "today_in_vietnam", lambda: date(2026, 7, 1))
+    assert validate_file(H08_FILE, default_reference_data()).rule_ids() == ["SUB-H09"]  # begun, not ended
+    monkeypatch.setattr(validator, "today_in_vietnam", lambda: date(2026, 10, 1))
     assert validate_file(H08_FILE, default_reference_data()).findings == []
 
 
@@ -469,12 +478,83 @@ def test_the_receipt_check_is_never_part_of_a_cached_result(tmp_path: Path) -> N
     assert early.rule_ids() == ["SUB-H08"] and late.findings == []
 
 
-def test_shipped_samples_were_received_after_their_period_began() -> None:
+def test_shipped_samples_were_received_after_their_period_ended() -> None:
+    """Neither SUB-H08 nor SUB-H09 on the shipped samples: every one was received after its quarter's
+    last day (the earliest, SYT_2025-Q4.xlsx, on 12/01/2026), as a quarter's report is."""
     received = _received(SAMPLES)
     assert len(received) == 15
     for name, received_at in received.items():
         result = validate_file(SAMPLES / name, default_reference_data(), received_at=received_at)
-        assert "SUB-H08" not in result.rule_ids(), name
+        assert result.period is not None and validator.received_day(received_at) > result.period.end, name
+        assert not {"SUB-H08", "SUB-H09"} & set(result.rule_ids()), name
+
+
+# ── SUB-H09: a report received before its quarter ended ──────────────────────────────────────────────
+H09_FILE = CORPUS / "SUB-H09" / "SYT_2026-Q2.xlsx"
+
+
+def test_an_early_report_is_loaded_with_a_warning_at_the_period_cell_naming_the_dates() -> None:
+    assert _received(CORPUS / "SUB-H09") == {"SYT_2026-Q2.xlsx": datetime.fromisoformat("2026-06-20T02:00Z")}
+    result = validate_file(H09_FILE, default_reference_data(), received_at=date(2026, 6, 20))
+    (finding,) = result.findings
+    assert (finding.rule_id, finding.severity, finding.category) == ("SUB-H09", "warning", "identity")
+    assert (finding.sheet, finding.column, finding.cell_ref, finding.value) == (
+        "ThongTin",
+        "period",
+        "C5",
+        "2026-Q2",
+    )
+    assert finding.expected == (
+        "số liệu cả quý, gửi lại từ ngày 01/07/2026: báo cáo Quý 2/2026 nhận ngày 20/06/2026, "
+        "trước khi quý kết thúc ngày 30/06/2026"
+    )
+    # What the department must know: figures up to the day sent, send again, the re-send replaces it,
+    # and the very same file sent again is not loaded (SUB-F04).
+    for words in ("chưa kết thúc", "chỉ tính đến ngày gửi", "gửi lại báo cáo với số liệu cả quý", "thay thế"):
+        assert words in finding.message_vi, words
+    assert "không sửa gì, thì không được nạp lại" in finding.message_vi
+    # A warning: the file is loaded, its rows too.
+    assert (result.status, result.exit_code) == ("flagged", 1)
+    assert result.budget_rows and not any(row.has_fatal for row in result.budget_rows)
+
+
+@pytest.mark.parametrize(
+    ("received_at", "rule_ids"),
+    [
+        ("2026-06-30T23:59:00+07:00", ["SUB-H09"]),  # the quarter's last day: still running
+        ("2026-06-30", ["SUB-H09"]),  # a date without a time, as a manifest may give it
+        ("2026-06-30T16:59:00+00:00", ["SUB-H09"]),  # 23:59 on 30 June in Vietnam
+        ("2026-06-30T17:00:00+00:00", []),  # 1 July, 00:00 in Vietnam: the quarter has ended
+        ("2026-07-01", []),  # the first day of the next quarter
+        ("2026-04-01T00:00:00+07:00", ["SUB-H09"]),  # the quarter's first day
+        ("2026-03-31T23:59:00+07:00", ["SUB-H08"]),  # not begun: SUB-H08 alone, not said twice
+    ],
+)
+def test_an_early_report_is_judged_on_the_day_in_vietnam(received_at: str, rule_ids: list[str]) -> None:
+    result = validate_file(H09_FILE, default_reference_data(), received_at=parse_received_at(received_at))
+    assert result.rule_ids() == rule_ids
+
+
+def test_an_early_report_without_a_receipt_date_is_checked_as_if_received_today(monkeypatch) -> None:
+    monkeypatch.setattr(validator, "today_in_vietnam", lambda: date(2026, 6, 30))
+    assert validate_file(H09_FILE, default_reference_data()).rule_ids() == ["SUB-H09"]
+    monkeypatch.setattr(validator, "today_in_vietnam", lambda: date(2026, 7, 1))
+    assert validate_file(H09_FILE, default_reference_data()).findings == []
+
+
+def test_the_early_report_check_is_never_part_of_a_cached_result(tmp_path: Path) -> None:
+    """Same bytes, same cache entry: received on 20/06/2026 the file is early, on 02/07/2026 it is not."""
+    reference = default_reference_data()
+    fresh = validate_bytes(H09_FILE.name, H09_FILE.read_bytes(), reference)
+    assert fresh.findings == [] and fresh.period is not None and fresh.period.code == "2026-Q2"
+    cache = ValidationCache(tmp_path, reference, code_version="test")
+    cache.put(H09_FILE.name, "sha", fresh)
+    early, late = cache.get(H09_FILE.name, "sha"), cache.get(H09_FILE.name, "sha")
+    assert early is not None and late is not None
+    check_receipt_day(early, parse_received_at("2026-06-20T09:00:00+07:00"))
+    check_receipt_day(late, parse_received_at("2026-07-02T09:00:00+07:00"))
+    assert early.rule_ids() == ["SUB-H09"] and late.findings == []
+    assert cache.get(H09_FILE.name, "sha").findings == []  # the cached result stays without it
 
 
 # ── SUB-V15: a required cell left empty in a row that reports figures ───────────────────────────────

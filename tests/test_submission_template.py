@@ -208,3 +208,11 @@ def test_the_template_command_gives_the_deadline_and_warns_of_a_quarter_not_begu
     )
     out, err = capsys.readouterr()
     assert "hạn nộp 15/10/2026" in out and err == ""
+    # The running quarter on 12/10/2026: a report sent before 31/12/2026 is early (SUB-H09).
+    assert (
+        main(["template", "--agency", "SYT", "--period", "2026-Q4", "--out", str(tmp_path / "c.xlsx")]) == 0
+    )
+    out, err = capsys.readouterr()
+    assert "hạn nộp 15/01/2027" in out
+    assert "kỳ 2026-Q4 chưa kết thúc (kết thúc ngày 31/12/2026)" in err and "SUB-H09" in err
+    assert "gửi lại số liệu cả quý từ ngày 01/01/2027" in err

@@ -69,6 +69,23 @@ def test_a_future_period_is_checked_against_today_in_vietnam(tmp_path: Path, mon
     out = capsys.readouterr().out
     assert "SUB-H08" in out and "2026-Q3" in out
     monkeypatch.setattr(validator, "today_in_vietnam", lambda: date(2026, 7, 1))
+    assert main(["validate", str(path)]) == 1  # begun, not ended: a warning (SUB-H09)
+    capsys.readouterr()
+    monkeypatch.setattr(validator, "today_in_vietnam", lambda: date(2026, 10, 1))
+    assert main(["validate", str(path)]) == 0
+
+
+def test_a_report_for_the_running_quarter_is_a_warning_against_today_in_vietnam(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """The department checking its Q2 report on 30/06/2026, before sending it: told it is early."""
+    monkeypatch.setenv("NQ57_RAW_DIR", str(tmp_path / "raw"))
+    path = CORPUS / "SUB-H09" / "SYT_2026-Q2.xlsx"
+    monkeypatch.setattr(validator, "today_in_vietnam", lambda: date(2026, 6, 30))
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "SUB-H09" in out and "trước khi quý kết thúc ngày 30/06/2026" in out
+    monkeypatch.setattr(validator, "today_in_vietnam", lambda: date(2026, 7, 1))
     assert main(["validate", str(path)]) == 0
 
 

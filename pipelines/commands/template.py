@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from pipelines.submissions.layout import PLAN_FIRST_YEAR, PLAN_LAST_YEAR, parse_period
@@ -66,6 +67,16 @@ def run(args: argparse.Namespace) -> int:
             f"Lưu ý: kỳ {period.code} chưa bắt đầu (bắt đầu ngày {period.start:%d/%m/%Y}); báo cáo gửi "
             "trước ngày đó sẽ bị từ chối (SUB-H08). (the period has not begun: a report sent before it is "
             "rejected)",
+            file=sys.stderr,
+        )
+    elif today <= period.end:
+        # The running quarter: a report sent before its last day is loaded, flagged as early (SUB-H09),
+        # and has to be sent again with the whole quarter: said before the department fills it in.
+        print(
+            f"Lưu ý: kỳ {period.code} chưa kết thúc (kết thúc ngày {period.end:%d/%m/%Y}); báo cáo gửi "
+            f"trước ngày đó chỉ có số liệu đến ngày gửi, sẽ bị cảnh báo (SUB-H09) và cần gửi lại số liệu cả "
+            f"quý từ ngày {period.end + timedelta(days=1):%d/%m/%Y}. (the period has not ended: a report "
+            "sent before its last day is flagged as early and must be sent again with the whole quarter)",
             file=sys.stderr,
         )
     return 0

@@ -64,7 +64,7 @@ from pipelines.submissions.validator import (
     Finding,
     ValidationResult,
     check_against_history,
-    check_period_started,
+    check_receipt_day,
     make_finding,
     validate_bytes,
 )
@@ -196,7 +196,7 @@ def _ingest(
             result = _duplicate_result(entry, original[1], result)
             status = "duplicate"
         else:
-            # In received order: what was known then, and the day it arrived (SUB-X01, SUB-H08).
+            # In received order: what was known then, and the day it arrived (SUB-X01, SUB-H08/H09).
             # Against earlier files of the same kind: a sample (by its info sheet or the manifest)
             # never stands for what a department reported.
             is_sample = bool(
@@ -374,10 +374,10 @@ def _safe_checks_on_arrival(
 ) -> ValidationResult:
     """The checks that depend on more than the file (never cached with it): the department's earlier
     figures (SUB-X01), its own report already loaded when a sample comes (SUB-X04) and the day the
-    file was received (SUB-H08)."""
+    file was received (SUB-H08, SUB-H09)."""
     try:
         check_against_history(result, history, is_sample)
-        check_period_started(result, received)
+        check_receipt_day(result, received)
         return result
     except Exception as error:
         return _internal_error(result.file_name, error)

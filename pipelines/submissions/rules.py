@@ -221,6 +221,24 @@ _RULES = (
         "year and quarter in the file name and on the info sheet. For `nq57 validate`, the day is today "
         "in Vietnam.",
     ),
+    Rule(
+        "SUB-H09",
+        WARNING,
+        "identity",
+        # Loaded (the figures are real, up to the day sent), but every mart takes the latest version as the
+        # quarter's report: the department is asked for the whole quarter, and told how a re-send is taken.
+        "Báo cáo được gửi khi kỳ báo cáo chưa kết thúc (ví dụ báo cáo Quý 4/2026 nhận ngày 20/12/2026, "
+        "trước ngày cuối quý 31/12/2026), nên số liệu lũy kế chỉ tính đến ngày gửi, chưa phải số liệu cả "
+        "quý. Tệp vẫn được nạp và được dùng làm báo cáo của quý cho đến khi có bản gửi lại. Sau ngày cuối "
+        "quý, vui lòng gửi lại báo cáo với số liệu cả quý (ví dụ tệp SYT_2026-Q4_v2.xlsx): bản gửi lại được "
+        "nạp thành phiên bản mới và thay thế bản này; gửi lại đúng tệp cũ, không sửa gì, thì không được "
+        "nạp lại.",
+        "Received before its reporting period ended (the quarter still running): cumulative figures stop "
+        "at the day sent, not at the quarter's end. Loaded and flagged, it is the quarter's report in every "
+        "mart until a later version replaces it; the department is asked to send the whole quarter again "
+        "after the quarter ends (a byte-identical copy is SUB-F04, not loaded). For `nq57 validate`, the "
+        "day is today in Vietnam.",
+    ),
     # ── content ──
     Rule(
         "SUB-C01",

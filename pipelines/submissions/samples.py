@@ -280,6 +280,9 @@ PASSWORD_PROTECTED_RULE = "SUB-F02"
 # SUB-H08 depends on the receipt date, which the folder's manifest.csv gives (as in raw/submissions).
 FUTURE_PERIOD_FILE = "SYT_2026-Q3.xlsx"
 FUTURE_PERIOD_RECEIVED_AT = "2026-06-20T09:00:00+07:00"
+# SUB-H09: the Q2 2026 report received that same day, while Q2 was still running (it ends 30/06/2026).
+EARLY_REPORT_FILE = "SYT_2026-Q2.xlsx"
+EARLY_REPORT_RECEIVED_AT = FUTURE_PERIOD_RECEIVED_AT
 
 
 def encrypt_workbook(workbook: bytes, password: str) -> bytes:
@@ -416,6 +419,8 @@ def corpus_files(reference: ReferenceData) -> dict[str, dict[str, bytes]]:
     case("SUB-H07", name="bao cao quy 2 nam 2026.xlsx")
     # A report for Q3 2026 received on 20 June 2026 (the folder's manifest.csv), before Q3 began.
     case("SUB-H08", name=FUTURE_PERIOD_FILE, period="2026-Q3")
+    # The clean Q2 2026 report, received on 20 June 2026 (its manifest.csv), before Q2 ended.
+    case("SUB-H09", name=EARLY_REPORT_FILE, period="2026-Q2")
 
     def empty(c: SubmissionContent) -> None:
         c.budget = [
@@ -520,7 +525,7 @@ def write_corpus(reference: ReferenceData, folder: Path) -> int:
             if _same_file(path, data):
                 continue  # only the time stamps inside the zip would change: no diff without a change
             path.write_bytes(data)
-    # Received order matters for SUB-X01 and SUB-F04, the received date for SUB-H08: fixed by a manifest,
+    # Received order matters for SUB-X01 and SUB-F04, the received date for SUB-H08/H09: fixed by a manifest,
     # as in raw/submissions.
     received = {
         "SUB-X01": [
@@ -532,6 +537,7 @@ def write_corpus(reference: ReferenceData, folder: Path) -> int:
             ("SYT_2026-Q2_ban_sao.xlsx", "2026-07-11T09:00:00+07:00"),
         ],
         "SUB-H08": [(FUTURE_PERIOD_FILE, FUTURE_PERIOD_RECEIVED_AT)],
+        "SUB-H09": [(EARLY_REPORT_FILE, EARLY_REPORT_RECEIVED_AT)],
     }
     for rule, files_received in received.items():
         with (folder / rule / "manifest.csv").open("w", encoding="utf-8", newline="") as handle:
@@ -580,7 +586,8 @@ def benchmark_corpus(reference: ReferenceData, folder: Path, count: int) -> list
         for name, seconds in manifest:
             clock = f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
             # Received after the last quarter of the plan, so that no file reports a period that had
-            # not begun when it was received (SUB-H08): one file in ten has a problem, no more.
+            # not begun (SUB-H08) or not ended (SUB-H09) when it was received: one file in ten has a
+            # problem, no more.
             writer.writerow([name, f"2031-01-01T{clock}+07:00", "true", "benchmark"])
     return paths
 

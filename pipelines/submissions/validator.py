@@ -4,9 +4,10 @@ Every check is a rule of the catalogue (rules.py). The validator never stops at 
 the department should get the whole list in one report. It never drops a value either: a cell that
 fails a check is kept as text with a status ('invalid', 'formula'), and its number is NULL.
 
-Two checks do not belong to one file's content alone and run apart, every time, never from the
+Some checks do not belong to one file's content alone and run apart, every time, never from the
 validation cache (which keys a result by the file's bytes and name only): SUB-X01 needs the other
-files (``check_cumulative``), SUB-H08 needs the day the file was received (``check_period_started``).
+files (``check_cumulative``), SUB-H08 and SUB-H09 need the day the file was received
+(``check_receipt_day``).
 """
 
 from __future__ import annotations
@@ -1397,6 +1398,43 @@ def check_period_started(result: ValidationResult, received_at: datetime | date)
     )
 
 
+def check_period_ended(result: ValidationResult, received_at: datetime | date) -> None:
+    """SUB-H09: a report received while its quarter was still running (on or before its last day).
+
+    Its cumulative figures stop at the day it was sent, yet the marts take it as the quarter's report:
+    a warning, not a rejection (the figures are real, only early). Outside the validation cache for the
+    reason SUB-H08 is (the receipt date is not in the cache's key). A quarter that had not even begun
+    is SUB-H08's, fatal, and not said twice.
+    """
+    period = result.period
+    if period is None:
+        return
+    received = received_day(received_at)
+    if not period.start <= received <= period.end:
+        return
+    row_no, column_no = result.period_cell or (None, None)
+    quarter = f"Quý {period.quarter}/{period.year}"
+    result.findings.append(
+        make_finding(
+            "SUB-H09",
+            layout.SHEET_INFO,
+            row_no,
+            layout.INFO_PERIOD,
+            column_no,
+            period.code,
+            f"số liệu cả quý, gửi lại từ ngày {period.end + timedelta(days=1):%d/%m/%Y}: báo cáo {quarter} "
+            f"nhận ngày {received:%d/%m/%Y}, trước khi quý kết thúc ngày {period.end:%d/%m/%Y}",
+        )
+    )
+
+
+def check_receipt_day(result: ValidationResult, received_at: datetime | date) -> None:
+    """Every check against the day the file was received (SUB-H08, SUB-H09), in one place, so that
+    `nq57 validate` and ingestion (which runs them outside the cache, at every refresh) run the same."""
+    check_period_started(result, received_at)
+    check_period_ended(result, received_at)
+
+
 def validate_bytes(
     file_name: str, data: bytes, reference: ReferenceData, history: DisbursementHistory | None = None
 ) -> ValidationResult:
@@ -1419,12 +1457,12 @@ def validate_file(
     history: DisbursementHistory | None = None,
     received_at: datetime | date | None = None,
 ) -> ValidationResult:
-    """One file as ``nq57 validate`` checks it, SUB-H08 included.
+    """One file as ``nq57 validate`` checks it, SUB-H08 and SUB-H09 included.
 
     ``received_at``: when the file was received. ``nq57 validate FILE`` has no receipt date (the
     file is not received, only checked): it is checked as if received today in Vietnam, which is
     what receiving it now would give.
     """
     result = validate_bytes(Path(path).name, Path(path).read_bytes(), reference, history)
-    check_period_started(result, today_in_vietnam() if received_at is None else received_at)
+    check_receipt_day(result, today_in_vietnam() if received_at is None else received_at)
     return result

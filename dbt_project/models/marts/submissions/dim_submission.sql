@@ -27,6 +27,12 @@ select
     kpi_row_count,
     received_at,
     received_at_source,
+    -- Received on or before its quarter's last day (in Vietnam, as the validator's SUB-H09 takes it):
+    -- its cumulative figures stop at the day it was sent, yet a loaded one is the quarter's report
+    -- until a re-send replaces it. NULL when the file gave no period.
+    {{ vn_date('received_at') }}
+        <= (make_date(report_year, report_quarter * 3, 1) + interval 1 month - interval 1 day)::date
+        as received_before_period_end,
     superseded_at,
     duplicate_of,
     error_report_xlsx,

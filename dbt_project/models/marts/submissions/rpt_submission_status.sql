@@ -42,6 +42,9 @@ files as (
         -- The version in force on the as-of date (a later resubmission is not known yet).
         max(case when in_force then status end) as current_status,
         max(case when in_force then submission_id end) as current_submission_id,
+        -- The version in force was sent while its quarter was still running (SUB-H09): 'submitted', but
+        -- with figures up to the day sent, until the department sends the whole quarter again.
+        bool_or(received_before_period_end) filter (where in_force) as current_received_before_period_end,
         bool_or(is_sample) as is_sample
     from (
         select
@@ -76,6 +79,7 @@ select
     coalesce(files.files_rejected, 0) > 0 as has_fatal_errors,
     files.current_status,
     files.current_submission_id,
+    files.current_received_before_period_end,
     files.first_received_at,
     files.first_loaded_at,
     files.last_received_at,
