@@ -138,3 +138,21 @@ def test_a_table_read_in_part_fails_the_check_and_names_the_table(project_root, 
     assert extracted.passed is False
     (issue,) = extracted.metadata["issues"].value.splitlines()
     assert issue.startswith("plan.docx: Bảng table 4") and "không được đọc" in issue
+
+
+def test_without_a_resolution_the_plan_check_fails_as_an_error_and_says_what_to_do(
+    slides_txt, tmp_path, monkeypatch
+):
+    """Rules audit: plan_items_present was only ever seen passing, its severity left to Dagster's default,
+    and a failure said "documents_without_tasks: —" when no resolution was there at all."""
+    docs = tmp_path / "documents"
+    docs.mkdir()
+    shutil.copy(slides_txt, docs)
+    _instance, result, rows = _extract(docs, tmp_path, monkeypatch)
+    assert rows[raw_key("plan_items")] == 0
+    check = {c.check_name: c for c in result.get_asset_check_evaluations()}["plan_items_present"]
+    assert (check.passed, check.severity) == (False, dg.AssetCheckSeverity.ERROR)
+    assert check.metadata["problem"].value.startswith(
+        "Trong raw/documents không có văn bản nghị quyết nào nên kho không có nhiệm vụ nào. Hãy chép "
+        "văn bản Đề án vào raw/documents"
+    )

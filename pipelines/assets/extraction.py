@@ -162,13 +162,32 @@ def _checks(run: ExtractionRun) -> list[dg.AssetCheckResult]:
         ),
     ]
     resolutions = [r for r in results if r.document_kind == "resolution"]
-    missing = [r.document_id for r in resolutions if not any(i.item_level == "task" for i in r.plan_items)]
+    missing = [
+        names.get(r.document_id, r.document_id)
+        for r in resolutions
+        if not any(i.item_level == "task" for i in r.plan_items)
+    ]
+    if not resolutions:
+        problem = (
+            "Trong raw/documents không có văn bản nghị quyết nào nên kho không có nhiệm vụ nào. Hãy chép "
+            "văn bản Đề án vào raw/documents rồi chạy lại `nq57 refresh` (no resolution among the documents)."
+        )
+    elif missing:
+        problem = (
+            f"Nghị quyết không có dòng nhiệm vụ nào: {', '.join(missing)}. Hãy kiểm tra bảng Phụ lục I của "
+            "văn bản (resolution without task rows)."
+        )
+    else:
+        problem = "—"
     checks.append(
         dg.AssetCheckResult(
             check_name="plan_items_present",
             asset_key=raw_key("plan_items"),
-            passed=bool(resolutions) and not missing,
-            metadata={"documents_without_tasks": ", ".join(missing) or "—"},
+            passed=problem == "—",
+            # Not WARN like the checks above: without the plan's tasks every figure of the warehouse
+            # (plan amounts, risks, the briefing) is missing, so somebody must act before it is read.
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata={"documents_without_tasks": ", ".join(missing) or "—", "problem": problem},
         )
     )
     mismatches = list(_total_mismatches(resolutions))
