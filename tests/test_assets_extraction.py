@@ -40,9 +40,17 @@ def test_materialize_writes_raw_tables_and_runs_checks(resolution_txt, slides_tx
     stated = checks["stated_totals_match_rows"]
     assert stated.passed is False
     mismatches = stated.metadata["mismatches"].value
-    assert "appendix_I.total.other_sources ghi 390.000, cộng các dòng được 420.000" in mismatches
-    assert "appendix_II.total.total ghi 277.430, cộng các dòng được 279.630" in mismatches
-    assert "appendix_I.total.state_budget" not in mismatches
+    # Named as the document prints them, not by their total_id ("appendix_I.total.other_sources ghi ..."),
+    # with the check_id of the same row in rpt_reconciliation (rules audit).
+    assert (
+        "Phụ lục I, dòng Tổng cộng (kinh phí nguồn khác) ghi 390.000, cộng các dòng được 420.000 "
+        "(A1.TOTAL.OTHER_SOURCES)"
+    ) in mismatches
+    assert (
+        "Phụ lục 2, dòng Tổng cộng (tổng kinh phí) ghi 277.430, cộng các dòng được 279.630 "
+        "(A2.TOTAL.TOTAL.UNITS)"
+    ) in mismatches
+    assert "(kinh phí NSNN)" not in mismatches and "appendix_" not in mismatches
 
 
 def test_copies_unlisted_files_and_a_bom_are_warnings_not_failures(project_root, tmp_path, monkeypatch):
