@@ -158,6 +158,9 @@ class FatalCheck:
 
     name: str
     sql: str
+    # What a failure means and what to do, for the person on duty who reads the refusal (`nq57 status`,
+    # ST-03): the name alone is an identifier.
+    message_vi: str = ""
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,7 @@ class CheckFailure:
     name: str
     failing_rows: int | None  # None when the check itself could not run
     error: str | None = None
+    message_vi: str = ""
 
 
 @dataclass(frozen=True)
@@ -849,9 +853,12 @@ def _finish_staging(
             raise _duckdb_error(error, build_path, layout, "check") from error
         if failures:
             lines = "; ".join(
-                f"{f.name}: {f.failing_rows} dòng lỗi (failing rows)"
-                if f.error is None
-                else f"{f.name}: không chạy được (could not run): {f.error}"
+                (
+                    f"{f.name}: {f.failing_rows} dòng lỗi (failing rows)"
+                    if f.error is None
+                    else f"{f.name}: không chạy được (could not run): {f.error}"
+                )
+                + (f" – {f.message_vi}" if f.message_vi else "")
                 for f in failures
             )
             raise BuildRejectedError(
@@ -888,10 +895,10 @@ def _run_checks(con: duckdb.DuckDBPyConnection, checks: Sequence[FatalCheck]) ->
             if _is_disk_error(str(error)):
                 raise
             # A check that cannot run proves nothing: treat it as failed.
-            failures.append(CheckFailure(check.name, None, str(error).splitlines()[0]))
+            failures.append(CheckFailure(check.name, None, str(error).splitlines()[0], check.message_vi))
             continue
         if count:
-            failures.append(CheckFailure(check.name, int(count)))
+            failures.append(CheckFailure(check.name, int(count), message_vi=check.message_vi))
     return failures
 
 

@@ -40,9 +40,17 @@ def test_materialize_writes_raw_tables_and_runs_checks(resolution_txt, slides_tx
     stated = checks["stated_totals_match_rows"]
     assert stated.passed is False
     mismatches = stated.metadata["mismatches"].value
-    assert "appendix_I.total.other_sources ghi 390.000, cộng các dòng được 420.000" in mismatches
-    assert "appendix_II.total.total ghi 277.430, cộng các dòng được 279.630" in mismatches
-    assert "appendix_I.total.state_budget" not in mismatches
+    # Named as the document prints them, not by their total_id ("appendix_I.total.other_sources ghi ..."),
+    # with the check_id of the same row in rpt_reconciliation (rules audit).
+    assert (
+        "Phụ lục I, dòng Tổng cộng (kinh phí nguồn khác) ghi 390.000, cộng các dòng được 420.000 "
+        "(A1.TOTAL.OTHER_SOURCES)"
+    ) in mismatches
+    assert (
+        "Phụ lục 2, dòng Tổng cộng (tổng kinh phí) ghi 277.430, cộng các dòng được 279.630 "
+        "(A2.TOTAL.TOTAL.UNITS)"
+    ) in mismatches
+    assert "(kinh phí NSNN)" not in mismatches and "appendix_" not in mismatches
 
 
 def test_copies_unlisted_files_and_a_bom_are_warnings_not_failures(project_root, tmp_path, monkeypatch):
@@ -138,3 +146,21 @@ def test_a_table_read_in_part_fails_the_check_and_names_the_table(project_root, 
     assert extracted.passed is False
     (issue,) = extracted.metadata["issues"].value.splitlines()
     assert issue.startswith("plan.docx: Bảng table 4") and "không được đọc" in issue
+
+
+def test_without_a_resolution_the_plan_check_fails_as_an_error_and_says_what_to_do(
+    slides_txt, tmp_path, monkeypatch
+):
+    """Rules audit: plan_items_present was only ever seen passing, its severity left to Dagster's default,
+    and a failure said "documents_without_tasks: —" when no resolution was there at all."""
+    docs = tmp_path / "documents"
+    docs.mkdir()
+    shutil.copy(slides_txt, docs)
+    _instance, result, rows = _extract(docs, tmp_path, monkeypatch)
+    assert rows[raw_key("plan_items")] == 0
+    check = {c.check_name: c for c in result.get_asset_check_evaluations()}["plan_items_present"]
+    assert (check.passed, check.severity) == (False, dg.AssetCheckSeverity.ERROR)
+    assert check.metadata["problem"].value.startswith(
+        "Trong raw/documents không có văn bản nghị quyết nào nên kho không có nhiệm vụ nào. Hãy chép "
+        "văn bản Đề án vào raw/documents"
+    )

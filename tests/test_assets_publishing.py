@@ -3,6 +3,7 @@ briefing) and its fatal checks, each shown to refuse a real build that breaks it
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import dagster as dg
@@ -33,6 +34,13 @@ def test_docs_site_and_briefing_are_made_after_the_publish():
 def test_fatal_checks_are_named_queries():
     assert len({check.name for check in FATAL_CHECKS}) == len(FATAL_CHECKS) >= 3
     assert all(check.sql.lower().startswith("select") for check in FATAL_CHECKS)
+
+
+def test_every_fatal_check_says_in_vietnamese_what_failed_and_what_to_do():
+    """Rules audit: a refused publish said "dim_task_has_the_plan: 1 dòng lỗi", a name and a count."""
+    for check in FATAL_CHECKS:
+        assert "Kho đang công bố giữ nguyên; hãy " in check.message_vi, check.name
+        assert not re.search(r"\b[a-z]+_[a-z_]+\b", check.message_vi), check.name
 
 
 # One way to break each fatal check, on a copy of the warehouse built from the shipped documents.
@@ -82,5 +90,7 @@ def test_a_build_that_breaks_a_fatal_check_is_refused_naming_it(tmp_path: Path, 
     assert failure.name == check_name
     assert failure.error is None and failure.failing_rows  # it ran and found rows, it did not crash
     assert f"{check_name}: " in refused.value.reason
+    message = {check.name: check.message_vi for check in FATAL_CHECKS}[check_name]
+    assert failure.message_vi == message and f"dòng lỗi (failing rows) – {message}" in refused.value.reason
     assert not (warehouse_dir / "warehouse.duckdb").exists()
     assert list_versions(warehouse_dir) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 
@@ -139,54 +140,55 @@ def test_groups_and_content_counts(db):
     assert counts == [9, 4, 7, 3, 3, 2, 14, 7, 10, 17, 5, 4]
 
 
-@pytest.mark.parametrize(
-    ("check_id", "status", "stated", "computed"),
-    [
-        ("A1.TOTAL.STATE_BUDGET", "pass", 5861734, 5861734),
-        ("A1.TOTAL.OTHER_SOURCES", "fail", 390000, 420000),
-        ("A2.TOTAL.TOTAL.UNITS", "fail", 277430, 279630),
-        ("A2.TOTAL.BUDGET_2025.UNITS", "pass", 15800, 15800),
-        ("A2.TOTAL.BUDGET_2026_2030.UNITS", "fail", 261630, 263830),
-        ("A2.UNIT.1.BUDGET_2025", "fail", 6800, 6600),
-        ("A2.UNIT.1.BUDGET_2026_2030", "fail", 174130, 145130),
-        ("P4.STATE_BUDGET.APPENDIX_TOTALS", "pass", 6139164, 6139164),
-        ("P4.TOTAL.PARTS", "pass", 6529164, 6529164),
-        # Part IV's total against every printed row (Appendix 2 by its contents): the +3.000 of the
-        # briefing's headline; against Appendix 2's total row instead: +30.000.
-        ("P4.TOTAL.ROWS", "fail", 6529164, 6532164),
-        ("P4.TOTAL.APPENDICES", "fail", 6529164, 6559164),
-        ("CONTENT.1.2", "fail", 5, 4),
-        ("PERIOD.A2.TITLE_VS_COLUMNS", "fail", 2028, 2030),
-        ("WORDS.PART_IV_TOTAL", "pass", 6529164, 6529164),
-        # Appendix 2's total row (line 1097-1099) against its 22 contents: unit 1's contents give
-        # 6.600 / 145.130 where its row prints 6.800 / 174.130 (GUIDE §2), so 15.600, 234.830, 250.430.
-        ("A2.TOTAL.BUDGET_2025.ITEMS", "fail", 15800, 15600),
-        ("A2.TOTAL.BUDGET_2026_2030.ITEMS", "fail", 261630, 234830),
-        ("A2.TOTAL.TOTAL.ITEMS", "fail", 277430, 250430),
-        ("A2.UNIT.1.TOTAL", "fail", 180930, 151730),
-        # Each Appendix 2 row: total = 2025 + 2026–2030 (unit 1, lines 1101-1105: 6.800 + 174.130;
-        # item 4.3, lines 1245-1249: 8.800 + blank; the total row).
-        ("A2.ROW.1.TOTAL", "pass", 180930, 180930),
-        ("A2.ROW.4.3.TOTAL", "pass", 8800, 8800),
-        ("A2.ROW.TOTAL.TOTAL", "pass", 277430, 277430),
-        # Part IV (lines 403-405): state budget 6.139.164 against Appendix I's tasks (5.861.734) plus
-        # Appendix 2's contents (250.430); the Party's 277.430 against Appendix 2's total row and units;
-        # other sources 390.000 against Appendix I's total row and its four task rows (420.000).
-        ("P4.STATE_BUDGET.ROWS", "fail", 6139164, 6112164),
-        ("P4.PARTY_DT.APPENDIX_II_TOTAL", "pass", 277430, 277430),
-        ("P4.PARTY_DT.APPENDIX_II_UNITS", "fail", 277430, 279630),
-        ("P4.OTHER_SOURCES.APPENDIX_I_TOTAL", "pass", 390000, 390000),
-        ("P4.OTHER_SOURCES.APPENDIX_I_ROWS", "fail", 390000, 420000),
-        # Part IV's "giai đoạn 2025 - 2028" for the Party against Appendix 2's 2026-2030 column; task 29's
-        # name "(2025 - 2030)" against its period column "2026 - 2030" (lines 652-657).
-        ("PERIOD.P4.PARTY_DT_VS_A2_COLUMNS", "fail", 2028, 2030),
-        ("PERIOD.A1.TASK_29.NAME_VS_COLUMN", "fail", 2025, 2026),
-        # Appendix I numbers its tasks 1…85 (the last, line 1063), 85 distinct numbers.
-        ("A1.TASK_NUMBERING", "pass", 85, 85),
-        # Part III.IV lists 7 targets (lines 163-169); the roadmap table (lines 178-247) follows 6.
-        ("KPI.HEADLINE_VS_ROADMAP", "fail", 7, 6),
-    ],
-)
+# (check_id, status, stated, computed) of the shipped resolution's reconciliation checks.
+KNOWN_CHECKS = [
+    ("A1.TOTAL.STATE_BUDGET", "pass", 5861734, 5861734),
+    ("A1.TOTAL.OTHER_SOURCES", "fail", 390000, 420000),
+    ("A2.TOTAL.TOTAL.UNITS", "fail", 277430, 279630),
+    ("A2.TOTAL.BUDGET_2025.UNITS", "pass", 15800, 15800),
+    ("A2.TOTAL.BUDGET_2026_2030.UNITS", "fail", 261630, 263830),
+    ("A2.UNIT.1.BUDGET_2025", "fail", 6800, 6600),
+    ("A2.UNIT.1.BUDGET_2026_2030", "fail", 174130, 145130),
+    ("P4.STATE_BUDGET.APPENDIX_TOTALS", "pass", 6139164, 6139164),
+    ("P4.TOTAL.PARTS", "pass", 6529164, 6529164),
+    # Part IV's total against every printed row (Appendix 2 by its contents): the +3.000 of the
+    # briefing's headline; against Appendix 2's total row instead: +30.000.
+    ("P4.TOTAL.ROWS", "fail", 6529164, 6532164),
+    ("P4.TOTAL.APPENDICES", "fail", 6529164, 6559164),
+    ("CONTENT.1.2", "fail", 5, 4),
+    ("PERIOD.A2.TITLE_VS_COLUMNS", "fail", 2028, 2030),
+    ("WORDS.PART_IV_TOTAL", "pass", 6529164, 6529164),
+    # Appendix 2's total row (line 1097-1099) against its 22 contents: unit 1's contents give
+    # 6.600 / 145.130 where its row prints 6.800 / 174.130 (GUIDE §2), so 15.600, 234.830, 250.430.
+    ("A2.TOTAL.BUDGET_2025.ITEMS", "fail", 15800, 15600),
+    ("A2.TOTAL.BUDGET_2026_2030.ITEMS", "fail", 261630, 234830),
+    ("A2.TOTAL.TOTAL.ITEMS", "fail", 277430, 250430),
+    ("A2.UNIT.1.TOTAL", "fail", 180930, 151730),
+    # Each Appendix 2 row: total = 2025 + 2026–2030 (unit 1, lines 1101-1105: 6.800 + 174.130;
+    # item 4.3, lines 1245-1249: 8.800 + blank; the total row).
+    ("A2.ROW.1.TOTAL", "pass", 180930, 180930),
+    ("A2.ROW.4.3.TOTAL", "pass", 8800, 8800),
+    ("A2.ROW.TOTAL.TOTAL", "pass", 277430, 277430),
+    # Part IV (lines 403-405): state budget 6.139.164 against Appendix I's tasks (5.861.734) plus
+    # Appendix 2's contents (250.430); the Party's 277.430 against Appendix 2's total row and units;
+    # other sources 390.000 against Appendix I's total row and its four task rows (420.000).
+    ("P4.STATE_BUDGET.ROWS", "fail", 6139164, 6112164),
+    ("P4.PARTY_DT.APPENDIX_II_TOTAL", "pass", 277430, 277430),
+    ("P4.PARTY_DT.APPENDIX_II_UNITS", "fail", 277430, 279630),
+    ("P4.OTHER_SOURCES.APPENDIX_I_TOTAL", "pass", 390000, 390000),
+    ("P4.OTHER_SOURCES.APPENDIX_I_ROWS", "fail", 390000, 420000),
+    # Part IV's "giai đoạn 2025 - 2028" for the Party against Appendix 2's 2026-2030 column; task 29's
+    # name "(2025 - 2030)" against its period column "2026 - 2030" (lines 652-657).
+    ("PERIOD.P4.PARTY_DT_VS_A2_COLUMNS", "fail", 2028, 2030),
+    ("PERIOD.A1.TASK_29.NAME_VS_COLUMN", "fail", 2025, 2026),
+    # Appendix I numbers its tasks 1…85 (the last, line 1063), 85 distinct numbers.
+    ("A1.TASK_NUMBERING", "pass", 85, 85),
+    # Part III.IV lists 7 targets (lines 163-169); the roadmap table (lines 178-247) follows 6.
+    ("KPI.HEADLINE_VS_ROADMAP", "fail", 7, 6),
+]
+
+
+@pytest.mark.parametrize(("check_id", "status", "stated", "computed"), KNOWN_CHECKS)
 def test_reconciliation_shows_known_figures(db, check_id, status, stated, computed):
     row = db.execute(
         """select status, stated_value, computed_value, difference from marts.rpt_reconciliation
@@ -194,6 +196,146 @@ def test_reconciliation_shows_known_figures(db, check_id, status, stated, comput
         [check_id],
     ).fetchone()
     assert row == (status, Decimal(stated), Decimal(computed), Decimal(computed - stated))
+
+
+# Checks the shipped resolution passes, made to fail: one printed figure changed in what feeds
+# rpt_reconciliation, then its compiled SQL (as the build ran it) run over the changed rows.
+# (relation, change to its copy "crafted", check_id, stated, computed, severity)
+CRAFTED_CHECKS = [
+    # Appendix 2, item 4.3 (lines 1245-1249): a total of 9.800 beside its 8.800 for 2025 and a blank.
+    (
+        "intermediate.int_plan_amounts__long",
+        "update crafted set amount_mvnd = 9800 "
+        "where appendix = 'II' and item_no = '4.3' and measure = 'total'",
+        "A2.ROW.4.3.TOTAL",
+        9800,
+        8800,
+        "error",
+    ),
+    # Appendix 2's total row printing 278.430 where its 15.800 + 261.630 make 277.430.
+    (
+        "marts.fct_stated_total",
+        "update crafted set stated_amount_mvnd = 278430 where total_id = 'appendix_II.total.total'",
+        "A2.ROW.TOTAL.TOTAL",
+        278430,
+        277430,
+        "error",
+    ),
+    # Part IV (lines 403-405) printing 1.000 more than the appendices give, one figure at a time.
+    (
+        "marts.fct_stated_total",
+        "update crafted set stated_amount_mvnd = 6140164 where total_id = 'part_IV.state_budget'",
+        "P4.STATE_BUDGET.APPENDIX_TOTALS",
+        6140164,
+        6139164,
+        "error",
+    ),
+    (
+        "marts.fct_stated_total",
+        "update crafted set stated_amount_mvnd = 6530164 where total_id = 'part_IV.total'",
+        "P4.TOTAL.PARTS",
+        6530164,
+        6529164,
+        "error",
+    ),
+    (
+        "marts.fct_stated_total",
+        "update crafted set stated_amount_mvnd = 278430 "
+        "where total_id = 'part_IV.party_digital_transformation'",
+        "P4.PARTY_DT.APPENDIX_II_TOTAL",
+        278430,
+        277430,
+        "error",
+    ),
+    (
+        "marts.fct_stated_total",
+        "update crafted set stated_amount_mvnd = 391000 where total_id = 'part_IV.other_sources'",
+        "P4.OTHER_SOURCES.APPENDIX_I_TOTAL",
+        391000,
+        390000,
+        "error",
+    ),
+    # Part IV's total in words read as 6.529.000 (the shipped Appendix I words cannot be read at all).
+    (
+        "marts.fct_stated_total",
+        "update crafted set words_amount_mvnd = 6529000 where total_id = 'part_IV.total'",
+        "WORDS.PART_IV_TOTAL",
+        6529164,
+        6529000,
+        "error",
+    ),
+    # Appendix I without task 40: numbered up to 85, 84 tasks.
+    (
+        "staging.stg_extraction__plan_items",
+        "delete from crafted where appendix = 'I' and item_level = 'task' and item_no = '40'",
+        "A1.TASK_NUMBERING",
+        85,
+        84,
+        "warning",
+    ),
+]
+
+
+def _reconciliation_with(warehouse, relation: str, change: str) -> dict[str, tuple]:
+    """rpt_reconciliation's rows (check_id → status, stated, computed, severity, description) with
+    ``relation`` read from a temporary copy changed by ``change``; the build itself is not written."""
+    results = json.loads((warehouse.dbt_target / "run_results.json").read_text(encoding="utf-8"))
+    (sql,) = [
+        r["compiled_code"] for r in results["results"] if r["unique_id"] == "model.nq57.rpt_reconciliation"
+    ]
+    schema, table = relation.split(".")
+    quoted = f'"warehouse"."{schema}"."{table}"'
+    assert quoted in sql
+    con = connect(warehouse)
+    try:
+        con.execute(f"create temp table crafted as select * from {quoted}")
+        con.execute(change)
+        rows = con.execute(
+            "select check_id, status, stated_value, computed_value, severity, description "
+            f"from ({sql.replace(quoted, 'crafted')})"
+        ).fetchall()
+    finally:
+        con.close()
+    return {check_id: rest for check_id, *rest in rows}
+
+
+@pytest.mark.parametrize(("relation", "change", "check_id", "stated", "computed", "severity"), CRAFTED_CHECKS)
+def test_a_check_the_shipped_document_passes_fails_when_its_figures_disagree(
+    warehouse, relation, change, check_id, stated, computed, severity
+):
+    """Rules audit: seven kinds of check pass on the shipped resolution and words that read as another
+    amount were never seen, so no test had seen them fail."""
+    status, *values, got_severity, description = _reconciliation_with(warehouse, relation, change)[check_id]
+    assert (status, *values, got_severity) == ("fail", Decimal(stated), Decimal(computed), severity)
+    assert _VIETNAMESE_LETTER.search(description)
+
+
+def _check_kind(check_id: str) -> str:
+    """The check a row comes from, without what the document fills in: unit, item, section and task
+    numbers, the measure of a total row, the stated total whose words are read."""
+    kind = re.sub(r"(?<=\.)\d+(?:\.\d+)*(?=\.|$)", "n", check_id)
+    kind = re.sub(r"TASK_\d+", "TASK_n", kind)
+    kind = re.sub(
+        r"^(A1\.TOTAL|A2\.TOTAL|A2\.UNIT\.n)\.(STATE_BUDGET|OTHER_SOURCES|BUDGET_2025|BUDGET_2026_2030|TOTAL)\b",
+        r"\1.<measure>",
+        kind,
+    )
+    return re.sub(r"^WORDS\..+", "WORDS.<stated total>", kind)
+
+
+def test_every_kind_of_reconciliation_check_is_asserted_by_id_and_seen_to_fail(db):
+    """House rule (rules audit): every reconciliation rule has its own test that makes it fire. A kind of
+    check added to rpt_reconciliation without a row in KNOWN_CHECKS, or never seen failing (on the
+    shipped resolution or in CRAFTED_CHECKS), fails this test."""
+    kinds = {
+        _check_kind(c) for (c,) in db.execute("select check_id from marts.rpt_reconciliation").fetchall()
+    }
+    asserted = {_check_kind(check_id) for check_id, *_ in KNOWN_CHECKS}
+    failing = {_check_kind(check_id) for check_id, status, *_ in KNOWN_CHECKS if status == "fail"}
+    failing |= {_check_kind(check_id) for _, _, check_id, *_ in CRAFTED_CHECKS}
+    assert len(kinds) == 22
+    assert kinds - asserted == set()
+    assert kinds - failing == set()
 
 
 def test_every_reconciliation_check_has_a_severity_by_what_it_compares(db):

@@ -151,3 +151,18 @@ def test_an_amount_that_is_not_a_number_is_reported_at_its_cell_never_guessed(
         "unreadable",
         "khoảng 5.000",
     )
+
+
+def test_an_unreadable_amount_names_its_column_as_the_appendix_heads_it(
+    tmp_path: Path, resolution_txt: Path
+) -> None:
+    """Rules audit: in Appendix 2 and on total rows the message named the column by its code ("ở cột
+    budget_2025"), and a unit row's cell was reported twice (read as the unit and as its stated total).
+    Line 1103 is unit 1's 2025 estimate, "6.800" (GUIDE §2: Appendix 2, unit 1)."""
+    result = extract(edited_copy(resolution_txt, tmp_path, {1103: ("\t6.800", "\tkhoảng 6.800")}))
+
+    (issue,) = result.issues
+    assert (issue.severity, issue.code, issue.source_locator) == ("error", "amount_unreadable", "line 1103")
+    assert issue.message == (
+        "Không đọc được số tiền 'khoảng 6.800' ở cột dự toán năm 2025 (amount is not a number)"
+    )

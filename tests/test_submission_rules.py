@@ -93,6 +93,21 @@ def test_vietnamese_messages_name_excel_menus_in_vietnamese_with_the_english_in_
     ) in RULES["SUB-F02"].message_vi
 
 
+# What a message asks the department to do, or says it need not do anything: one of these words.
+_SAYS_WHAT_TO_DO = re.compile(r"vui lòng|hãy|chọn |ghi theo|không xóa|không cần|gửi lại", re.I)
+# A code identifier (allocated_mvnd, map_indicator_agency) outside brackets is no word a civil servant reads.
+_CODE_IDENTIFIER = re.compile(r"\b[a-z]+_[a-z_]+\b")
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_every_vietnamese_message_says_what_to_do_in_plain_words(rule_id: str) -> None:
+    """House rule (rules audit): "Số tiền không được âm." said what is wrong and not what to do; fourteen
+    messages ended there. Each now asks for a correction, or says nothing need be done (a warning)."""
+    message = RULES[rule_id].message_vi
+    assert _SAYS_WHAT_TO_DO.search(message), message
+    assert not _CODE_IDENTIFIER.search(re.sub(r"\([^()]*\)", "", message)), message
+
+
 def test_docs_show_the_whole_catalogue() -> None:
     """docs/submissions.md embeds catalogue_markdown() as it is: a rule added here is documented there."""
     assert catalogue_markdown() in DOCS.read_text(encoding="utf-8")

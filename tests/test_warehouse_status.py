@@ -7,6 +7,7 @@ test then breaks one thing and checks that exactly its rule speaks.
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import json
 import os
@@ -110,6 +111,30 @@ def test_every_rule_has_an_id_a_severity_and_both_messages():
     for rule in STATUS_RULES.values():
         assert rule.severity in (ERROR, WARNING, INFO)
         assert rule.message_vi and rule.message_en
+
+
+def _asserted_firing(tree: ast.AST) -> set[str]:
+    """The ST-nn IDs compared in an ``assert`` whose expression calls ``fired(...)``: rules a test made fire
+    (or made sure stay silent) on a warehouse it broke, read from this module's own source."""
+    ids: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assert) and any(
+            isinstance(call, ast.Call) and getattr(call.func, "id", None) == "fired"
+            for call in ast.walk(node.test)
+        ):
+            ids.update(
+                c.value
+                for c in ast.walk(node.test)
+                if isinstance(c, ast.Constant) and isinstance(c.value, str) and c.value.startswith("ST-")
+            )
+    return ids
+
+
+def test_every_rule_of_the_catalogue_is_made_to_fire_by_a_test_of_this_module():
+    """House rule (rules audit): every rule has its own test. A rule added to STATUS_RULES that no test
+    here asserts through ``fired`` fails this one, whatever tests exist elsewhere."""
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    assert _asserted_firing(tree) == set(STATUS_RULES)
 
 
 def test_a_warehouse_a_good_refresh_left_needs_nobody(warehouse):

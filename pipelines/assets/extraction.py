@@ -162,13 +162,32 @@ def _checks(run: ExtractionRun) -> list[dg.AssetCheckResult]:
         ),
     ]
     resolutions = [r for r in results if r.document_kind == "resolution"]
-    missing = [r.document_id for r in resolutions if not any(i.item_level == "task" for i in r.plan_items)]
+    missing = [
+        names.get(r.document_id, r.document_id)
+        for r in resolutions
+        if not any(i.item_level == "task" for i in r.plan_items)
+    ]
+    if not resolutions:
+        problem = (
+            "Trong raw/documents không có văn bản nghị quyết nào nên kho không có nhiệm vụ nào. Hãy chép "
+            "văn bản Đề án vào raw/documents rồi chạy lại `nq57 refresh` (no resolution among the documents)."
+        )
+    elif missing:
+        problem = (
+            f"Nghị quyết không có dòng nhiệm vụ nào: {', '.join(missing)}. Hãy kiểm tra bảng Phụ lục I của "
+            "văn bản (resolution without task rows)."
+        )
+    else:
+        problem = "—"
     checks.append(
         dg.AssetCheckResult(
             check_name="plan_items_present",
             asset_key=raw_key("plan_items"),
-            passed=bool(resolutions) and not missing,
-            metadata={"documents_without_tasks": ", ".join(missing) or "—"},
+            passed=problem == "—",
+            # Not WARN like the checks above: without the plan's tasks every figure of the warehouse
+            # (plan amounts, risks, the briefing) is missing, so somebody must act before it is read.
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata={"documents_without_tasks": ", ".join(missing) or "—", "problem": problem},
         )
     )
     mismatches = list(_total_mismatches(resolutions))
@@ -185,8 +204,19 @@ def _checks(run: ExtractionRun) -> list[dg.AssetCheckResult]:
     return checks
 
 
+# A total row's column as rpt_reconciliation's descriptions name it, for a reader of the check's text.
+_MEASURE_VI = {
+    "state_budget": "kinh phí NSNN",
+    "other_sources": "kinh phí nguồn khác",
+    "budget_2025": "dự toán năm 2025",
+    "budget_2026_2030": "dự toán giai đoạn 2026-2030",
+    "total": "tổng kinh phí",
+}
+
+
 def _total_mismatches(results: list[ExtractionResult]):
-    """'document: total_id stated X, rows sum to Y' for every appendix total row that disagrees."""
+    """'document: the total row of an appendix (column) stated X, rows sum to Y (its check_id in
+    rpt_reconciliation)' for every appendix total row that disagrees."""
     for result in results:
         sums: dict[str, Decimal] = defaultdict(Decimal)
         for item in result.plan_items:
@@ -201,7 +231,14 @@ def _total_mismatches(results: list[ExtractionResult]):
         for total in result.stated_totals:
             computed = sums.get(total.total_id)
             if computed is not None and total.amount_mvnd is not None and computed != total.amount_mvnd:
+                # Named as the document prints it; the check_id leads to the same row of rpt_reconciliation.
+                appendix = total.scope.removeprefix("appendix_")
+                measure = total.measure.upper()
+                check_id = {"I": f"A1.TOTAL.{measure}", "II": f"A2.TOTAL.{measure}.UNITS"}.get(
+                    appendix, total.total_id
+                )
                 yield (
-                    f"{result.document_id}: {total.total_id} ghi {vn_number(total.amount_mvnd)}, "
-                    f"cộng các dòng được {vn_number(computed)}"
+                    f"{result.document_id}: Phụ lục {'2' if appendix == 'II' else appendix}, dòng Tổng cộng "
+                    f"({_MEASURE_VI.get(total.measure, total.measure)}) ghi {vn_number(total.amount_mvnd)}, "
+                    f"cộng các dòng được {vn_number(computed)} ({check_id})"
                 )

@@ -21,6 +21,10 @@ FATAL_CHECKS = [
     FatalCheck(
         name="dim_task_has_the_plan",
         sql="select 1 where (select count(*) from marts.dim_task where appendix = 'I') = 0",
+        message_vi=(
+            "Kho mới dựng không có nhiệm vụ nào của Phụ lục I (văn bản Đề án không được đọc). Kho đang công "
+            "bố giữ nguyên; hãy kiểm tra văn bản Đề án trong raw/documents rồi chạy lại `nq57 refresh`."
+        ),
     ),
     FatalCheck(
         name="budget_plan_amounts_are_exact",
@@ -28,10 +32,18 @@ FATAL_CHECKS = [
             "select task_key from marts.fct_budget_plan "
             "where amount_mvnd is null or amount_mvnd <> round(amount_mvnd, 3)"
         ),
+        message_vi=(
+            "Có số tiền kế hoạch bị trống hoặc không chính xác đến nghìn đồng: lỗi tính toán của kho, không "
+            "phải của văn bản. Kho đang công bố giữ nguyên; hãy báo bộ phận kỹ thuật của kho dữ liệu."
+        ),
     ),
     FatalCheck(
         name="reconciliation_has_rows",
         sql="select 1 where (select count(*) from marts.rpt_reconciliation) = 0",
+        message_vi=(
+            "Kho mới dựng không có bảng đối chiếu số liệu nên các chỗ văn bản tự mâu thuẫn sẽ không hiện ra. "
+            "Kho đang công bố giữ nguyên; hãy báo bộ phận kỹ thuật của kho dữ liệu."
+        ),
     ),
 ]
 

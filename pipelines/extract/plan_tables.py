@@ -257,6 +257,16 @@ def _task(
     )
 
 
+# The amount columns as the appendices head them: an unreadable amount is reported by these words, not by
+# the column's code ("ở cột budget_2025" is nothing a reader of the document recognises).
+_COLUMN_VI = {
+    "state_budget": "NSNN",
+    "other_sources": "nguồn khác",
+    "budget_2025": "dự toán năm 2025",
+    "budget_2026_2030": "dự toán giai đoạn 2026-2030",
+    "total": "tổng",
+}
+
 _MEASURES_BY_ROLE = {
     "state_budget": "state_budget",
     "other_budget": "other_sources",
@@ -283,7 +293,7 @@ def _total_row(
         if role not in layout.columns:
             continue
         text = _cell(row, layout, role)
-        amount = _amount(text, document_id, measure, _cell_locator(row, layout, role), issues)
+        amount = _amount(text, document_id, _COLUMN_VI[measure], _cell_locator(row, layout, role), issues)
         if amount.status == AMOUNT_BLANK:
             continue
         totals.append(
@@ -334,7 +344,11 @@ def extract_unit_table(
         parent = number.rsplit(".", 1)[0] if level == "item" else None
         amounts = {
             role: _amount(
-                _cell(row, layout, role), document_id, role, _cell_locator(row, layout, role), records.issues
+                _cell(row, layout, role),
+                document_id,
+                _COLUMN_VI[role],
+                _cell_locator(row, layout, role),
+                records.issues,
             )
             for role in ("budget_2025", "budget_2026_2030", "total")
         }
@@ -359,14 +373,15 @@ def extract_unit_table(
             )
         )
         if level == "unit":
-            # A unit row states the sum of its items: keep it as a stated total too.
+            # A unit row states the sum of its items: keep it as a stated total too. Its cells were
+            # read, and an unreadable one reported, just above: not reported a second time.
             records.totals.extend(
                 _total_row(
                     row,
                     layout,
                     document_id,
                     f"appendix_{appendix}.unit.{number}",
-                    records.issues,
+                    [],
                     label=name,
                     period_texts=column_periods,
                 )

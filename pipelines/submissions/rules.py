@@ -78,7 +78,8 @@ _RULES = (
         "SUB-F04",
         WARNING,
         "file",
-        "Tệp này giống hệt một tệp đã nhận trước đó (đã nạp, hoặc cùng tên tệp); không nạp lại.",
+        "Tệp này giống hệt một tệp đã nhận trước đó (đã nạp, hoặc cùng tên tệp) nên không nạp lại. Đơn "
+        "vị không cần gửi lại; nếu muốn sửa số liệu, vui lòng sửa trong tệp rồi gửi tệp đã sửa.",
         "Identical to a file already received (same SHA-256) that was loaded or had the same name; "
         "not loaded again.",
     ),
@@ -156,8 +157,8 @@ _RULES = (
         WARNING,
         "template",
         "Trang tính không thuộc biểu mẫu nhưng có nội dung: hệ thống chỉ đọc các trang ThongTin, KinhPhi, "
-        "TienDo, ChiTieu; nội dung trang này không được đưa vào kho. Số liệu cần báo cáo phải ghi vào "
-        "các trang của biểu mẫu.",
+        "TienDo, ChiTieu; nội dung trang này không được đưa vào kho. Số liệu cần báo cáo, vui lòng ghi "
+        "vào các trang của biểu mẫu.",
         "A sheet the form does not have holds something: it is not loaded; said so, never dropped silently.",
     ),
     # ── identity: who reports, for which period ──
@@ -165,7 +166,8 @@ _RULES = (
         "SUB-H01",
         FATAL,
         "identity",
-        "Chưa ghi mã cơ quan báo cáo ở trang 'ThongTin'.",
+        "Chưa ghi mã cơ quan báo cáo ở trang 'ThongTin'. Vui lòng ghi đúng mã đã được cấp (ví dụ SYT) "
+        "rồi gửi lại.",
         "Reporting agency code is missing.",
     ),
     Rule(
@@ -186,7 +188,8 @@ _RULES = (
         "SUB-H04",
         FATAL,
         "identity",
-        "Kỳ báo cáo nằm ngoài thời gian thực hiện Đề án (2025–2030).",
+        "Kỳ báo cáo nằm ngoài thời gian thực hiện Đề án (2025–2030). Vui lòng kiểm tra lại năm ở trang "
+        "'ThongTin' và ở tên tệp, sửa cho đúng kỳ báo cáo (ví dụ 2026-Q2) rồi gửi lại.",
         "Reporting period outside the plan years 2025–2030.",
     ),
     Rule(
@@ -207,7 +210,8 @@ _RULES = (
         "SUB-H07",
         WARNING,
         "identity",
-        "Tên tệp không theo quy ước MÃCQ_NĂM-QUÝ (ví dụ SYT_2026-Q2.xlsx) nên không đối chiếu được.",
+        "Tên tệp không theo quy ước MÃCQ_NĂM-QUÝ (ví dụ SYT_2026-Q2.xlsx) nên không đối chiếu được mã "
+        "cơ quan và kỳ báo cáo với tên tệp. Tệp vẫn được nạp; lần sau vui lòng đặt tên tệp theo quy ước.",
         "File name does not follow AGENCY_YYYY-Qn; agency and period could not be checked against it.",
     ),
     Rule(
@@ -244,15 +248,17 @@ _RULES = (
         "SUB-C01",
         FATAL,
         "content",
-        "Biểu báo cáo chưa có số liệu nào (các trang KinhPhi, TienDo, ChiTieu đều trống).",
+        "Biểu báo cáo chưa có số liệu nào (các trang KinhPhi, TienDo, ChiTieu đều trống). Vui lòng điền "
+        "số liệu vào các trang này rồi gửi lại.",
         "Empty submission: no reported values on any data sheet.",
     ),
     Rule(
         "SUB-C02",
         FATAL,
         "content",
-        "Nhiệm vụ không có trong Phụ lục của Đề án. Phụ lục ghi I hoặc II; STT nhiệm vụ chỉ ghi bằng số, "
-        "đúng như trong Phụ lục (ví dụ 65, hoặc 1.2 ở Phụ lục II), không thêm chữ như 'Nhiệm vụ', 'NV'.",
+        "Nhiệm vụ không có trong Phụ lục của Đề án. Vui lòng sửa lại rồi gửi lại: Phụ lục ghi I hoặc II; "
+        "STT nhiệm vụ chỉ ghi bằng số, đúng như trong Phụ lục (ví dụ 65, hoặc 1.2 ở Phụ lục II), không "
+        "thêm chữ như 'Nhiệm vụ', 'NV'.",
         "Unknown task: appendix and task number name no task of the plan (an appendix other than I/II, or "
         "a number not in it, or written with words: 'Nhiệm vụ 65' is answered with the number to write).",
     ),
@@ -291,14 +297,16 @@ _RULES = (
         "SUB-V01",
         FATAL,
         "value",
-        "Ô này phải là số (ví dụ 1.250 hoặc 1250,5), không ghi chữ hay đơn vị.",
+        "Ô này phải là số (ví dụ 1.250 hoặc 1250,5), không ghi chữ hay đơn vị. Vui lòng sửa lại ô này "
+        "rồi gửi lại.",
         "Value is not a number.",
     ),
     Rule(
         "SUB-V02",
         FATAL,
         "value",
-        "Số tiền không được âm.",
+        "Số tiền không được âm. Vui lòng ghi số tiền từ 0 trở lên (đơn vị triệu đồng, không có dấu trừ) "
+        "rồi gửi lại.",
         "Negative amount.",
     ),
     Rule(
@@ -312,14 +320,16 @@ _RULES = (
         "SUB-V04",
         WARNING,
         "value",
-        "Số tiền quá lớn, có thể đã ghi bằng đồng thay vì triệu đồng. Đơn vị của biểu là triệu đồng.",
+        "Số tiền quá lớn, có thể đã ghi bằng đồng thay vì triệu đồng. Đơn vị của biểu là triệu đồng. "
+        "Vui lòng kiểm tra lại; nếu đã ghi bằng đồng, đổi sang triệu đồng (ví dụ 7.363.000.000 đồng "
+        "ghi là 7.363) rồi gửi lại.",
         "Amount looks like VND rather than million VND.",
     ),
     Rule(
         "SUB-V05",
         FATAL,
         "value",
-        "Tỷ lệ hoàn thành phải từ 0 đến 100 (%).",
+        "Tỷ lệ hoàn thành phải từ 0 đến 100 (%). Vui lòng ghi lại (ví dụ 45 nghĩa là 45%) rồi gửi lại.",
         "Percent complete outside 0–100.",
     ),
     Rule(
@@ -348,7 +358,8 @@ _RULES = (
         "SUB-V09",
         FATAL,
         "value",
-        "Giá trị chỉ tiêu nằm ngoài khoảng hợp lệ của chỉ tiêu.",
+        "Giá trị chỉ tiêu nằm ngoài khoảng hợp lệ của chỉ tiêu (xem cột 'Giá trị cần có'). Vui lòng kiểm "
+        "tra lại con số và đơn vị tính của chỉ tiêu, sửa rồi gửi lại.",
         "KPI value outside its valid range.",
     ),
     Rule(
@@ -356,7 +367,7 @@ _RULES = (
         WARNING,
         "value",
         "Nội dung bắt đầu bằng =, +, - hoặc @ sẽ bị Excel hiểu là công thức; hệ thống đã thêm dấu ' "
-        "phía trước khi xuất ra.",
+        "phía trước khi xuất ra, nội dung vẫn giữ nguyên. Đơn vị không cần sửa.",
         "Text would run as a formula in Excel; neutralised wherever exported.",
     ),
     Rule(
@@ -432,7 +443,8 @@ _RULES = (
         "SUB-X03",
         WARNING,
         "consistency",
-        "Dự toán được giao lớn hơn kinh phí Đề án dự kiến cho nhiệm vụ trong năm này.",
+        "Dự toán được giao lớn hơn kinh phí Đề án dự kiến cho nhiệm vụ trong năm này. Vui lòng kiểm tra "
+        "lại số dự toán (đơn vị triệu đồng); nếu số đúng thì không cần sửa.",
         "Allocated above the plan for this task and year (plan split by the year split rule).",
     ),
     Rule(
