@@ -709,7 +709,7 @@ def _refuse_over_a_later_rollback(layout: _Layout, since: datetime) -> None:
     reason = f" (lý do: {pointer['restore_reason']})" if pointer.get("restore_reason") else ""
     raise RolledBackMeanwhileError(
         f"Kho dữ liệu đã được quay lại phiên bản {pointer.get('version')} lúc {at}{reason}, sau khi lần làm "
-        f"mới này bắt đầu: không công bố đè lên. Chuyển tệp sai ra khỏi raw/ rồi chạy lại `nq57 refresh` "
+        f"mới này bắt đầu: không công bố đè lên. Xem `nq57 status` (ST-17) trước khi chạy lại `nq57 refresh` "
         f"(rolled back after this refresh began: not published over it)"
     )
 

@@ -53,6 +53,16 @@ class StatusRule:
     message_en: str
 
 
+# What an operator does after `nq57 rollback` so the next refresh does not publish the bad file again
+# (the command and ST-17 say it). A document is read from raw/documents only; a department's report
+# is archived on receipt and the archive, not raw/, is what every refresh loads (docs/submissions.md).
+ROLLBACK_REMEDY_VI = (
+    "Tài liệu sai trong raw/documents: chuyển nó ra khỏi raw/documents trước lần làm mới tới. Báo cáo của "
+    "sở, ngành đã nhận thì đã được lưu vào kho lưu trữ báo cáo và vẫn được nạp lại dù đã chuyển tệp khỏi "
+    "raw/submissions: đề nghị sở, ngành gửi bản sửa (cùng tên tệp hoặc thêm _v2, bản nhận sau thay bản "
+    "trước) và tạm dừng làm mới tự động (dừng dịch vụ nq57-dagster-daemon) cho đến khi nhận được bản sửa."
+)
+
 _RULES = (
     StatusRule(
         "ST-01",
@@ -176,11 +186,11 @@ _RULES = (
     StatusRule(
         "ST-17",
         ERROR,
-        "Kho đang dùng phiên bản {version} do người vận hành quay lại (`nq57 rollback`), nhưng thư mục raw/ "
-        "vẫn khác với phiên bản đó (xem ST-05): lần làm mới tới sẽ công bố lại từ các tệp này. Nếu tệp sai "
-        "vẫn còn trong raw/, hãy chuyển nó ra trước lần làm mới tới.",
-        "The published version was put back by an operator, yet raw/ still differs from it: the next "
-        "refresh publishes those files again.",
+        "Kho đang dùng phiên bản {version} do người vận hành quay lại (`nq57 rollback`), nhưng lần làm mới "
+        "tới sẽ công bố lại những gì phiên bản đó không có (liệt kê dưới đây). " + ROLLBACK_REMEDY_VI,
+        "The published version was put back by an operator, yet the next refresh publishes again what "
+        "it lacks: files in raw/ that differ from it, and reports in the submission archive it did not "
+        "load (the archive is loaded whether or not the file is still in raw/).",
     ),
 )
 STATUS_RULES = {rule.rule_id: rule for rule in _RULES}
@@ -331,12 +341,20 @@ def check_status(
                     count=len(pending),
                 )
             )
-        if pending and sidecar.get("rolled_back") and file_status.ok:
-            # The files the rollback undid are still in raw/ (ST-05 lists them): the 02:00 run
-            # would publish them again, and the 07:00 mail must say so before it does.
+        # After a rollback the 02:00 run would publish again what the version put back lacks, and the
+        # 07:00 mail must say so before it does: files still in raw/ (ST-05 lists them), and reports
+        # the archive holds that the version did not load, which a file moved out of raw/ leaves there.
+        reloaded = (
+            reports_loaded_again(published_path(warehouse), recorded_inputs, current)
+            if sidecar.get("rolled_back") and file_status.ok
+            else []
+        )
+        if (pending or reloaded) and sidecar.get("rolled_back") and file_status.ok:
             at = vn_time(parse_time(sidecar["restored_at"])) if sidecar.get("restored_at") else "?"
             why = f"; lý do: {sidecar['restore_reason']}" if sidecar.get("restore_reason") else ""
-            findings.append(finding("ST-17", f"quay lại lúc {at}{why}", version=published["version"]))
+            findings.append(
+                finding("ST-17", f"quay lại lúc {at}{why}", *reloaded, version=published["version"])
+            )
 
     docs_current = docs_site_is_current()
     if published is not None and not docs_current:
@@ -430,6 +448,35 @@ def refresh_running(warehouse_dir: Path) -> bool:
 def changed_inputs(recorded: dict[str, str], current: dict[str, str]) -> list[str]:
     """The input keys (``current_inputs``) added, changed or removed between two sets of hashes."""
     return sorted(key for key in recorded.keys() | current.keys() if recorded.get(key) != current.get(key))
+
+
+def reports_loaded_again(published: Path, recorded: dict[str, str], current: dict[str, str]) -> list[str]:
+    """The archived reports the warehouse at ``published`` did not load and that are no longer in
+    raw/submissions as they were received, each in words: the next refresh loads them from the
+    archive all the same (a report still in raw/ is in ``changed_inputs`` already).
+
+    Compared by sha256 and inbox path with ``marts.dim_submission`` (a copy of a loaded file under
+    another name is a row of its own, a duplicate): the archive is what ingestion reads, so a report
+    moved out of raw/ after a rollback is still loaded by the next refresh."""
+    import duckdb
+
+    from pipelines.submissions.archive import RegistryDamagedError, archive_dir, load_registry
+    from pipelines.warehouse_access import WarehouseUnavailableError, connect_readonly
+
+    try:
+        entries = load_registry(archive_dir())
+        with connect_readonly(published) as con:
+            loaded = set(con.execute("select sha256, source_path from marts.dim_submission").fetchall())
+    except (RegistryDamagedError, WarehouseUnavailableError, duckdb.Error, OSError):
+        return []  # a damaged registry is ST-15's; an unreadable warehouse ST-02's
+    return [
+        f"submissions/{entry.source_path}: đã lưu trong kho lưu trữ báo cáo, không còn trong raw/ "
+        f"nhưng lần làm mới tới vẫn nạp (archived: loaded again)"
+        for entry in sorted(entries, key=lambda e: e.source_path)
+        if (entry.sha256, entry.source_path) not in loaded
+        and current.get(f"submissions/{entry.source_path}") != entry.sha256  # still in raw/: ST-05's
+        and recorded.get(f"submissions/{entry.source_path}") != entry.sha256
+    ]
 
 
 def describe_input_change(key: str, published: dict[str, str], current: dict[str, str]) -> str:

@@ -70,8 +70,11 @@ def test_rollback_puts_back_an_earlier_version_and_its_briefing(three_publishes)
     assert f"rolled back), thay cho {third}" in back_one.stdout
     sidecar = json.loads((warehouse / "warehouse.duckdb.json").read_text(encoding="utf-8"))
     assert sidecar["restore_reason"] == "báo cáo gửi nhầm"
-    # The report behind the bad night is still in raw/: the operator is told the next refresh loads it.
+    # The report behind the bad night is still in raw/: the operator is told the next refresh loads it,
+    # and that moving it out of raw/ does not stop that (it is archived): a corrected version does.
     assert f"submissions/{report_b}: tệp mới (new)" in back_one.stdout
+    assert "vẫn được nạp lại dù đã chuyển tệp khỏi raw/submissions" in back_one.stdout
+    assert "gửi bản sửa (cùng tên tệp hoặc thêm _v2" in back_one.stdout
     assert f"submissions/{report_a}" not in back_one.stdout  # the version put back has it already
     assert "briefing re-rendered" in back_one.stdout
     # The re-rendered briefing tells its readers the figures are an earlier night's, and why.
@@ -168,3 +171,51 @@ def test_a_refresh_begun_before_a_rollback_does_not_publish_over_it(three_publis
     assert published_version(warehouse) == put_back  # the rollback stands
     # The operator can undo the rollback if it was wrong: the version it replaced is still kept.
     assert before in [json.loads(p.read_text())["version"] for p in (warehouse / "published").glob("*.json")]
+
+
+def test_a_report_moved_out_of_raw_after_a_rollback_is_published_again(three_publishes):
+    """README walk: `nq57 rollback` said "move the file at fault out of raw/ before the next
+    refresh"; for a department's report that did nothing. The archive, not raw/, is what every
+    refresh loads, so the next refresh published the report again, and once it was out of raw/
+    `nq57 status` found nothing to warn of (ST-17 compared raw/ only) and the 07:00 mail stayed quiet."""
+    warehouse, env, *_ = three_publishes
+    inbox = Path(env["NQ57_SUBMISSIONS_DIR"])
+    # A report of its own bytes (the _v9 copies above are duplicates of the samples): SNNMT's CSV
+    # with one more line ending, a new version of SNNMT 2026-Q1.
+    wrong = "SNNMT_2026-Q1_v7.csv"
+    (inbox / wrong).write_bytes((inbox / "SNNMT_2026-Q1.csv").read_bytes() + b"\r\n")
+    published = nq57(env, "refresh")
+    assert published.returncode == 0, published.stdout[-3000:] + published.stderr[-3000:]
+    assert wrong in set(current_files(warehouse))
+
+    rolled = nq57(env, "rollback", "--reason", "báo cáo gửi nhầm")
+    assert rolled.returncode == 0, rolled.stdout + rolled.stderr
+    assert wrong not in set(current_files(warehouse))
+    assert f"submissions/{wrong}: tệp mới (new)" in rolled.stdout
+    assert "vẫn được nạp lại dù đã chuyển tệp khỏi raw/submissions" in rolled.stdout
+    moved = inbox.parent / "moved_out"
+    moved.mkdir(exist_ok=True)
+    shutil.move(inbox / wrong, moved / wrong)  # what the rollback used to advise
+
+    status = json.loads(nq57(env, "status", "--json").stdout)
+    assert f"submissions/{wrong}" not in status["pending_inputs"]
+    (st17,) = [f for f in status["findings"] if f["rule_id"] == "ST-17"]
+    assert f"submissions/{wrong}: đã lưu trong kho lưu trữ báo cáo, không còn trong raw/" in "".join(
+        st17["details"]
+    )
+    assert "vẫn được nạp lại dù đã chuyển tệp khỏi raw/submissions" in st17["message_vi"]
+
+    refresh = nq57(env, "refresh")  # the next refresh, as the 02:00 run makes it
+    assert refresh.returncode == 0, refresh.stdout[-3000:] + refresh.stderr[-3000:]
+    assert wrong in set(current_files(warehouse))  # what ST-17 said: in the figures again
+
+
+def current_files(warehouse: Path) -> list[str]:
+    """The submission files whose figures are in force in the published warehouse."""
+    return list(
+        read_sql(
+            "select file_name from marts.dim_submission "
+            "where is_current and status in ('accepted', 'flagged')",
+            path=warehouse / "warehouse.duckdb",
+        )["file_name"]
+    )

@@ -35,6 +35,18 @@ def test_exit_codes(path: Path, code: int, tmp_path: Path, monkeypatch, capsys) 
     out = capsys.readouterr().out
     assert path.name in out
     assert not (tmp_path / "raw").exists()  # loads nothing
+    # ... and says so: it printed "Đạt — đã nạp" (loaded) of a file it had only checked.
+    first_line = out.splitlines()[0]
+    assert "đã nạp" not in first_line
+    assert ("sẽ không được nạp" in first_line) == (code == 2)
+    assert ("sẽ được nạp" in first_line) == (code < 2)
+
+
+def test_a_sample_is_said_in_vietnamese(tmp_path: Path, monkeypatch, capsys) -> None:
+    """The sample mark read "mẫu: True", Python's word, to a civil servant."""
+    monkeypatch.setenv("NQ57_RAW_DIR", str(tmp_path / "raw"))
+    main(["validate", str(SAMPLES / "SYT_2026-Q1.xlsx")])
+    assert "mẫu: CÓ " in capsys.readouterr().out  # marked a sample on ThongTin (docs/submissions.md)
 
 
 def test_report_written_on_request(tmp_path: Path, monkeypatch, capsys) -> None:

@@ -6,9 +6,11 @@ before it (or an older one) back, atomically, as the nightly restore of a damage
 re-renders today's briefing from it so the briefing and the warehouse agree again. The versions
 newer than the one put back are dropped (a refresh makes them again from raw/).
 
-A rollback changes the warehouse, not raw/: the next refresh compares raw/ with the restored
-version's inputs and rebuilds from what it finds. So the command lists the inputs that differ and
-says to move the file at fault out of raw/ first; otherwise the 02:00 run publishes it again.
+A rollback changes the warehouse, not raw/ nor the submission archive: the next refresh rebuilds
+from what it finds there. So the command lists the inputs that differ and the archived reports the
+version put back did not load, and says what to do before the 02:00 run publishes them again: a
+document is moved out of raw/documents; a report, archived on receipt, is loaded again even once
+moved out of raw/, so it takes the department's corrected version (ROLLBACK_REMEDY_VI).
 Exit 0 done, 2 not done (a refresh is running, no such version, nothing intact to restore).
 """
 
@@ -45,7 +47,13 @@ def run(args: argparse.Namespace) -> int:
     from pipelines.publish import PublishError, list_versions, restore_previous, verify_published
     from pipelines.refresh_lock import RefreshBusyError, RefreshLock
     from pipelines.refresh_state import current_inputs
-    from pipelines.warehouse_status import changed_inputs, describe_input_change
+    from pipelines.warehouse_access import published_path
+    from pipelines.warehouse_status import (
+        ROLLBACK_REMEDY_VI,
+        changed_inputs,
+        describe_input_change,
+        reports_loaded_again,
+    )
 
     lock = RefreshLock()
     try:
@@ -89,15 +97,19 @@ def run(args: argparse.Namespace) -> int:
         recorded_inputs = record.get("input_hashes") or {}
         current = current_inputs()
         changed = changed_inputs(recorded_inputs, current)
-        if changed:
+        reloaded = reports_loaded_again(published_path(), recorded_inputs, current)
+        if changed or reloaded:
             print(
-                f"Lưu ý: {len(changed)} tệp (hoặc mã nguồn) hiện có khác với phiên bản này. "
-                "Lần làm mới tới sẽ dựng lại kho từ chúng; nếu một tệp dưới đây gây ra số liệu sai, "
-                "hãy chuyển nó ra khỏi raw/ trước lần làm mới tới (02:00) "
-                "(the next refresh rebuilds from these; move the file at fault out of raw/ first):"
+                f"Lưu ý: lần làm mới tới (02:00) sẽ dựng lại kho từ {len(changed) + len(reloaded)} tệp (hoặc "
+                f"mã nguồn) mà phiên bản này không có. {ROLLBACK_REMEDY_VI} (The next refresh rebuilds "
+                "from these. A document: move it out of raw/documents. A department's report is archived "
+                "and loaded again even when moved out of raw/: ask for a corrected version and stop the "
+                "daemon until it arrives.)"
             )
             for key in changed:
                 print(f"  · {describe_input_change(key, recorded_inputs, current)}")
+            for report in reloaded:
+                print(f"  · {report}")
         try:
             briefing = render_briefing()
         except Exception as error:  # the warehouse is rolled back either way; say what is left to do

@@ -84,6 +84,14 @@ STATUS_VI = {
     "rejected": "Không nạp — vui lòng sửa các lỗi nghiêm trọng và gửi lại",
     "duplicate": "Tệp trùng với tệp đã nhận — không nạp lại",
 }
+# What `nq57 validate` prints: it loads nothing, so it says what a refresh would do with the file
+# (it said "Đạt — đã nạp", loaded, of a file checked before it was sent).
+PREVIEW_STATUS_VI = {
+    "accepted": "Đạt — tệp sẽ được nạp",
+    "flagged": "Tệp sẽ được nạp, có cảnh báo cần kiểm tra",
+    "rejected": "Tệp sẽ không được nạp — vui lòng sửa các lỗi nghiêm trọng rồi mới gửi",
+    "duplicate": "Tệp trùng với tệp đã nhận — sẽ không được nạp lại",
+}
 
 
 def _safe(value: object) -> object:
@@ -215,12 +223,13 @@ def write_report(
 
 
 def report_text(result: ValidationResult) -> str:
-    """What ``nq57 validate`` prints."""
+    """What ``nq57 validate`` prints: what a refresh would do with the file (PREVIEW_STATUS_VI)."""
     period = result.period or result.period_from_name
+    sample = "CÓ" if result.is_sample else ("KHÔNG" if result.is_sample is False else "?")
     lines = [
-        f"{result.file_name}: {STATUS_VI[result.status]} ({result.status}) — "
+        f"{result.file_name}: {PREVIEW_STATUS_VI[result.status]} ({result.status}) — "
         f"{result.fatal_count} lỗi nghiêm trọng, {result.warning_count} cảnh báo",
-        f"  cơ quan: {result.agency_code or '?'}  kỳ: {period or '?'}  mẫu: {result.is_sample}  "
+        f"  cơ quan: {result.agency_code or '?'}  kỳ: {period or '?'}  mẫu: {sample}  "
         f"phiên bản: {result.template_version or '?'}  dòng: kinh phí {len(result.budget_rows)}, "
         f"tiến độ {len(result.progress_rows)}, chỉ tiêu {len(result.kpi_rows)}",
     ]
