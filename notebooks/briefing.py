@@ -536,8 +536,7 @@ show(year_table.reset_index().rename(columns={"sector": "Lĩnh vực"}))
 # %% [markdown]
 # ## 3. Lộ trình các chỉ tiêu
 # Hiện trạng → chỉ tiêu từng năm → số thực hiện (nếu sở, ngành đã báo cáo); mức thay đổi mỗi năm còn cần
-# để đạt chỉ tiêu năm 2030, tính từ thời điểm của số gần nhất (số cả năm: từ cuối năm đó; số giữa năm:
-# từ cuối quý của nó) đến hết năm 2030.
+# để đạt chỉ tiêu năm 2030, từ kỳ của số gần nhất đến hết năm 2030.
 
 # %%
 targets = sql(
