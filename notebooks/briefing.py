@@ -973,7 +973,8 @@ else:
         f"Biểu đồ thanh ngang: dự toán vốn ngân sách nhà nước được giao và số đã giải ngân lũy kế của "
         f"{len(chart)} sở, ngành, năm {CHART_YEAR}, đơn vị triệu đồng"
         + (", dữ liệu mẫu" if chart_sample else "")
-        + ". Số liệu ở bảng ngay dưới.",
+        # The table's explanations stand between chart and table (printed layout, session 16).
+        + ". Số liệu ở bảng dưới phần giải thích.",
     )
     other_sources = not disb["is_state_budget"].fillna(False).astype(bool).all()
     display(
