@@ -310,6 +310,12 @@ def detail_of(warning: str) -> str:
     return warning.removeprefix(prefix) if prefix and warning.startswith(prefix) else warning
 
 
+def id_and_detail(warning: str) -> tuple[str | None, str]:
+    """(rule ID or None, detail) of a warning's text: what a reader of a list of warnings compares."""
+    rule = rule_of(warning)
+    return (rule.rule_id if rule else None), detail_of(warning)
+
+
 def catalogue_markdown() -> str:
     """The catalogue as a Markdown table (docs/input_warnings.md embeds it)."""
     lines = [

@@ -141,7 +141,8 @@ def test_in_s01_a_manifest_saved_as_unicode_text_cannot_be_read(tmp_path):
     )
     problems = load_inbox_manifest(inbox).problems
     assert warned(problems, "IN-S01", WARNING, "lưu lại dạng CSV UTF-8") == [
-        "manifest.csv: không phải mã UTF-8 hay Windows-1258"
+        "manifest.csv: không phải mã UTF-8 hay Windows-1258 (tệp lưu dạng UTF-16 (Unicode Text), không phải "
+        "CSV UTF-8)"
     ]
 
 

@@ -101,9 +101,9 @@ def extracted_documents(context: dg.AssetExecutionContext):
         context.log.warning(warning)
     if any(d.extraction_status == "superseded" for d in run.documents):
         context.log.info(f"văn bản kế hoạch được dùng (plan document in force): {run.plan_document}")
-    for document in run.documents:
-        if document.extraction_status != "ok":
-            context.log.warning(document.extraction_error)
+    # Each document not read or not loaded, as the input warning the check and the summary carry.
+    for warning in [*run.failed_warnings(), *run.not_loaded_warnings()]:
+        context.log.warning(warning)
     for table in RAW_TABLES:
         yield dg.MaterializeResult(
             asset_key=raw_key(table),

@@ -94,10 +94,10 @@ def load_inbox_manifest(inbox: Path) -> InboxManifest:
     try:
         text, _encoding = decode_csv(path.read_bytes())
     except (OSError, SubmissionReadError) as error:
-        # SubmissionReadError's detail speaks to a department sending a report ("send the .xlsx"):
-        # this file is the operator's, whose fix the catalogue's message gives.
+        # SubmissionReadError's detail is "what: advice to a department / English": only the "what" is
+        # kept (the byte and its place, or UTF-16); this file is the operator's, the catalogue says the fix.
         why = (
-            "không phải mã UTF-8 hay Windows-1258"
+            f"không phải mã UTF-8 hay Windows-1258 ({error.detail.split(' / ')[0].split(':')[0]})"
             if isinstance(error, SubmissionReadError)
             else f"không mở được: {error}"
         )
