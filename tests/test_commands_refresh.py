@@ -18,6 +18,7 @@ import duckdb
 import pytest
 
 from pipelines.console_log import DETAILS_HIDDEN
+from pipelines.input_rules import id_and_detail
 
 pytestmark = pytest.mark.slow
 
@@ -315,9 +316,17 @@ def test_a_bad_document_and_a_rejected_submission_do_not_stop_the_refresh(tmp_pa
     assert (submissions / "SYT_2026-Q1.xlsx").read_bytes() == b"PK\x03\x04 cut off too"
     # The run succeeded, and its summary still lists what someone must fix in raw/.
     warnings = proc.stdout.split("cảnh báo về tệp đầu vào (input warnings): ", 1)[1].split("thời gian")[0]
-    assert "submissions: manifest.csv dòng 2" in warnings and "ngày 12 tháng 1" in warnings
-    assert "documents: Nghị quyết (bản sao).txt: cùng nội dung với 000_a74ee38357d31740.txt" in warnings
-    assert "documents: broken.pdf" in warnings
+    shown = [
+        line.strip().removeprefix("! ") for line in warnings.splitlines() if line.strip().startswith("!")
+    ]
+    got = [id_and_detail(line) for line in shown]
+    assert any(rule_id == "IN-D16" and detail.startswith("broken.pdf: ") for rule_id, detail in got)
+    assert any(rule_id == "IN-S04" and "received_at 'ngày 12 tháng 1'" in detail for rule_id, detail in got)
+    assert (
+        "IN-D12",
+        "Nghị quyết (bản sao).txt: cùng nội dung với 000_a74ee38357d31740.txt, không trích xuất lại "
+        "(duplicate of 000_a74ee38357d31740.txt)",
+    ) in got
     # …and so does the successes log, for the morning check (`nq57 status`, ST-14).
     (success,) = [
         json.loads(line)
