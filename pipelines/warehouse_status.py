@@ -411,8 +411,9 @@ def check_status(
     if samples:
         others = samples_not_loaded or 0
         not_loaded = [
-            f"thêm {others} tệp mẫu không có trong số liệu (bị từ chối, trùng hoặc đã có phiên bản sau thay "
-            f"thế) ({others} more sample files not in the figures: rejected, duplicate or replaced)"
+            f"thêm {others} tệp mẫu không có trong số liệu (bị từ chối, trùng, đã rút hoặc đã có phiên bản "
+            f"sau thay thế) ({others} more sample files not in the figures: rejected, duplicate, withdrawn "
+            "or replaced)"
         ]
         findings.append(finding("ST-08", *(not_loaded if others else []), count=samples))
 

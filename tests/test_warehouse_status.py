@@ -269,8 +269,8 @@ def test_st08_counts_only_the_samples_whose_rows_are_loaded(warehouse, tmp_path)
     assert (status.sample_submissions, status.sample_submissions_not_loaded) == (3, 1)
     assert "số liệu của 3 báo cáo MẪU" in status.findings[0].message_vi
     assert status.findings[0].details == (
-        "thêm 1 tệp mẫu không có trong số liệu (bị từ chối, trùng hoặc đã có phiên bản sau thay thế) "
-        "(1 more sample files not in the figures: rejected, duplicate or replaced)",
+        "thêm 1 tệp mẫu không có trong số liệu (bị từ chối, trùng, đã rút hoặc đã có phiên bản sau thay thế) "
+        "(1 more sample files not in the figures: rejected, duplicate, withdrawn or replaced)",
     )
     # Diff review (session 14): a sample a later version replaced is no longer in the figures either.
     publish(warehouse, tmp_path / "build4.duckdb", samples=4, rejected=1, replaced=1)
