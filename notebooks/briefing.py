@@ -37,6 +37,8 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from pipelines.as_of_sql import known_at, received_by, vn_day
 from pipelines.formatting import bvnd, mvnd, vn_number, vn_percent
 from pipelines.notebook_tables import (
+    DISBURSEMENT_LEGEND,
+    DISBURSEMENT_TABLE_CLASS,
     STATUS_VI,
     SUBMISSION_FILE_COLUMNS_VI,
     chart_year,
@@ -44,9 +46,11 @@ from pipelines.notebook_tables import (
     file_status_words,
     fmt_cell,
     formatted,
+    funding_short,
     in_vietnamese,
     late_report_grid,
     latest_received,
+    quarters_unbroken,
     show,
     task_numbers,
     unaccented,
@@ -111,6 +115,11 @@ def show_chart(fig, alt: str) -> None:
 
 def note(text: str, kind: str = "note") -> None:
     display(HTML(f'<div class="nq57-{kind}">{escape(text)}</div>'))
+
+
+def table_legend(text: str) -> None:
+    """A line under a table saying what its abbreviations and units stand for."""
+    display(HTML(f'<p class="nq57-legend">{escape(text)}</p>'))
 
 
 def is_sample(frame: pd.DataFrame) -> pd.Series:
@@ -528,8 +537,7 @@ show(year_table.reset_index().rename(columns={"sector": "Lĩnh vực"}))
 # %% [markdown]
 # ## 3. Lộ trình các chỉ tiêu
 # Hiện trạng → chỉ tiêu từng năm → số thực hiện (nếu sở, ngành đã báo cáo); mức thay đổi mỗi năm còn cần
-# để đạt chỉ tiêu năm 2030, tính từ thời điểm của số gần nhất (số cả năm: từ cuối năm đó; số giữa năm:
-# từ cuối quý của nó) đến hết năm 2030.
+# để đạt chỉ tiêu năm 2030, từ kỳ của số gần nhất đến hết năm 2030.
 
 # %%
 targets = sql(
@@ -902,36 +910,6 @@ else:
             "trình diễn, không phải báo cáo thật.",
             "banner",
         )
-    # A rate resting on rows the validator warned about (disbursed above allocated, say) says how many:
-    # such rows are loaded, and a leader should know which figures a department may still correct.
-    disb["warned"] = [
-        f"{vn_number(int(w))}/{vn_number(int(n))} dòng" if w else "không"
-        for w, n in zip(disb["lines_warned"], disb["lines"], strict=True)
-    ]
-    if (disb["lines_warned"] > 0).any():
-        note(
-            "Cột “Dòng có cảnh báo”: số dòng báo cáo mà bước kiểm tra đã cảnh báo (ví dụ giải ngân lớn hơn "
-            "dự toán được giao) nhưng vẫn được tính vào tỷ lệ; sở, ngành có thể còn sửa các số này."
-        )
-    # A line with a blank allocation or disbursement is in no figure of the table (the mart keeps the
-    # lines giving both): said per department, as a blank is unknown, not 0.
-    blanks = disb[disb["lines_missing"] > 0]
-    if not blanks.empty:
-        note(
-            "Không tính vào số và tỷ lệ của bảng các dòng báo cáo để trống ô dự toán hoặc ô giải ngân (chưa "
-            "biết, không phải 0): "
-            + "; ".join(
-                f"{name}, năm {year}{' (dữ liệu mẫu)' if sample else ''}: {vn_number(int(n))} dòng"
-                for name, year, sample, n in zip(
-                    blanks["agency_name"],
-                    blanks["year"],
-                    blanks["is_sample"],
-                    blanks["lines_missing"],
-                    strict=True,
-                )
-            )
-            + "."
-        )
     # Unknown (a blank cell, NULL) or zero allocation gives no rate: "—", never "NaN%" or 0% (as the mart).
     disb["rate"] = [
         vn_rate(d, a) for a, d in zip(disb["allocated_mvnd"], disb["disbursed_mvnd"], strict=True)
@@ -952,29 +930,19 @@ else:
             f"{name} (mẫu)" if sample else name
             for name, sample in zip(chart["agency_name"], chart["is_sample"], strict=True)
         ]
-    other_sources = not disb["is_state_budget"].fillna(False).astype(bool).all()
+    # The chart's caption stands right above it, the table's explanation after it: printed, a heading,
+    # the banner and a long introduction ended a page and the chart went to the next (20/04/2026).
     display(
         Markdown(
-            "Số giải ngân là số lũy kế từ đầu năm đến kỳ báo cáo gần nhất của năm, nên mỗi sở, ngành có "
-            "một dòng cho mỗi năm; không cộng các năm với nhau. Kế hoạch: kinh phí năm đó của các nhiệm vụ "
-            "sở, ngành chủ trì (cơ quan chủ trì do kho dữ liệu gán, xem mục 1), trong các lĩnh vực đã báo "
-            "cáo. "
-            + (
-                "Vốn ngân sách nhà nước và các nguồn khác (doanh nghiệp, tư nhân, quỹ phát triển khoa học "
-                "và công nghệ của doanh nghiệp …) ở hai dòng riêng, mỗi dòng một tỷ lệ: không gộp tiền ngoài "
-                "ngân sách vào tỷ lệ giải ngân vốn nhà nước. "
-                if other_sources
-                else ""
-            )
-            + (
-                f"Biểu đồ: vốn ngân sách nhà nước, năm {CHART_YEAR}, năm gần nhất có số giải ngân được báo "
-                f"cáo đến ngày {AS_OF_VN}."
-                if CHART_YEAR_WHY is None
-                else f"Biểu đồ: vốn ngân sách nhà nước, năm {CHART_YEAR}: {CHART_YEAR_WHY}."
-            )
+            f"Biểu đồ: vốn ngân sách nhà nước, năm {CHART_YEAR}, năm gần nhất có số giải ngân được báo "
+            f"cáo đến ngày {AS_OF_VN}."
+            if CHART_YEAR_WHY is None
+            else f"Biểu đồ: vốn ngân sách nhà nước, năm {CHART_YEAR}: {CHART_YEAR_WHY}."
         )
     )
-    fig, ax = plt.subplots(figsize=(9, 0.45 * len(chart) + 1.2))
+    # 0,38 in a bar: at 0,45 the heading, banner, caption and chart did not fit below section 3's table
+    # and left that page half empty (20/04/2026, 31/12/2026).
+    fig, ax = plt.subplots(figsize=(9, 0.38 * len(chart) + 1.0))
     y = range(len(chart))
     ax.barh([i + 0.2 for i in y], chart["allocated_mvnd"].astype(float), 0.4, label="Dự toán được giao")
     ax.barh([i - 0.2 for i in y], chart["disbursed_mvnd"].astype(float), 0.4, label="Đã giải ngân (lũy kế)")
@@ -1006,8 +974,55 @@ else:
         f"Biểu đồ thanh ngang: dự toán vốn ngân sách nhà nước được giao và số đã giải ngân lũy kế của "
         f"{len(chart)} sở, ngành, năm {CHART_YEAR}, đơn vị triệu đồng"
         + (", dữ liệu mẫu" if chart_sample else "")
-        + ". Số liệu ở bảng ngay dưới.",
+        # The table's explanations stand between chart and table (printed layout, session 16).
+        + ". Số liệu ở bảng dưới phần giải thích.",
     )
+    other_sources = not disb["is_state_budget"].fillna(False).astype(bool).all()
+    display(
+        Markdown(
+            "Số giải ngân là số lũy kế từ đầu năm đến kỳ báo cáo gần nhất của năm, nên mỗi sở, ngành có "
+            "một dòng cho mỗi năm; không cộng các năm với nhau. Kế hoạch: kinh phí năm đó của các nhiệm vụ "
+            "sở, ngành chủ trì (cơ quan chủ trì do kho dữ liệu gán, xem mục 1), trong các lĩnh vực đã báo "
+            "cáo."
+            + (
+                " Vốn ngân sách nhà nước và các nguồn khác (doanh nghiệp, tư nhân, quỹ phát triển khoa học "
+                "và công nghệ của doanh nghiệp …) ở hai dòng riêng, mỗi dòng một tỷ lệ: không gộp tiền ngoài "
+                "ngân sách vào tỷ lệ giải ngân vốn nhà nước."
+                if other_sources
+                else ""
+            )
+        )
+    )
+    # A rate resting on rows the validator warned about (disbursed above allocated, say) says how many:
+    # such rows are loaded, and a leader should know which figures a department may still correct.
+    disb["warned"] = [
+        f"{vn_number(int(w))}/{vn_number(int(n))} dòng" if w else "không"
+        for w, n in zip(disb["lines_warned"], disb["lines"], strict=True)
+    ]
+    if (disb["lines_warned"] > 0).any():
+        note(
+            "Cột “Dòng có cảnh báo”: số dòng báo cáo mà bước kiểm tra đã cảnh báo (ví dụ giải ngân lớn hơn "
+            "dự toán được giao) nhưng vẫn được tính vào tỷ lệ; sở, ngành có thể còn sửa các số này."
+        )
+    # A line with a blank allocation or disbursement is in no figure of the table (the mart keeps the
+    # lines giving both): said per department, as a blank is unknown, not 0.
+    blanks = disb[disb["lines_missing"] > 0]
+    if not blanks.empty:
+        note(
+            "Không tính vào số và tỷ lệ của bảng các dòng báo cáo để trống ô dự toán hoặc ô giải ngân (chưa "
+            "biết, không phải 0): "
+            + "; ".join(
+                f"{name}, năm {year}{' (dữ liệu mẫu)' if sample else ''}: {vn_number(int(n))} dòng"
+                for name, year, sample, n in zip(
+                    blanks["agency_name"],
+                    blanks["year"],
+                    blanks["is_sample"],
+                    blanks["lines_missing"],
+                    strict=True,
+                )
+            )
+            + "."
+        )
     # A row whose tasks were reported up to different quarters sums those quarters' year-to-date
     # figures: the period cell names both ends instead of the latest alone.
     mixed = disb["earliest_period"] != disb["latest_period"]
@@ -1106,22 +1121,27 @@ else:
             + "".join(f"\n- {line}" for line in total_notes)
         )
     )
+    shown = pd.DataFrame(shown_rows)
     show(
-        pd.DataFrame(shown_rows),
+        shown.assign(
+            funding=funding_short(shown["funding"]), period_cell=quarters_unbroken(shown["period_cell"])
+        ),
         {
             "agency_name": "Sở, ngành",
             "year": "Năm",
             "funding": "Nguồn kinh phí",
             "period_cell": "Kỳ báo cáo gần nhất",
-            "plan_mvnd": "Kế hoạch (triệu đồng)",
-            "allocated_mvnd": "Dự toán (triệu đồng)",
-            "disbursed_mvnd": "Đã giải ngân (triệu đồng)",
-            "rate": "Tỷ lệ giải ngân so với dự toán",
+            "plan_mvnd": "Kế hoạch",
+            "allocated_mvnd": "Dự toán",
+            "disbursed_mvnd": "Đã giải ngân",
+            "rate": "Tỷ lệ giải ngân",
             "warned": "Dòng có cảnh báo",
             "is_sample": "Dữ liệu mẫu",
         },
         total_rows=total_positions,
+        table_class=DISBURSEMENT_TABLE_CLASS,
     )
+    table_legend(DISBURSEMENT_LEGEND)
     if not earlier.empty:
         display(Markdown("### Các năm trước: cộng các sở, ngành đã báo cáo"))
         # As the total rows above: the departments giving both figures are added, the others named.
@@ -1143,10 +1163,19 @@ else:
         )
         show(
             earlier.assign(
-                periods=[
-                    vn_period_range(early, late)
-                    for early, late in zip(earlier["earliest_period"], earlier["latest_period"], strict=True)
-                ],
+                funding=funding_short(earlier["funding"]),
+                periods=quarters_unbroken(
+                    pd.Series(
+                        [
+                            vn_period_range(early, late)
+                            for early, late in zip(
+                                earlier["earliest_period"], earlier["latest_period"], strict=True
+                            )
+                        ],
+                        index=earlier.index,
+                        dtype=object,
+                    )
+                ),
                 rate=[
                     vn_rate(d, a)
                     for a, d in zip(earlier["allocated_mvnd"], earlier["disbursed_mvnd"], strict=True)
@@ -1157,13 +1186,15 @@ else:
                 "funding": "Nguồn kinh phí",
                 "departments": "Số sở, ngành báo cáo",
                 "periods": "Kỳ báo cáo gần nhất",
-                "plan_mvnd": "Kế hoạch (triệu đồng)",
-                "allocated_mvnd": "Dự toán (triệu đồng)",
-                "disbursed_mvnd": "Đã giải ngân (triệu đồng)",
-                "rate": "Tỷ lệ giải ngân so với dự toán",
+                "plan_mvnd": "Kế hoạch",
+                "allocated_mvnd": "Dự toán",
+                "disbursed_mvnd": "Đã giải ngân",
+                "rate": "Tỷ lệ giải ngân",
                 "is_sample": "Dữ liệu mẫu",
             },
+            table_class=DISBURSEMENT_TABLE_CLASS,
         )
+        table_legend(DISBURSEMENT_LEGEND)
 
 # %% [markdown]
 # ## 5. Nhiệm vụ quá hạn và đến hạn trong 90 ngày tới

@@ -235,6 +235,28 @@ img { max-width: 100%; break-inside: avoid; }
 h2 { break-inside: avoid; }
 h2::after { content: ""; display: block; height: 70mm; margin-bottom: -70mm; }
 .nq57-banner, .nq57-note { break-inside: avoid; }
+/* What introduces a chart (a banner, a note, a paragraph: up to three in a row) is not cut and goes
+   to the next page with it: Chromium broke inside the paragraph instead, and the heading of section
+   4, its banner and introduction ended a page, the chart on the next (20/04/2026). */
+.output_area:is(:has(.nq57-banner), :has(.nq57-note), :has(.output_markdown)):is(
+  :has(+ .output_area img),
+  :has(+ .output_area:is(:has(.nq57-banner), :has(.nq57-note), :has(.output_markdown)) + .output_area img),
+  :has(+ .output_area:is(:has(.nq57-banner), :has(.nq57-note), :has(.output_markdown))
+       + .output_area:is(:has(.nq57-banner), :has(.nq57-note), :has(.output_markdown))
+       + .output_area img)) { break-inside: avoid; break-after: avoid; }
+/* A section may begin on a new page: the last note or paragraph of the section before gives up its
+   "keep with the next" (it would hold the heading to the foot of the page instead). */
+.cell:has(+ .text_cell h2), .cell:has(+ .text_cell h2) .output_area:last-child { break-after: auto; }
+/* Section 4's disbursement tables (ten columns on a portrait page): figures, years and short words on
+   one line, the quarters (4th column; a range of two wraps between them), the departments' names
+   taking the width left, on two lines at most. A half point smaller and narrower padding than the other
+   tables: at 9 pt the ten columns were wider than the page and Chromium shrank every page to fit. */
+table.nq57-disbursement { font-size: 8.5pt; }
+table.nq57-disbursement th, table.nq57-disbursement td { padding: 3px; }
+table.nq57-disbursement td { white-space: nowrap; }
+table.nq57-disbursement td:first-child { white-space: normal; min-width: 9em; }
+table.nq57-disbursement td:nth-child(4) { white-space: normal; }
+.nq57-legend { font-size: 9pt; margin: -10px 0 16px; }
 .jp-OutputPrompt, .jp-InputPrompt, .prompt { display: none; }
 @page { size: A4; margin: 14mm 12mm; }
 """

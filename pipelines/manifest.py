@@ -25,6 +25,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipelines.input_rules import input_warning
+
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_COLUMNS = [
     "file_name",
@@ -94,7 +96,7 @@ class Manifest:
     # Every row was read: a file without a row is then really not listed. False when the file
     # is missing or damaged: which files it lists is then unknown, so none counts as unlisted.
     complete: bool = True
-    problems: list[str] = field(default_factory=list)  # for the operator, one line each
+    problems: list[str] = field(default_factory=list)  # input warnings (pipelines.input_rules, IN-D…)
 
     def unmatched_issue(self) -> str:
         """The metadata issue of a document the manifest has no row for."""
@@ -122,23 +124,15 @@ def read_manifest(directory: Path) -> Manifest:
     """Read ``manifest.csv``; never raises for what is in the file, says what it could not read."""
     path = directory / MANIFEST_NAME
     if not path.exists():
-        return Manifest(
-            complete=False,
-            problems=[f"không có {MANIFEST_NAME}: siêu dữ liệu dò từ văn bản (no manifest)"],
-        )
+        return Manifest(complete=False, problems=[input_warning("IN-D01", f"không có {path}")])
     try:
         # utf-8-sig: Excel's "CSV UTF-8" starts the file with a BOM, which would hide 'file_name'.
         text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return Manifest(
-            complete=False,
-            problems=[
-                f"{MANIFEST_NAME} không phải UTF-8 nên không đọc được; lưu lại dạng CSV UTF-8 "
-                "(not UTF-8: save as CSV UTF-8)"
-            ],
-        )
+    except UnicodeDecodeError as error:
+        where = f"{MANIFEST_NAME}: byte thứ {error.start + 1} không phải UTF-8"
+        return Manifest(complete=False, problems=[input_warning("IN-D02", where)])
     except OSError as error:
-        return Manifest(complete=False, problems=[f"{MANIFEST_NAME} không đọc được (unreadable): {error}"])
+        return Manifest(complete=False, problems=[input_warning("IN-D03", f"{MANIFEST_NAME}: {error}")])
     manifest = Manifest()
     reader = csv.reader(io.StringIO(text, newline=""))
     seen: dict[str, list[ManifestRow]] = defaultdict(list)
@@ -148,15 +142,12 @@ def read_manifest(directory: Path) -> Manifest:
         if "file_name" not in header:
             manifest.complete = False
             manifest.problems.append(
-                f"{MANIFEST_NAME} thiếu cột file_name nên không dùng được (no file_name column)"
+                input_warning("IN-D04", f"{MANIFEST_NAME}, dòng tiêu đề: {', '.join(header) or 'trống'}")
             )
             return manifest
         missing = [c for c in MANIFEST_COLUMNS if c not in header]
         if missing:
-            missing_issue = (
-                f"{MANIFEST_NAME} thiếu cột {', '.join(missing)}: các giá trị này để trống "
-                "(missing columns: left NULL)"
-            )
+            missing_issue = input_warning("IN-D05", f"{MANIFEST_NAME} thiếu cột {', '.join(missing)}")
             manifest.problems.append(missing_issue)
         for cells in reader:
             if not any(cell.strip() for cell in cells):
@@ -166,9 +157,8 @@ def read_manifest(directory: Path) -> Manifest:
             name = _name_key(named.get("file_name", ""))
             if len(cells) != len(header):
                 # A comma too many or too few shifts every cell after it: none of them can be trusted.
-                issue = (
-                    f"dòng {line} của {MANIFEST_NAME} có {len(cells)} ô, tiêu đề có {len(header)}: "
-                    f"không dùng dòng này (row has {len(cells)} cells, header {len(header)})"
+                issue = input_warning(
+                    "IN-D06", f"{MANIFEST_NAME} dòng {line}: {len(cells)} ô, tiêu đề có {len(header)}"
                 )
                 manifest.problems.append(issue)
                 manifest.complete = False  # its file name may be one of the shifted cells
@@ -176,31 +166,21 @@ def read_manifest(directory: Path) -> Manifest:
                     seen[name].append(ManifestRow(line, {}, issue))
                 continue
             if not name:
-                manifest.problems.append(
-                    f"dòng {line} của {MANIFEST_NAME} không có file_name (row without file name)"
-                )
+                manifest.problems.append(input_warning("IN-D07", f"{MANIFEST_NAME} dòng {line}"))
                 manifest.complete = False
                 continue
             values = {k: v.strip() for k, v in named.items() if k in MANIFEST_COLUMNS and v.strip()}
             seen[name].append(ManifestRow(line, values))
     except csv.Error as error:
         manifest.complete = False
-        manifest.problems.append(
-            f"{MANIFEST_NAME} hỏng từ dòng {reader.line_num}, phần sau không đọc được "
-            f"(malformed from line {reader.line_num}): {error}"
-        )
+        manifest.problems.append(input_warning("IN-D08", f"{MANIFEST_NAME} dòng {reader.line_num}: {error}"))
     for name, rows in seen.items():
         row = rows[0]
         if len(rows) > 1 and any(other.values != row.values or other.issue for other in rows[1:]):
             # Two curated answers for one file: picking one would be a guess.
             lines = ", ".join(str(r.line) for r in rows)
-            row = ManifestRow(
-                row.line,
-                {},
-                f"{MANIFEST_NAME} có {len(rows)} dòng khác nhau cho tệp này (dòng {lines}): "
-                "không dùng dòng nào (conflicting rows)",
-            )
-            manifest.problems.append(f"{name}: {row.issue}")
+            row = ManifestRow(row.line, {}, input_warning("IN-D09", f"{name}: {MANIFEST_NAME} dòng {lines}"))
+            manifest.problems.append(row.issue)
         elif row.issue is None:
             row.issue = missing_issue
         manifest.rows[name] = row
@@ -210,7 +190,7 @@ def read_manifest(directory: Path) -> Manifest:
 @dataclass
 class DocumentScan:
     entries: list[DocumentEntry]
-    warnings: list[str]  # what in the manifest could not be read, for the operator
+    warnings: list[str]  # what in the manifest could not be read: input warnings (IN-D…)
 
 
 def scan_folder(directory: Path) -> DocumentScan:
@@ -244,7 +224,9 @@ def scan_folder(directory: Path) -> DocumentScan:
     if manifest.complete and entries and not any(e.in_manifest for e in entries):
         # A manifest that names none of these files (emptied, or another folder's) says nothing
         # about them: loading none of the documents would empty the marts for a curation slip.
-        problem = f"{MANIFEST_NAME} không liệt kê tệp nào trong thư mục (lists none of these files)"
+        problem = input_warning(
+            "IN-D10", f"{MANIFEST_NAME}: không dòng nào cho {len(entries)} tệp của thư mục"
+        )
         manifest.problems.append(problem)
         for entry in entries:
             entry.unlisted, entry.metadata_issue = False, problem

@@ -169,18 +169,47 @@ def formatted(df: pd.DataFrame, columns: dict[str, str] | None = None) -> pd.Dat
 
 SHORT_TABLE_ROWS = 5
 
+# Section 4's disbursement tables have ten columns on a portrait A4 page: printed, "Ngân sách nhà
+# nước" wrapped over four lines and the departments' names over three. The funding cell is shortened
+# as Vietnamese readers know it, the unit leaves the money headers, and a legend line under the table
+# says both (nothing the table showed is lost). The class lets the stylesheet keep figures, years,
+# quarters and these short words on one line, the names taking the width left.
+FUNDING_SHORT = {"Ngân sách nhà nước": "NSNN", "Nguồn khác (ngoài NSNN)": "Khác"}
+DISBURSEMENT_LEGEND = (
+    "Số tiền: triệu đồng. Tỷ lệ giải ngân: số đã giải ngân so với dự toán. Nguồn kinh phí: NSNN là ngân "
+    "sách nhà nước; Khác là các nguồn ngoài ngân sách nhà nước (doanh nghiệp, tư nhân, quỹ phát triển "
+    "khoa học và công nghệ của doanh nghiệp …)."
+)
+DISBURSEMENT_TABLE_CLASS = "nq57-disbursement"
+
+
+def quarters_unbroken(values: pd.Series) -> pd.Series:
+    """Quarters that a narrow cell wraps only between them: "Quý 1/2026 –" and "Quý 2/2026" on two
+    lines, never "Quý" on one and "1/2026" on the next (no-break spaces inside a quarter and before
+    the dash)."""
+    return values.map(
+        lambda v: v.replace("Quý ", "Quý\u00a0").replace(" – ", "\u00a0– ") if isinstance(v, str) else v
+    )
+
+
+def funding_short(values: pd.Series) -> pd.Series:
+    """Funding words as the disbursement tables print them ("NSNN"); other values as they are."""
+    return values.map(lambda v: FUNDING_SHORT.get(v, v) if isinstance(v, str) else v)
+
 
 def show(
     df: pd.DataFrame,
     columns: dict[str, str] | None = None,
     empty: str = "Không có dòng nào.",
     total_rows: Collection[int] = (),
+    table_class: str | None = None,
 ) -> None:
     """Display ``df`` with Vietnamese headers and formatted cells (``empty`` when it has no rows).
 
-    The table has the class ``nq57`` that the briefing's stylesheet draws borders for; the rows at
-    the positions ``total_rows`` (0 = the first row of ``df``) have the class ``nq57-total``, set
-    apart from the rows they add up."""
+    The table has the class ``nq57`` that the briefing's stylesheet draws borders for (and
+    ``table_class`` besides, for a table laid out on its own); the rows at the positions
+    ``total_rows`` (0 = the first row of ``df``) have the class ``nq57-total``, set apart from the
+    rows they add up."""
     from IPython.display import HTML, Markdown, display
 
     if df.empty:
@@ -189,6 +218,8 @@ def show(
     shown = df[[c for c in columns if c in df.columns]] if columns is not None else df
     # A short table is kept on one printed page (a three-row table was cut between pages 1 and 2).
     classes = "nq57 nq57-short" if len(df) <= SHORT_TABLE_ROWS else "nq57"
+    if table_class:
+        classes += f" {table_class}"
     html = with_numbers_aligned(
         formatted(df, columns).to_html(index=False, escape=True, classes=classes), numeric_positions(shown)
     )

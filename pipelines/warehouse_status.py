@@ -163,7 +163,8 @@ _RULES = (
         WARNING,
         "Lần làm mới gần nhất thành công nhưng đã bỏ qua {count} vấn đề ở tệp đầu vào (dòng manifest.csv "
         "không đọc được, tài liệu trùng hoặc chưa khai báo, tệp không lưu được…): số liệu của các tệp đó "
-        "chưa vào kho hoặc thiếu thông tin. Hãy sửa trong raw/ theo danh sách bên dưới.",
+        "chưa vào kho hoặc thiếu thông tin. Hãy sửa trong raw/ theo danh sách bên dưới; mỗi vấn đề có mã "
+        "IN-… và cách sửa ghi ngay sau mã (bảng mã: docs/input_warnings.md).",
         "The last refresh worked but went on past problems in its input files: fix them in raw/.",
     ),
     StatusRule(

@@ -11,6 +11,7 @@ from docx_cuts import APPENDIX_I, cut_table
 
 from pipelines.assets.extraction import extracted_documents, raw_key
 from pipelines.assets.refresh_lock import RefreshLockResource
+from pipelines.input_rules import id_and_detail
 from tests.conftest import FIXTURES_DIR
 
 
@@ -71,15 +72,17 @@ def test_copies_unlisted_files_and_a_bom_are_warnings_not_failures(project_root,
     assert listed.passed is False
     assert listed.metadata["manifest"].value == "—"  # the BOM is no problem
     not_loaded = listed.metadata["not_loaded"].value.splitlines()
-    assert not_loaded[0].startswith("Du thao NQ (ban sao).txt: cùng nội dung với 000_a74ee38357d31740.txt")
-    assert not_loaded[1].startswith("slides_v2.txt: chưa có dòng trong manifest.csv nên không nạp")
+    got = [id_and_detail(line) for line in not_loaded]
+    assert [rule_id for rule_id, _detail in got] == ["IN-D12", "IN-D11"]
+    assert got[0][1].startswith("Du thao NQ (ban sao).txt: cùng nội dung với 000_a74ee38357d31740.txt")
+    assert got[1][1].startswith("slides_v2.txt: chưa có dòng trong manifest.csv nên không nạp")
     # The operator reads the same in the run's log.
     warnings = [
         e.user_message
         for e in instance.all_logs(result.run_id)
         if e.level == logging.WARNING and e.user_message
     ]
-    assert any(w.startswith("slides_v2.txt: chưa có dòng trong manifest.csv") for w in warnings)
+    assert not_loaded[1] in warnings
 
 
 def test_a_second_plan_document_is_superseded_and_said_not_loaded_twice(project_root, tmp_path, monkeypatch):
@@ -107,13 +110,14 @@ def test_a_second_plan_document_is_superseded_and_said_not_loaded_twice(project_
         "Nghi quyet ban Word.docx: không nạp 209 bản ghi đọc được (85 nhiệm vụ) vì văn bản kế hoạch được "
         "dùng là 000_a74ee38357d31740.txt"
     )
-    assert listed.metadata["not_loaded"].value.startswith(superseded)
+    ((rule_id, detail),) = map(id_and_detail, listed.metadata["not_loaded"].value.splitlines())
+    assert rule_id == "IN-D14" and detail.startswith(superseded)
     warnings = [
         e.user_message
         for e in instance.all_logs(result.run_id)
         if e.level == logging.WARNING and e.user_message
     ]
-    assert any(w.startswith(superseded) for w in warnings)
+    assert any(w.startswith("IN-D14 ") and superseded in w for w in warnings)
 
 
 def _extract(docs, tmp_path, monkeypatch):
@@ -144,7 +148,8 @@ def test_a_table_read_in_part_fails_the_check_and_names_the_table(project_root, 
     assert rows[raw_key("plan_items")] < 85  # what was read; the rest is the finding below
     extracted = {c.check_name: c for c in result.get_asset_check_evaluations()}["every_document_extracted"]
     assert extracted.passed is False
-    (issue,) = extracted.metadata["issues"].value.splitlines()
+    ((rule_id, issue),) = map(id_and_detail, extracted.metadata["issues"].value.splitlines())
+    assert rule_id == "IN-D17"
     assert issue.startswith("plan.docx: Bảng table 4") and "không được đọc" in issue
 
 

@@ -3,12 +3,18 @@
 Opens briefing.html from the nightly asset's output and checks what a reader would get: no page
 errors, no request leaving the machine (only file: and data: URLs), the Vietnamese headings, chart
 images that actually decoded; saves a full-page screenshot. Then the PDF: pdftotext shows the
-headings and the Appendix I state-budget total, which must equal the marts' figure.
+headings and the Appendix I state-budget total, which must equal the marts' figure. Last, the
+printed pages on several dates whose content differs (PRINT_DATES): no section heading ends a page
+apart from what it introduces, no page but the last is left a third empty, and section 4's
+disbursement table reads on a portrait page.
 """
 
 from __future__ import annotations
 
+import atexit
 import base64
+import datetime as dt
+import functools
 import itertools
 import json
 import re
@@ -18,13 +24,14 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pipelines.pdf_printer import CHROMIUM_FLAGS, find_chromium
-from tests.briefing_session import rendered_briefing
+from tests.briefing_session import AS_OF, rendered_briefing
 from tests.test_briefing import HEADINGS, appendix_i_state_total
 
 CHROMIUM = find_chromium()
@@ -169,7 +176,9 @@ def test_every_chart_says_in_vietnamese_what_it_shows(page: dict[str, Any]) -> N
     assert alts[2].startswith(
         "Biểu đồ thanh ngang: dự toán vốn ngân sách nhà nước được giao và số đã giải ngân"
     )
-    assert all("Số liệu ở bảng ngay dưới" in alt for alt in alts)
+    # Each names where its figures are: the disbursement table comes after the paragraphs explaining it.
+    assert all("Số liệu ở bảng ngay dưới" in alt for alt in alts[:2])
+    assert alts[2].endswith("Số liệu ở bảng dưới phần giải thích.")
 
 
 def test_screenshot_saved(page: dict[str, Any]) -> None:
@@ -192,32 +201,207 @@ def test_pdf_text_has_the_headings_and_the_headline_total() -> None:
     assert f"{expected} triệu đồng" in flat
 
 
-def headings_left_at_a_page_foot(pdf: Path) -> list[tuple[str, str, int]]:
-    """(page, heading, lines after it) of each section heading that has, below it on its page, no
-    chart and at most 8 lines of text (its introduction, a banner) while the document goes on."""
+# ── the printed pages, on dates whose content differs ─────────────────────────────────────────────
+# Each date is executed once per test process (tests/test_notebooks.py caches it; the shared-build
+# scope runs both modules on one worker) and printed once here: ≈7 s a date.
+BEFORE_ANY_REPORT = "before any report"  # the day before the first submission was received
+PRINT_DATES = (
+    BEFORE_ANY_REPORT,
+    AS_OF,  # 01/03/2026, the nightly render: the 2025-Q4 reports
+    dt.date(2026, 4, 20),  # the Q1 reports just due: section 4 ended a page, its chart on the next
+    dt.date(2026, 12, 31),  # every file known
+    dt.date(2027, 1, 16),  # the day after the Q4 deadline: the year's reports overdue
+)
+H2_SIZE, TABLE_SIZE = "22", "13"  # pdftohtml's font sizes of a section heading and of table text
+
+
+def resolved(as_of: dt.date | str) -> dt.date:
+    if as_of != BEFORE_ANY_REPORT:
+        return as_of
+    from tests.test_notebooks import REAL, day_of, query
+
+    ((first,),) = query(REAL, "select min(received_at) from marts.dim_submission")
+    return day_of(first) - dt.timedelta(days=1)
+
+
+@functools.cache
+def printed(as_of: dt.date | str) -> Path:
+    """The briefing as of that date printed to PDF as the nightly run prints it (its own PDF for AS_OF)."""
+    if as_of == AS_OF:
+        return rendered_briefing().folder / "briefing.pdf"
+    from pipelines.pdf_printer import print_pdf_once
+    from tests.test_notebooks import REAL, page
+
+    folder = Path(tempfile.mkdtemp(prefix="nq57_print_"))
+    atexit.register(shutil.rmtree, folder, True)
+    html = folder / "briefing.html"
+    html.write_text(page("briefing.py", REAL, resolved(as_of)), encoding="utf-8")
+    print_pdf_once(html, folder / "briefing.pdf", CHROMIUM)
+    return folder / "briefing.pdf"
+
+
+@dataclass(frozen=True)
+class PrintedItem:
+    top: int
+    height: int
+    kind: str  # "text" or "image"
+    size: str  # the font size pdftohtml gives (""  for an image)
+    text: str
+
+
+@functools.cache
+def printed_pages(as_of: dt.date | str) -> tuple[tuple[tuple[PrintedItem, ...], int], ...]:
+    """Each printed page: its lines of text and images with their positions (pdftohtml -xml), and its
+    height."""
     import xml.etree.ElementTree as ET
 
     with tempfile.TemporaryDirectory() as folder:
-        # pdftohtml -xml gives every line of text and every image with its position on the page.
-        subprocess.run(["pdftohtml", "-xml", "-q", str(pdf), str(Path(folder) / "out")], check=True)
-        pages = ET.parse(Path(folder) / "out.xml").getroot().findall("page")
+        subprocess.run(
+            ["pdftohtml", "-xml", "-q", str(printed(as_of)), str(Path(folder) / "out")], check=True
+        )
+        root = ET.parse(Path(folder) / "out.xml").getroot()
+    sizes = {f.get("id"): f.get("size") for f in root.iter("fontspec")}
+    return tuple(
+        (
+            tuple(
+                PrintedItem(
+                    int(e.get("top")),
+                    int(e.get("height")),
+                    e.tag,
+                    sizes.get(e.get("font"), ""),
+                    " ".join("".join(e.itertext()).split()),
+                )
+                for e in page
+                if e.tag in ("text", "image")
+            ),
+            int(page.get("height")),
+        )
+        for page in root.findall("page")
+    )
+
+
+def headings_left_at_a_page_foot(as_of: dt.date | str) -> list[tuple[int, str, int]]:
+    """(page, heading, lines below it) of each section heading that has, below it on its page, no chart,
+    no line of a table and at most 12 lines of text (its banner, notes, introduction), while the
+    document goes on: what it introduces is on the next page."""
+    pages = printed_pages(as_of)
     left = []
-    for page in pages[:-1]:
-        items = [
-            (int(e.get("top")), e.tag, " ".join("".join(e.itertext()).split()))
-            for e in page
-            if e.tag in ("text", "image")
-        ]
-        for top, tag, content in items:
-            if tag == "text" and content in HEADINGS[1:]:
-                below = [item for item in items if item[0] > top]
-                if not any(kind == "image" for _, kind, _ in below) and len(below) <= 8:
-                    left.append((page.get("number"), content, len(below)))
+    for number, (items, _height) in enumerate(pages[:-1], start=1):
+        for heading in items:
+            if heading.kind != "text" or heading.size != H2_SIZE or heading.text not in HEADINGS[1:]:
+                continue
+            below = [item for item in items if item.top > heading.top]
+            lines = len({item.top for item in below if item.kind == "text"})
+            if not any(item.kind == "image" or item.size == TABLE_SIZE for item in below) and lines <= 12:
+                left.append((number, heading.text, lines))
     return left
 
 
 @pytest.mark.skipif(shutil.which("pdftohtml") is None, reason="needs Debian package poppler-utils")
-def test_no_section_heading_is_left_alone_at_the_foot_of_a_pdf_page() -> None:
-    # Printed, sections 3, 4 and 6 once began on the last lines of a page, their chart or table on
-    # the next one.
-    assert headings_left_at_a_page_foot(rendered_briefing().latest / "briefing.pdf") == []
+@pytest.mark.parametrize("as_of", PRINT_DATES, ids=str)
+def test_no_section_heading_ends_a_page_apart_from_what_it_introduces(as_of: dt.date | str) -> None:
+    """Printed, sections 3, 4 and 6 once began on the last lines of a page, their chart or table on the
+    next one; as of 20/04/2026 (and 31/12/2026, 16/01/2027) section 4's heading, banner and
+    introduction ended page 6 and its chart began page 7."""
+    pages = printed_pages(as_of)
+    found = [item.text for items, _ in pages for item in items if item.size == H2_SIZE]
+    assert set(HEADINGS[1:]) <= set(found), found  # every heading printed and recognised
+    assert headings_left_at_a_page_foot(as_of) == []
+
+
+@pytest.mark.skipif(shutil.which("pdftohtml") is None, reason="needs Debian package poppler-utils")
+@pytest.mark.parametrize("as_of", PRINT_DATES, ids=str)
+def test_no_printed_page_before_the_last_is_left_a_third_empty(as_of: dt.date | str) -> None:
+    """Printed on 31/12/2026, section 6 began on a page of its own and left page 13 half empty
+    (1 October: nine tenths). The tallest blocks that must not be cut (a chart with its heading and
+    caption, a table of at most 5 rows with its heading, a section heading with the quarter page it
+    needs) are shorter than a third of a page, so every page but the last is filled to two thirds."""
+    pages = printed_pages(as_of)
+    assert len(pages) > 8
+    filled = [max(item.top + item.height for item in items) / height for items, height in pages]
+    assert [(n + 1, round(f, 2)) for n, f in enumerate(filled[:-1]) if f < 2 / 3] == []
+
+
+def disbursement_layout(browser: str, html: Path) -> dict[str, Any]:
+    """Section 4's disbursement table as Chromium lays it out for print on A4 (210 mm less 2 × 12 mm of
+    margin: 703 CSS px): its width and the body's, and each cell's text with its number of lines."""
+    from websockets.sync.client import connect
+
+    with connect(browser, max_size=64 * 1024 * 1024) as ws:
+        tools = DevTools(ws)
+        tools.send("Page.enable")
+        tools.send("Emulation.setEmulatedMedia", media="print")
+        tools.send("Emulation.setScrollbarsHidden", hidden=True)
+        tools.send(
+            "Emulation.setDeviceMetricsOverride", width=703, height=1000, deviceScaleFactor=1, mobile=False
+        )
+        tools.events.clear()
+        tools.send("Page.navigate", url=html.resolve().as_uri())
+        tools.wait_for("Page.loadEventFired")
+        layout = tools.send(
+            "Runtime.evaluate",
+            returnByValue=True,
+            expression="""(() => {
+                const table = document.querySelector('table.nq57-disbursement');
+                const body = getComputedStyle(document.body);
+                const lines = cell => {
+                    const range = document.createRange();
+                    range.selectNodeContents(cell);
+                    return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+                };
+                return {
+                    table_right: table.getBoundingClientRect().right,
+                    body_right: document.body.getBoundingClientRect().right - parseFloat(body.paddingRight),
+                    headers: [...table.querySelectorAll('th')].map(th => th.textContent.trim()),
+                    rows: [...table.querySelectorAll('tbody tr')].map(
+                        tr => [...tr.cells].map(td => [td.textContent.trim(), lines(td)])
+                    ),
+                    legend: table.closest('.output_area').nextElementSibling.textContent.trim(),
+                };
+            })()""",
+        )["result"]["value"]
+        tools.send("Emulation.clearDeviceMetricsOverride")
+        tools.send("Emulation.setEmulatedMedia", media="")
+        return layout
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, dt.date(2026, 4, 20), dt.date(2026, 12, 31)], ids=str)
+def test_the_disbursement_table_reads_on_a_portrait_page(
+    browser: str, as_of: dt.date, tmp_path: Path
+) -> None:
+    """Printed as of 20/04/2026, the ten-column table wrapped "Ngân sách nhà nước" over four lines and
+    the departments' names over three. Now every figure, year, funding word and flag is on one line,
+    a quarter is never cut ("Quý 1/2026 –" and "Quý 2/2026" for a range), a name takes two lines at
+    most (a total's label three), the table is no wider than the page, and the legend line under it
+    says what NSNN, Khác and the unit are."""
+    from tests.test_notebooks import REAL, page
+
+    html = tmp_path / "briefing.html"
+    html.write_text(page("briefing.py", REAL, as_of), encoding="utf-8")
+    layout = disbursement_layout(browser, html)
+    assert layout["table_right"] <= layout["body_right"] + 0.5
+    assert layout["headers"][2:9] == [
+        "Nguồn kinh phí",
+        "Kỳ báo cáo gần nhất",
+        "Kế hoạch",
+        "Dự toán",
+        "Đã giải ngân",
+        "Tỷ lệ giải ngân",
+        "Dòng có cảnh báo",
+    ]
+    rows = layout["rows"]
+    assert len(rows) >= 4
+    too_tall = []
+    for cells in rows:
+        (name, name_lines), (period, period_lines) = cells[0], cells[3]
+        if name_lines > (3 if name.startswith("Tổng cộng") else 2):
+            too_tall.append((name, name_lines))
+        if period_lines != period.count("Quý"):
+            too_tall.append((period, period_lines))
+        too_tall += [(text, lines) for n, (text, lines) in enumerate(cells) if n not in (0, 3) and lines != 1]
+    assert too_tall == []
+    assert {cells[2][0] for cells in rows} <= {"NSNN", "Khác"}
+    assert layout["legend"].startswith(
+        "Số tiền: triệu đồng. Tỷ lệ giải ngân: số đã giải ngân so với dự toán."
+    )
+    assert "NSNN là ngân sách nhà nước; Khác là các nguồn ngoài ngân sách nhà nước" in layout["legend"]

@@ -9,7 +9,10 @@ import dagster as dg
 import pytest
 
 from pipelines import definitions
+from pipelines.input_rules import input_warning
 from pipelines.refresh_state import current_inputs
+
+MANIFEST_LINE = input_warning("IN-S03", "manifest.csv dòng 2")
 
 
 @pytest.fixture
@@ -251,7 +254,7 @@ def test_runs_the_daemon_launches_write_down_how_they_ended(warehouse_dir):
 
     @dg.asset(key=["raw", "submission_files"])
     def submission_files() -> dg.MaterializeResult:
-        return dg.MaterializeResult(metadata={"warnings": dg.MetadataValue.json(["manifest.csv dòng 2: …"])})
+        return dg.MaterializeResult(metadata={"warnings": dg.MetadataValue.json([MANIFEST_LINE])})
 
     @dg.asset
     def marts() -> None:
@@ -281,7 +284,7 @@ def test_runs_the_daemon_launches_write_down_how_they_ended(warehouse_dir):
     (success,) = read_log(SUCCESSES_LOG)
     assert success["run_id"] == good.run_id
     assert success["kind"] == "submissions" and success["version"] == "20261202T020014Z-abc"
-    assert success["input_warnings"] == ["submissions: manifest.csv dòng 2: …"]
+    assert success["input_warnings"] == [MANIFEST_LINE]
     (failure,) = read_log(FAILURES_LOG)
     assert failure["run_id"] == bad.run_id and failure["stage"] == "marts"
     assert failure["reason"] == "marts: RuntimeError: dbt build: không đọc được bảng thô"

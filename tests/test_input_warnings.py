@@ -5,10 +5,20 @@ from __future__ import annotations
 
 import dagster as dg
 
+from pipelines.input_rules import input_warning
 from pipelines.input_warnings import input_warnings
 
-MANIFEST_LINE = "manifest.csv dòng 2: received_at 'ngày 12 tháng 1' không phải ngày giờ"
-COPY = "bản sao.txt: cùng nội dung với 000_a74ee38357d31740.txt (duplicate of 000_a74ee38357d31740.txt)"
+# Lines as the producers make them (pipelines.input_rules): the ID first.
+MANIFEST_LINE = input_warning(
+    "IN-S04", "manifest.csv dòng 2, tệp SYT_2026-Q1.xlsx: received_at 'ngày 12 tháng 1'"
+)
+COPY = input_warning(
+    "IN-D12",
+    "bản sao.txt: cùng nội dung với 000_a74ee38357d31740.txt (duplicate of 000_a74ee38357d31740.txt)",
+)
+BROKEN = input_warning("IN-D16", "broken.pdf: không phải tệp PDF (not a PDF file)")
+EMPTY = input_warning("IN-D16", "rong.txt: tệp rỗng (empty file)")
+PART = input_warning("IN-D17", "plan.docx: Bảng table 4 … không được đọc")
 
 
 @dg.asset(key=["raw", "submission_files"])
@@ -30,15 +40,13 @@ def documents():
         check_name="every_document_extracted",
         passed=False,
         severity=dg.AssetCheckSeverity.WARN,
-        metadata={
-            "failed": "broken.pdf: không phải tệp PDF",
-            "issues": "plan.docx: Bảng table 4 … không được đọc",
-        },
+        metadata={"failed": f"{BROKEN}\n{EMPTY}", "issues": PART},
     )
     yield dg.AssetCheckResult(
         check_name="every_document_listed_once",
         passed=False,
         severity=dg.AssetCheckSeverity.WARN,
+        # metadata_issues: each document's copy of a warning listed already, not listed again.
         metadata={"manifest": "—", "not_loaded": COPY, "metadata_issues": "bản sao.txt: chưa có dòng\n"},
     )
     # A failing check that is not about input files says nothing here.
@@ -47,13 +55,9 @@ def documents():
 
 def test_the_warnings_of_a_run_submissions_first_each_once():
     result = dg.materialize([submission_files, documents], raise_on_error=False)
-    assert input_warnings(result.all_events) == [
-        f"submissions: {MANIFEST_LINE}",
-        "documents: broken.pdf: không phải tệp PDF",
-        "documents: plan.docx: Bảng table 4 … không được đọc",
-        f"documents: {COPY}",
-        "documents: bản sao.txt: chưa có dòng",
-    ]
+    warnings = input_warnings(result.all_events)
+    assert warnings == [MANIFEST_LINE, BROKEN, EMPTY, PART, COPY]
+    assert [warning[:6] for warning in warnings] == ["IN-S04", "IN-D16", "IN-D16", "IN-D17", "IN-D12"]
 
 
 @dg.asset(

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.input_rules import id_and_detail
 from pipelines.manifest import (
     MANIFEST_COLUMNS,
     DocumentEntry,
@@ -113,8 +114,8 @@ def test_a_missing_column_leaves_its_values_null_and_says_so(project_root, tmp_p
     drop = rows[0].index("document_date")
     folder = _shipped_folder(project_root, tmp_path, _csv_bytes([r[:drop] + r[drop + 1 :] for r in rows]))
     scan = scan_folder(folder)
-    expected = "manifest.csv thiếu cột document_date: các giá trị này để trống (missing columns: left NULL)"
-    assert scan.warnings == [expected]
+    assert list(map(id_and_detail, scan.warnings)) == [("IN-D05", "manifest.csv thiếu cột document_date")]
+    (expected,) = scan.warnings
     resolution = scan.entries[0]
     assert (resolution.kind, resolution.province, resolution.document_date) == ("resolution", "Long An", None)
     assert (resolution.metadata_source, resolution.metadata_issue) == ("manifest", expected)
@@ -126,10 +127,8 @@ def test_an_unreadable_row_is_not_used_and_no_file_counts_as_unlisted(project_ro
     folder = _shipped_folder(project_root, tmp_path, _csv_bytes(rows))
     (folder / "ke_hoach_moi.txt").write_text("Kế hoạch\n", encoding="utf-8")
     scan = scan_folder(folder)
-    bad_row = (
-        "dòng 2 của manifest.csv có 10 ô, tiêu đề có 9: không dùng dòng này (row has 10 cells, header 9)"
-    )
-    assert scan.warnings == [bad_row]
+    assert list(map(id_and_detail, scan.warnings)) == [("IN-D06", "manifest.csv dòng 2: 10 ô, tiêu đề có 9")]
+    (bad_row,) = scan.warnings
     entries = {e.file_name: e for e in scan.entries}
     resolution = entries["000_a74ee38357d31740.txt"]
     assert (resolution.metadata_source, resolution.kind, resolution.title) == ("detected", None, None)
@@ -142,32 +141,32 @@ def test_an_unreadable_row_is_not_used_and_no_file_counts_as_unlisted(project_ro
 
 
 @pytest.mark.parametrize(
-    ("manifest", "reason"),
+    ("manifest", "warning"),
     [
-        (None, "không có manifest.csv: siêu dữ liệu dò từ văn bản (no manifest)"),
+        (None, ("IN-D01", "không có {folder}/manifest.csv")),
         (
-            # Saved as Excel's plain "CSV": Windows-1258, 'Đ' is byte 0xD0.
+            # Saved as Excel's plain "CSV": Windows-1258, 'Đ' is byte 0xD0, the 45th.
             "file_name,issuer\r\n000_a74ee38357d31740.txt,HĐND\r\n".encode("cp1258"),
-            "manifest.csv không phải UTF-8 nên không đọc được; lưu lại dạng CSV UTF-8 "
-            "(not UTF-8: save as CSV UTF-8)",
+            ("IN-D02", "manifest.csv: byte thứ 45 không phải UTF-8"),
         ),
         (
             "tên tệp,kind\r\n000_a74ee38357d31740.txt,resolution\r\n".encode(),
-            "manifest.csv thiếu cột file_name nên không dùng được (no file_name column)",
+            ("IN-D04", "manifest.csv, dòng tiêu đề: tên tệp, kind"),
         ),
         (
             (",".join(MANIFEST_COLUMNS) + "\r\n").encode(),  # the header only
-            "manifest.csv không liệt kê tệp nào trong thư mục (lists none of these files)",
+            ("IN-D10", "manifest.csv: không dòng nào cho 2 tệp của thư mục"),
         ),
     ],
     ids=["missing", "not-utf8", "no-file-name-column", "no-rows"],
 )
-def test_a_manifest_that_cannot_say_what_it_lists_unlists_nothing(project_root, tmp_path, manifest, reason):
+def test_a_manifest_that_cannot_say_what_it_lists_unlists_nothing(project_root, tmp_path, manifest, warning):
     folder = _shipped_folder(project_root, tmp_path, manifest)
     if manifest is None:
         (folder / "manifest.csv").unlink()
     scan = scan_folder(folder)
-    assert scan.warnings == [reason]
+    assert list(map(id_and_detail, scan.warnings)) == [(warning[0], warning[1].format(folder=folder))]
+    (reason,) = scan.warnings
     assert [(e.document_id, e.metadata_source, e.unlisted, e.metadata_issue) for e in scan.entries] == [
         ("000_a74ee38357d31740", "detected", False, reason),
         ("004_373ec9bcf51e9bdb", "detected", False, reason),

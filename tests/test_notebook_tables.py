@@ -476,3 +476,35 @@ def test_period_range_and_rate_as_the_briefing_shows_them():
     assert vn_rate(Decimal("1267.003"), Decimal("4721")) == "26,84%"
     assert vn_rate(1267.003, 4721.0) == "26,84%"  # a DECIMAL sum pandas handed over as a float
     assert [vn_rate(None, 10), vn_rate(5, float("nan")), vn_rate(5, 0)] == [None, None, None]
+
+
+def test_the_disbursement_table_shortens_the_funding_words_its_legend_explains():
+    from pipelines.notebook_tables import DISBURSEMENT_LEGEND, FUNDING_SHORT, funding_short
+
+    shown = funding_short(pd.Series(["Ngân sách nhà nước", "Nguồn khác (ngoài NSNN)", None, "Vốn ODA"]))
+    assert [shown[0], shown[1], shown[3]] == ["NSNN", "Khác", "Vốn ODA"]  # no short form: as it is
+    assert pd.isna(shown[2])  # unknown stays unknown (the table prints "—")
+    # Every short word is explained in the legend line, and so is the unit the money headers dropped.
+    assert set(FUNDING_SHORT.values()) == {"NSNN", "Khác"}
+    assert "NSNN là ngân sách nhà nước; Khác là các nguồn ngoài ngân sách nhà nước" in DISBURSEMENT_LEGEND
+    assert DISBURSEMENT_LEGEND.startswith("Số tiền: triệu đồng.")
+
+
+def test_a_quarter_is_never_cut_only_a_range_between_its_quarters():
+    from pipelines.notebook_tables import quarters_unbroken
+
+    cells = quarters_unbroken(pd.Series(["Quý 2/2026", "Quý 1/2026 – Quý 2/2026", None]))
+    assert list(cells[:2]) == ["Quý\u00a02/2026", "Quý\u00a01/2026\u00a0– Quý\u00a02/2026"]
+    assert pd.isna(cells[2])
+    # The one place left to wrap is after the dash; read as text, the cell is unchanged.
+    assert [" ".join(c.split()) for c in cells[:2]] == ["Quý 2/2026", "Quý 1/2026 – Quý 2/2026"]
+
+
+def test_a_table_can_carry_a_class_of_its_own_for_the_stylesheet(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", shown.append)
+    show(pd.DataFrame({"n": range(SHORT_TABLE_ROWS + 1)}), table_class="nq57-disbursement")
+    show(pd.DataFrame({"n": range(SHORT_TABLE_ROWS)}), table_class="nq57-disbursement")
+    long, short = (html.data for html in shown)
+    assert 'class="dataframe nq57 nq57-disbursement"' in long
+    assert 'class="dataframe nq57 nq57-short nq57-disbursement"' in short

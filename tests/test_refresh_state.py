@@ -173,8 +173,8 @@ def test_refresh_logs_keep_every_end_and_skip_a_line_cut_off(tmp_path, monkeypat
     ]
     assert entries[0]["at"] <= entries[1]["at"]
     assert entries[0]["input_warnings"] == []
-    record_success("run-3", "submissions", "V2", warnings=["submissions: manifest.csv dòng 2: …"])
-    assert read_log(SUCCESSES_LOG)[-1]["input_warnings"] == ["submissions: manifest.csv dòng 2: …"]
+    record_success("run-3", "submissions", "V2", warnings=["IN-S03 … — manifest.csv dòng 2"])
+    assert read_log(SUCCESSES_LOG)[-1]["input_warnings"] == ["IN-S03 … — manifest.csv dòng 2"]
     (failure,) = read_log(FAILURES_LOG)
     assert failure["stage"] == "nq57_dbt_models" and failure["reason"] == "lý do"
 

@@ -12,6 +12,7 @@ import pytest
 import pipelines.extract.run as run_module
 from pipelines.extract.cache import ExtractionCache
 from pipelines.extract.run import date_key, extract_folder, write_raw_tables
+from pipelines.input_rules import id_and_detail
 from pipelines.manifest import sha256_of
 from tests.conftest import FIXTURES_DIR
 
@@ -130,10 +131,10 @@ def test_a_manifest_saved_with_a_bom_or_missing_a_column_still_loads_everything(
     with manifest.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows([[row[i] for i in keep] for row in rows])
     run = extract_folder(docs)
-    missing = (
-        "manifest.csv thiếu cột issuer, document_date: các giá trị này để trống (missing columns: left NULL)"
-    )
-    assert run.warnings == [missing]
+    assert list(map(id_and_detail, run.warnings)) == [
+        ("IN-D05", "manifest.csv thiếu cột issuer, document_date")
+    ]
+    (missing,) = run.warnings
     resolution = run.documents[0]
     assert (resolution.extraction_status, resolution.kind, resolution.province) == (
         "ok",

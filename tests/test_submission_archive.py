@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.input_rules import id_and_detail
 from pipelines.submissions.archive import (
     ARCHIVE_NAME_MAX_BYTES,
     REGISTRY_NAME,
@@ -105,9 +106,10 @@ def test_new_bytes_under_a_received_name_are_not_given_the_earlier_files_date(tm
     assert (new.received_at, new.received_at_source) == ("2026-08-06T14:06:40+07:00", "file_mtime")
     assert new.archive_path.startswith("files/2026-08-06/")
     (warning,) = [w for w in scan.warnings if "SYT_2026-Q2.xlsx" in w]
-    assert warning.startswith(
-        "SYT_2026-Q2.xlsx: nội dung mới dưới tên tệp đã nhận trước đây (lúc 09/07/2026 09:30); ngày nhận "
-        "09/07/2026 09:30 (ghi trong manifest.csv) không sau bản trước nên không dùng, lấy 06/08/2026 14:06."
+    assert id_and_detail(warning) == (
+        "IN-S10",
+        "SYT_2026-Q2.xlsx: bản trước nhận lúc 09/07/2026 09:30; ngày nhận 09/07/2026 09:30 (ghi trong "
+        "manifest.csv) không dùng, lấy 06/08/2026 14:06 (thời điểm sửa tệp)",
     )
     assert new in archive_inbox(inbox, archive)  # recorded in the registry
     # Copied with the old modification time kept too: received when the archive first sees it.
@@ -345,7 +347,4 @@ def test_a_link_to_a_missing_file_is_a_warning_not_silence(tmp_path: Path):
     (inbox / "STC_2026-Q3.xlsx").symlink_to(tmp_path / "unmounted share" / "STC_2026-Q3.xlsx")
     scan = _scan(inbox, tmp_path / "archive")
     assert [e.file_name for e in scan.new_entries()] == ["SYT_2026-Q1.xlsx"]  # the others still load
-    assert scan.warnings == [
-        "STC_2026-Q3.xlsx: liên kết tới một tệp không còn tồn tại nên không đọc được; hãy chép chính tệp báo "
-        "cáo vào thư mục nhận (a link to a missing file: copy the file itself into the inbox)"
-    ]
+    assert list(map(id_and_detail, scan.warnings)) == [("IN-S09", "STC_2026-Q3.xlsx")]

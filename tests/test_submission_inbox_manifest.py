@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.input_rules import id_and_detail
 from pipelines.submissions.archive import archive_inbox, load_registry
 from pipelines.submissions.inbox_manifest import parse_received_at
 from tests.test_submission_archive import _inbox, _scan
@@ -68,13 +69,13 @@ def test_manifest_lines_that_give_no_date_are_reported_and_their_files_still_arc
     assert got["STC_2026-Q1.xlsx"][1] == "file_mtime"
     assert got["SGDDT_2026-Q1.xlsx"] == ("2026-04-14T10:00:00+07:00", "manifest")
     assert got["VPTU_2026-Q1.xlsx"][1] == "file_mtime"
-    assert scan.warnings == [
-        'manifest.csv dòng 3: dòng CSV hỏng (thường do dấu ngoặc kép " chưa đóng) nên bị bỏ qua; tệp ghi '
-        "ở dòng này (nếu có) lấy ngày nhận theo thời điểm sửa tệp. (manifest.csv line 3 malformed, "
-        "skipped: unexpected end of data)",
-        "manifest.csv dòng 2: received_at 'hôm qua' của tệp SYT_2026-Q1.xlsx không phải ngày giờ (viết "
-        "2026-04-12, 2026-04-12 09:30 hoặc 12/04/2026 09:30); ngày nhận lấy theo thời điểm sửa tệp: "
-        "01/01/2026 07:00. (manifest.csv line 2: received_at is not a date; file time used)",
+    assert list(map(id_and_detail, scan.warnings)) == [
+        ("IN-S03", "manifest.csv dòng 3"),
+        (
+            "IN-S04",
+            "manifest.csv dòng 2, tệp SYT_2026-Q1.xlsx: received_at 'hôm qua'; "
+            "ngày nhận lấy 01/01/2026 07:00",
+        ),
     ]
     assert [e.file_name for e in load_registry(tmp_path / "archive")] == []  # the caller saves it
 
@@ -83,21 +84,17 @@ def test_a_manifest_without_the_columns_or_unreadable_is_one_warning(tmp_path: P
     inbox = _inbox(tmp_path, b"ten_tep,is_sample\nSYT_2026-Q1.xlsx,true\n", "SYT_2026-Q1.xlsx")
     scan = _scan(inbox, tmp_path / "archive")
     assert [e.received_at_source for e in scan.entries] == ["file_mtime"]
-    assert scan.warnings == [
-        "manifest.csv thiếu cột file_name, received_at ở dòng tiêu đề (đang có: ten_tep, is_sample) nên "
-        "không đọc được dòng nào; ngày nhận của các tệp mới lấy theo thời điểm sửa tệp. (manifest.csv "
-        "has no column file_name, received_at; received dates fall back to the files' modification time)"
+    assert list(map(id_and_detail, scan.warnings)) == [
+        ("IN-S02", "manifest.csv thiếu cột file_name, received_at (đang có: ten_tep, is_sample)")
     ]
     # Bytes that are neither UTF-8 nor Windows-1258 (0x81 is defined in neither).
     (inbox / "manifest.csv").write_bytes(b"file_name,received_at\nSYT_2026-Q2.xlsx,\x81\n")
     (inbox / "SYT_2026-Q2.xlsx").write_bytes(b"the next quarter")
     scan = _scan(inbox, tmp_path / "archive2")
     assert {e.received_at_source for e in scan.entries} == {"file_mtime"}
-    (warning,) = scan.warnings
-    assert warning.startswith("Không đọc được manifest.csv (không phải mã UTF-8 hay Windows-1258: byte 0x81")
-    assert warning.endswith(
-        "(manifest.csv unreadable; received dates fall back to the files' modification time)"
-    )
+    assert list(map(id_and_detail, scan.warnings)) == [
+        ("IN-S01", "manifest.csv: không phải mã UTF-8 hay Windows-1258 (byte 0x81 ở vị trí 39)")
+    ]
 
 
 def test_a_manifest_name_in_other_letter_case_still_dates_its_file_and_says_so(tmp_path: Path):
@@ -106,10 +103,8 @@ def test_a_manifest_name_in_other_letter_case_still_dates_its_file_and_says_so(t
     scan = _scan(inbox, tmp_path / "archive")
     (entry,) = scan.entries
     assert (entry.received_at, entry.received_at_source) == ("2026-07-10T08:00:00+07:00", "manifest")
-    assert scan.warnings == [
-        "manifest.csv dòng 2: ghi 'VPTU_2026-Q2.XLSX', tên tệp là 'VPTU_2026-Q2.xlsx' (khác chữ hoa/thường); "
-        "vẫn dùng dòng này cho tệp. Lần sau hãy ghi đúng tên tệp. (manifest.csv line 2: name differs "
-        "from the file's only in letter case; used)"
+    assert list(map(id_and_detail, scan.warnings)) == [
+        ("IN-S05", "manifest.csv dòng 2: ghi 'VPTU_2026-Q2.XLSX', tên tệp là 'VPTU_2026-Q2.xlsx'")
     ]
 
 
@@ -126,11 +121,7 @@ def test_manifest_rows_naming_no_file_are_reported(tmp_path: Path):
     (inbox / "STC_2026-Q1.xlsx").unlink()  # the archive is the record: the inbox may be tidied
     (inbox / "SGDDT_2026-Q1.xlsx").write_bytes(b"a new report")  # the manifest is read again for it
     scan = _scan(inbox, archive)
-    assert scan.warnings == [
-        "manifest.csv dòng 3: không có tệp nào tên 'SYT_2026-Q1.xslx' trong thư mục nhận hay kho lưu trữ; "
-        "kiểm tra lại tên tệp (đúng cả đuôi tệp và thư mục con). (manifest.csv line 3: names no file "
-        "received)"
-    ]
+    assert list(map(id_and_detail, scan.warnings)) == [("IN-S06", "manifest.csv dòng 3: 'SYT_2026-Q1.xslx'")]
 
 
 def test_the_manifest_is_sample_column_is_read_as_written(tmp_path: Path):
@@ -173,6 +164,10 @@ def test_a_file_is_a_sample_when_either_mark_says_so_and_a_disagreement_is_a_war
     assert is_sample is carried
     assert (warning is not None) is warned
     if warning:
-        assert warning.startswith("manifest.csv dòng 7 ghi tệp SYT_2026-Q1.xlsx")
-        assert "DỮ LIỆU MẪU" in warning and f"is_sample = {written}" in warning
+        # Sample by the manifest only (IN-S07), or by the sheet against the manifest (IN-S08).
+        assert id_and_detail(warning) == (
+            "IN-S08" if on_sheet else "IN-S07",
+            f"manifest.csv dòng 7, tệp SYT_2026-Q1.xlsx: is_sample = {written}",
+        )
+        assert "DỮ LIỆU MẪU" in warning
     assert sample_mark(None, on_sheet, "x.xlsx") == (on_sheet, None)  # not listed: the sheet decides

@@ -15,6 +15,7 @@ import openpyxl
 import pyarrow.parquet as pq
 import pytest
 
+from pipelines.input_rules import id_and_detail
 from pipelines.submissions.ingest import ingest_submissions
 from pipelines.submissions.reference import default_reference_data
 from pipelines.submissions.report import NO_FINDINGS_EN, NO_FINDINGS_VI
@@ -318,8 +319,12 @@ def test_a_bad_manifest_is_reported_and_every_file_still_loads(tmp_path: Path) -
         "SNNMT_2026-Q1.csv": ("accepted", "file_mtime"),
     }
     assert files["SYT_2026-Q1.xlsx"]["received_at"].isoformat() == "2026-04-08T09:20:00+00:00"
-    assert [w.split(":")[0] for w in summary.warnings] == ["manifest.csv dòng 4", "manifest.csv dòng 3"]
-    assert "received_at '2026-04-31' của tệp STC_2026-Q1.xlsx không phải ngày giờ" in summary.warnings[1]
+    got = [id_and_detail(w) for w in summary.warnings]
+    assert [rule_id for rule_id, _detail in got] == ["IN-S03", "IN-S04"]
+    assert got[0][1] == "manifest.csv dòng 4"
+    assert got[1][1].startswith(
+        "manifest.csv dòng 3, tệp STC_2026-Q1.xlsx: received_at '2026-04-31'; ngày nhận lấy "
+    )
     assert summary.text().endswith("; 2 cảnh báo (warnings)")
 
 
@@ -384,9 +389,8 @@ def test_a_copy_that_cannot_be_written_is_not_loaded_nor_listed_and_is_reported(
     reference = default_reference_data()
     summary = ingest_submissions(inbox, raw, archive, reference)  # does not raise
     assert summary.not_archived == ["STC_2026-Q1.xlsx"]
-    (warning,) = summary.warnings
-    assert warning.startswith("Không lưu được tệp STC_2026-Q1.xlsx vào kho lưu trữ ([Errno 17] File exists")
-    assert warning.endswith("(not archived, so not loaded; tried again next refresh)")
+    ((rule_id, detail),) = map(id_and_detail, summary.warnings)
+    assert rule_id == "IN-S11" and detail.startswith("STC_2026-Q1.xlsx: [Errno 17] File exists")
     assert [(r["file_name"], r["status"]) for r in _table(raw, "submission_files")] == [
         ("SYT_2026-Q1.xlsx", "accepted")
     ]
@@ -497,12 +501,12 @@ def test_versions_follow_received_time_and_a_contradicting_vn_suffix_is_a_warnin
     files = {r["file_name"]: r for r in _table(tmp_path / "raw", "submission_files")}
     assert (files["SKHCN_2026-Q1_v2.xlsx"]["version"], files["SKHCN_2026-Q1.xlsx"]["version"]) == (1, 2)
     assert files["SKHCN_2026-Q1.xlsx"]["is_current"]  # received time stays the rule
-    (warning,) = summary.warnings
-    assert (
+    ((rule_id, detail),) = map(id_and_detail, summary.warnings)
+    assert rule_id == "IN-S14"
+    assert detail.startswith(
         "SKHCN_2026-Q1_v2.xlsx (phiên bản 1, nhận 11/04/2026 15:45), "
-        "SKHCN_2026-Q1.xlsx (phiên bản 2, nhận 20/04/2026 08:10)"
-    ) in warning
-    assert "received_at" in warning and "(versions follow received time" in warning
+        "SKHCN_2026-Q1.xlsx (phiên bản 2, nhận 20/04/2026 08:10); bản đang dùng: SKHCN_2026-Q1.xlsx"
+    )
 
 
 def test_versions_in_the_order_of_their_vn_suffixes_give_no_warning(tmp_path: Path) -> None:
@@ -650,7 +654,7 @@ def test_an_inbox_with_only_the_manifest_reports_every_row_naming_no_file(tmp_pa
         listed = sum(1 for _row in csv.DictReader(handle))
     summary = ingest_submissions(inbox, tmp_path / "raw", tmp_path / "archive", default_reference_data())
     assert summary.files == 0 and listed > 0
-    missing = [w for w in summary.warnings if "không có tệp nào tên" in w and "names no file received" in w]
+    missing = [w for w in summary.warnings if w.startswith("IN-S06 ")]
     assert len(missing) == listed
     text = summary.text()
     assert text.startswith("0 tệp (no files); ") and "(;" not in text
@@ -682,8 +686,9 @@ def test_a_sample_whose_info_sheet_lost_its_mark_is_still_carried_as_a_sample(tm
     }
     budget = [r for r in _table(tmp_path / "raw", "submission_budget_rows") if r["agency_code"] == "SYT"]
     assert budget and all(r["is_sample"] for r in budget)
-    assert len(summary.warnings) == 1
-    assert summary.warnings[0].startswith("manifest.csv dòng 2 ghi tệp SYT_2026-Q1.xlsx là dữ liệu mẫu")
+    assert list(map(id_and_detail, summary.warnings)) == [
+        ("IN-S07", "manifest.csv dòng 2, tệp SYT_2026-Q1.xlsx: is_sample = true")
+    ]
     # Said again by every refresh while the two marks disagree, not only when the file arrives.
     again = ingest_submissions(inbox, tmp_path / "raw", tmp_path / "archive", default_reference_data())
     assert again.warnings == summary.warnings
@@ -708,7 +713,9 @@ def test_a_sample_listed_as_real_in_the_manifest_stays_a_sample_with_a_warning(t
     summary = ingest_submissions(inbox, tmp_path / "raw", tmp_path / "archive", default_reference_data())
     files = _table(tmp_path / "raw", "submission_files")
     assert [r["is_sample"] for r in files] == [True]
-    assert len(summary.warnings) == 1 and "không phải dữ liệu mẫu (is_sample = false)" in summary.warnings[0]
+    assert list(map(id_and_detail, summary.warnings)) == [
+        ("IN-S08", "manifest.csv dòng 2, tệp SYT_2026-Q1.xlsx: is_sample = false")
+    ]
 
 
 def _sub_x01_pair(inbox: Path, real: tuple[str, ...]) -> None:

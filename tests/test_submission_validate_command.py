@@ -58,6 +58,27 @@ def test_report_written_on_request(tmp_path: Path, monkeypatch, capsys) -> None:
     assert (tmp_path / "SYT_2026-Q2.xlsx.errors.xlsx").exists()
 
 
+def test_the_written_report_says_what_a_refresh_would_do(tmp_path: Path, monkeypatch, capsys) -> None:
+    """README walk (session 16): the printed text said "sẽ được nạp" but the workbook written with
+    --report still read "Đạt — đã nạp" (loaded) of a file only checked."""
+    import openpyxl
+
+    monkeypatch.setenv("NQ57_RAW_DIR", str(tmp_path / "raw"))
+    assert main(["validate", str(CORPUS / "SUB-V02" / "SYT_2026-Q2.xlsx"), "--report", str(tmp_path)]) == 2
+    summary = openpyxl.load_workbook(tmp_path / "SYT_2026-Q2.xlsx.errors.xlsx")["TomTat"]
+    result = {row[0]: row[1] for row in summary.iter_rows(values_only=True) if row and row[0]}["Kết quả"]
+    assert result.startswith("Tệp sẽ không được nạp"), result
+
+
+def test_a_finding_about_the_whole_file_shows_no_python_word(tmp_path: Path, monkeypatch, capsys) -> None:
+    """SUB-C01 (nothing filled in) printed "đã ghi: None" to a civil servant."""
+    monkeypatch.setenv("NQ57_RAW_DIR", str(tmp_path / "raw"))
+    assert main(["validate", str(CORPUS / "SUB-C01" / "SYT_2026-Q2.xlsx")]) == 2
+    out = capsys.readouterr().out
+    assert "đã ghi: (không có)  cần: ít nhất một dòng có số liệu" in out
+    assert "None" not in out
+
+
 def test_too_many_decimals_is_named_in_the_printed_report(tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.setenv("NQ57_RAW_DIR", str(tmp_path / "raw"))
     assert main(["validate", str(CORPUS / "SUB-V11" / "SYT_2026-Q2.xlsx")]) == 2

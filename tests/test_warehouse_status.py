@@ -17,6 +17,7 @@ import duckdb
 import pytest
 
 from pipelines.briefing import BRIEFING_NOTEBOOK, SOURCE_STAMP, briefing_source
+from pipelines.input_rules import input_warning
 from pipelines.publish import publish_build
 from pipelines.refresh_lock import LOCK_FILE, RefreshLock
 from pipelines.refresh_state import (
@@ -386,8 +387,8 @@ def test_st13_a_program_holding_the_published_file_for_writing(warehouse, tmp_pa
 
 def test_st14_the_last_refresh_went_on_past_problems_in_its_inputs(warehouse):
     skipped = [
-        "submissions: manifest.csv dòng 2: received_at 'ngày 12 tháng 1' … không phải ngày giờ",
-        "documents: bản sao.txt: cùng nội dung với 000_a74ee38357d31740.txt",
+        input_warning("IN-S04", "manifest.csv dòng 2, tệp SYT_2026-Q1.xlsx: received_at 'ngày 12 tháng 1'"),
+        input_warning("IN-D12", "bản sao.txt: cùng nội dung với 000_a74ee38357d31740.txt"),
     ]
     record_success("run-with-warnings", "full", "V2", warnings=skipped)
     status = check_status(now=MORNING)
@@ -395,7 +396,8 @@ def test_st14_the_last_refresh_went_on_past_problems_in_its_inputs(warehouse):
     assert not status.needs_attention  # the warehouse is fine; someone should tidy raw/ today
     (found,) = status.findings
     assert found.severity == WARNING and found.details == tuple(skipped)
-    assert "2 vấn đề" in found.message_vi
+    assert "2 vấn đề" in found.message_vi and "docs/input_warnings.md" in found.message_vi
+    assert [detail[:7] for detail in found.details] == ["IN-S04 ", "IN-D12 "]  # each with its ID first
     # Only the latest word counts: a later failure is ST-03, a later clean refresh is nothing.
     record_failure("run-bad", "nq57_dbt_models", "lý do")
     assert fired(check_status(now=MORNING)) == ["ST-03"]
@@ -404,10 +406,11 @@ def test_st14_the_last_refresh_went_on_past_problems_in_its_inputs(warehouse):
 
 
 def test_st14_shows_the_first_ten_and_counts_the_rest(warehouse):
-    record_success("run-many", "submissions", "V2", warnings=[f"submissions: dòng {i}" for i in range(2, 27)])
+    many = [input_warning("IN-S06", f"manifest.csv dòng {i}: 'x{i}.xlsx'") for i in range(2, 27)]
+    record_success("run-many", "submissions", "V2", warnings=many)
     (found,) = check_status(now=MORNING).findings
     assert "25 vấn đề" in found.message_vi
-    assert found.details[:2] == ("submissions: dòng 2", "submissions: dòng 3")
+    assert found.details[:2] == tuple(many[:2])
     assert found.details[-1] == "… và 15 cảnh báo khác" and len(found.details) == 11
 
 

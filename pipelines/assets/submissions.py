@@ -49,7 +49,7 @@ def ingested_submissions(context: dg.AssetExecutionContext):
     pause_point("submissions_ingested")  # fault tests drop a new file here, mid-refresh
     context.log.info(f"submissions: {summary.text()}")
     for warning in summary.warnings:  # manifest.csv problems, copies not written: the operator acts
-        context.log.warning(f"submissions: {warning}")
+        context.log.warning(warning)  # starts with its ID (IN-S…): no prefix
     for table in TABLES:
         yield dg.MaterializeResult(
             asset_key=dg.AssetKey(["raw", table]),

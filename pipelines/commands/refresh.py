@@ -237,7 +237,10 @@ def summary(
             + (
                 "dùng lại, mã nguồn không đổi (reused)"
                 if docs["reused"].value
-                else f"dựng lại trong {docs['seconds'].value:.1f} s (generated)"
+                # Made beside the briefing after the publish: the docs step's own time below is only
+                # its wait for it, which read as a contradiction ("5.8 s" here, "0.3 s" below).
+                else f"dựng lại trong {docs['seconds'].value:.1f} s, song song với bản tin; bước "
+                "docs__dbt_docs_site dưới đây chỉ là thời gian chờ (generated beside the briefing)"
                 if "seconds" in docs
                 else "dựng lại (generated)"
             )

@@ -45,6 +45,6 @@ def run(args: argparse.Namespace) -> int:
     print(report_text(result))
     if args.report:
         args.report.mkdir(parents=True, exist_ok=True)
-        for written in write_report(result, args.report / path.name):
+        for written in write_report(result, args.report / path.name, preview=True):
             print(f"  → {written}")
     return result.exit_code

@@ -44,6 +44,7 @@ from pipelines.extract.plan_document import RESOLUTION, NotAPlanDocumentError, e
 from pipelines.extract.records import RECORD_TYPES, ExtractionResult
 from pipelines.extract.tables_io import write_parquet
 from pipelines.fault_points import pause_point
+from pipelines.input_rules import input_warning
 from pipelines.manifest import MANIFEST_NAME, DocumentEntry, detect_metadata, scan_folder
 from pipelines.readers import read_document
 
@@ -82,8 +83,10 @@ class DocumentRecord:
 class ExtractionRun:
     documents: list[DocumentRecord] = field(default_factory=list)
     results: list[ExtractionResult] = field(default_factory=list)  # loaded documents only
-    warnings: list[str] = field(default_factory=list)  # what in the manifest could not be read
+    warnings: list[str] = field(default_factory=list)  # what in the manifest could not be read (IN-D…)
     plan_document: str | None = None  # file name of the plan document in force, if one loaded
+    # Plan documents set aside for lacking a part the one in force holds (IN-D15), not for their date.
+    cut_short: list[str] = field(default_factory=list)
 
     def failed(self) -> list[DocumentRecord]:
         return [d for d in self.documents if d.extraction_status == "failed"]
@@ -93,8 +96,40 @@ class ExtractionRun:
         plan documents another one supersedes."""
         return [d for d in self.documents if d.extraction_status in NOT_LOADED]
 
+    def failed_warnings(self) -> list[str]:
+        """One input warning (IN-D16) per document that could not be read, with the reader's reason."""
+        return [input_warning("IN-D16", d.extraction_error or d.file_name) for d in self.failed()]
 
-NOT_LOADED = ("duplicate", "not_listed", "changed_since_listed", "superseded")
+    def issue_warnings(self) -> list[str]:
+        """One input warning (IN-D17) per extraction error of a loaded document: a table or row it
+        found and could not place, so its figures are missing from the marts."""
+        names = {d.document_id: d.file_name for d in self.documents}
+        return [
+            input_warning("IN-D17", f"{names.get(issue.document_id, issue.document_id)}: {issue.message}")
+            for result in self.results
+            for issue in result.issues
+            if issue.severity == "error"
+        ]
+
+    def not_loaded_warnings(self) -> list[str]:
+        """One input warning per document read (or readable) but not loaded, with why (its
+        ``extraction_error``, which names the file)."""
+        return [
+            input_warning(
+                "IN-D15" if d.file_name in self.cut_short else NOT_LOADED[d.extraction_status],
+                d.extraction_error or d.file_name,
+            )
+            for d in self.not_loaded()
+        ]
+
+
+# Why a document is read but not loaded → the input warning that tells the operator.
+NOT_LOADED = {
+    "duplicate": "IN-D12",
+    "not_listed": "IN-D11",
+    "changed_since_listed": "IN-D13",
+    "superseded": "IN-D14",
+}
 
 
 def extract_file(entry: DocumentEntry) -> FileExtraction:
@@ -238,7 +273,7 @@ def extract_folder(directory: Path, cache: ExtractionCache | None = None) -> Ext
         run.documents.append(record)
         if result is not None:
             loaded.append((record, result))
-    run.plan_document = supersede_plans(loaded)
+    run.plan_document = supersede_plans(loaded, run.cut_short)
     run.results = [result for record, result in loaded if record.extraction_status == "ok"]
     return run
 
@@ -281,8 +316,11 @@ def _format_rank(source_format: str | None) -> int:
     return FORMAT_PREFERENCE.index(fmt) if fmt in FORMAT_PREFERENCE else len(FORMAT_PREFERENCE)
 
 
-def supersede_plans(loaded: list[tuple[DocumentRecord, ExtractionResult]]) -> str | None:
-    """Keep one plan document: mark every other one 'superseded' with the reason, in place.
+def supersede_plans(
+    loaded: list[tuple[DocumentRecord, ExtractionResult]], cut_short: list[str] | None = None
+) -> str | None:
+    """Keep one plan document: mark every other one 'superseded' with the reason, in place; the file
+    names of those set aside for lacking a part (not for their date) are added to ``cut_short``.
 
     Returns the file name of the plan document in force (None when no plan document loads).
     """
@@ -305,6 +343,8 @@ def supersede_plans(loaded: list[tuple[DocumentRecord, ExtractionResult]]) -> st
             if outranks
             else _superseded_reason(record, result, winner)
         )
+        if outranks and cut_short is not None:
+            cut_short.append(record.file_name)
         record.record_count = 0
     return winner.file_name
 

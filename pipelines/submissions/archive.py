@@ -42,6 +42,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
+from pipelines.input_rules import input_warning
 from pipelines.manifest import OFFICE_OWNER_PREFIX
 from pipelines.submissions.filewriter import FileWriter
 from pipelines.submissions.inbox_manifest import (
@@ -365,7 +366,7 @@ class InboxScan:
     entries: list[ArchiveEntry]  # the registry's entries, then the new ones in received order
     new: dict[tuple[str, str], Path]  # (sha256, source_path) of each new entry → its file in the inbox
     mended: list[str]  # archive paths of damaged copies queued for rewriting from the inbox
-    warnings: list[str]  # for the operator, Vietnamese (English)
+    warnings: list[str]  # input warnings (pipelines.input_rules)
     moved: bool = False  # an entry recorded under a name too long moved to its shortened name
 
     def registry_changed(self) -> bool:
@@ -399,11 +400,13 @@ def _after_the_earlier_version(
     else:
         fallback, fallback_source = datetime.now(UTC).astimezone(VIETNAM), "first_seen"
     given = "ghi trong " + MANIFEST_NAME if source == "manifest" else "thời điểm sửa tệp"
+    taken = "thời điểm sửa tệp" if fallback_source == "file_mtime" else "lúc thấy tệp lần đầu"
     warnings.append(
-        f"{relative}: nội dung mới dưới tên tệp đã nhận trước đây (lúc {_vn(earlier)}); ngày nhận "
-        f"{_vn(received)} ({given}) không sau bản trước nên không dùng, lấy {_vn(fallback)}. Nếu đây là "
-        f"bản nộp lại, nên đặt tên có _v2 và ghi ngày nhận vào {MANIFEST_NAME}. (new bytes under an "
-        f"earlier file's name: received time set after the earlier version)"
+        input_warning(
+            "IN-S10",
+            f"{relative}: bản trước nhận lúc {_vn(earlier)}; ngày nhận {_vn(received)} ({given}) không "
+            f"dùng, lấy {_vn(fallback)} ({taken})",
+        )
     )
     return fallback, fallback_source
 
@@ -426,11 +429,7 @@ def archive_new_files(inbox: Path, folder: Path, writer: FileWriter) -> InboxSca
     except RegistryDamagedError as error:
         error.kept_aside = keep_registry_aside(folder)
         raise
-    warnings: list[str] = [
-        f"{link}: liên kết tới một tệp không còn tồn tại nên không đọc được; hãy chép chính tệp báo cáo vào "
-        f"thư mục nhận (a link to a missing file: copy the file itself into the inbox)"
-        for link in broken_links(inbox)
-    ]
+    warnings: list[str] = [input_warning("IN-S09", link) for link in broken_links(inbox)]
     moved = _shorten_long_archive_names(entries, folder, warnings)
     # Entries recorded before names were normalised may hold a decomposed name: compared in NFC too.
     known = {(e.sha256, nfc(e.source_path)): e for e in entries}
@@ -505,10 +504,7 @@ def _shorten_long_archive_names(entries: list[ArchiveEntry], folder: Path, warni
             if os.path.isfile(folder / entry.archive_path):  # False, not an error, for a name too long
                 os.replace(folder / entry.archive_path, folder / shorter)
         except OSError as error:
-            warnings.append(
-                f"Không đổi được tên bản lưu {entry.archive_path} thành {shorter} ({error}). "
-                f"(archived copy not renamed to its shortened name)"
-            )
+            warnings.append(input_warning("IN-S13", f"{entry.archive_path} → {shorter}: {error}"))
             continue
         entry.archive_path = shorter
         moved = True
@@ -520,11 +516,7 @@ def copy_failure(folder: Path, entry: ArchiveEntry, writer: FileWriter) -> str |
     error = writer.failure(folder / entry.archive_path)
     if error is None:
         return None
-    return (
-        f"Không lưu được tệp {entry.source_path} vào kho lưu trữ ({error}); tệp chưa được nạp, vẫn nằm "
-        f"trong thư mục nhận và sẽ được thử lại ở lần làm mới sau. (not archived, so not loaded; "
-        f"tried again next refresh)"
-    )
+    return input_warning("IN-S11", f"{entry.source_path}: {error}")
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipelines.input_rules import input_warning
+
 if TYPE_CHECKING:
     from pipelines.submissions.archive import ArchiveEntry
 
@@ -70,11 +72,7 @@ class ManifestRow:
 @dataclass
 class InboxManifest:
     rows: dict[str, ManifestRow] = field(default_factory=dict)  # NFC path relative to the inbox → row
-    problems: list[str] = field(default_factory=list)  # for the operator, Vietnamese (English)
-
-
-_FALLBACK_VI = "ngày nhận của các tệp mới lấy theo thời điểm sửa tệp"
-_FALLBACK_EN = "received dates fall back to the files' modification time"
+    problems: list[str] = field(default_factory=list)  # input warnings (pipelines.input_rules)
 
 
 def load_inbox_manifest(inbox: Path) -> InboxManifest:
@@ -96,15 +94,14 @@ def load_inbox_manifest(inbox: Path) -> InboxManifest:
     try:
         text, _encoding = decode_csv(path.read_bytes())
     except (OSError, SubmissionReadError) as error:
+        # SubmissionReadError's detail is "what: advice to a department / English": only the "what" is
+        # kept (the byte and its place, or UTF-16); this file is the operator's, the catalogue says the fix.
         why = (
-            f"không phải mã UTF-8 hay Windows-1258: {error.detail}"
+            f"không phải mã UTF-8 hay Windows-1258 ({error.detail.split(' / ')[0].split(':')[0]})"
             if isinstance(error, SubmissionReadError)
             else f"không mở được: {error}"
         )
-        manifest.problems.append(
-            f"Không đọc được {MANIFEST_NAME} ({why}); {_FALLBACK_VI}. "
-            f"({MANIFEST_NAME} unreadable; {_FALLBACK_EN})"
-        )
+        manifest.problems.append(input_warning("IN-S01", f"{MANIFEST_NAME}: {why}"))
         return manifest
     # Windows-1258 writes tone marks as combining characters; macOS names are decomposed: NFC both.
     lines = io.StringIO(nfc(text), newline="").readlines()
@@ -116,9 +113,11 @@ def load_inbox_manifest(inbox: Path) -> InboxManifest:
     missing = [name for name in ("file_name", "received_at") if name not in columns]
     if missing:
         manifest.problems.append(
-            f"{MANIFEST_NAME} thiếu cột {', '.join(missing)} ở dòng tiêu đề (đang có: "
-            f"{', '.join(columns) or 'không có cột nào'}) nên không đọc được dòng nào; {_FALLBACK_VI}. "
-            f"({MANIFEST_NAME} has no column {', '.join(missing)}; {_FALLBACK_EN})"
+            input_warning(
+                "IN-S02",
+                f"{MANIFEST_NAME} thiếu cột {', '.join(missing)} (đang có: "
+                f"{', '.join(columns) or 'không có cột nào'})",
+            )
         )
         return manifest
     name_at, received_at = columns.index("file_name"), columns.index("received_at")
@@ -155,23 +154,8 @@ def sample_mark(
     if manifest_says is None or file_is_sample is None or manifest_says == file_is_sample:
         return (True if manifest_says else file_is_sample), None
     assert row is not None
-    if manifest_says:
-        warning = (
-            f"{MANIFEST_NAME} dòng {row.line} ghi tệp {relative} là dữ liệu mẫu (is_sample = {written}), "
-            "nhưng trang 'ThongTin' của tệp ghi không phải mẫu: số liệu của tệp được coi là DỮ LIỆU MẪU. "
-            "Nếu đây là báo cáo thật của sở, ngành, hãy sửa cột is_sample trong manifest.csv. "
-            f"({MANIFEST_NAME} line {row.line} marks {relative} as a sample, its info sheet does not: "
-            "carried as a sample)"
-        )
-    else:
-        warning = (
-            f"{MANIFEST_NAME} dòng {row.line} ghi tệp {relative} không phải dữ liệu mẫu (is_sample = "
-            f"{written}), nhưng trang 'ThongTin' của tệp ghi là mẫu: số liệu của tệp vẫn được coi là DỮ "
-            "LIỆU MẪU. Nếu đây là báo cáo thật, sở, ngành cần gửi lại tệp với is_sample = KHÔNG. "
-            f"({MANIFEST_NAME} line {row.line} says {relative} is no sample, its info sheet says it is: "
-            "carried as a sample)"
-        )
-    return True, warning
+    detail = f"{MANIFEST_NAME} dòng {row.line}, tệp {relative}: is_sample = {written}"
+    return True, input_warning("IN-S07" if manifest_says else "IN-S08", detail)
 
 
 def _csv_records(lines: list[str], delimiter: str, problems: list[str]) -> Iterator[tuple[int, list[str]]]:
@@ -187,13 +171,10 @@ def _csv_records(lines: list[str], delimiter: str, problems: list[str]) -> Itera
                     yield start + consumed + 1, cells
                 consumed = reader.line_num
             return
-        except csv.Error as error:
+        except csv.Error:
             bad = start + consumed + 1
-            problems.append(
-                f'{MANIFEST_NAME} dòng {bad}: dòng CSV hỏng (thường do dấu ngoặc kép " chưa đóng) nên bị '
-                f"bỏ qua; tệp ghi ở dòng này (nếu có) lấy ngày nhận theo thời điểm sửa tệp. "
-                f"({MANIFEST_NAME} line {bad} malformed, skipped: {error})"
-            )
+            # The reader's words ("unexpected end of data") name nothing a person finds: the line does.
+            problems.append(input_warning("IN-S03", f"{MANIFEST_NAME} dòng {bad}"))
             start = bad  # the index of the line after the broken one
 
 
@@ -209,9 +190,7 @@ def _manifest_row(manifest: InboxManifest, relative: str, warnings: list[str]) -
         return None
     name, row = folded[0]
     warnings.append(
-        f"{MANIFEST_NAME} dòng {row.line}: ghi '{name}', tên tệp là '{relative}' (khác chữ hoa/thường); "
-        f"vẫn dùng dòng này cho tệp. Lần sau hãy ghi đúng tên tệp. ({MANIFEST_NAME} line {row.line}: "
-        "name differs from the file's only in letter case; used)"
+        input_warning("IN-S05", f"{MANIFEST_NAME} dòng {row.line}: ghi '{name}', tên tệp là '{relative}'")
     )
     return row
 
@@ -225,9 +204,7 @@ def _rows_for_no_file(manifest: InboxManifest, inbox: Path, entries: list[Archiv
     known = {nfc(e.source_path).casefold() for e in entries}
     known.update(nfc(path.relative_to(inbox).as_posix()).casefold() for path in inbox_files(inbox))
     return [
-        f"{MANIFEST_NAME} dòng {row.line}: không có tệp nào tên '{name}' trong thư mục nhận hay kho lưu "
-        f"trữ; kiểm tra lại tên tệp (đúng cả đuôi tệp và thư mục con). ({MANIFEST_NAME} line {row.line}: "
-        "names no file received)"
+        input_warning("IN-S06", f"{MANIFEST_NAME} dòng {row.line}: '{name}'")
         for name, row in manifest.rows.items()
         if name.casefold() not in known
     ]
@@ -244,9 +221,10 @@ def _received(
             return parse_received_at(listed.received_at), "manifest"
         except ValueError:
             warnings.append(
-                f"{MANIFEST_NAME} dòng {listed.line}: received_at {listed.received_at!r} của tệp "
-                f"{relative} không phải ngày giờ (viết 2026-04-12, 2026-04-12 09:30 hoặc 12/04/2026 "
-                f"09:30); ngày nhận lấy theo thời điểm sửa tệp: {modified:%d/%m/%Y %H:%M}. "
-                f"({MANIFEST_NAME} line {listed.line}: received_at is not a date; file time used)"
+                input_warning(
+                    "IN-S04",
+                    f"{MANIFEST_NAME} dòng {listed.line}, tệp {relative}: received_at "
+                    f"{listed.received_at!r}; ngày nhận lấy {modified:%d/%m/%Y %H:%M}",
+                )
             )
     return modified, "file_mtime"

@@ -35,6 +35,7 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from pipelines.input_rules import input_warning
 from pipelines.submissions.archive import (
     REGISTRY_NAME,
     ArchiveEntry,
@@ -84,7 +85,7 @@ class IngestSummary:
     seconds: float = 0.0
     validated: int = 0  # files validated in this run
     from_cache: int = 0  # unchanged files whose validation came from the cache
-    # For the operator, Vietnamese (English): manifest.csv problems, copies not written or not mended.
+    # Input warnings (pipelines.input_rules, IN-S…): manifest.csv problems, copies not written or mended.
     warnings: list[str] = field(default_factory=list)
     # Inbox paths (as on disk) whose archive copy could not be written: not loaded in this run.
     not_archived: list[str] = field(default_factory=list)
@@ -235,10 +236,7 @@ def _ingest(
     for path in scan.mended:
         error = writer.failure(archive_folder / path)
         if error is not None:
-            warnings.append(
-                f"Không chép lại được bản lưu {path} từ thư mục nhận ({error}); `nq57 status` sẽ báo "
-                f"bản lưu hỏng. (damaged archive copy not restored)"
-            )
+            warnings.append(input_warning("IN-S12", f"{path}: {error}"))
     # Every new copy still listed was found on disk above: the registry may now list them.
     if scan.registry_changed() or not (archive_folder / REGISTRY_NAME).exists():
         save_registry(archive_folder, scan.entries)
@@ -430,16 +428,9 @@ def _version_order_warning(entries: list[ArchiveEntry], archive_folder: Path) ->
         f"{entry.file_name} (phiên bản {number}, nhận {entry.received.astimezone(VIETNAM):%d/%m/%Y %H:%M})"
         for number, entry in enumerate(entries, start=1)
     )
-    listed_en = ", ".join(f"{e.file_name} {e.received.astimezone(VIETNAM):%Y-%m-%d %H:%M}" for e in entries)
     registry = archive_folder / REGISTRY_NAME
-    return (
-        f"Thứ tự phiên bản theo ngày nhận trái với hậu tố _vN của tên tệp: {listed}; bản đang dùng là "
-        f"{entries[-1].file_name}. Phiên bản tính theo ngày nhận: nếu ngày nhận sai (thường do gõ nhầm "
-        f"received_at trong manifest.csv), hãy sửa cột received_at của tệp đó trong {registry} rồi chạy "
-        f"`nq57 refresh --full` (ngày nhận được ghi cố định khi tệp đến, sửa manifest.csv lúc này không còn "
-        f"tác dụng). (versions follow received time, which contradicts the _vN suffixes: {listed_en}; "
-        f"current: {entries[-1].file_name}; if a received date is wrong, correct received_at in "
-        f"{REGISTRY_NAME}, then `nq57 refresh --full`)"
+    return input_warning(
+        "IN-S14", f"{listed}; bản đang dùng: {entries[-1].file_name}; sổ đăng ký ngày nhận: {registry}"
     )
 
 

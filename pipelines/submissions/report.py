@@ -161,14 +161,19 @@ def report_csv_text(result: ValidationResult) -> str:
     return buffer.getvalue()
 
 
-def summary_rows(result: ValidationResult, status: str | None = None) -> list[list[object]]:
+def summary_rows(
+    result: ValidationResult, status: str | None = None, preview: bool = False
+) -> list[list[object]]:
+    """The summary sheet. ``preview``: the file was only checked (`nq57 validate --report`), so the
+    result says what a refresh would do with it, not that it was loaded."""
     status = status or result.status
+    words = PREVIEW_STATUS_VI if preview else STATUS_VI
     return [
         [REPORT_TITLE_VI],
         ["Tệp", _safe(result.file_name)],
         ["Cơ quan", result.agency_code or result.agency_code_from_name or "(không xác định)"],
         ["Kỳ báo cáo", (result.period or result.period_from_name or "(không xác định)").__str__()],
-        ["Kết quả", STATUS_VI.get(status, status)],
+        ["Kết quả", words.get(status, status)],
         ["Số lỗi nghiêm trọng", result.fatal_count],
         ["Số cảnh báo", result.warning_count],
         [
@@ -179,10 +184,10 @@ def summary_rows(result: ValidationResult, status: str | None = None) -> list[li
     ]
 
 
-def report_xlsx_bytes(result: ValidationResult, status: str | None = None) -> bytes:
+def report_xlsx_bytes(result: ValidationResult, status: str | None = None, preview: bool = False) -> bytes:
     details: list[list[object]] = [list(XLSX_COLUMNS)]
     details.extend(xlsx_row(f) for f in sorted_findings(result))
-    return xlsx_bytes([("TomTat", summary_rows(result, status)), ("ChiTiet", details)])
+    return xlsx_bytes([("TomTat", summary_rows(result, status, preview)), ("ChiTiet", details)])
 
 
 def write_report(
@@ -190,6 +195,7 @@ def write_report(
     stem_path: Path,
     status: str | None = None,
     writer: FileWriter | None = None,
+    preview: bool = False,
 ) -> tuple[Path, ...]:
     """The report files beside ``stem_path``: ``<stem>.errors.csv`` always (UTF-8 with BOM so Excel shows
     Vietnamese), ``<stem>.errors.xlsx`` only when there are findings.
@@ -214,7 +220,7 @@ def write_report(
             if csv_path.read_bytes() == csv_bytes:
                 return wanted
         if result.findings:
-            writer.write(xlsx_path, report_xlsx_bytes(result, status))
+            writer.write(xlsx_path, report_xlsx_bytes(result, status, preview))
         writer.write(csv_path, csv_bytes)
     finally:
         if own_writer:
@@ -246,7 +252,9 @@ def report_text(result: ValidationResult) -> str:
         )
         lines.append(f"  {finding.rule_id} {finding.severity:<7} {where or '(tệp)'}")
         if finding.value is not None or finding.expected:
-            lines.append(f"      đã ghi: {finding.value!r}  cần: {finding.expected or ''}")
+            # A finding about the whole file (SUB-C01: nothing filled in) has nothing written to show.
+            written = "(không có)" if finding.value is None else repr(finding.value)
+            lines.append(f"      đã ghi: {written}  cần: {finding.expected or ''}")
         lines.append(f"      {finding.message_vi}")
         lines.append(f"      ({finding.message_en})")
     return "\n".join(lines)
