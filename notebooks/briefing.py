@@ -43,6 +43,7 @@ from pipelines.notebook_tables import (
     SUBMISSION_FILE_COLUMNS_VI,
     chart_year,
     disbursement_years,
+    file_status_words,
     fmt_cell,
     formatted,
     funding_short,
@@ -1417,6 +1418,7 @@ if SUBMISSION_MARTS["rpt_submission_status"] and SUBMISSION_MARTS["dim_submissio
             select agency_code, period, count(*) as files_received,
                    count(*) filter (where status in ('accepted', 'flagged')) as versions_loaded,
                    count(*) filter (where status = 'rejected') as files_rejected,
+                   count(*) filter (where status = 'withdrawn') as files_withdrawn,
                    min(received_at) filter (where status in ('accepted', 'flagged')) as first_loaded_at,
                    bool_or(is_sample) as is_sample
             from marts.dim_submission
@@ -1426,6 +1428,7 @@ if SUBMISSION_MARTS["rpt_submission_status"] and SUBMISSION_MARTS["dim_submissio
         assessed as (
             select s.agency_code, s.period, s.deadline_date,
                    case when f.first_loaded_at is not null then 'submitted'
+                        when f.files_withdrawn > 0 and f.files_rejected = 0 then 'withdrawn_only'
                         when f.files_received > 0 then 'rejected_only'
                         when s.deadline_date >= {DAY} then 'not_yet_due'
                         else 'missing' end as submission_state,
@@ -1452,8 +1455,8 @@ if SUBMISSION_MARTS["rpt_submission_status"] and SUBMISSION_MARTS["dim_submissio
             words = ["nộp chậm" if row["is_late"] else "đúng hạn"]
             if row["has_fatal_errors"]:
                 words.append("có tệp bị từ chối")
-        elif row["submission_state"] == "rejected_only":
-            words = ["chỉ có tệp bị từ chối"]
+        elif row["submission_state"] in ("rejected_only", "withdrawn_only"):
+            words = [STATUS_VI[row["submission_state"]]]
         else:
             words = ["chưa nộp" if row["is_late"] else "chưa đến hạn"]
         if row["revision_count"]:
@@ -1646,7 +1649,7 @@ else:
     # After a few years only the latest received are listed (latest_received), the others counted.
     recent, left_out = latest_received(submissions.sort_values(["agency_code", "period", "received_at"]))
     listed = recent.assign(
-        status=lambda df: in_vietnamese(df["status"], STATUS_VI),
+        status=file_status_words,
         agency_code=lambda df: in_vietnamese(df["agency_code"], agency_names),
         period=lambda df: df["period"].map(vn_period),
     )

@@ -34,6 +34,7 @@ from pipelines.notebook_tables import (
     SEVERITY_VI,
     STATUS_VI,
     SUBMISSION_FILE_COLUMNS_VI,
+    file_status_words,
     in_vietnamese,
     show,
     vn_period,
@@ -95,7 +96,7 @@ if not files.empty:
     # storage paths stay in `files`; a duplicate names the file it repeats.
     listed = (files.sort_values(order) if order else files).copy()
     if "status" in listed.columns:
-        listed["status"] = in_vietnamese(listed["status"], STATUS_VI)
+        listed["status"] = file_status_words(listed)
     if "period" in listed.columns:
         listed["period"] = listed["period"].map(vn_period)
     if {"duplicate_of", "submission_id", "file_name"} <= set(listed.columns):

@@ -13,8 +13,10 @@ STATUS_VI = {
     "flagged": "được chấp nhận, có cảnh báo",
     "rejected": "bị từ chối",
     "duplicate": "trùng tệp đã nộp",
+    "withdrawn": "đã rút",
     "submitted": "đã nộp",
     "rejected_only": "chỉ có tệp bị từ chối",
+    "withdrawn_only": "chỉ có tệp đã rút",
     "missing": "chưa nộp",
     "not_yet_due": "chưa đến hạn",
 }

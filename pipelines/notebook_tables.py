@@ -67,6 +67,18 @@ def in_vietnamese(values: pd.Series, words: dict[str, str]) -> pd.Series:
     return values.map(lambda v: words.get(v, v) if isinstance(v, str) else v)
 
 
+def file_status_words(files: pd.DataFrame) -> pd.Series:
+    """Each file's status (dim_submission.status) in words, a withdrawn file with the operator's reason,
+    "đã rút (lý do: …)": whoever reads the list asks why a report they sent is not in the figures.
+    A warehouse built before withdrawals has no withdraw_reason column: the status words alone."""
+    words = in_vietnamese(files["status"], STATUS_VI)
+    if "withdraw_reason" not in files.columns:
+        return words
+    withdrawn = (files["status"] == "withdrawn") & files["withdraw_reason"].notna()
+    because = STATUS_VI["withdrawn"] + " (lý do: " + files["withdraw_reason"].astype(str) + ")"
+    return words.where(~withdrawn, because)
+
+
 def unaccented(text: object) -> str:
     """``text`` without its Vietnamese tone and vowel marks, lower case (đ as d): a sort key that puts
     "Ủy ban" among the u and "Đài" among the d, as a Vietnamese reader looks for them."""
@@ -302,6 +314,7 @@ def _earlier_quarters_cell(rows: pd.DataFrame) -> str:
         (int((submitted & rows["is_late"]).sum()), "nộp chậm"),
         (int(((rows["submission_state"] == "missing") & rows["is_late"]).sum()), "chưa nộp"),
         (int((rows["submission_state"] == "rejected_only").sum()), "chỉ có tệp bị từ chối"),
+        (int((rows["submission_state"] == "withdrawn_only").sum()), "chỉ có tệp đã rút"),
         (int((submitted & rows["has_fatal_errors"]).sum()), "có tệp bị từ chối"),
     )
     parts = [f"{count} {words}" for count, words in counts if count]

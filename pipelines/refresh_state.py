@@ -84,7 +84,24 @@ def input_hashes(directory: Path, label: str) -> dict[str, str]:
             if not skipped(path)
         }
     )
+    if label == "submissions":
+        hashes.update(_withdrawals())
     return hashes
+
+
+def _withdrawals() -> dict[str, str]:
+    """The reports withdrawn from the archive (``nq57 withdraw``), one input for all of them: a report
+    withdrawn or put back changes what the next build loads though no inbox file changed. Nothing
+    withdrawn is no key, as in a warehouse built before withdrawals existed. A damaged registry is
+    ST-15's, and stops the ingestion anyway."""
+    from pipelines.submissions.archive import RegistryDamagedError, archive_dir, load_registry
+    from pipelines.submissions.withdrawal import WITHDRAWALS_KEY, withdrawals_hash
+
+    try:
+        digest = withdrawals_hash(load_registry(archive_dir()))
+    except RegistryDamagedError:
+        return {}
+    return {WITHDRAWALS_KEY: digest} if digest else {}
 
 
 def _not_read(label: str) -> Callable[[Path], bool]:

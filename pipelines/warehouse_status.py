@@ -12,8 +12,8 @@ monitoring cron job) needs to know the next morning, from what the refresh leave
 - whether the published warehouse carries sample submissions; whether a refresh is running now;
 - whether every received submission still has its archived copy (the archive is the record of
   what departments sent; the refresh checks a copy only when it reads it again), whether the
-  archive's registry can be read at all (a damaged one stops every refresh), and whether the
-  kept published versions a restore would use are intact.
+  archive's registry can be read at all (a damaged one stops every refresh), whether the
+  kept published versions a restore would use are intact, and which reports an operator withdrew.
 
 Each finding comes from a rule of ``STATUS_RULES`` (ID, severity, Vietnamese message for the
 civil servant on duty, English line for the warehouse team). Severity ``error``: somebody must act
@@ -55,12 +55,14 @@ class StatusRule:
 
 # What an operator does after `nq57 rollback` so the next refresh does not publish the bad file again
 # (the command and ST-17 say it). A document is read from raw/documents only; a department's report
-# is archived on receipt and the archive, not raw/, is what every refresh loads (docs/submissions.md).
+# is archived on receipt and the archive, not raw/, is what every refresh loads (docs/submissions.md):
+# it is withdrawn (`nq57 withdraw`), which keeps it and leaves it out of the figures.
 ROLLBACK_REMEDY_VI = (
-    "Tài liệu sai trong raw/documents: chuyển nó ra khỏi raw/documents trước lần làm mới tới. Báo cáo của "
-    "sở, ngành đã nhận thì đã được lưu vào kho lưu trữ báo cáo và vẫn được nạp lại dù đã chuyển tệp khỏi "
-    "raw/submissions: đề nghị sở, ngành gửi bản sửa (cùng tên tệp hoặc thêm _v2, bản nhận sau thay bản "
-    "trước) và tạm dừng làm mới tự động (dừng dịch vụ nq57-dagster-daemon) cho đến khi nhận được bản sửa."
+    "Tài liệu sai trong raw/documents: chuyển nó ra khỏi raw/documents trước lần làm mới tới. Báo cáo sai "
+    "của sở, ngành đã được lưu vào kho lưu trữ báo cáo và vẫn được nạp lại dù đã chuyển tệp khỏi "
+    'raw/submissions: hãy rút báo cáo đó bằng `nq57 withdraw <tên tệp> --reason "<lý do>"` (tệp vẫn '
+    "được lưu nhưng không nạp vào số liệu, phiên bản trước đó của sở, ngành có hiệu lực lại), rồi đề nghị "
+    "sở, ngành gửi bản sửa nếu cần."
 )
 
 _RULES = (
@@ -191,7 +193,17 @@ _RULES = (
         "tới sẽ công bố lại những gì phiên bản đó không có (liệt kê dưới đây). " + ROLLBACK_REMEDY_VI,
         "The published version was put back by an operator, yet the next refresh publishes again what "
         "it lacks: files in raw/ that differ from it, and reports in the submission archive it did not "
-        "load (the archive is loaded whether or not the file is still in raw/).",
+        "load (the archive is loaded whether or not the file is still in raw/; withdraw a wrong report "
+        "with `nq57 withdraw`).",
+    ),
+    StatusRule(
+        "ST-18",
+        INFO,
+        "Có {count} tệp báo cáo đã được rút khỏi số liệu (`nq57 withdraw`): tệp vẫn được lưu trong kho lưu "
+        "trữ báo cáo nhưng không được nạp, phiên bản trước đó (nếu có) của sở, ngành có hiệu lực. Muốn đưa "
+        "tệp trở lại: `nq57 withdraw --undo <tên tệp>`.",
+        "Reports withdrawn by an operator: kept in the archive, not loaded; the version before each is in "
+        "force (`nq57 withdraw --undo` puts one back).",
     ),
 )
 STATUS_RULES = {rule.rule_id: rule for rule in _RULES}
@@ -260,6 +272,8 @@ def check_status(
         load_registry,
         registry_problem,
     )
+    from pipelines.submissions.withdrawal import describe as describe_withdrawal
+    from pipelines.submissions.withdrawal import withdrawn_entries
     from pipelines.warehouse_access import published_path
 
     warehouse = paths.warehouse_dir()
@@ -350,7 +364,9 @@ def check_status(
             if sidecar.get("rolled_back") and file_status.ok
             else []
         )
-        if (pending or reloaded) and sidecar.get("rolled_back") and file_status.ok:
+        # A report withdrawn since is dealt with: it stays out of the figures, even while still in raw/.
+        again = published_again(pending, current)
+        if (again or reloaded) and sidecar.get("rolled_back") and file_status.ok:
             at = vn_time(parse_time(sidecar["restored_at"])) if sidecar.get("restored_at") else "?"
             why = f"; lý do: {sidecar['restore_reason']}" if sidecar.get("restore_reason") else ""
             findings.append(
@@ -383,6 +399,9 @@ def check_status(
         findings.append(finding("ST-10", *map(_damage, recoverable), count=len(recoverable)))
     if lost:
         findings.append(finding("ST-11", *map(_damage, lost), count=len(lost)))
+    withdrawn = [] if registry_damage else withdrawn_entries(archive_dir())
+    if withdrawn:
+        findings.append(finding("ST-18", *map(describe_withdrawal, withdrawn), count=len(withdrawn)))
     damaged_versions = damaged_kept_versions(warehouse)
     if damaged_versions:
         findings.append(finding("ST-12", *damaged_versions, count=len(damaged_versions)))
@@ -393,8 +412,9 @@ def check_status(
     if samples:
         others = samples_not_loaded or 0
         not_loaded = [
-            f"thêm {others} tệp mẫu không có trong số liệu (bị từ chối, trùng hoặc đã có phiên bản sau thay "
-            f"thế) ({others} more sample files not in the figures: rejected, duplicate or replaced)"
+            f"thêm {others} tệp mẫu không có trong số liệu (bị từ chối, trùng, đã rút hoặc đã có phiên bản "
+            f"sau thay thế) ({others} more sample files not in the figures: rejected, duplicate, withdrawn "
+            "or replaced)"
         ]
         findings.append(finding("ST-08", *(not_loaded if others else []), count=samples))
 
@@ -474,17 +494,37 @@ def reports_loaded_again(published: Path, recorded: dict[str, str], current: dic
         f"submissions/{entry.source_path}: đã lưu trong kho lưu trữ báo cáo, không còn trong raw/ "
         f"nhưng lần làm mới tới vẫn nạp (archived: loaded again)"
         for entry in sorted(entries, key=lambda e: e.source_path)
-        if (entry.sha256, entry.source_path) not in loaded
+        if not entry.withdrawn  # the next refresh lists it and loads nothing of it
+        and (entry.sha256, entry.source_path) not in loaded
         and current.get(f"submissions/{entry.source_path}") != entry.sha256  # still in raw/: ST-05's
         and recorded.get(f"submissions/{entry.source_path}") != entry.sha256
     ]
 
 
+def published_again(changed: list[str], current: dict[str, str]) -> list[str]:
+    """The changed input keys whose change the next refresh would put in the figures: not the
+    withdrawals themselves, nor a withdrawn report still in raw/ (listed, never loaded). What is
+    left after a rollback is what the operator must still deal with (ST-17, `nq57 rollback`)."""
+    from pipelines.submissions.archive import RegistryDamagedError, archive_dir, load_registry
+    from pipelines.submissions.withdrawal import WITHDRAWALS_KEY
+
+    try:
+        withdrawn = {
+            (f"submissions/{e.source_path}", e.sha256) for e in load_registry(archive_dir()) if e.withdrawn
+        }
+    except RegistryDamagedError:
+        withdrawn = set()
+    return [key for key in changed if key != WITHDRAWALS_KEY and (key, current.get(key)) not in withdrawn]
+
+
 def describe_input_change(key: str, published: dict[str, str], current: dict[str, str]) -> str:
     from pipelines.refresh_state import CODE_KEY
+    from pipelines.submissions.withdrawal import WITHDRAWALS_KEY
 
     if key == CODE_KEY:
         return "mã nguồn đã sửa (the code changed)"
+    if key == WITHDRAWALS_KEY:
+        return "báo cáo đã rút hoặc đưa lại bằng `nq57 withdraw` (reports withdrawn or put back)"
     if key not in published:
         return f"{key}: tệp mới (new)"
     if key not in current:

@@ -22,7 +22,7 @@ def test_every_command_module_is_a_sub_command() -> None:
     parser = cli.build_parser()
     choices = parser._subparsers._group_actions[0].choices  # the sub-command table argparse keeps
     assert set(choices) == set(cli.command_modules())
-    assert {"refresh", "query", "sql", "briefing", "status", "rollback"} <= set(choices)
+    assert {"refresh", "query", "sql", "briefing", "status", "rollback", "withdraw"} <= set(choices)
 
 
 def test_entry_point_returns_the_exit_code_and_freezes_the_collector(capsys: pytest.CaptureFixture) -> None:

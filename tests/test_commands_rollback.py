@@ -71,10 +71,10 @@ def test_rollback_puts_back_an_earlier_version_and_its_briefing(three_publishes)
     sidecar = json.loads((warehouse / "warehouse.duckdb.json").read_text(encoding="utf-8"))
     assert sidecar["restore_reason"] == "báo cáo gửi nhầm"
     # The report behind the bad night is still in raw/: the operator is told the next refresh loads it,
-    # and that moving it out of raw/ does not stop that (it is archived): a corrected version does.
+    # and that moving it out of raw/ does not stop that (it is archived): withdrawing it does.
     assert f"submissions/{report_b}: tệp mới (new)" in back_one.stdout
     assert "vẫn được nạp lại dù đã chuyển tệp khỏi raw/submissions" in back_one.stdout
-    assert "gửi bản sửa (cùng tên tệp hoặc thêm _v2" in back_one.stdout
+    assert 'hãy rút báo cáo đó bằng `nq57 withdraw <tên tệp> --reason "<lý do>"`' in back_one.stdout
     assert f"submissions/{report_a}" not in back_one.stdout  # the version put back has it already
     assert "briefing re-rendered" in back_one.stdout
     # The re-rendered briefing tells its readers the figures are an earlier night's, and why.
@@ -208,6 +208,31 @@ def test_a_report_moved_out_of_raw_after_a_rollback_is_published_again(three_pub
     refresh = nq57(env, "refresh")  # the next refresh, as the 02:00 run makes it
     assert refresh.returncode == 0, refresh.stdout[-3000:] + refresh.stderr[-3000:]
     assert wrong in set(current_files(warehouse))  # what ST-17 said: in the figures again
+
+
+def test_a_report_withdrawn_after_a_rollback_stays_out_and_st17_is_satisfied(three_publishes):
+    """The rollback's advice now: withdraw the wrong report. Done, `nq57 status` has nothing left to
+    warn of (ST-17 silent, ST-18 says what is withdrawn) and the next refresh leaves it out."""
+    warehouse, env, *_ = three_publishes
+    inbox = Path(env["NQ57_SUBMISSIONS_DIR"])
+    wrong = "SNNMT_2026-Q1_v6.csv"  # a new version of SNNMT 2026-Q1 of its own bytes, as above
+    (inbox / wrong).write_bytes((inbox / "SNNMT_2026-Q1.csv").read_bytes() + b"\r\n\r\n")
+    published = nq57(env, "refresh")
+    assert published.returncode == 0, published.stdout[-3000:] + published.stderr[-3000:]
+    assert wrong in set(current_files(warehouse))
+    rolled = nq57(env, "rollback", "--reason", "báo cáo gửi nhầm")
+    assert rolled.returncode == 0, rolled.stdout + rolled.stderr
+    assert f"submissions/{wrong}: tệp mới (new)" in rolled.stdout and "nq57 withdraw" in rolled.stdout
+    put_back = set(current_files(warehouse))
+
+    withdrawn = nq57(env, "withdraw", wrong, "--reason", "báo cáo gửi nhầm")
+    assert withdrawn.returncode == 0, withdrawn.stdout + withdrawn.stderr
+    status = json.loads(nq57(env, "status", "--json").stdout)
+    rules = [f["rule_id"] for f in status["findings"]]
+    assert "ST-17" not in rules and "ST-18" in rules
+    refresh = nq57(env, "refresh")
+    assert refresh.returncode == 0, refresh.stdout[-3000:] + refresh.stderr[-3000:]
+    assert set(current_files(warehouse)) == put_back  # the versions before it, as the rollback had them
 
 
 def current_files(warehouse: Path) -> list[str]:

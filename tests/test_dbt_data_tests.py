@@ -133,7 +133,10 @@ EXPRESSION_BREAKS: dict[str, list[str]] = {
     # without the validator's SUB-H09: the mart and the error report would tell two stories.
     "dim_submission": [
         "update marts.dim_submission set received_before_period_end = true "
-        "where file_name = 'SYT_2026-Q2.xlsx' and status in ('accepted', 'flagged')"
+        "where file_name = 'SYT_2026-Q2.xlsx' and status in ('accepted', 'flagged')",
+        # A file withdrawn without saying why, and a loaded one carrying a withdrawal's reason.
+        "update marts.dim_submission set status = 'withdrawn' where file_name = 'SYT_2025-Q4.xlsx'",
+        "update marts.dim_submission set withdraw_reason = 'gửi nhầm' where file_name = 'STC_2026-Q1.xlsx'",
     ],
 }
 

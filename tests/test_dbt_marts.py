@@ -1152,6 +1152,33 @@ def test_a_file_that_could_not_be_opened_still_counts_as_received_from_its_sende
         assert con.execute(query).fetchall() == [("rejected_only", 1, True)]
 
 
+def test_a_quarter_whose_only_report_was_withdrawn_is_received_but_not_submitted(warehouse, tmp_path):
+    """`nq57 withdraw`: SKHCN's 2026-Q3 report withdrawn (figures the department disowns) is received,
+    not loaded: 'withdrawn_only', not 'submitted' (its figures are not there) nor 'missing' (it came),
+    nor 'rejected_only' (nothing in it was wrong by the rules: the department owes a corrected report)."""
+    import datetime as dt
+
+    from pipelines.warehouse_access import connect_readonly
+
+    withdrawn = (
+        "insert into marts.dim_submission select * replace ('withdrawn-q3' as submission_id, "
+        "'SKHCN_2026-Q3.xlsx' as file_name, 'SKHCN' as agency_code, '2026-Q3' as period, "
+        "2026 as report_year, 3 as report_quarter, null as version, 'withdrawn' as status, "
+        "false as is_current, timestamptz '2026-10-05 09:00:00+07' as received_at, null as superseded_at, "
+        "timestamptz '2026-10-07 10:00:00+07' as withdrawn_at, 'vanhanh' as withdrawn_by, "
+        "'sở không nhận số liệu này' as withdraw_reason) "
+        "from marts.dim_submission limit 1"
+    )
+    query = (
+        "select submission_state, files_received, versions_loaded, files_withdrawn, has_fatal_errors, "
+        "current_status from marts.rpt_submission_status where agency_code = 'SKHCN' and period = '2026-Q3'"
+    )
+    with connect_readonly(warehouse.duckdb_path, as_of=dt.date(2026, 10, 20)) as con:
+        assert con.execute(query).fetchall() == [("missing", 0, 0, 0, False, None)]
+    with connect_readonly(altered_copy(warehouse, tmp_path, withdrawn), as_of=dt.date(2026, 10, 20)) as con:
+        assert con.execute(query).fetchall() == [("withdrawn_only", 1, 0, 1, False, None)]
+
+
 def test_plan_money_sums_by_group_without_a_join_and_appendix_2_is_said_apart(db):
     """Analyst review (session 14): group totals had to go through dim_task. Appendix I's twelve groups
     add up to its state budget total row, 5.861.734 (line 1073); Appendix 2's items have no group."""

@@ -19,6 +19,7 @@ from pipelines.notebook_tables import (
     SUBMISSION_FILE_COLUMNS_VI,
     VALUE_STATUS_VI,
     disbursement_years,
+    file_status_words,
     fmt_cell,
     formatted,
     in_vietnamese,
@@ -95,7 +96,7 @@ def test_submission_file_headers_cover_the_columns_of_dim_submission_they_name()
 def test_status_words_cover_every_submission_status_the_warehouse_uses():
     marts = DBT_PROJECT_DIR / "models" / "marts" / "submissions"
     # A file's status: dim_submission.status (and rpt_submission_status.current_status, taken from it).
-    file_statuses = {"accepted", "flagged", "rejected", "duplicate"}
+    file_statuses = {"accepted", "flagged", "rejected", "duplicate", "withdrawn"}
     models = yaml.safe_load((marts / "_submissions__marts.yml").read_text(encoding="utf-8"))["models"]
     (dim_submission,) = [model for model in models if model["name"] == "dim_submission"]
     declared = [
@@ -105,12 +106,31 @@ def test_status_words_cover_every_submission_status_the_warehouse_uses():
     ]
     assert [set(arguments["values"]) for arguments in declared] == [file_statuses]
     # An agency's state for a period: rpt_submission_status.submission_state.
-    submission_states = {"submitted", "rejected_only", "missing", "not_yet_due"}
+    submission_states = {"submitted", "rejected_only", "withdrawn_only", "missing", "not_yet_due"}
     sql = (marts / "rpt_submission_status.sql").read_text(encoding="utf-8")
     case = re.search(r"case((?:(?!case).)*?)end as submission_state", sql, re.DOTALL)
     assert case is not None and set(re.findall(r"'(\w+)'", case.group(1))) == submission_states
     assert set(STATUS_VI) == file_statuses | submission_states
     assert all(STATUS_VI.values()) and len(set(STATUS_VI.values())) == len(STATUS_VI)
+
+
+def test_a_withdrawn_file_is_listed_with_the_operators_reason():
+    """The briefing's list of files and submission_quality: a department asks why its report is not in
+    the figures; "đã rút" alone does not say."""
+    files = pd.DataFrame(
+        {
+            "status": ["accepted", "withdrawn", "rejected", "withdrawn"],
+            "withdraw_reason": [None, "số liệu của sở khác", None, None],
+        }
+    )
+    assert list(file_status_words(files)) == [
+        "được chấp nhận",
+        "đã rút (lý do: số liệu của sở khác)",
+        "bị từ chối",
+        "đã rút",  # a reason is always written; a row without one is shown as what it is
+    ]
+    # A warehouse built before withdrawals has no withdraw_reason column.
+    assert list(file_status_words(files[["status"]])) == ["được chấp nhận", "đã rút", "bị từ chối", "đã rút"]
 
 
 def _columns(yml: str, model: str) -> dict[str, dict]:
@@ -262,6 +282,7 @@ def _status(agency: str, period: str, state: str = "submitted", late: bool = Fal
 def test_late_report_grid_keeps_the_last_quarters_and_counts_the_earlier_ones():
     periods = [f"{y}-Q{q}" for y in (2026, 2027) for q in (1, 2, 3, 4)]
     rows = [_status("Sở Tư pháp", p, late=p in ("2026-Q1", "2026-Q3")) for p in periods]
+    rows[1]["submission_state"] = "withdrawn_only"  # 2026-Q2: its one report withdrawn (`nq57 withdraw`)
     rows += [_status("Sở Y tế", p) for p in periods[:3]]
     rows += [_status("Sở Y tế", "2026-Q4", "missing", late=True)]
     rows += [_status("Sở Y tế", "2027-Q1", "rejected_only", late=True)]
@@ -277,7 +298,7 @@ def test_late_report_grid_keeps_the_last_quarters_and_counts_the_earlier_ones():
     assert grid.to_dict("records") == [
         {
             "Sở, ngành": "Sở Tư pháp",
-            "Các quý trước (Quý 1/2026 – Quý 1/2027)": "5 quý: 2 nộp chậm",
+            "Các quý trước (Quý 1/2026 – Quý 1/2027)": "5 quý: 2 nộp chậm; 1 chỉ có tệp đã rút",
             "Quý 2/2027": "Sở Tư pháp 2027-Q2",
             "Quý 3/2027": "Sở Tư pháp 2027-Q3",
             "Quý 4/2027": "Sở Tư pháp 2027-Q4",

@@ -790,6 +790,8 @@ def expected_late_report_grid(as_of: dt.date) -> dict[tuple[str, str], str]:
             words = ["nộp chậm" if is_late else "đúng hạn", *(["có tệp bị từ chối"] if fatal else [])]
         elif state == "rejected_only":
             words = ["chỉ có tệp bị từ chối"]
+        elif state == "withdrawn_only":
+            words = ["chỉ có tệp đã rút"]
         else:
             words = ["chưa nộp" if is_late else "chưa đến hạn"]
         words += [f"nộp lại {revisions} lần"] if revisions else []
@@ -811,12 +813,13 @@ def test_late_report_grid_shows_the_last_four_quarters_and_counts_the_earlier_on
         key: cell for key, cell in cells.items() if key[1] in recent
     }
     counted = {}
-    for agency, quarters, late, missing, rejected_only, fatal, sample in query(
+    for agency, quarters, late, missing, rejected_only, withdrawn_only, fatal, sample in query(
         REAL,
         "select coalesce(a.agency_name, s.agency_code), count(*), "
         "count(*) filter (where s.submission_state = 'submitted' and s.is_late), "
         "count(*) filter (where s.submission_state = 'missing' and s.is_late), "
         "count(*) filter (where s.submission_state = 'rejected_only'), "
+        "count(*) filter (where s.submission_state = 'withdrawn_only'), "
         "count(*) filter (where s.submission_state = 'submitted' and s.has_fatal_errors), "
         "bool_or(s.is_sample) "
         "from marts.rpt_submission_status s left join marts.dim_agency a using (agency_code) "
@@ -829,6 +832,7 @@ def test_late_report_grid_shows_the_last_four_quarters_and_counts_the_earlier_on
                 (late, "nộp chậm"),
                 (missing, "chưa nộp"),
                 (rejected_only, "chỉ có tệp bị từ chối"),
+                (withdrawn_only, "chỉ có tệp đã rút"),
                 (fatal, "có tệp bị từ chối"),
             )
             if n

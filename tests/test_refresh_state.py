@@ -263,3 +263,28 @@ def test_a_link_to_nothing_in_the_inbox_is_an_input_so_the_refresh_reads_it_and_
     assert after == {**before, "submissions/STC_2026-Q3.xlsx": refresh_state.BROKEN_LINK}
     assert scope_of_changes({**before, CODE_KEY: "c"}, {**after, CODE_KEY: "c"}) == "submissions"
     assert refresh_state.fingerprint(inbox) != fingerprint_before  # the sensor sees it arrive
+
+
+def test_a_withdrawal_is_an_input_that_rebuilds_the_submissions(tmp_path, monkeypatch):
+    """`nq57 withdraw` changes no inbox file, only the archive's registry: without an input for it the
+    refresh found nothing to do and the withdrawn report stayed in the figures."""
+    from pipelines.submissions.archive import archive_inbox, load_registry
+    from pipelines.submissions.withdrawal import WITHDRAWALS_KEY, restore, withdraw
+
+    submissions, warehouse = tmp_path / "submissions", tmp_path / "warehouse"
+    submissions.mkdir()
+    monkeypatch.setenv("NQ57_WAREHOUSE_DIR", str(warehouse))
+    monkeypatch.delenv("NQ57_SUBMISSION_ARCHIVE_DIR", raising=False)
+    (submissions / "SYT_2026-Q1.xlsx").write_bytes(b"report")
+    archive_inbox(submissions, warehouse / "submissions")
+    published = {**input_hashes(submissions, "submissions"), CODE_KEY: "c" * 16}
+    assert WITHDRAWALS_KEY not in published  # nothing withdrawn: as a build made before withdrawals
+    (entry,) = load_registry(warehouse / "submissions")
+    marked = withdraw(warehouse / "submissions", entry, "gửi nhầm", by="vanhanh")
+    withdrawn = {**input_hashes(submissions, "submissions"), CODE_KEY: "c" * 16}
+    assert set(withdrawn) - set(published) == {WITHDRAWALS_KEY}
+    assert scope_of_changes(published, withdrawn) == "submissions"
+    restore(warehouse / "submissions", marked)
+    assert scope_of_changes(published, {**input_hashes(submissions, "submissions"), CODE_KEY: "c" * 16}) == (
+        "nothing"
+    )

@@ -247,6 +247,11 @@ def test_a_registry_typed_over_stops_archiving_and_is_kept_not_rewritten(tmp_pat
         (lambda text: _swap_column(text, "received_at", "hôm qua"), "received_at"),
         (lambda text: _swap_column(text, "received_at", "2026-04-12T09:30:00"), "múi giờ"),
         (lambda text: _swap_column(text, "archive_path", ""), "archive_path"),
+        # A withdrawal typed by hand: a time that is no time, or no reason given (`nq57 withdraw`
+        # writes all three): a report is loaded or left out on a guess.
+        (lambda text: _withdrawn(text, at="hôm nay"), "withdrawn_at"),
+        (lambda text: _withdrawn(text, at="2026-12-02T09:00:00"), "múi giờ"),
+        (lambda text: _withdrawn(text, reason=""), "thiếu cột withdraw_reason"),
     ],
 )
 def test_a_registry_row_that_does_not_parse_is_damage_not_an_empty_archive(
@@ -258,6 +263,39 @@ def test_a_registry_row_that_does_not_parse_is_damage_not_an_empty_archive(
     with pytest.raises(RegistryDamagedError, match=reason):
         load_registry(archive)
     assert reason in (registry_problem(archive, inbox) or "")
+
+
+def _withdrawn(text: str, at: str = "2026-12-02T09:00:00+07:00", reason: str = "gửi nhầm") -> str:
+    """The registry text with its last row marked withdrawn (by 'vanhanh') at ``at`` for ``reason``."""
+    text = _swap_column(text, "withdrawn_at", at)
+    return _swap_column(_swap_column(text, "withdrawn_by", "vanhanh"), "withdraw_reason", reason)
+
+
+def test_a_registry_written_before_withdrawals_loads_with_nothing_withdrawn(tmp_path: Path):
+    """A warehouse archived before `nq57 withdraw` has a registry without its three columns: it is
+    no damage (every refresh would stop), and it is saved with them the next time it is saved."""
+    import csv
+    import io
+
+    inbox, archive = _archived_then_removed(tmp_path)
+    registry = archive / REGISTRY_NAME
+    rows = list(csv.reader(io.StringIO(registry.read_text(encoding="utf-8"), newline="")))
+    assert rows[0][-3:] == ["withdrawn_at", "withdrawn_by", "withdraw_reason"]
+    out = io.StringIO()
+    csv.writer(out).writerows(row[:-3] for row in rows)  # the registry as the code before wrote it
+    registry.write_text(out.getvalue(), encoding="utf-8")
+    entries = load_registry(archive)
+    assert [e.file_name for e in entries] == ["SYT_2026-Q1.xlsx", "STC_2026-Q1.xlsx"]
+    assert not any(e.withdrawn or e.withdrawn_by or e.withdraw_reason for e in entries)
+    assert registry_problem(archive, inbox) is None
+    (inbox / "SGDDT_2026-Q1.xlsx").write_bytes(b"a new report")
+    archive_inbox(inbox, archive)  # saved again, with the withdrawal columns
+    assert (
+        registry.read_text(encoding="utf-8")
+        .splitlines()[0]
+        .endswith(",withdrawn_at,withdrawn_by,withdraw_reason")
+    )
+    assert load_registry(archive)[:2] == entries
 
 
 def test_a_registry_saved_with_excels_bom_loads_and_undecodable_bytes_are_damage(tmp_path: Path):

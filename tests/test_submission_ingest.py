@@ -862,3 +862,54 @@ def test_a_sample_by_the_manifest_alone_is_told_to_fix_the_manifest_not_the_file
     assert finding["value_provided"] == "KHÔNG (manifest.csv ghi là tệp mẫu)"
     assert finding["expected"].endswith("sửa cột is_sample của tệp này trong manifest.csv")
     assert "báo bộ phận quản trị kho dữ liệu" in finding["message_vi"]
+
+
+def test_a_withdrawn_report_is_listed_not_loaded_and_the_version_before_it_is_in_force(
+    tmp_path: Path,
+) -> None:
+    """`nq57 withdraw`: SKHCN's corrected 2026-Q1 (v2) withdrawn, v1 is the version in force again, with
+    its own figures (v2 fixed one typo: v1's figure is ten times v2's); v2 stays listed, with why."""
+    from pipelines.submissions.archive import load_registry
+    from pipelines.submissions.withdrawal import withdraw
+
+    inbox, raw, archive = tmp_path / "inbox", tmp_path / "raw", tmp_path / "archive"
+    shutil.copytree(SAMPLES, inbox)
+    ingest_submissions(inbox, raw, archive, default_reference_data())
+    (v2,) = [e for e in load_registry(archive) if e.file_name == "SKHCN_2026-Q1_v2.xlsx"]
+    report = (archive / f"{v2.archive_path}.errors.csv").read_bytes()
+    withdraw(archive, v2, "sở không nhận số liệu này", by="vanhanh")
+    # The same bytes sent again under another name: still the withdrawn report, not loaded anew.
+    shutil.copy(inbox / "SKHCN_2026-Q1_v2.xlsx", inbox / "SKHCN_2026-Q1_v3.xlsx")
+    summary = ingest_submissions(inbox, raw, archive, default_reference_data())
+
+    files = {r["file_name"]: r for r in _table(raw, "submission_files")}
+    withdrawn, v1 = files["SKHCN_2026-Q1_v2.xlsx"], files["SKHCN_2026-Q1.xlsx"]
+    assert withdrawn["status"] == "withdrawn" and summary.by_status["withdrawn"] == 1
+    assert "1 đã rút" in summary.text()
+    assert (withdrawn["version"], withdrawn["is_current"]) == (None, False)
+    assert (withdrawn["withdraw_reason"], withdrawn["withdrawn_by"]) == (
+        "sở không nhận số liệu này",
+        "vanhanh",
+    )
+    assert withdrawn["withdrawn_at"] is not None
+    assert (v1["version"], v1["is_current"], v1["superseded_at"]) == (1, True, None)
+    assert files["SKHCN_2026-Q1_v3.xlsx"]["status"] == "duplicate"
+    assert files["SKHCN_2026-Q1_v3.xlsx"]["duplicate_of"] == withdrawn["submission_id"]
+    assert all(r["withdrawn_at"] is None for name, r in files.items() if name != "SKHCN_2026-Q1_v2.xlsx")
+    # Its rows are kept (nothing a department sent is lost) but are no version in force.
+    rows = [r for r in _table(raw, "submission_budget_rows") if r["agency_code"] == "SKHCN"]
+    rows = [r for r in rows if r["period"] == "2026-Q1"]
+    kept = [r for r in rows if r["file_name"] == "SKHCN_2026-Q1_v2.xlsx"]
+    assert kept and all(r["file_status"] == "withdrawn" and not r["is_current"] for r in kept)
+    current = {(r["item_no"], r["funding_source_code"]): r for r in rows if r["is_current"]}
+    assert {r["file_name"] for r in current.values()} == {"SKHCN_2026-Q1.xlsx"}
+    by_key = {(r["item_no"], r["funding_source_code"]): r for r in kept}
+    (typo,) = [
+        k
+        for k in current
+        if current[k]["disbursed_cumulative_mvnd"] != by_key[k]["disbursed_cumulative_mvnd"]
+    ]
+    assert current[typo]["disbursed_cumulative_mvnd"] == by_key[typo]["disbursed_cumulative_mvnd"] * 10
+    # The department's report on the file is left as it was sent.
+    assert withdrawn["error_report_csv"] == f"{v2.archive_path}.errors.csv"
+    assert (archive / f"{v2.archive_path}.errors.csv").read_bytes() == report

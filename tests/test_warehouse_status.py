@@ -270,8 +270,8 @@ def test_st08_counts_only_the_samples_whose_rows_are_loaded(warehouse, tmp_path)
     assert (status.sample_submissions, status.sample_submissions_not_loaded) == (3, 1)
     assert "số liệu của 3 báo cáo MẪU" in status.findings[0].message_vi
     assert status.findings[0].details == (
-        "thêm 1 tệp mẫu không có trong số liệu (bị từ chối, trùng hoặc đã có phiên bản sau thay thế) "
-        "(1 more sample files not in the figures: rejected, duplicate or replaced)",
+        "thêm 1 tệp mẫu không có trong số liệu (bị từ chối, trùng, đã rút hoặc đã có phiên bản sau thay thế) "
+        "(1 more sample files not in the figures: rejected, duplicate, withdrawn or replaced)",
     )
     # Diff review (session 14): a sample a later version replaced is no longer in the figures either.
     publish(warehouse, tmp_path / "build4.duckdb", samples=4, rejected=1, replaced=1)
@@ -461,3 +461,48 @@ def test_st17_a_rollback_while_raw_still_holds_what_it_undid(warehouse, tmp_path
     record["rolled_back"] = False
     sidecar.write_text(json.dumps(record), encoding="utf-8")
     assert fired(check_status(now=MORNING)) == ["ST-05"]
+
+
+def test_st18_a_withdrawn_report_is_said_with_who_when_and_why(warehouse, tmp_path):
+    """`nq57 withdraw`: the operator and the 07:00 mail hear which reports are out of the figures and
+    why, for as long as they are (an info: nobody has to act), and ST-05 until a refresh builds it."""
+    from pipelines.submissions.withdrawal import restore, withdraw
+
+    archive = warehouse / "submissions"
+    (entry,) = load_registry(archive)
+    marked = withdraw(archive, entry, "số liệu của sở khác", by="vanhanh")
+    status = check_status(now=MORNING)
+    assert fired(status) == ["ST-05", "ST-18"] and not status.needs_attention
+    (st05,) = [f for f in status.findings if f.rule_id == "ST-05"]
+    assert st05.details == (
+        "báo cáo đã rút hoặc đưa lại bằng `nq57 withdraw` (reports withdrawn or put back)",
+    )
+    (st18,) = [f for f in status.findings if f.rule_id == "ST-18"]
+    assert st18.severity == INFO and st18.message_vi.startswith("Có 1 tệp báo cáo đã được rút khỏi số liệu")
+    at = dt.datetime.fromisoformat(marked.withdrawn_at).strftime("%d/%m/%Y %H:%M")
+    (detail,) = st18.details
+    assert detail.startswith("SYT_2026-Q1.xlsx (nhận ")
+    assert detail.endswith(f"rút lúc {at} bởi vanhanh, lý do: số liệu của sở khác")
+    restore(archive, marked)
+    assert fired(check_status(now=MORNING)) == []  # put back: as the published build had it
+
+
+def test_st17_is_dealt_with_once_the_wrong_report_is_withdrawn(warehouse, tmp_path):
+    """The rollback's advice: withdraw the department's wrong report. Once it is, the next refresh
+    publishes nothing the version put back lacks (the report is listed, never loaded), so ST-17 is
+    silent, though the report is still in raw/."""
+    import json
+
+    from pipelines.submissions.withdrawal import withdraw
+
+    sidecar = warehouse / "warehouse.duckdb.json"
+    record = json.loads(sidecar.read_text(encoding="utf-8"))
+    record.update(restored_at="2026-12-02T01:30:00+00:00", restore_reason="báo cáo STC sai", rolled_back=True)
+    sidecar.write_text(json.dumps(record), encoding="utf-8")
+    (tmp_path / "submissions" / "STC_2026-Q1.xlsx").write_bytes(b"the wrong report, still in the inbox")
+    archive_inbox(tmp_path / "submissions", warehouse / "submissions")  # archived on receipt
+    assert fired(check_status(now=MORNING)) == ["ST-05", "ST-17"]
+    (wrong,) = [e for e in load_registry(warehouse / "submissions") if e.file_name == "STC_2026-Q1.xlsx"]
+    withdraw(warehouse / "submissions", wrong, "báo cáo STC sai", by="vanhanh")
+    status = check_status(now=MORNING)
+    assert fired(status) == ["ST-05", "ST-18"] and not status.needs_attention

@@ -10,7 +10,7 @@ A rollback changes the warehouse, not raw/ nor the submission archive: the next 
 from what it finds there. So the command lists the inputs that differ and the archived reports the
 version put back did not load, and says what to do before the 02:00 run publishes them again: a
 document is moved out of raw/documents; a report, archived on receipt, is loaded again even once
-moved out of raw/, so it takes the department's corrected version (ROLLBACK_REMEDY_VI).
+moved out of raw/, so it is withdrawn with `nq57 withdraw` (ROLLBACK_REMEDY_VI).
 Exit 0 done, 2 not done (a refresh is running, no such version, nothing intact to restore).
 """
 
@@ -52,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
         ROLLBACK_REMEDY_VI,
         changed_inputs,
         describe_input_change,
+        published_again,
         reports_loaded_again,
     )
 
@@ -98,13 +99,13 @@ def run(args: argparse.Namespace) -> int:
         current = current_inputs()
         changed = changed_inputs(recorded_inputs, current)
         reloaded = reports_loaded_again(published_path(), recorded_inputs, current)
-        if changed or reloaded:
+        if published_again(changed, current) or reloaded:
             print(
                 f"Lưu ý: lần làm mới tới (02:00) sẽ dựng lại kho từ {len(changed) + len(reloaded)} tệp (hoặc "
                 f"mã nguồn) mà phiên bản này không có. {ROLLBACK_REMEDY_VI} (The next refresh rebuilds "
                 "from these. A document: move it out of raw/documents. A department's report is archived "
-                "and loaded again even when moved out of raw/: ask for a corrected version and stop the "
-                "daemon until it arrives.)"
+                "and loaded again even when moved out of raw/: withdraw it with `nq57 withdraw FILE "
+                "--reason TEXT`, which keeps it out of the figures.)"
             )
             for key in changed:
                 print(f"  · {describe_input_change(key, recorded_inputs, current)}")

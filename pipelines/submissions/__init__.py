@@ -12,6 +12,7 @@ One module, one job:
 - ``xlsx_writer`` a tiny xlsx writer for reports (openpyxl costs ~9 ms per file)
 - ``template``    the Excel template writer (``nq57 template``)
 - ``archive``     archive copies, received dates, versions
+- ``withdrawal``  withdrawing a wrong report (``nq57 withdraw``): kept in the archive, never loaded
 - ``filewriter``  archive copies and reports written on a background thread
 - ``raw_tables``  Parquet raw tables for dbt
 - ``ingest``      the whole ingestion of raw/submissions

@@ -21,6 +21,11 @@ registry holds what the copies cannot give back (the received time of day and it
 versions and the cumulative check; the inbox path, part of every submission_id; the full name of a
 shortened copy), so a rebuilt one would publish other versions and ids. The refresh fails, the last good
 warehouse stays published, and ``nq57 status`` says why (ST-15) until the registry is restored.
+
+A report found wrong after it arrived (another department's figures, a test file, figures the
+department disowns) is withdrawn, never deleted: ``nq57 withdraw`` marks its entry (``withdrawn_at``,
+``withdrawn_by``, ``withdraw_reason``), the copy stays, and ingestion records it without loading it
+(status 'withdrawn'). A registry written before these columns existed loads as one with none withdrawn.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ import logging
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -77,10 +83,18 @@ class ArchiveEntry:
     received_at_source: str  # 'manifest' | 'file_mtime' | 'first_seen' (see _after_the_earlier_version)
     archive_path: str  # relative to the archive folder
     size_bytes: int
+    # Set by `nq57 withdraw` (all three, or none): kept in the archive, never loaded into the figures.
+    withdrawn_at: str = ""  # ISO 8601 with offset
+    withdrawn_by: str = ""  # the operator's login
+    withdraw_reason: str = ""
 
     @property
     def received(self) -> datetime:
         return datetime.fromisoformat(self.received_at).astimezone(UTC)
+
+    @property
+    def withdrawn(self) -> bool:
+        return bool(self.withdrawn_at)
 
 
 def received_order(entry: ArchiveEntry) -> tuple[datetime, str]:
@@ -133,6 +147,9 @@ class RegistryDamagedError(RuntimeError):
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _REGISTRY_COLUMNS = [f.name for f in fields(ArchiveEntry)]
+# Added with `nq57 withdraw`: a registry saved before has none of them, and is read as nothing withdrawn.
+_WITHDRAWAL_COLUMNS = ["withdrawn_at", "withdrawn_by", "withdraw_reason"]
+_REGISTRY_COLUMNS_BEFORE_WITHDRAWAL = [c for c in _REGISTRY_COLUMNS if c not in _WITHDRAWAL_COLUMNS]
 
 
 def load_registry(folder: Path) -> list[ArchiveEntry]:
@@ -158,7 +175,10 @@ def load_registry(folder: Path) -> list[ArchiveEntry]:
                 continue
             if header is None:
                 header = cells
-                if sorted(header) != sorted(_REGISTRY_COLUMNS):
+                if sorted(header) not in (
+                    sorted(_REGISTRY_COLUMNS),
+                    sorted(_REGISTRY_COLUMNS_BEFORE_WITHDRAWAL),
+                ):
                     raise RegistryDamagedError(
                         path,
                         f"dòng tiêu đề {','.join(header)[:60]!r} không phải của sổ đăng ký / wrong header",
@@ -197,7 +217,28 @@ def _registry_entry(path: Path, line: int, header: list[str], cells: list[str]) 
         raise damaged(f"received_at {row['received_at'][:80]!r} không phải ngày giờ / not a date") from error
     if received.tzinfo is None:  # a naive time would be read as the server's local time
         raise damaged(f"received_at {row['received_at'][:80]!r} thiếu múi giờ / no UTC offset")
+    _check_withdrawal(row, damaged)
     return ArchiveEntry(**{**row, "size_bytes": int(row["size_bytes"])})
+
+
+def _check_withdrawal(row: dict[str, str], damaged: Callable[[str], RegistryDamagedError]) -> None:
+    """A withdrawal is its time, who and why, all three or none: a time that is no time, or a
+    withdrawal without its reason (a hand edit), would load or drop a report on a guess."""
+    given = [name for name in _WITHDRAWAL_COLUMNS if row.get(name)]
+    if not given:
+        return
+    missing = [name for name in _WITHDRAWAL_COLUMNS if name not in given]
+    if missing:
+        raise damaged(f"rút tệp thiếu cột {', '.join(missing)} / withdrawal without {', '.join(missing)}")
+    try:
+        withdrawn = datetime.fromisoformat(row["withdrawn_at"])
+        withdrawn.astimezone(UTC)
+    except (ValueError, OverflowError) as error:
+        raise damaged(
+            f"withdrawn_at {row['withdrawn_at'][:80]!r} không phải ngày giờ / not a date"
+        ) from error
+    if withdrawn.tzinfo is None:
+        raise damaged(f"withdrawn_at {row['withdrawn_at'][:80]!r} thiếu múi giờ / no UTC offset")
 
 
 def keep_registry_aside(folder: Path) -> Path | None:

@@ -14,6 +14,9 @@
    (kept as it is when it already says the same).
 5. The raw tables are rewritten from scratch (the archive is the source of truth).
 
+A file an operator withdrew (``nq57 withdraw``, recorded in the archive's registry) is listed with status
+'withdrawn', its reason and time, and is neither a version nor loaded: the version before it is in force.
+
 A file that breaks anything is answered with findings; it never stops the other files. What is wrong
 outside the files (a manifest.csv line that cannot be read, a copy that cannot be written) is a
 warning in the summary (``IngestSummary.warnings``), which the asset logs. The one exception is a
@@ -102,7 +105,7 @@ class IngestSummary:
 
 
 # The order a reader expects: loaded first, then what was not.
-_STATUS_ORDER = ("accepted", "flagged", "duplicate", "rejected")
+_STATUS_ORDER = ("accepted", "flagged", "duplicate", "rejected", "withdrawn")
 
 
 def file_statuses(by_status: dict[str, int]) -> str:
@@ -192,7 +195,13 @@ def _ingest(
                 continue
         sid = submission_id(entry)
         original = _same_submission(entry, earlier[entry.sha256])
-        if original is not None:
+        if entry.withdrawn:
+            # Withdrawn by an operator (`nq57 withdraw`): listed with its reason, never a version nor
+            # part of the history later files are checked against. Its bytes still count as received,
+            # so a copy sent again is a duplicate rather than the disowned figures loaded anew.
+            status = "withdrawn"
+            earlier[entry.sha256].append((sid, entry.file_name, True))
+        elif original is not None:
             duplicate_of[(entry.sha256, entry.source_path)] = original[0]
             result = _duplicate_result(entry, original[1], result)
             status = "duplicate"
@@ -208,7 +217,10 @@ def _ingest(
             history.record(result, is_sample)
             earlier[entry.sha256].append((sid, entry.file_name, status in LOADED))
         reports: tuple[str | None, str | None] = (None, None)
-        if write_reports:
+        if status == "withdrawn":
+            # The department's report on the file stays as it was sent: withdrawing is the warehouse's act.
+            reports = _reports_kept(archive_folder, entry, writer)
+        elif write_reports:
             stem = archive_folder / entry.archive_path
             digest = report_digest(result, status)
             # Unchanged file, unchanged history: the report on disk already says this.
@@ -468,7 +480,21 @@ def _file_row(
         "received_at_source": entry.received_at_source,
         "error_report_xlsx": reports[0],
         "error_report_csv": reports[1],
+        "withdrawn_at": datetime.fromisoformat(entry.withdrawn_at) if entry.withdrawn else None,
+        "withdrawn_by": entry.withdrawn_by or None,
+        "withdraw_reason": entry.withdraw_reason or None,
     }
+
+
+def _reports_kept(
+    archive_folder: Path, entry: ArchiveEntry, writer: FileWriter
+) -> tuple[str | None, str | None]:
+    """The error reports already beside a withdrawn file's copy (xlsx, csv), each None when absent."""
+    xlsx, csv = f"{entry.archive_path}.errors.xlsx", f"{entry.archive_path}.errors.csv"
+    return (
+        xlsx if writer.exists(archive_folder / xlsx) else None,
+        csv if writer.exists(archive_folder / csv) else None,
+    )
 
 
 def _finding_row(finding: Finding, context: dict) -> dict[str, Any]:

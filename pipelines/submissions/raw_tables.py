@@ -83,6 +83,10 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("duplicate_of", pa.string()),
             ("error_report_xlsx", pa.string()),
             ("error_report_csv", pa.string()),
+            # `nq57 withdraw`: when, by whom and why the file was taken out of the figures (else NULL).
+            ("withdrawn_at", TIMESTAMP),
+            ("withdrawn_by", pa.string()),
+            ("withdraw_reason", pa.string()),
         ]
     ),
     "submission_budget_rows": pa.schema(

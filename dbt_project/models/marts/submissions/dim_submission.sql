@@ -1,5 +1,5 @@
 -- One row per received submission file: who, which period, version, status, rule counts, sample flag,
--- when it was received and when a later version superseded it.
+-- when it was received and when a later version superseded it, and for a withdrawn file why.
 select
     submission_id,
     file_name,
@@ -36,5 +36,9 @@ select
     superseded_at,
     duplicate_of,
     error_report_xlsx,
-    error_report_csv
+    error_report_csv,
+    -- `nq57 withdraw`: kept and listed, never loaded (status 'withdrawn'); NULL for every other file.
+    withdrawn_at,
+    withdrawn_by,
+    withdraw_reason
 from {{ ref('stg_submissions__files') }}

@@ -35,6 +35,7 @@ files as (
         count(*) as files_received,
         count(*) filter (where status in ('accepted', 'flagged')) as versions_loaded,
         count(*) filter (where status = 'rejected') as files_rejected,
+        count(*) filter (where status = 'withdrawn') as files_withdrawn,
         min(received_at) as first_received_at,
         min(received_at) filter (where status in ('accepted', 'flagged')) as first_loaded_at,
         max(received_at) as last_received_at,
@@ -77,6 +78,7 @@ select
     coalesce(files.versions_loaded, 0) as versions_loaded,
     greatest(coalesce(files.versions_loaded, 0) - 1, 0) as revision_count,
     coalesce(files.files_rejected, 0) > 0 as has_fatal_errors,
+    coalesce(files.files_withdrawn, 0) as files_withdrawn,
     files.current_status,
     files.current_submission_id,
     files.current_received_before_period_end,
@@ -85,6 +87,9 @@ select
     files.last_received_at,
     case
         when files.first_loaded_at is not null then 'submitted'
+        -- Received, none loaded, none rejected: every file was withdrawn (or repeats one that was), so
+        -- the department owes a corrected report, not a fix of errors it was told of.
+        when files.files_withdrawn > 0 and files.files_rejected = 0 then 'withdrawn_only'
         when files.files_received > 0 then 'rejected_only'
         -- A quarter ended but its report not due yet (1-15 January for Q4): nothing is missing yet.
         -- It read 'missing' with is_late false, and `where submission_state = 'missing'` counted

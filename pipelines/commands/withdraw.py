@@ -1,0 +1,174 @@
+"""``nq57 withdraw FILE --reason TEXT | FILE --undo | --list``: take a wrong report out of the figures, kept.
+
+A department's report is archived on receipt, and the archive, not raw/submissions, is what every
+refresh loads: moving a wrong file (another department's figures, a test file sent by mistake,
+figures the department disowns) out of raw/ does not take it out of the warehouse. Withdrawing it
+does, without deleting anything: the archive keeps the copy, the registry records when, by whom and
+why (pipelines.submissions.withdrawal), and from the next refresh on the file is listed in
+``marts.dim_submission`` with status 'withdrawn' and loaded nowhere; the version before it is in force
+again. ``--undo`` (or ``--restore``) puts it back; ``--list`` shows what is withdrawn.
+
+FILE is the file name as received, its path in raw/submissions, or a sha256 prefix (``--list`` and
+``marts.dim_submission`` show them). Exit 0 done, 2 not done (no such file, several, no reason, a
+refresh running, a damaged registry).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipelines.submissions.archive import ArchiveEntry
+
+EXIT_NOT_DONE = 2
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "withdraw",
+        help="rút một báo cáo sai khỏi số liệu, vẫn lưu tệp (withdraw a wrong report, keeping it)",
+        description=(
+            "Rút một báo cáo của sở, ngành khỏi số liệu mà không xoá: tệp vẫn được lưu, lần làm mới tới "
+            "liệt kê nó với trạng thái 'đã rút' và không nạp; phiên bản trước đó có hiệu lực lại (withdraw "
+            "an archived report: kept, listed as withdrawn, never loaded; the version before it is in force "
+            "again)."
+        ),
+    )
+    parser.add_argument(
+        "file",
+        nargs="?",
+        metavar="FILE",
+        help=(
+            "tên tệp, đường dẫn trong raw/submissions hoặc đầu mã sha256 "
+            "(file name, inbox path or sha256 prefix)"
+        ),
+    )
+    parser.add_argument("--reason", default="", help="lý do rút, bắt buộc (why; required to withdraw)")
+    parser.add_argument(
+        "--undo",
+        "--restore",
+        dest="undo",
+        action="store_true",
+        help="đưa tệp đã rút trở lại số liệu (put a withdrawn report back)",
+    )
+    parser.add_argument("--list", action="store_true", help="liệt kê các tệp đã rút (list withdrawn reports)")
+    parser.set_defaults(handler=run)
+
+
+def refuse(text: str) -> int:
+    print(text, file=sys.stderr)
+    return EXIT_NOT_DONE
+
+
+def run(args: argparse.Namespace) -> int:
+    from pipelines.paths import submissions_dir
+    from pipelines.refresh_lock import RefreshBusyError, RefreshLock
+    from pipelines.submissions.archive import RegistryDamagedError, archive_dir, load_registry
+
+    if args.list:
+        return show_withdrawn()
+    if not args.file:
+        return refuse("Hãy cho biết tệp cần rút (name the file: FILE, or --list).")
+    reason = " ".join(args.reason.split())  # one line in the registry and in every listing
+    if not args.undo and not reason:
+        return refuse(
+            'Phải ghi lý do rút tệp: --reason "…" (a reason is required: it is shown wherever the file is '
+            "listed)."
+        )
+    lock = RefreshLock()
+    try:
+        lock.acquire(timeout=0)
+    except RefreshBusyError:
+        return refuse(
+            "Đang có lần làm mới chạy trên kho này; hãy rút tệp sau khi nó kết thúc "
+            "(a refresh is running: withdraw after it ends)."
+        )
+    try:
+        try:
+            entries = load_registry(archive_dir())
+        except RegistryDamagedError as error:
+            return refuse(f"Không đọc được sổ đăng ký của kho lưu trữ báo cáo, chưa làm gì: {error}")
+        return change(entries, args.file, reason, undo=args.undo, inbox=submissions_dir())
+    finally:
+        lock.release()
+
+
+def change(entries: list[ArchiveEntry], query: str, reason: str, *, undo: bool, inbox: Path) -> int:
+    """Withdraw (or put back) the one entry ``query`` names among those the action applies to."""
+    from pipelines.submissions.archive import archive_dir
+    from pipelines.submissions.withdrawal import describe, matching_entries, restore, withdraw
+
+    named = matching_entries(entries, query, inbox)
+    if not named:
+        return refuse(
+            f"Không có tệp báo cáo nào đã nhận khớp với {query!r} (tên tệp, đường dẫn trong "
+            'raw/submissions hoặc đầu mã sha256, ít nhất 8 ký tự); xem `nq57 query "select file_name, '
+            f'source_path, sha256 from marts.dim_submission"` (no received report matches {query!r}).'
+        )
+    # Among the files named, those the action applies to: a withdrawn file is not withdrawn again.
+    candidates = [e for e in named if e.withdrawn == undo]
+    if not candidates:
+        if undo:
+            return refuse(
+                f"Tệp {named[0].source_path} chưa bị rút nên không có gì để đưa lại "
+                f"({query!r} is not withdrawn)."
+            )
+        return refuse(
+            f"Tệp đã được rút từ trước, không làm gì thêm ({query!r} is withdrawn already): "
+            f"{describe(named[0])}"
+        )
+    if len(candidates) > 1:
+        listed = "\n".join(f"  · {_line(e)}" for e in candidates)
+        action = "đưa lại" if undo else "rút"
+        return refuse(
+            f"{query!r} khớp với {len(candidates)} tệp; hãy ghi đầu mã sha256 của tệp cần {action} "
+            f"(matches {len(candidates)} files: give a sha256 prefix):\n{listed}"
+        )
+    (entry,) = candidates
+    if undo:
+        restore(archive_dir(), entry)
+        print(
+            f"Đã đưa tệp {entry.source_path} trở lại (put back). Lần làm mới tới (02:00, hoặc "
+            "`nq57 refresh` ngay) sẽ nạp lại tệp này theo đúng thứ tự nhận (loaded again by the next "
+            "refresh)."
+        )
+        return 0
+    marked = withdraw(archive_dir(), entry, reason)
+    print(f"Đã rút tệp (withdrawn): {describe(marked)}.")
+    print(
+        "Tệp vẫn được lưu trong kho lưu trữ báo cáo. Lần làm mới tới (02:00, hoặc chạy `nq57 refresh` "
+        "ngay) sẽ bỏ số liệu của tệp khỏi kho, phiên bản trước đó (nếu có) của sở, ngành có hiệu lực lại; "
+        "`nq57 withdraw --undo` đưa tệp trở lại (the next refresh takes its figures out; the earlier "
+        "version is in force again)."
+    )
+    return 0
+
+
+def _line(entry: ArchiveEntry) -> str:
+    from pipelines.submissions.withdrawal import describe
+
+    if entry.withdrawn:
+        return describe(entry)
+    return (
+        f"{entry.source_path} (nhận {entry.received_at[:16].replace('T', ' ')}, sha256 {entry.sha256[:12]})"
+    )
+
+
+def show_withdrawn() -> int:
+    from pipelines.submissions.archive import RegistryDamagedError, archive_dir
+    from pipelines.submissions.withdrawal import describe, withdrawn_entries
+
+    try:
+        withdrawn = withdrawn_entries(archive_dir())
+    except RegistryDamagedError as error:
+        return refuse(f"Không đọc được sổ đăng ký của kho lưu trữ báo cáo: {error}")
+    if not withdrawn:
+        print("Không có tệp báo cáo nào đã rút (no withdrawn reports).")
+        return 0
+    print(f"{len(withdrawn)} tệp báo cáo đã rút (withdrawn reports):")
+    for entry in withdrawn:
+        print(f"  · {describe(entry)}")
+    return 0
