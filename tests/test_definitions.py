@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -177,6 +178,33 @@ def test_sensor_requests_a_run_only_when_the_inputs_change(tmp_path, monkeypatch
     (submissions / "SKHCN_2026-Q2.xlsx").write_bytes(b"new file")
     changed = definitions.new_input_sensor.evaluate_tick(dg.build_sensor_context(cursor=cursor))
     assert len(changed.run_requests) == 1 and changed.cursor != cursor
+
+
+def test_sensor_requests_a_run_when_a_report_is_withdrawn(tmp_path, monkeypatch, warehouse_dir):
+    """`nq57 withdraw` changes no file in raw/ but what the next build loads: the sensor saw nothing
+    and the withdrawal waited for the 02:00 run (helper note, session 16)."""
+    from pipelines.submissions.archive import archive_dir, archive_inbox, load_registry
+    from pipelines.submissions.withdrawal import withdraw
+
+    documents = tmp_path / "documents"
+    submissions = tmp_path / "submissions"
+    documents.mkdir()
+    submissions.mkdir()
+    samples = Path(__file__).resolve().parents[1] / "raw" / "submissions"
+    shutil.copy(samples / "SYT_2026-Q1.xlsx", submissions / "SYT_2026-Q1.xlsx")
+    monkeypatch.setenv("NQ57_DOCUMENTS_DIR", str(documents))
+    monkeypatch.setenv("NQ57_SUBMISSIONS_DIR", str(submissions))
+    archive_inbox(submissions, archive_dir())
+    _publish_record(warehouse_dir, current_inputs())
+    first = definitions.new_input_sensor.evaluate_tick(dg.build_sensor_context(cursor="older"))
+    assert first.run_requests == []  # the published warehouse holds these inputs
+    cursor = first.cursor
+    (entry,) = load_registry(archive_dir())
+    withdraw(archive_dir(), entry, "số liệu của đơn vị khác", by="vanhanh")
+    tick = definitions.new_input_sensor.evaluate_tick(dg.build_sensor_context(cursor=cursor))
+    assert tick.cursor != cursor
+    assert len(tick.run_requests) == 1, tick.skip_message
+    assert tick.run_requests[0].tags["nq57/refresh"] == "submissions"
 
 
 def test_sensor_skips_a_file_written_again_with_the_same_content(tmp_path, monkeypatch, warehouse_dir):
