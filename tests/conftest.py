@@ -39,6 +39,7 @@ SHARED_BUILD_MODULES = frozenset(
         "test_briefing.py",
         "test_briefing_browser.py",
         "test_dbt_analyst_questions.py",
+        "test_dbt_contracts.py",
         "test_dbt_data_tests.py",
         "test_dbt_marts.py",
         "test_notebooks.py",
