@@ -41,6 +41,7 @@ SHARED_BUILD_MODULES = frozenset(
         "test_dbt_analyst_questions.py",
         "test_dbt_contracts.py",
         "test_dbt_data_tests.py",
+        "test_dbt_exposures.py",
         "test_dbt_marts.py",
         "test_notebooks.py",
         "test_pdf_printer.py",
