@@ -1035,6 +1035,29 @@ def test_every_mart_and_column_is_described_in_vietnamese_first(db):
     assert not_vietnamese == []
 
 
+def test_every_mart_and_every_built_column_is_described_in_the_manifest(warehouse, db):
+    """The docs site reads the manifest, not the DuckDB comments: every model under models/marts and
+    every column its relation really has carry a description there (a column added to a mart's SQL
+    and not to its yml had none, on the site nor as a comment)."""
+    manifest = json.loads((warehouse.dbt_target / "manifest.json").read_text(encoding="utf-8"))
+    marts = {
+        node["name"]: node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["original_file_path"].startswith("models/marts/")
+    }
+    built = db.execute(
+        "select table_name, column_name from duckdb_columns() where schema_name = 'marts'"
+    ).fetchall()
+    assert {table for table, _ in built} == set(marts) and len(marts) >= 22
+    assert [name for name, node in marts.items() if not node["description"].strip()] == []
+    undescribed = [
+        (table, column)
+        for table, column in built
+        if not marts[table]["columns"].get(column, {}).get("description", "").strip()
+    ]
+    assert undescribed == []
+
+
 def test_every_curated_reference_table_says_where_its_values_come_from(db):
     """GUIDE §4: curated mappings are seeds with a column saying where each value came from. ref_sector
     had none (session 13 GUIDE review); every seed in the reference schema now has one, never empty."""
