@@ -184,6 +184,9 @@ def test_the_manifest_parse_is_reused_by_the_next_build(monkeypatch, tmp_path):
         project_dir=dbt_assets.DBT_PROJECT_DIR, profiles_dir=dbt_assets.DBT_PROJECT_DIR, target_path=target
     )
     assert dbt_assets.prepare_manifest(project).exists()
+    # The parse's paths are not left in the process: a later test on another warehouse folder read
+    # this one's raw tables through them (session 16, a test_definitions failure in combined runs).
+    assert "NQ57_RAW_DIR" not in os.environ and "NQ57_DUCKDB_PATH" not in os.environ
     # What the refresh's dbt step does next, in the environment it sets for dbt.
     proc = subprocess.run(
         [

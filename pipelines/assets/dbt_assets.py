@@ -10,6 +10,7 @@ dbt reads the raw tables from ``$NQ57_RAW_DIR`` and writes the DuckDB file named
 ``pipelines.paths`` before dbt starts, so Dagster and dbt always agree.
 """
 
+import contextlib
 import fcntl
 import importlib.metadata
 import os
@@ -18,7 +19,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,25 @@ def apply_dbt_environment() -> dict[str, str]:
     os.environ.update(env)
     duckdb_build_path().parent.mkdir(parents=True, exist_ok=True)
     return env
+
+
+@contextlib.contextmanager
+def dbt_environment_applied() -> Iterator[dict[str, str]]:
+    """apply_dbt_environment for the time of a block, then the variables as they were.
+
+    The manifest's parse at import time must not leave them behind: they are paths computed from
+    the warehouse folder of that moment (NQ57_RAW_DIR, NQ57_DUCKDB_PATH), and a process that later
+    works on another folder (the tests, one folder each) read the first one's through them."""
+    env = dbt_environment()
+    before = {key: os.environ.get(key) for key in env}
+    try:
+        yield apply_dbt_environment()
+    finally:
+        for key, value in before.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 nq57_dbt_project = DbtProject(
@@ -124,8 +144,8 @@ def prepare_manifest(project: DbtProject = nq57_dbt_project) -> Path:
         if project.preparer.using_dagster_dev() or _manifest_is_stale(project):
             # With the build's own profile (its DuckDB path): dbt keeps this parse for the next build
             # only if the profile is the same, else the first build of a fresh clone parses again (≈4 s).
-            apply_dbt_environment()
-            dbt_resource().cli(["parse", "--quiet"], target_path=project.target_path).wait()
+            with dbt_environment_applied():
+                dbt_resource().cli(["parse", "--quiet"], target_path=project.target_path).wait()
     return project.manifest_path
 
 
