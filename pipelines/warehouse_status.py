@@ -369,8 +369,16 @@ def check_status(
         if (again or reloaded) and sidecar.get("rolled_back") and file_status.ok:
             at = vn_time(parse_time(sidecar["restored_at"])) if sidecar.get("restored_at") else "?"
             why = f"; lý do: {sidecar['restore_reason']}" if sidecar.get("restore_reason") else ""
+            # Its message says "listed below": the 07:00 mail names every file to deal with here, not
+            # only the archived ones (the raw/ ones were under ST-05 alone, beside a withdrawn one).
             findings.append(
-                finding("ST-17", f"quay lại lúc {at}{why}", *reloaded, version=published["version"])
+                finding(
+                    "ST-17",
+                    f"quay lại lúc {at}{why}",
+                    *(describe_input_change(key, recorded_inputs, current) for key in again),
+                    *reloaded,
+                    version=published["version"],
+                )
             )
 
     docs_current = docs_site_is_current()

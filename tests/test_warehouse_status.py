@@ -455,7 +455,12 @@ def test_st17_a_rollback_while_raw_still_holds_what_it_undid(warehouse, tmp_path
     status = check_status(now=MORNING)
     assert fired(status) == ["ST-05", "ST-17"] and status.needs_attention
     (st17,) = [f for f in status.findings if f.rule_id == "ST-17"]
-    assert st17.details == ("quay lại lúc 02/12/2026 08:30; lý do: báo cáo STC sai",)
+    # The message says "listed below": the file to deal with is named here, not only under ST-05.
+    assert st17.details == (
+        "quay lại lúc 02/12/2026 08:30; lý do: báo cáo STC sai",
+        "submissions/STC_2026-Q1.xlsx: tệp mới (new)",
+    )
+    assert "(liệt kê dưới đây)" in st17.message_vi
     assert record["version"] in st17.message_vi
     # A damaged file put back by a refresh is no operator's rollback: ST-05 alone.
     record["rolled_back"] = False
@@ -506,3 +511,9 @@ def test_st17_is_dealt_with_once_the_wrong_report_is_withdrawn(warehouse, tmp_pa
     withdraw(warehouse / "submissions", wrong, "báo cáo STC sai", by="vanhanh")
     status = check_status(now=MORNING)
     assert fired(status) == ["ST-05", "ST-18"] and not status.needs_attention
+    # Another wrong file beside it: ST-17 again, naming that one only (the withdrawn one is dealt with).
+    (tmp_path / "submissions" / "SGDDT_2026-Q1.xlsx").write_bytes(b"another wrong report")
+    status = check_status(now=MORNING)
+    assert fired(status) == ["ST-05", "ST-17", "ST-18"]
+    (st17,) = [f for f in status.findings if f.rule_id == "ST-17"]
+    assert st17.details[1:] == ("submissions/SGDDT_2026-Q1.xlsx: tệp mới (new)",)
