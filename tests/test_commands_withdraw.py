@@ -234,3 +234,13 @@ def test_a_copy_in_another_folder_is_told_apart_by_its_path_not_its_sha256(tmp_p
     undone = nq57(env, "withdraw", "--undo", "SYT_2026-Q1.xlsx")
     assert undone.returncode == 0, undone.stderr
     assert not any(e.withdrawn for e in load_registry(warehouse / "submissions"))
+
+    # A corrected report re-sent under the same name shares the path instead: the sha256 tells them apart.
+    shutil.copy(SAMPLES / "SYT_2026-Q2.xlsx", inbox / "SYT_2026-Q1.xlsx")
+    archive_inbox(inbox, warehouse / "submissions")
+    by_path = nq57(env, "withdraw", "raw/submissions/SYT_2026-Q1.xlsx", "--reason", "gửi nhầm")
+    assert by_path.returncode == 2
+    assert by_path.stderr.startswith(
+        "'raw/submissions/SYT_2026-Q1.xlsx' khớp với 2 tệp; hãy ghi đầu mã sha256 (ít nhất 8 ký tự) của "
+        "tệp cần rút (matches 2 files: give a sha256 prefix)"
+    )

@@ -124,19 +124,19 @@ def change(entries: list[ArchiveEntry], query: str, reason: str, *, undo: bool, 
     if len(candidates) > 1:
         listed = "\n".join(f"  · {_line(e)}" for e in candidates)
         action = "đưa lại" if undo else "rút"
-        # The same bytes received twice (a duplicate, in another folder) share their sha256: only the
-        # path tells them apart, and asking for a sha256 prefix sent the operator round in a circle. A
-        # path as listed may still be another file's name ('X.xlsx' and 'lan2/X.xlsx'): with the inbox
-        # folder in front it names one file only.
-        where = (
-            "đường dẫn bắt đầu bằng raw/submissions/ (ví dụ raw/submissions/"
-            + candidates[0].source_path
-            + ")"
-        )
-        if len({e.sha256 for e in candidates}) < len(candidates):
-            how, how_en = where, "give the path, starting raw/submissions/"
+        # What tells the candidates apart: the same bytes received twice (a duplicate, in another
+        # folder) share their sha256, so asking for a sha256 prefix sent the operator round in a
+        # circle; a corrected report re-sent under the same name shares its path. A path as listed
+        # may be another file's name ('X.xlsx' and 'lan2/X.xlsx'): from raw/submissions/ it is one.
+        path = f"đường dẫn bắt đầu bằng raw/submissions/ (ví dụ raw/submissions/{candidates[0].source_path})"
+        same_bytes = len({e.sha256 for e in candidates}) < len(candidates)
+        same_path = len({e.source_path for e in candidates}) < len(candidates)
+        if same_bytes and not same_path:
+            how, how_en = path, "give the path, starting raw/submissions/"
+        elif same_path and not same_bytes:
+            how, how_en = "đầu mã sha256 (ít nhất 8 ký tự)", "give a sha256 prefix"
         else:
-            how, how_en = f"đầu mã sha256 hoặc {where}", "give a sha256 prefix or the path"
+            how, how_en = f"đầu mã sha256 hoặc {path}", "give a sha256 prefix or the path"
         return refuse(
             f"{query!r} khớp với {len(candidates)} tệp; hãy ghi {how} của tệp cần {action} "
             f"(matches {len(candidates)} files: {how_en}):\n{listed}"
