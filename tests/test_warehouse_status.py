@@ -138,6 +138,19 @@ def test_every_rule_of_the_catalogue_is_made_to_fire_by_a_test_of_this_module():
     assert _asserted_firing(tree) == set(STATUS_RULES)
 
 
+def test_the_operations_guide_lists_every_rule_with_its_severity():
+    """docs/operations.md's table is what the person on duty reads to learn which rules exit 1; nothing
+    held it to the catalogue, so a rule added (ST-18) or a severity changed would leave it wrong."""
+    import re
+
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "operations.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| (ST-\d+) \| (\w+) \|", guide, re.MULTILINE)
+    assert listed == [(rule.rule_id, rule.severity) for rule in STATUS_RULES.values()]
+    # The README's command table gives the range.
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"findings ST-01 … {list(STATUS_RULES)[-1]}." in readme
+
+
 def test_a_warehouse_a_good_refresh_left_needs_nobody(warehouse):
     status = check_status(now=MORNING)
     assert fired(status) == []
