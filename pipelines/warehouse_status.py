@@ -566,7 +566,7 @@ def _number(value: float) -> str:
 def _sample_submissions(published: Path) -> tuple[int | None, int | None]:
     """How many of the published warehouse's submission files are samples whose rows are in the
     figures (loaded, accepted or flagged, and the version in force), and how many are not (rejected,
-    duplicate, or replaced by a later version); None: unknown.
+    duplicate, withdrawn, or replaced by a later version); None: unknown.
 
     Only the first are in the figures: 15 sample files all rejected once read "15 báo cáo MẪU", and
     samples all replaced by departments' own reports would still have been counted."""
