@@ -369,8 +369,16 @@ def check_status(
         if (again or reloaded) and sidecar.get("rolled_back") and file_status.ok:
             at = vn_time(parse_time(sidecar["restored_at"])) if sidecar.get("restored_at") else "?"
             why = f"; lý do: {sidecar['restore_reason']}" if sidecar.get("restore_reason") else ""
+            # Its message says "listed below": the 07:00 mail names every file to deal with here, not
+            # only the archived ones (the raw/ ones were under ST-05 alone, beside a withdrawn one).
             findings.append(
-                finding("ST-17", f"quay lại lúc {at}{why}", *reloaded, version=published["version"])
+                finding(
+                    "ST-17",
+                    f"quay lại lúc {at}{why}",
+                    *(describe_input_change(key, recorded_inputs, current) for key in again),
+                    *reloaded,
+                    version=published["version"],
+                )
             )
 
     docs_current = docs_site_is_current()
@@ -558,7 +566,7 @@ def _number(value: float) -> str:
 def _sample_submissions(published: Path) -> tuple[int | None, int | None]:
     """How many of the published warehouse's submission files are samples whose rows are in the
     figures (loaded, accepted or flagged, and the version in force), and how many are not (rejected,
-    duplicate, or replaced by a later version); None: unknown.
+    duplicate, withdrawn, or replaced by a later version); None: unknown.
 
     Only the first are in the figures: 15 sample files all rejected once read "15 báo cáo MẪU", and
     samples all replaced by departments' own reports would still have been counted."""

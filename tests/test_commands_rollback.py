@@ -234,6 +234,17 @@ def test_a_report_withdrawn_after_a_rollback_stays_out_and_st17_is_satisfied(thr
     assert refresh.returncode == 0, refresh.stdout[-3000:] + refresh.stderr[-3000:]
     assert set(current_files(warehouse)) == put_back  # the versions before it, as the rollback had them
 
+    # Rolled back again, past the withdrawal, with one more wrong report dropped in meanwhile: the note
+    # counts and lists that report alone. The withdrawn one, still in raw/, and the withdrawal itself
+    # are dealt with; listed, they read as files still to withdraw (review, session 16).
+    another = "SNNMT_2026-Q1_v8.csv"
+    (inbox / another).write_bytes((inbox / "SNNMT_2026-Q1.csv").read_bytes() + b"\r\n\r\n\r\n")
+    again = nq57(env, "rollback", "--reason", "quay lại lần nữa")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "sẽ dựng lại kho từ 1 tệp (hoặc mã nguồn)" in again.stdout
+    assert f"submissions/{another}: tệp mới (new)" in again.stdout
+    assert f"submissions/{wrong}" not in again.stdout and "bằng `nq57 withdraw` (reports" not in again.stdout
+
 
 def current_files(warehouse: Path) -> list[str]:
     """The submission files whose figures are in force in the published warehouse."""

@@ -191,3 +191,56 @@ def test_withdraw_waits_for_no_refresh(archived):
         refresh.release()
     assert proc.returncode == 2 and "(a refresh is running: withdraw after it ends)" in proc.stderr
     assert (warehouse / "submissions" / "registry.csv").read_bytes() == before
+
+
+def test_a_copy_in_another_folder_is_told_apart_by_its_path_not_its_sha256(tmp_path):
+    """Withdrawing a duplicate (review, session 16): the same bytes received twice share their sha256,
+    so the refusal asked for a sha256 prefix that named both again. It now asks for the path from
+    raw/submissions/, which names one file even where the listed path is the other's file name, and
+    says when each was received in Vietnam time (a manifest may give UTC)."""
+    inbox, warehouse = tmp_path / "submissions", tmp_path / "warehouse"
+    (inbox / "lan2").mkdir(parents=True)
+    (inbox / "manifest.csv").write_text(
+        "file_name,received_at\nSYT_2026-Q1.xlsx,2026-04-08T02:20:00+00:00\n"
+        "lan2/SYT_2026-Q1.xlsx,2026-04-09T17:30:00+00:00\n",
+        encoding="utf-8",
+    )
+    shutil.copy(SAMPLES / "SYT_2026-Q1.xlsx", inbox / "SYT_2026-Q1.xlsx")
+    shutil.copy(SAMPLES / "SYT_2026-Q1.xlsx", inbox / "lan2" / "SYT_2026-Q1.xlsx")  # the same bytes again
+    archive_inbox(inbox, warehouse / "submissions")
+    env = {**os.environ, "NQ57_WAREHOUSE_DIR": str(warehouse), "NQ57_SUBMISSIONS_DIR": str(inbox)}
+    env.pop("NQ57_SUBMISSION_ARCHIVE_DIR", None)
+    (sha,) = {e.sha256 for e in load_registry(warehouse / "submissions")}
+
+    by_sha = nq57(env, "withdraw", sha[:12], "--reason", "gửi nhầm")
+    assert by_sha.returncode == 2
+    assert by_sha.stderr.startswith(
+        f"'{sha[:12]}' khớp với 2 tệp; hãy ghi đường dẫn bắt đầu bằng raw/submissions/ "
+        "(ví dụ raw/submissions/SYT_2026-Q1.xlsx) của tệp cần rút"
+    )
+    assert "sha256 prefix" not in by_sha.stderr
+    # Vietnam time (UTC+7): 09:20 on the 8th, 00:30 on the 10th.
+    assert f"· SYT_2026-Q1.xlsx (nhận 08/04/2026 09:20, sha256 {sha[:12]})" in by_sha.stderr
+    assert f"· lan2/SYT_2026-Q1.xlsx (nhận 10/04/2026 00:30, sha256 {sha[:12]})" in by_sha.stderr
+    assert nq57(env, "withdraw", "SYT_2026-Q1.xlsx", "--reason", "gửi nhầm").returncode == 2  # both again
+
+    chosen = nq57(env, "withdraw", "raw/submissions/SYT_2026-Q1.xlsx", "--reason", "gửi nhầm")
+    assert chosen.returncode == 0, chosen.stderr
+    assert [e.source_path for e in load_registry(warehouse / "submissions") if e.withdrawn] == [
+        "SYT_2026-Q1.xlsx"
+    ]
+    # The way back it prints names the file, and works as printed.
+    assert "`nq57 withdraw --undo SYT_2026-Q1.xlsx` đưa tệp trở lại" in chosen.stdout
+    undone = nq57(env, "withdraw", "--undo", "SYT_2026-Q1.xlsx")
+    assert undone.returncode == 0, undone.stderr
+    assert not any(e.withdrawn for e in load_registry(warehouse / "submissions"))
+
+    # A corrected report re-sent under the same name shares the path instead: the sha256 tells them apart.
+    shutil.copy(SAMPLES / "SYT_2026-Q2.xlsx", inbox / "SYT_2026-Q1.xlsx")
+    archive_inbox(inbox, warehouse / "submissions")
+    by_path = nq57(env, "withdraw", "raw/submissions/SYT_2026-Q1.xlsx", "--reason", "gửi nhầm")
+    assert by_path.returncode == 2
+    assert by_path.stderr.startswith(
+        "'raw/submissions/SYT_2026-Q1.xlsx' khớp với 2 tệp; hãy ghi đầu mã sha256 (ít nhất 8 ký tự) của "
+        "tệp cần rút (matches 2 files: give a sha256 prefix)"
+    )

@@ -521,7 +521,7 @@ def test_an_early_report_is_loaded_with_a_warning_at_the_period_cell_naming_the_
     )
     assert finding.expected == (
         "số liệu cả quý, gửi lại từ ngày 01/07/2026: báo cáo Quý 2/2026 nhận ngày 20/06/2026, "
-        "trước khi quý kết thúc ngày 30/06/2026"
+        "khi quý chưa kết thúc (quý kết thúc hết ngày 30/06/2026)"
     )
     # What the department must know: figures up to the day sent, send again, the re-send replaces it,
     # and the very same file sent again is not loaded (SUB-F04).

@@ -214,5 +214,6 @@ def test_the_template_command_gives_the_deadline_and_warns_of_a_quarter_not_begu
     )
     out, err = capsys.readouterr()
     assert "hạn nộp 15/01/2027" in out
-    assert "kỳ 2026-Q4 chưa kết thúc (kết thúc ngày 31/12/2026)" in err and "SUB-H09" in err
+    assert "kỳ 2026-Q4 chưa kết thúc (kết thúc hết ngày 31/12/2026)" in err and "SUB-H09" in err
+    assert "báo cáo gửi đến hết ngày đó chỉ có số liệu đến ngày gửi" in err  # the 31st is early too
     assert "gửi lại số liệu cả quý từ ngày 01/01/2027" in err

@@ -117,7 +117,9 @@ def test_a_report_for_the_running_quarter_is_a_warning_against_today_in_vietnam(
     monkeypatch.setattr(validator, "today_in_vietnam", lambda: date(2026, 6, 30))
     assert main(["validate", str(path)]) == 1
     out = capsys.readouterr().out
-    assert "SUB-H09" in out and "trước khi quý kết thúc ngày 30/06/2026" in out
+    # Received on the last day itself: not "before 30/06", which a sender takes for a mistake.
+    assert "SUB-H09" in out
+    assert "nhận ngày 30/06/2026, khi quý chưa kết thúc (quý kết thúc hết ngày 30/06/2026)" in out
     monkeypatch.setattr(validator, "today_in_vietnam", lambda: date(2026, 7, 1))
     assert main(["validate", str(path)]) == 0
 

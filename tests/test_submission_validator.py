@@ -65,7 +65,7 @@ def test_a_q4_report_is_early_up_to_the_31st_of_december(received: date, rule_id
         (finding,) = result.findings
         assert finding.cell_ref == "C5" and finding.expected == (
             f"số liệu cả quý, gửi lại từ ngày 01/01/2027: báo cáo Quý 4/2026 nhận ngày {received:%d/%m/%Y}, "
-            "trước khi quý kết thúc ngày 31/12/2026"
+            "khi quý chưa kết thúc (quý kết thúc hết ngày 31/12/2026)"
         )
 
 

@@ -138,6 +138,19 @@ def test_every_rule_of_the_catalogue_is_made_to_fire_by_a_test_of_this_module():
     assert _asserted_firing(tree) == set(STATUS_RULES)
 
 
+def test_the_operations_guide_lists_every_rule_with_its_severity():
+    """docs/operations.md's table is what the person on duty reads to learn which rules exit 1; nothing
+    held it to the catalogue, so a rule added (ST-18) or a severity changed would leave it wrong."""
+    import re
+
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "operations.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| (ST-\d+) \| (\w+) \|", guide, re.MULTILINE)
+    assert listed == [(rule.rule_id, rule.severity) for rule in STATUS_RULES.values()]
+    # The README's command table gives the range.
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"findings ST-01 … {list(STATUS_RULES)[-1]}." in readme
+
+
 def test_a_warehouse_a_good_refresh_left_needs_nobody(warehouse):
     status = check_status(now=MORNING)
     assert fired(status) == []
@@ -455,7 +468,12 @@ def test_st17_a_rollback_while_raw_still_holds_what_it_undid(warehouse, tmp_path
     status = check_status(now=MORNING)
     assert fired(status) == ["ST-05", "ST-17"] and status.needs_attention
     (st17,) = [f for f in status.findings if f.rule_id == "ST-17"]
-    assert st17.details == ("quay lại lúc 02/12/2026 08:30; lý do: báo cáo STC sai",)
+    # The message says "listed below": the file to deal with is named here, not only under ST-05.
+    assert st17.details == (
+        "quay lại lúc 02/12/2026 08:30; lý do: báo cáo STC sai",
+        "submissions/STC_2026-Q1.xlsx: tệp mới (new)",
+    )
+    assert "(liệt kê dưới đây)" in st17.message_vi
     assert record["version"] in st17.message_vi
     # A damaged file put back by a refresh is no operator's rollback: ST-05 alone.
     record["rolled_back"] = False
@@ -506,3 +524,9 @@ def test_st17_is_dealt_with_once_the_wrong_report_is_withdrawn(warehouse, tmp_pa
     withdraw(warehouse / "submissions", wrong, "báo cáo STC sai", by="vanhanh")
     status = check_status(now=MORNING)
     assert fired(status) == ["ST-05", "ST-18"] and not status.needs_attention
+    # Another wrong file beside it: ST-17 again, naming that one only (the withdrawn one is dealt with).
+    (tmp_path / "submissions" / "SGDDT_2026-Q1.xlsx").write_bytes(b"another wrong report")
+    status = check_status(now=MORNING)
+    assert fired(status) == ["ST-05", "ST-17", "ST-18"]
+    (st17,) = [f for f in status.findings if f.rule_id == "ST-17"]
+    assert st17.details[1:] == ("submissions/SGDDT_2026-Q1.xlsx: tệp mới (new)",)

@@ -99,15 +99,18 @@ def run(args: argparse.Namespace) -> int:
         current = current_inputs()
         changed = changed_inputs(recorded_inputs, current)
         reloaded = reports_loaded_again(published_path(), recorded_inputs, current)
-        if published_again(changed, current) or reloaded:
+        # What the operator must deal with: not a withdrawal, nor a withdrawn report still in raw/
+        # (counted and listed, they read as files to withdraw, and withdrawing one again is refused).
+        again = published_again(changed, current)
+        if again or reloaded:
             print(
-                f"Lưu ý: lần làm mới tới (02:00) sẽ dựng lại kho từ {len(changed) + len(reloaded)} tệp (hoặc "
+                f"Lưu ý: lần làm mới tới (02:00) sẽ dựng lại kho từ {len(again) + len(reloaded)} tệp (hoặc "
                 f"mã nguồn) mà phiên bản này không có. {ROLLBACK_REMEDY_VI} (The next refresh rebuilds "
                 "from these. A document: move it out of raw/documents. A department's report is archived "
                 "and loaded again even when moved out of raw/: withdraw it with `nq57 withdraw FILE "
                 "--reason TEXT`, which keeps it out of the figures.)"
             )
-            for key in changed:
+            for key in again:
                 print(f"  · {describe_input_change(key, recorded_inputs, current)}")
             for report in reloaded:
                 print(f"  · {report}")

@@ -73,10 +73,13 @@ def run(args: argparse.Namespace) -> int:
         # The running quarter: a report sent before its last day is loaded, flagged as early (SUB-H09),
         # and has to be sent again with the whole quarter: said before the department fills it in.
         print(
-            f"Lưu ý: kỳ {period.code} chưa kết thúc (kết thúc ngày {period.end:%d/%m/%Y}); báo cáo gửi "
-            f"trước ngày đó chỉ có số liệu đến ngày gửi, sẽ bị cảnh báo (SUB-H09) và cần gửi lại số liệu cả "
-            f"quý từ ngày {period.end + timedelta(days=1):%d/%m/%Y}. (the period has not ended: a report "
-            "sent before its last day is flagged as early and must be sent again with the whole quarter)",
+            # "Đến hết ngày đó": SUB-H09 flags a report sent on the last day too ("trước ngày đó" said
+            # the last day was safe).
+            f"Lưu ý: kỳ {period.code} chưa kết thúc (kết thúc hết ngày {period.end:%d/%m/%Y}); báo cáo gửi "
+            "đến hết ngày đó chỉ có số liệu đến ngày gửi, sẽ bị cảnh báo (SUB-H09) và cần gửi lại số liệu "
+            f"cả quý từ ngày {period.end + timedelta(days=1):%d/%m/%Y}. (the period has not ended: a report "
+            "sent up to and including its last day is flagged as early and must be sent again with the "
+            "whole quarter)",
             file=sys.stderr,
         )
     return 0

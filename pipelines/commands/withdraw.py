@@ -16,6 +16,7 @@ refresh running, a damaged registry).
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -123,9 +124,22 @@ def change(entries: list[ArchiveEntry], query: str, reason: str, *, undo: bool, 
     if len(candidates) > 1:
         listed = "\n".join(f"  · {_line(e)}" for e in candidates)
         action = "đưa lại" if undo else "rút"
+        # What tells the candidates apart: the same bytes received twice (a duplicate, in another
+        # folder) share their sha256, so asking for a sha256 prefix sent the operator round in a
+        # circle; a corrected report re-sent under the same name shares its path. A path as listed
+        # may be another file's name ('X.xlsx' and 'lan2/X.xlsx'): from raw/submissions/ it is one.
+        path = f"đường dẫn bắt đầu bằng raw/submissions/ (ví dụ raw/submissions/{candidates[0].source_path})"
+        same_bytes = len({e.sha256 for e in candidates}) < len(candidates)
+        same_path = len({e.source_path for e in candidates}) < len(candidates)
+        if same_bytes and not same_path:
+            how, how_en = path, "give the path, starting raw/submissions/"
+        elif same_path and not same_bytes:
+            how, how_en = "đầu mã sha256 (ít nhất 8 ký tự)", "give a sha256 prefix"
+        else:
+            how, how_en = f"đầu mã sha256 hoặc {path}", "give a sha256 prefix or the path"
         return refuse(
-            f"{query!r} khớp với {len(candidates)} tệp; hãy ghi đầu mã sha256 của tệp cần {action} "
-            f"(matches {len(candidates)} files: give a sha256 prefix):\n{listed}"
+            f"{query!r} khớp với {len(candidates)} tệp; hãy ghi {how} của tệp cần {action} "
+            f"(matches {len(candidates)} files: {how_en}):\n{listed}"
         )
     (entry,) = candidates
     if undo:
@@ -141,20 +155,16 @@ def change(entries: list[ArchiveEntry], query: str, reason: str, *, undo: bool, 
     print(
         "Tệp vẫn được lưu trong kho lưu trữ báo cáo. Lần làm mới tới (02:00, hoặc chạy `nq57 refresh` "
         "ngay) sẽ bỏ số liệu của tệp khỏi kho, phiên bản trước đó (nếu có) của sở, ngành có hiệu lực lại; "
-        "`nq57 withdraw --undo` đưa tệp trở lại (the next refresh takes its figures out; the earlier "
-        "version is in force again)."
+        f"`nq57 withdraw --undo {shlex.quote(entry.source_path)}` đưa tệp trở lại (the next refresh takes "
+        "its figures out; the earlier version is in force again)."
     )
     return 0
 
 
 def _line(entry: ArchiveEntry) -> str:
-    from pipelines.submissions.withdrawal import describe
+    from pipelines.submissions.withdrawal import describe, received_words
 
-    if entry.withdrawn:
-        return describe(entry)
-    return (
-        f"{entry.source_path} (nhận {entry.received_at[:16].replace('T', ' ')}, sha256 {entry.sha256[:12]})"
-    )
+    return describe(entry) if entry.withdrawn else received_words(entry)
 
 
 def show_withdrawn() -> int:

@@ -210,13 +210,7 @@ def _registry_entry(path: Path, line: int, header: list[str], cells: list[str]) 
     ]
     if empty:
         raise damaged(f"trống cột {', '.join(empty)} / empty {', '.join(empty)}")
-    try:
-        received = datetime.fromisoformat(row["received_at"])
-        received.astimezone(UTC)  # received times are compared in UTC
-    except (ValueError, OverflowError) as error:
-        raise damaged(f"received_at {row['received_at'][:80]!r} không phải ngày giờ / not a date") from error
-    if received.tzinfo is None:  # a naive time would be read as the server's local time
-        raise damaged(f"received_at {row['received_at'][:80]!r} thiếu múi giờ / no UTC offset")
+    _check_time(row, "received_at", damaged)  # received times are compared in UTC
     _check_withdrawal(row, damaged)
     return ArchiveEntry(**{**row, "size_bytes": int(row["size_bytes"])})
 
@@ -230,15 +224,19 @@ def _check_withdrawal(row: dict[str, str], damaged: Callable[[str], RegistryDama
     missing = [name for name in _WITHDRAWAL_COLUMNS if name not in given]
     if missing:
         raise damaged(f"rút tệp thiếu cột {', '.join(missing)} / withdrawal without {', '.join(missing)}")
+    _check_time(row, "withdrawn_at", damaged)
+
+
+def _check_time(row: dict[str, str], column: str, damaged: Callable[[str], RegistryDamagedError]) -> None:
+    """A registry time is ISO 8601 with its offset: a naive one would be read as the server's local
+    time, and one at the edge of the calendar fails when turned to UTC."""
     try:
-        withdrawn = datetime.fromisoformat(row["withdrawn_at"])
-        withdrawn.astimezone(UTC)
+        value = datetime.fromisoformat(row[column])
+        value.astimezone(UTC)
     except (ValueError, OverflowError) as error:
-        raise damaged(
-            f"withdrawn_at {row['withdrawn_at'][:80]!r} không phải ngày giờ / not a date"
-        ) from error
-    if withdrawn.tzinfo is None:
-        raise damaged(f"withdrawn_at {row['withdrawn_at'][:80]!r} thiếu múi giờ / no UTC offset")
+        raise damaged(f"{column} {row[column][:80]!r} không phải ngày giờ / not a date") from error
+    if value.tzinfo is None:
+        raise damaged(f"{column} {row[column][:80]!r} thiếu múi giờ / no UTC offset")
 
 
 def keep_registry_aside(folder: Path) -> Path | None:

@@ -1423,7 +1423,10 @@ def check_period_ended(result: ValidationResult, received_at: datetime | date) -
             column_no,
             period.code,
             f"số liệu cả quý, gửi lại từ ngày {period.end + timedelta(days=1):%d/%m/%Y}: báo cáo {quarter} "
-            f"nhận ngày {received:%d/%m/%Y}, trước khi quý kết thúc ngày {period.end:%d/%m/%Y}",
+            # "Khi quý chưa kết thúc", not "trước khi quý kết thúc ngày 30/06": a file received on the
+            # last day itself read as received "before 30/06" on 30/06, which a sender takes for a mistake.
+            f"nhận ngày {received:%d/%m/%Y}, khi quý chưa kết thúc (quý kết thúc hết ngày "
+            f"{period.end:%d/%m/%Y})",
         )
     )
 

@@ -123,11 +123,17 @@ def withdrawals_hash(entries: list[ArchiveEntry]) -> str | None:
     return hashlib.sha256("\n".join(marked).encode()).hexdigest()
 
 
+def received_words(entry: ArchiveEntry) -> str:
+    """A received file in words: its inbox path, when it was received (Vietnam time, whatever offset the
+    registry holds: a manifest may give UTC) and the start of its sha256, which tells copies apart."""
+    received = datetime.fromisoformat(entry.received_at).astimezone(VIETNAM)
+    return f"{entry.source_path} (nhận {received:%d/%m/%Y %H:%M}, sha256 {entry.sha256[:12]})"
+
+
 def describe(entry: ArchiveEntry) -> str:
     """One withdrawn file in words: name, received, withdrawn when, by whom, why."""
-    received = datetime.fromisoformat(entry.received_at).astimezone(VIETNAM)
     withdrawn = datetime.fromisoformat(entry.withdrawn_at).astimezone(VIETNAM)
     return (
-        f"{entry.source_path} (nhận {received:%d/%m/%Y %H:%M}, sha256 {entry.sha256[:12]}): rút lúc "
-        f"{withdrawn:%d/%m/%Y %H:%M} bởi {entry.withdrawn_by}, lý do: {entry.withdraw_reason}"
+        f"{received_words(entry)}: rút lúc {withdrawn:%d/%m/%Y %H:%M} bởi {entry.withdrawn_by}, "
+        f"lý do: {entry.withdraw_reason}"
     )
