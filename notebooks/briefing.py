@@ -1420,7 +1420,12 @@ if SUBMISSION_MARTS["rpt_submission_status"] and SUBMISSION_MARTS["dim_submissio
                    count(*) filter (where status = 'rejected') as files_rejected,
                    count(*) filter (where status = 'withdrawn') as files_withdrawn,
                    min(received_at) filter (where status in ('accepted', 'flagged')) as first_loaded_at,
-                   bool_or(is_sample) as is_sample
+                   -- As the view: the version in force (the latest loaded) when there is one, else
+                   -- the files received; a rejected sample never marks a real report a sample.
+                   coalesce(
+                       arg_max(is_sample, received_at) filter (where status in ('accepted', 'flagged')),
+                       bool_or(is_sample)
+                   ) as is_sample
             from marts.dim_submission
             where {RECEIVED} and agency_code is not null and period is not null
             group by all

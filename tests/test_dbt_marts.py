@@ -1283,3 +1283,40 @@ def test_a_report_sent_before_its_quarter_ended_is_marked_until_the_whole_quarte
     ]
     # 25/04/2026: the whole quarter sent again (_v2, 20/04/2026) is in force, the mark is gone.
     assert status(dt.date(2026, 4, 25))[1] == ("SKHCN", "submitted", False, False)
+
+
+def test_a_rejected_sample_does_not_make_a_departments_real_report_a_sample(warehouse, tmp_path):
+    """Diff review (session 16): `is_sample` took every file of the quarter, so a sample file sent and
+    rejected beside a department's real report marked the row a sample, and an analyst's
+    `where not is_sample` dropped a real 'submitted'. It now follows the version in force; a quarter
+    with only a rejected sample is still a sample row."""
+    import datetime as dt
+
+    from pipelines.warehouse_access import connect_readonly
+
+    rejected_sample = (
+        "insert into marts.dim_submission select * replace ({id} as submission_id, {name} as file_name, "
+        "null as version, 'rejected' as status, false as is_current, true as is_sample, "
+        "received_at + interval 1 day as received_at, null as superseded_at) "
+        "from marts.dim_submission where file_name = {source}"
+    )
+    copy = altered_copy(
+        warehouse,
+        tmp_path,
+        # SYT's 2026-Q1 as the department's own report, then a sample of the same quarter rejected.
+        "update marts.dim_submission set is_sample = false where file_name = 'SYT_2026-Q1.xlsx'",
+        rejected_sample.format(
+            id="'rejected-sample'", name="'SYT_2026-Q1_mau.xlsx'", source="'SYT_2026-Q1.xlsx'"
+        ),
+        # SCT sent only a sample for 2026-Q1, rejected.
+        rejected_sample.format(
+            id="'sct-sample'", name="'SCT_2026-Q1.xlsx'", source="'SYT_2026-Q1.xlsx'"
+        ).replace("null as version,", "null as version, 'SCT' as agency_code,"),
+    )
+    with connect_readonly(copy, as_of=dt.date(2026, 6, 1)) as con:
+        rows = con.execute(
+            "select agency_code, submission_state, has_fatal_errors, is_sample "
+            "from marts.rpt_submission_status where period = '2026-Q1' and agency_code in ('SYT', 'SCT') "
+            "order by 1"
+        ).fetchall()
+    assert rows == [("SCT", "rejected_only", True, True), ("SYT", "submitted", True, False)]

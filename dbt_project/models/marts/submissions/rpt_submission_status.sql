@@ -46,7 +46,10 @@ files as (
         -- The version in force was sent while its quarter was still running (SUB-H09): 'submitted', but
         -- with figures up to the day sent, until the department sends the whole quarter again.
         bool_or(received_before_period_end) filter (where in_force) as current_received_before_period_end,
-        bool_or(is_sample) as is_sample
+        -- The sample mark of what the row rests on: the version in force when there is one, else the
+        -- files received. Over every file, a rejected or withdrawn sample marked a department's real
+        -- report as a sample, and `where not is_sample` dropped it.
+        coalesce(bool_or(is_sample) filter (where in_force), bool_or(is_sample)) as is_sample
     from (
         select
             -- A file that could not be opened (empty, encrypted, another format) still says in its name
