@@ -180,6 +180,18 @@ def test_a_name_that_matches_no_file_or_several_is_refused_and_nothing_changes(a
     assert [e.source_path for e in load_registry(registry.parent) if e.withdrawn] == ["lan2/SYT_2026-Q2.xlsx"]
 
 
+def test_an_option_that_would_be_ignored_is_refused(archived):
+    """Review (session 16): `--undo --reason …` dropped the reason and `--list FILE` the file without a
+    word; an operator who typed them expects them used."""
+    registry = Path(archived["NQ57_WAREHOUSE_DIR"]) / "submissions" / "registry.csv"
+    before = registry.read_bytes()
+    listed = nq57(archived, "withdraw", "--list", "SYT_2026-Q1.xlsx")
+    assert listed.returncode == 2 and "(--list takes nothing else)" in listed.stderr
+    undone = nq57(archived, "withdraw", "SYT_2026-Q1.xlsx", "--undo", "--reason", "đã sửa")
+    assert undone.returncode == 2 and "--undo không cần lý do" in undone.stderr
+    assert registry.read_bytes() == before
+
+
 def test_withdraw_waits_for_no_refresh(archived):
     warehouse = Path(archived["NQ57_WAREHOUSE_DIR"])
     before = (warehouse / "submissions" / "registry.csv").read_bytes()

@@ -69,6 +69,15 @@ def run(args: argparse.Namespace) -> int:
     from pipelines.refresh_lock import RefreshBusyError, RefreshLock
     from pipelines.submissions.archive import RegistryDamagedError, archive_dir, load_registry
 
+    # An option that would be ignored is refused: an operator who typed a reason with --undo, or a file
+    # with --list, expects it to be used.
+    if args.list and (args.file or args.undo or args.reason):
+        return refuse("--list không đi cùng tên tệp, --undo hay --reason (--list takes nothing else).")
+    if args.undo and args.reason.strip():
+        return refuse(
+            "--undo không cần lý do, và lý do không được ghi lại: bỏ --reason rồi chạy lại "
+            "(--undo takes no --reason; it would not be recorded)."
+        )
     if args.list:
         return show_withdrawn()
     if not args.file:
