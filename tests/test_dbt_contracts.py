@@ -6,7 +6,7 @@ was renamed still built and published; only the few data tests that happened to 
 noticed. Each contract (the marts' yml: ``contract: {enforced: true}`` and a ``data_type`` per column)
 is the column list and types of the built warehouse. dbt-duckdb (pinned) checks them for views too.
 
-dim_submission and rpt_submission_status have no contract yet: another branch is changing them.
+Every mart has one (dim_submission and rpt_submission_status since the end of session 16).
 """
 
 from __future__ import annotations
@@ -28,8 +28,6 @@ from tests.dbt_warehouse import BuiltWarehouse, altered_copy, built_warehouse
 
 pytestmark = pytest.mark.slow
 
-# Left without a contract for now (being changed on another branch): no other mart may join them.
-UNCONTRACTED = {"dim_submission", "rpt_submission_status"}
 
 # Mart → (what a regression does to it: a select over the model's own SQL, what the contract says:
 # {column: (type in the model, type in the contract, why)}).
@@ -82,15 +80,14 @@ def marts_of(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
     }
 
 
-def test_every_mart_but_the_two_named_has_an_enforced_contract(manifest):
+def test_every_mart_has_an_enforced_contract(manifest):
     marts = marts_of(manifest)
-    assert len(marts) >= 22 and UNCONTRACTED <= set(marts)
+    assert len(marts) >= 22 and {"dim_submission", "rpt_submission_status"} <= set(marts)
     uncontracted = {name for name, node in marts.items() if not node["config"]["contract"]["enforced"]}
-    assert uncontracted == UNCONTRACTED
+    assert uncontracted == set()
     for name, node in marts.items():
-        if name not in UNCONTRACTED:
-            untyped = [column for column, spec in node["columns"].items() if not spec.get("data_type")]
-            assert node["columns"] and untyped == [], name
+        untyped = [column for column, spec in node["columns"].items() if not spec.get("data_type")]
+        assert node["columns"] and untyped == [], name
 
 
 def test_money_is_contracted_as_an_exact_decimal(manifest):
@@ -98,7 +95,6 @@ def test_money_is_contracted_as_an_exact_decimal(manifest):
     money = {
         (name, column): spec["data_type"]
         for name, node in marts_of(manifest).items()
-        if name not in UNCONTRACTED
         for column, spec in node["columns"].items()
         if column.endswith("_mvnd")
     }
