@@ -78,10 +78,12 @@ _RULES = (
         "SUB-F04",
         WARNING,
         "file",
-        "Tệp này giống hệt một tệp đã nhận trước đó (đã nạp, hoặc cùng tên tệp) nên không nạp lại. Đơn "
-        "vị không cần gửi lại; nếu muốn sửa số liệu, vui lòng sửa trong tệp rồi gửi tệp đã sửa.",
-        "Identical to a file already received (same SHA-256) that was loaded or had the same name; "
-        "not loaded again.",
+        # "Đã bị rút": a withdrawn report's bytes stay received (nq57 withdraw) and never load again.
+        "Tệp này giống hệt một tệp đã nhận trước đó (đã nạp, đã bị rút khỏi số liệu, hoặc cùng tên tệp) "
+        "nên không nạp lại. Đơn vị không cần gửi lại; nếu muốn sửa số liệu, vui lòng sửa trong tệp rồi gửi "
+        "tệp đã sửa.",
+        "Identical to a file already received (same SHA-256) that was loaded, withdrawn or had the same "
+        "name; not loaded again.",
     ),
     # ── archive (ours, not the department's: the file was received, its record is gone) ──
     Rule(
