@@ -186,10 +186,26 @@ def test_an_option_that_would_be_ignored_is_refused(archived):
     registry = Path(archived["NQ57_WAREHOUSE_DIR"]) / "submissions" / "registry.csv"
     before = registry.read_bytes()
     listed = nq57(archived, "withdraw", "--list", "SYT_2026-Q1.xlsx")
-    assert listed.returncode == 2 and "(--list takes nothing else)" in listed.stderr
+    assert listed.returncode == 2 and "(--list and --history take nothing else)" in listed.stderr
     undone = nq57(archived, "withdraw", "SYT_2026-Q1.xlsx", "--undo", "--reason", "đã sửa")
     assert undone.returncode == 2 and "--undo không cần lý do" in undone.stderr
     assert registry.read_bytes() == before
+
+
+def test_history_lists_every_withdrawal_and_undo_oldest_first(archived):
+    """`--history`: the registry forgets a withdrawal once undone; the history does not."""
+    empty = nq57(archived, "withdraw", "--history")
+    assert empty.returncode == 0 and "Chưa có lần rút hay đưa lại" in empty.stdout
+    assert nq57(archived, "withdraw", "SYT_2026-Q1.xlsx", "--reason", "gửi nhầm").returncode == 0
+    assert nq57(archived, "withdraw", "--undo", "SYT_2026-Q1.xlsx").returncode == 0
+    shown = nq57(archived, "withdraw", "--history")
+    assert shown.returncode == 0, shown.stderr
+    lines = [line for line in shown.stdout.splitlines() if line.startswith("  · ")]
+    assert len(lines) == 2 and shown.stdout.startswith("2 lần rút hoặc đưa lại")
+    assert " rút SYT_2026-Q1.xlsx (sha256 " in lines[0] and lines[0].endswith("lý do: gửi nhầm")
+    assert " đưa lại SYT_2026-Q1.xlsx (sha256 " in lines[1] and "lý do: gửi nhầm)" in lines[1]
+    both = nq57(archived, "withdraw", "--history", "--list")
+    assert both.returncode == 2
 
 
 def test_withdraw_waits_for_no_refresh(archived):

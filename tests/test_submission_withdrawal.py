@@ -10,6 +10,7 @@ import pytest
 from pipelines.submissions.archive import archive_inbox, load_registry
 from pipelines.submissions.withdrawal import (
     describe,
+    history,
     matching_entries,
     restore,
     withdraw,
@@ -80,3 +81,31 @@ def test_a_withdrawal_is_recorded_in_the_registry_and_undone_without_touching_th
     # Withdrawn again with another reason: another build input (the reason is in dim_submission).
     withdraw(archive, v2, "lý do khác", by="vanhanh")
     assert withdrawals_hash(load_registry(archive)) not in (None, withdrawn_hash)
+
+
+def test_an_undo_keeps_who_withdrew_the_report_when_and_why_in_the_history(archived):
+    """Withdraw review (session 16): the registry holds what is withdrawn now, so an undo cleared who had
+    taken the report out of the figures, when and why. The history keeps every withdrawal and undo."""
+    _inbox, archive = archived
+    v2 = next(e for e in load_registry(archive) if e.file_name == "SKHCN_2026-Q1_v2.xlsx")
+    assert history(archive) == []
+    marked = withdraw(archive, v2, "sở không nhận số liệu này", by="vanhanh")
+    restore(archive, marked, by="truongphong")
+    withdraw(archive, v2, "lý do khác", by="vanhanh")
+    first, undo, second = history(archive)
+    assert first == {
+        "action": "withdrawn",
+        "source_path": "SKHCN_2026-Q1_v2.xlsx",
+        "sha256": v2.sha256,
+        "at": marked.withdrawn_at,
+        "by": "vanhanh",
+        "reason": "sở không nhận số liệu này",
+    }
+    assert (undo["action"], undo["by"], undo["source_path"]) == ("restored", "truongphong", v2.source_path)
+    undone = {"at": marked.withdrawn_at, "by": "vanhanh", "reason": "sở không nhận số liệu này"}
+    assert undo["undoes"] == undone
+    assert undo["at"].endswith("+07:00") and undo["at"] >= marked.withdrawn_at
+    assert (second["action"], second["reason"]) == ("withdrawn", "lý do khác")
+    # The registry itself says only what is withdrawn now.
+    (now,) = [e for e in load_registry(archive) if e.withdrawn]
+    assert now.withdraw_reason == "lý do khác"

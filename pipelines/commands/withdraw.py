@@ -1,4 +1,4 @@
-"""``nq57 withdraw FILE --reason TEXT | FILE --undo | --list``: take a wrong report out of the figures, kept.
+"""``nq57 withdraw FILE --reason TEXT | FILE --undo | --list | --history``: take a wrong report out, kept.
 
 A department's report is archived on receipt, and the archive, not raw/submissions, is what every
 refresh loads: moving a wrong file (another department's figures, a test file sent by mistake,
@@ -6,7 +6,8 @@ figures the department disowns) out of raw/ does not take it out of the warehous
 does, without deleting anything: the archive keeps the copy, the registry records when, by whom and
 why (pipelines.submissions.withdrawal), and from the next refresh on the file is listed in
 ``marts.dim_submission`` with status 'withdrawn' and loaded nowhere; the version before it is in force
-again. ``--undo`` (or ``--restore``) puts it back; ``--list`` shows what is withdrawn.
+again. ``--undo`` (or ``--restore``) puts it back; ``--list`` shows what is withdrawn, ``--history``
+every withdrawal and undo ever made (an undo clears the registry's columns, not the history).
 
 FILE is the file name as received, its path in raw/submissions, or a sha256 prefix (``--list`` and
 ``marts.dim_submission`` show them). Exit 0 done, 2 not done (no such file, several, no reason, a
@@ -56,6 +57,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="đưa tệp đã rút trở lại số liệu (put a withdrawn report back)",
     )
     parser.add_argument("--list", action="store_true", help="liệt kê các tệp đã rút (list withdrawn reports)")
+    parser.add_argument(
+        "--history",
+        action="store_true",
+        help="mọi lần rút và đưa lại, cũ trước (every withdrawal and undo, oldest first)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -71,8 +77,14 @@ def run(args: argparse.Namespace) -> int:
 
     # An option that would be ignored is refused: an operator who typed a reason with --undo, or a file
     # with --list, expects it to be used.
-    if args.list and (args.file or args.undo or args.reason):
-        return refuse("--list không đi cùng tên tệp, --undo hay --reason (--list takes nothing else).")
+    listing = args.list or args.history
+    if listing and (args.file or args.undo or args.reason or (args.list and args.history)):
+        return refuse(
+            "--list và --history không đi cùng tên tệp, --undo, --reason hay với nhau "
+            "(--list and --history take nothing else)."
+        )
+    if args.history:
+        return show_history()
     if args.undo and args.reason.strip():
         return refuse(
             "--undo không cần lý do, và lý do không được ghi lại: bỏ --reason rồi chạy lại "
@@ -191,3 +203,37 @@ def show_withdrawn() -> int:
     for entry in withdrawn:
         print(f"  · {describe(entry)}")
     return 0
+
+
+def show_history() -> int:
+    """Every withdrawal and undo, oldest first: the registry keeps only what is withdrawn now."""
+    from pipelines.submissions.archive import archive_dir
+    from pipelines.submissions.withdrawal import history
+
+    records = history(archive_dir())
+    if not records:
+        print("Chưa có lần rút hay đưa lại tệp báo cáo nào (no withdrawal recorded).")
+        return 0
+    print(f"{len(records)} lần rút hoặc đưa lại, cũ trước (withdrawals and undos, oldest first):")
+    for record in records:
+        print(f"  · {history_words(record)}")
+    return 0
+
+
+def history_words(record: dict) -> str:
+    """One history line in words: when, what, which file, who, why."""
+    from datetime import datetime
+
+    from pipelines.submissions.inbox_manifest import VIETNAM
+
+    if record.get("action") not in ("withdrawn", "restored"):
+        return f"dòng không đọc được (unreadable line): {record.get('line', record)}"
+    at = datetime.fromisoformat(str(record["at"])).astimezone(VIETNAM)
+    file = f"{record['source_path']} (sha256 {str(record['sha256'])[:12]})"
+    if record["action"] == "withdrawn":
+        return f"{at:%d/%m/%Y %H:%M} rút {file}, người rút: {record['by']}, lý do: {record['reason']}"
+    undone = record.get("undoes") or {}
+    return (
+        f"{at:%d/%m/%Y %H:%M} đưa lại {file}, người đưa lại: {record['by']} "
+        f"(bỏ lần rút của {undone.get('by', '?')}, lý do: {undone.get('reason', '?')})"
+    )

@@ -4,7 +4,9 @@ A report that turns out wrong after it arrived (another department's figures, a 
 mistake, figures the department disowns) cannot be deleted: the archive is the record of what was
 received. It is withdrawn instead: its registry entry gets ``withdrawn_at``, ``withdrawn_by`` and
 ``withdraw_reason``, its copy stays, and every refresh lists it (status 'withdrawn') without loading
-it, so the version before it is in force again. Undoing the withdrawal clears the three columns.
+it, so the version before it is in force again. Undoing the withdrawal clears the three columns; the
+registry holds what is withdrawn now, and ``withdrawals.jsonl`` beside it every withdrawal and undo
+ever made (``history``): an undo must not erase who took a report out of the figures, when and why.
 
 Callers hold the refresh lock (``nq57 withdraw``): a refresh saves the registry too.
 """
@@ -13,6 +15,8 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import json
+import os
 import re
 from dataclasses import replace
 from datetime import datetime
@@ -26,6 +30,8 @@ from pipelines.submissions.inbox_manifest import VIETNAM
 WITHDRAWALS_KEY = "submissions/.withdrawn"
 # A sha256 prefix shorter than this is too easily a typo that matches some other file.
 SHA256_PREFIX_MIN = 8
+# Beside registry.csv: one JSON line per withdrawal or undo, appended, never rewritten.
+HISTORY_NAME = "withdrawals.jsonl"
 _HEX = re.compile(r"[0-9a-f]+")
 
 
@@ -79,12 +85,51 @@ def withdraw(folder: Path, entry: ArchiveEntry, reason: str, *, by: str | None =
     marked = replace(
         entry, withdrawn_at=moment.isoformat(), withdrawn_by=by or _login(), withdraw_reason=reason
     )
-    return _save_with(folder, entry, marked)
+    saved = _save_with(folder, entry, marked)
+    _record(folder, "withdrawn", marked, at=marked.withdrawn_at, by=marked.withdrawn_by, reason=reason)
+    return saved
 
 
-def restore(folder: Path, entry: ArchiveEntry) -> ArchiveEntry:
-    """Undo a withdrawal: the entry loads again at the next refresh, in its place among the versions."""
-    return _save_with(folder, entry, replace(entry, withdrawn_at="", withdrawn_by="", withdraw_reason=""))
+def restore(folder: Path, entry: ArchiveEntry, *, by: str | None = None) -> ArchiveEntry:
+    """Undo a withdrawal: the entry loads again at the next refresh, in its place among the versions.
+    The withdrawal it undoes stays in the history, with the undo after it."""
+    saved = _save_with(folder, entry, replace(entry, withdrawn_at="", withdrawn_by="", withdraw_reason=""))
+    moment = datetime.now(VIETNAM).replace(microsecond=0).isoformat()
+    _record(
+        folder,
+        "restored",
+        entry,
+        at=moment,
+        by=by or _login(),
+        undoes={"at": entry.withdrawn_at, "by": entry.withdrawn_by, "reason": entry.withdraw_reason},
+    )
+    return saved
+
+
+def _record(folder: Path, action: str, entry: ArchiveEntry, **details: object) -> None:
+    """Append one line to the history, flushed to disk: the registry was just saved, and the record of
+    who changed it must not be the part a power cut loses."""
+    line = {"action": action, "source_path": entry.source_path, "sha256": entry.sha256, **details}
+    with open(folder / HISTORY_NAME, "a", encoding="utf-8") as log:
+        log.write(json.dumps(line, ensure_ascii=False) + "\n")
+        log.flush()
+        os.fsync(log.fileno())
+
+
+def history(folder: Path) -> list[dict[str, object]]:
+    """Every withdrawal and undo, oldest first; a line that is not JSON (a hand edit) is shown as it is."""
+    path = folder / HISTORY_NAME
+    if not path.is_file():
+        return []
+    records: list[dict[str, object]] = []
+    for text in path.read_text(encoding="utf-8").splitlines():
+        if not text.strip():
+            continue
+        try:
+            records.append(json.loads(text))
+        except ValueError:
+            records.append({"action": "unreadable", "line": text})
+    return records
 
 
 def _save_with(folder: Path, old: ArchiveEntry, new: ArchiveEntry) -> ArchiveEntry:
