@@ -1031,6 +1031,42 @@ else:
             "Khi “Kỳ báo cáo gần nhất” ghi hai quý, các nhiệm vụ của sở, ngành đó được báo cáo đến các quý "
             "khác nhau: số lũy kế của dòng cộng số của các quý ấy."
         )
+    # A department's figure from a report sent while its quarter was still running (SUB-H09) stops at
+    # the day it was sent, though the table shows it as the quarter's: named, with that day, until the
+    # department sends the whole quarter again.
+    early_reports = (
+        in_force[in_force["received_before_period_end"].fillna(False).astype(bool)]
+        if "received_before_period_end" in in_force
+        else in_force.iloc[0:0]
+    )
+    early_shown = [
+        (name, period, received, bool(sample))
+        for code, period, received, sample in zip(
+            early_reports["agency_code"],
+            early_reports["period"],
+            early_reports["received_at"],
+            early_reports["is_sample"],
+            strict=True,
+        )
+        for name in disb.loc[
+            (disb["agency_code"] == code)
+            & (disb["earliest_period"] <= period)
+            & (disb["latest_period"] >= period),
+            "agency_name",
+        ].drop_duplicates()
+    ]
+    if early_shown:
+        note(
+            "Số lũy kế lấy từ báo cáo gửi khi quý chưa kết thúc (cảnh báo SUB-H09), chỉ tính đến ngày gửi, "
+            "chưa phải số cả quý: "
+            + "; ".join(
+                f"{name}, {vn_period(period)} (gửi ngày "
+                f"{pd.Timestamp(received).tz_convert(VN_ZONE):%d/%m/%Y})"
+                + (" (dữ liệu mẫu)" if sample else "")
+                for name, period, received, sample in early_shown
+            )
+            + ". Sở, ngành cần gửi lại báo cáo cả quý."
+        )
     disb["period_cell"] = [
         vn_period_range(early, late)
         for early, late in zip(disb["earliest_period"], disb["latest_period"], strict=True)

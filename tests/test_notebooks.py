@@ -1988,6 +1988,36 @@ def test_a_departments_own_kpi_figure_is_shown_before_a_later_sample(tmp_path: P
     assert pii["Số gần nhất"] == "44,10 (Quý 1/2026)"  # not the sample's 45,30 of Quý 2/2026
 
 
+def test_a_disbursement_figure_from_a_report_sent_before_its_quarter_ended_is_named(tmp_path: Path) -> None:
+    """SUB-H09 in the briefing (session 16): a department's cumulative figure from a report sent while
+    its quarter was still running stops at the day it was sent, yet the table shows it as the quarter's.
+    Section 4 names it with that day; on the shipped data (every report sent after its quarter) it does
+    not appear."""
+    import duckdb
+
+    assert "gửi khi quý chưa kết thúc" not in text("briefing.py", REAL, ALL_KNOWN_AS_OF)
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(warehouse_file(REAL), copy)
+    copy.chmod(0o644)
+    with duckdb.connect(str(copy)) as con:  # SYT's 2026-Q2 report as if received on 20/06/2026
+        con.execute(
+            "update marts.dim_submission set received_before_period_end = true, "
+            "received_at = timestamptz '2026-06-20 09:00:00+07' where file_name = 'SYT_2026-Q2.xlsx'"
+        )
+        ((name,),) = con.execute(
+            "select agency_name from marts.dim_agency where agency_code = 'SYT'"
+        ).fetchall()
+    nb = execute_notebook(
+        NOTEBOOKS_DIR / "briefing.py", {"warehouse_path": str(copy), "as_of": str(ALL_KNOWN_AS_OF)}
+    )
+    body = html_lib.unescape(re.sub(r"<[^>]+>", " ", notebook_to_html(nb, "test")))
+    page_text = re.sub(r"\s+", " ", body)
+    assert (
+        "Số lũy kế lấy từ báo cáo gửi khi quý chưa kết thúc (cảnh báo SUB-H09), chỉ tính đến ngày gửi, "
+        f"chưa phải số cả quý: {name}, Quý 2/2026 (gửi ngày 20/06/2026) (dữ liệu mẫu)."
+    ) in page_text
+
+
 def stack_runs(png: bytes) -> list[tuple[int, int, int]]:
     """The colours of the parts of the tallest bar of a stacked bar chart, bottom first: the chart's
     pixel column through that bar's middle, split into runs of one colour (a white line or a change of
