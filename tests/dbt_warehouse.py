@@ -38,6 +38,12 @@ class BuiltWarehouse:
     # dbt test exactly as this build ran it (tests/test_dbt_data_tests.py runs it on altered copies).
     dbt_target: Path
 
+    def manifest(self) -> dict:
+        """This build's dbt manifest (models, columns, contracts, exposures, tests), parsed."""
+        import json
+
+        return json.loads((self.dbt_target / "manifest.json").read_text(encoding="utf-8"))
+
 
 def _without_dbt_worker():
     from pipelines.assets import dbt_assets

@@ -68,7 +68,7 @@ def warehouse() -> BuiltWarehouse:
 
 @pytest.fixture(scope="module")
 def manifest(warehouse: BuiltWarehouse) -> dict[str, Any]:
-    return json.loads((warehouse.dbt_target / "manifest.json").read_text(encoding="utf-8"))
+    return warehouse.manifest()
 
 
 def marts_of(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:

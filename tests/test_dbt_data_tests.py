@@ -172,7 +172,7 @@ class DataTest:
 
 def data_tests_of(build: BuiltWarehouse) -> dict[str, DataTest]:
     """The build's singular tests and its instances of this project's generic macros, by unique id."""
-    manifest = json.loads((build.dbt_target / "manifest.json").read_text(encoding="utf-8"))
+    manifest = build.manifest()
     results = json.loads((build.dbt_target / "run_results.json").read_text(encoding="utf-8"))
     compiled = {r["unique_id"]: r["compiled_code"] for r in results["results"] if r.get("compiled_code")}
     tests = {}

@@ -1039,7 +1039,7 @@ def test_every_mart_and_every_built_column_is_described_in_the_manifest(warehous
     """The docs site reads the manifest, not the DuckDB comments: every model under models/marts and
     every column its relation really has carry a description there (a column added to a mart's SQL
     and not to its yml had none, on the site nor as a comment)."""
-    manifest = json.loads((warehouse.dbt_target / "manifest.json").read_text(encoding="utf-8"))
+    manifest = warehouse.manifest()
     marts = {
         node["name"]: node
         for node in manifest["nodes"].values()
