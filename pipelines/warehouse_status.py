@@ -359,14 +359,13 @@ def check_status(
         # After a rollback the 02:00 run would publish again what the version put back lacks, and the
         # 07:00 mail must say so before it does: files still in raw/ (ST-05 lists them), and reports
         # the archive holds that the version did not load, which a file moved out of raw/ leaves there.
+        rolled_back = bool(sidecar.get("rolled_back")) and file_status.ok
         reloaded = (
-            reports_loaded_again(published_path(warehouse), recorded_inputs, current)
-            if sidecar.get("rolled_back") and file_status.ok
-            else []
+            reports_loaded_again(published_path(warehouse), recorded_inputs, current) if rolled_back else []
         )
         # A report withdrawn since is dealt with: it stays out of the figures, even while still in raw/.
-        again = published_again(pending, current)
-        if (again or reloaded) and sidecar.get("rolled_back") and file_status.ok:
+        again = published_again(pending, current) if rolled_back else []
+        if again or reloaded:
             at = vn_time(parse_time(sidecar["restored_at"])) if sidecar.get("restored_at") else "?"
             why = f"; lý do: {sidecar['restore_reason']}" if sidecar.get("restore_reason") else ""
             # Its message says "listed below": the 07:00 mail names every file to deal with here, not
